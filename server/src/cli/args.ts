@@ -1,0 +1,69 @@
+import type { Severity } from '../rules/finding';
+
+export type OutputFormat = 'text' | 'json';
+export type FailOn = Severity | 'none';
+
+export interface ScanArguments {
+  paths: string[];
+  format: OutputFormat;
+  failOn: FailOn;
+  language?: string;
+}
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: portlens scan [PATH...] [--format text|json] [--fail-on error|warning|information|none] [--language ID]
+
+Finds every port in shell scripts (and the formats Port Lens reads) under each PATH (default: the current
+folder), says what each line does with it, and reports risky exposure.
+
+  --format     text (default): a readable report grouped by file; json: one JSON document (the contract)
+  --fail-on    exit 1 when a finding is at or above this severity (default: error)
+  --language   read every file as this language instead of detecting it
+
+Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.`;
+
+const FORMATS: readonly OutputFormat[] = ['text', 'json'];
+const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'information', 'hint', 'none'];
+
+/** Reads `scan [PATH...] [--format F] [--fail-on S] [--language ID]`, with `--opt=value` or `--opt value`. */
+export function parseArguments(argv: readonly string[]): ScanArguments {
+  const [command, ...rest] = argv;
+  if (command !== 'scan') throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
+  const parsed: ScanArguments = { paths: [], format: 'text', failOn: 'error' };
+  for (let index = 0; index < rest.length; index++) {
+    const arg = rest[index];
+    if (!arg.startsWith('--')) {
+      parsed.paths.push(arg);
+      continue;
+    }
+    const equals = arg.indexOf('=');
+    const name = equals < 0 ? arg : arg.slice(0, equals);
+    const value = () => {
+      if (equals >= 0) return arg.slice(equals + 1);
+      const next = rest[++index];
+      if (next === undefined) throw new UsageError(`${name} needs a value`);
+      return next;
+    };
+    switch (name) {
+      case '--format':
+        parsed.format = oneOf(name, value(), FORMATS);
+        break;
+      case '--fail-on':
+        parsed.failOn = oneOf(name, value(), FAIL_ON);
+        break;
+      case '--language':
+        parsed.language = value();
+        break;
+      default:
+        throw new UsageError(`unknown option '${name}'`);
+    }
+  }
+  if (parsed.paths.length === 0) parsed.paths.push('.');
+  return parsed;
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${name} must be one of ${allowed.join(', ')}, not '${value}'`);
+  return value as T;
+}

@@ -1,0 +1,54 @@
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import type { FileScan, PortLensService } from '../service/portLensService';
+import { UNKNOWN_LANGUAGE } from '../scan/registry';
+import type { FileToScan } from './walk';
+
+/** One file's result, with the text kept for turning offsets into lines and columns. */
+export interface ScannedFile {
+  path: string;
+  text: string;
+  scan: FileScan;
+}
+
+const HEAD_BYTES = 8192;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const lenientUtf8 = new TextDecoder('utf-8');
+
+/**
+ * Reads and scans one file. A file larger than the limit is never read whole: its first bytes are enough
+ * for the service to detect its language and report it skipped. Invalid UTF-8 is replaced and noted.
+ */
+export function scanFile(file: FileToScan, service: PortLensService, limitBytes: number, language?: string): ScannedFile | undefined {
+  let bytes: Buffer;
+  let byteLength: number;
+  try {
+    byteLength = statSync(file.path).size;
+    bytes = byteLength > limitBytes ? readHead(file.path) : readFileSync(file.path);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : `cannot be read (${(error as Error).message})`;
+    return { path: file.path, text: '', scan: { languageId: language ?? UNKNOWN_LANGUAGE, mentions: [], findings: [], notices: [], skipped: reason } };
+  }
+  let text: string;
+  const notices: string[] = [];
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    text = lenientUtf8.decode(bytes);
+    notices.push('invalid UTF-8: the bad bytes were read as U+FFFD');
+  }
+  const scan = service.scan({ text, languageId: language, path: file.path, byteLength });
+  if (!file.named && scan.languageId === UNKNOWN_LANGUAGE) return undefined;
+  if (scan.skipped === 'binary file' && !file.named) return undefined;
+  return { path: file.path, text, scan: { ...scan, notices: [...notices, ...scan.notices] } };
+}
+
+function readHead(path: string): Buffer {
+  const descriptor = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(HEAD_BYTES);
+    const read = readSync(descriptor, head, 0, HEAD_BYTES, 0);
+    return head.subarray(0, read);
+  } finally {
+    closeSync(descriptor);
+  }
+}

@@ -1,0 +1,83 @@
+import type { Exposure, PortMention } from '../scan/mention';
+
+const EXPOSURE_NOTES: Record<Exposure, string> = {
+  any: '',
+  public: ' (a public address)',
+  private: ' (a private network)',
+  loopback: ' (loopback only)',
+  unknown: '',
+};
+
+function fromWhom(mention: PortMention): string {
+  const { source } = mention.context;
+  if (mention.exposure === 'any') return source ? `from ${source}, which is any source` : 'from any source';
+  if (source) return `from ${source}${EXPOSURE_NOTES[mention.exposure]}`;
+  if (mention.exposure === 'loopback') return 'from this host only';
+  return '';
+}
+
+function boundTo(mention: PortMention): string {
+  const { bindAddress } = mention.context;
+  if (bindAddress) return mention.exposure === 'any' ? `on ${bindAddress}, every interface` : `on ${bindAddress}${EXPOSURE_NOTES[mention.exposure]}`;
+  return mention.exposure === 'any' ? 'on every interface' : mention.exposure === 'loopback' ? 'on loopback only' : '';
+}
+
+function where(mention: PortMention): string {
+  const { interface: iface, zone } = mention.context;
+  return [iface ? `on ${iface}` : '', zone ? `in zone ${zone}` : ''].filter(Boolean).join(' ');
+}
+
+/** The rule's surroundings, in brackets: `(chain INPUT, policy DROP)`. */
+function surroundings(mention: PortMention): string {
+  const { chain, policy, table, tool } = mention.context;
+  const parts = [
+    tool,
+    table && table !== 'filter' ? `table ${table}` : '',
+    chain ? `chain ${chain}` : '',
+    policy ? `policy ${policy}` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
+function sentence(...parts: string[]): string {
+  return parts.filter(Boolean).join(' ');
+}
+
+/**
+ * What the text does with the port, in words: "allowed inbound on eth0 from any source (iptables, chain INPUT,
+ * policy DROP)", "forwarded to 10.0.5.20:80". The hover card and the CLI's text report both print it.
+ */
+export function describeUse(mention: PortMention): string {
+  const { direction, peer, mappedTo, note } = mention.context;
+  const bound = direction === 'outbound' ? 'outbound' : 'inbound';
+  let text: string;
+  switch (mention.role) {
+    case 'allow':
+      text = sentence(`allowed ${bound}`, where(mention), direction === 'outbound' ? '' : fromWhom(mention));
+      break;
+    case 'deny':
+      text = sentence(`denied ${bound}`, where(mention), mention.context.source ? `from ${mention.context.source}` : '');
+      break;
+    case 'listen':
+      text = sentence('listening', boundTo(mention), mappedTo ? `and forwarding to ${mappedTo}` : '', note ? `(${note})` : '');
+      break;
+    case 'publish':
+      text = sentence('published', boundTo(mention), mappedTo ? `to ${mappedTo}` : '', note ? `(${note})` : '');
+      break;
+    case 'forward':
+      text = mappedTo
+        ? sentence(`forwarded to ${mappedTo}`, note ? `(${note})` : '')
+        : sentence('forwarded to', peer ? `${peer}` : 'this port', note ? `(${note})` : '');
+      break;
+    case 'connect':
+      text = sentence('connects to', peer ?? 'a remote host', '(outbound; opens nothing on this host)');
+      break;
+    case 'define':
+      text = sentence(note ?? 'defined', '(opens nothing by itself)');
+      break;
+    case 'other':
+      text = note ?? 'mentioned';
+      break;
+  }
+  return `${text}${surroundings(mention)}`.replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,93 @@
+import { type PortCatalog, ianaRegistryLink } from '../catalog/catalog';
+import type { PortInfo, RiskClass } from '../catalog/types';
+import type { PortMention } from '../scan/mention';
+import { describeUse } from './describe';
+
+const RISK_LABELS: Record<RiskClass, string> = {
+  critical: '**critical**: never expose to any source',
+  sensitive: '**sensitive**: restrict who reaches it',
+  standard: '',
+};
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_[\]<>|#])/g, '\\$1');
+}
+
+function portLabel(mention: PortMention): string {
+  const protocol = mention.protocol === 'any' ? 'tcp/udp' : mention.protocol;
+  const ports = mention.endPort === null ? `${mention.port}` : `${mention.port}-${mention.endPort}`;
+  return `${ports}/${protocol}`;
+}
+
+function ianaLines(info: PortInfo): string[] {
+  const named = info.iana.filter((entry) => entry.name);
+  if (named.length === 0) return [`IANA: ${info.iana.length > 0 ? escapeMarkdown(info.iana[0].description) : 'unassigned'}`];
+  return named.map((entry) => `IANA: \`${entry.name}\`: ${escapeMarkdown(entry.description)}`);
+}
+
+function knowledgeLines(info: PortInfo): string[] {
+  const lines: string[] = [];
+  if (info.custom?.note) lines.push(`**Your note:** ${escapeMarkdown(info.custom.note)}`);
+  lines.push(...ianaLines(info));
+  if (info.curated && info.curated.uses.length > 0) lines.push(`In practice: ${info.curated.uses.map(escapeMarkdown).join('; ')}`);
+  return lines;
+}
+
+function securityLines(info: PortInfo): string[] {
+  const lines: string[] = [];
+  const risk = RISK_LABELS[info.risk];
+  const note = info.curated?.securityNote;
+  if (risk || note) lines.push(`⚠️ ${[risk, note && escapeMarkdown(note)].filter(Boolean).join('. ')}`);
+  const alternative = info.curated?.secureAlternative;
+  if (alternative) {
+    const tls = alternative.kind === 'tls-port' ? `use ${alternative.port} (TLS). ` : '';
+    lines.push(`**Safer:** ${tls}${escapeMarkdown(alternative.text)}`);
+  }
+  return lines;
+}
+
+function linkLine(port: number, info: PortInfo): string {
+  const links = [`[IANA registry](${ianaRegistryLink(port)})`];
+  for (const source of info.curated?.sources ?? []) links.push(`[${escapeMarkdown(source.title)}](${source.url})`);
+  return links.join(' · ');
+}
+
+function title(mention: PortMention, info: PortInfo): string {
+  const name = info.custom?.name ?? info.curated?.title ?? info.service;
+  const written = mention.writtenName ? ` (written \`${mention.writtenName}\`)` : '';
+  return `**${portLabel(mention)}**${name ? ` · ${escapeMarkdown(name)}` : ''}${written}`;
+}
+
+/** The hover card for one port: what it is, what this line does with it, how risky that is, and the sources. */
+export function portHover(mention: PortMention, catalog: PortCatalog): string {
+  const useLine = `**Here:** ${escapeMarkdown(describeUse(mention))}`;
+  const variableLine = mention.variable ? [`Value of \`$${mention.variable.name}\`.`] : [];
+  if (mention.endPort !== null) return rangeHover(mention, catalog, [useLine, ...variableLine]);
+  const info = catalog.lookup(mention.port, mention.protocol);
+  return [
+    title(mention, info),
+    ...knowledgeLines(info),
+    useLine,
+    ...variableLine,
+    ...securityLines(info),
+    linkLine(mention.port, info),
+  ].join('\n\n');
+}
+
+/** A range shows its first and last service, how many assigned services it holds, and its riskiest port. */
+function rangeHover(mention: PortMention, catalog: PortCatalog, useLines: string[]): string {
+  const endPort = mention.endPort!;
+  const summary = catalog.summarizeRange(mention.port, endPort, mention.protocol);
+  const serviceOf = (info: PortInfo) => (info.service ? `\`${info.service}\`` : 'unassigned');
+  const count = endPort - mention.port + 1;
+  const lines = [
+    `**${portLabel(mention)}** · ${count} ports, ${summary.assignedCount} with an IANA service`,
+    `From ${mention.port} ${serviceOf(summary.first)} to ${endPort} ${serviceOf(summary.last)}`,
+    ...useLines,
+  ];
+  if (summary.riskiest) {
+    lines.push(`⚠️ Holds ${summary.riskiest.port} ${escapeMarkdown(summary.riskiest.curated?.title ?? summary.riskiest.service ?? '')}: ${RISK_LABELS[summary.riskiest.risk]}`);
+  }
+  lines.push(`[IANA registry](${ianaRegistryLink(mention.port)})`);
+  return lines.join('\n\n');
+}

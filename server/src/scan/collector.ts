@@ -1,0 +1,151 @@
+import type { Protocol } from '../catalog/types';
+import type { Exposure, MentionContext, PortMention, Role } from './mention';
+import type { Token } from './token';
+
+/** What a scanner knows about the ports of one token, apart from where they are. */
+export interface MentionFacts {
+  protocol: Protocol;
+  role: Role;
+  exposure: Exposure;
+  context: MentionContext;
+}
+
+/** Turns a service name (`ssh`) into its port, as the system's services database would. */
+export type ServiceNameResolver = (name: string, protocol: Protocol) => number | undefined;
+
+export interface PortSpecOptions {
+  /** Characters that join the two ends of a range: `:` for iptables, ufw and pf, `-` for nftables and docker. */
+  rangeSeparators?: string;
+  /** Whether a service name may stand where a port is written (`--dport ssh`). */
+  allowNames?: boolean;
+  /** Whether a range may leave out an end (`:1024`, `1024:`), meaning 0 or 65535 there. */
+  openRanges?: boolean;
+  /** Whether 0 is a meaningful port here (`kubectl port-forward 0:80` picks a free one). */
+  allowZero?: boolean;
+}
+
+const NAME_PATTERN = /^[a-z][a-z0-9-]*$/i;
+
+/** A port or a range, parsed from text written where the syntax takes one. */
+export interface ParsedPort {
+  port: number;
+  endPort: number | null;
+  writtenName?: string;
+}
+
+export function parsePortNumber(text: string, allowZero = false): number | undefined {
+  if (!/^\d{1,5}$/.test(text)) return undefined;
+  const value = Number(text);
+  if (value > 65535 || (value === 0 && !allowZero)) return undefined;
+  return value;
+}
+
+/**
+ * Collects the mentions of one scan. Scanners hand it a token and the slice that holds a port (or a range,
+ * a list, or a service name); it validates the text and maps the slice back to the document.
+ */
+export class MentionCollector {
+  readonly mentions: PortMention[] = [];
+  private readonly seen = new Set<string>();
+
+  constructor(
+    readonly language: string,
+    private readonly resolveName: ServiceNameResolver,
+  ) {}
+
+  parsePort(text: string, protocol: Protocol, options: PortSpecOptions = {}): ParsedPort | undefined {
+    const separators = options.rangeSeparators ?? '';
+    for (const separator of separators) {
+      const at = text.indexOf(separator, options.openRanges ? 0 : 1);
+      if (at >= 0 && text.length > 1) {
+        const firstText = text.slice(0, at);
+        const lastText = text.slice(at + 1);
+        const first = options.openRanges && firstText === '' ? 0 : parsePortNumber(firstText, options.allowZero);
+        const last = options.openRanges && lastText === '' ? 65535 : parsePortNumber(lastText, options.allowZero);
+        if (first === undefined || last === undefined || last < first) return undefined;
+        return { port: first, endPort: last === first ? null : last };
+      }
+    }
+    const port = parsePortNumber(text, options.allowZero);
+    if (port !== undefined) return { port, endPort: null };
+    if (options.allowNames && NAME_PATTERN.test(text)) {
+      const named = this.resolveName(text, protocol);
+      if (named !== undefined) return { port: named, endPort: null, writtenName: text };
+    }
+    return undefined;
+  }
+
+  /** Adds the port written in `token.text.slice(from, to)`; returns it, or undefined if that text is no port. */
+  addPort(
+    token: Token,
+    from: number,
+    to: number,
+    facts: MentionFacts,
+    options: PortSpecOptions = {},
+  ): PortMention | undefined {
+    const text = token.text.slice(from, to);
+    const parsed = this.parsePort(text, facts.protocol, options);
+    if (!parsed) return undefined;
+    const variable = token.variableOf(from, to);
+    const mention: PortMention = {
+      span: token.spanOf(from, to),
+      port: parsed.port,
+      endPort: parsed.endPort,
+      protocol: facts.protocol,
+      role: facts.role,
+      exposure: facts.exposure,
+      language: this.language,
+      context: facts.context,
+      ...(parsed.writtenName ? { writtenName: parsed.writtenName } : {}),
+      ...(variable ? { variable } : {}),
+    };
+    return this.push(mention) ? mention : undefined;
+  }
+
+  /** Adds every element of a list such as `80,443` or `22,8000:8010`, one mention each. */
+  addPortList(
+    token: Token,
+    from: number,
+    to: number,
+    facts: MentionFacts,
+    options: PortSpecOptions & { listSeparator?: string } = {},
+  ): PortMention[] {
+    const separator = options.listSeparator ?? ',';
+    const added: PortMention[] = [];
+    let start = from;
+    while (start <= to) {
+      let end = token.text.indexOf(separator, start);
+      if (end < 0 || end > to) end = to;
+      let itemStart = start;
+      let itemEnd = end;
+      while (itemStart < itemEnd && token.text[itemStart] === ' ') itemStart++;
+      while (itemEnd > itemStart && token.text[itemEnd - 1] === ' ') itemEnd--;
+      const mention = this.addPort(token, itemStart, itemEnd, facts, options);
+      if (mention) added.push(mention);
+      start = end + separator.length;
+    }
+    return added;
+  }
+
+  /**
+   * Adds the mentions another format's scanner found in `token.text` from offset `from` on (a heredoc body,
+   * a quoted rule), placing them in this document.
+   */
+  addEmbedded(token: Token, from: number, mentions: readonly PortMention[]): void {
+    for (const mention of mentions) {
+      const start = from + mention.span.start;
+      const end = from + mention.span.end;
+      const variable = mention.variable ?? token.variableOf(start, end);
+      this.push({ ...mention, span: token.spanOf(start, end), ...(variable ? { variable } : {}) });
+    }
+  }
+
+  /** Keeps one mention per span: two readers of the same words (a URL inside an option) must not double it. */
+  private push(mention: PortMention): boolean {
+    const key = `${mention.span.start}:${mention.span.end}`;
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    this.mentions.push(mention);
+    return true;
+  }
+}

@@ -1,0 +1,53 @@
+import type { Protocol } from '../catalog/types';
+
+/** What the text does with a port: the `role` field of the CLI contract. */
+export type Role = 'listen' | 'allow' | 'deny' | 'forward' | 'publish' | 'connect' | 'define' | 'other';
+
+/** Who can reach the port, as far as the text says: the `exposure` field of the CLI contract. */
+export type Exposure = 'any' | 'public' | 'private' | 'loopback' | 'unknown';
+
+/** A half-open range of UTF-16 offsets into the scanned document, the unit LSP positions use. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** The circumstances a scanner read around a port, which the hover puts into words and the rules weigh. */
+export interface MentionContext {
+  /** The program or statement that holds the port: `iptables`, `docker run`, `ssh`, `sshd_config`. */
+  tool: string;
+  direction?: 'inbound' | 'outbound';
+  /** Who may connect, as written (`10.0.0.0/8`, `! 192.168.0.0/16`); absent when the rule names no source. */
+  source?: string;
+  /** The address a listener binds to, as written; absent when the tool picks its default. */
+  bindAddress?: string;
+  interface?: string;
+  zone?: string;
+  table?: string;
+  chain?: string;
+  policy?: string;
+  /** Where traffic goes next: the remote host of a connection, the target of a forward or publish. */
+  peer?: string;
+  /** For the two ports of a mapping (`-p 8080:80`, `--to-destination h:443`), the other side. */
+  mappedTo?: string;
+  /** A free note a scanner adds when the words above do not cover the case. */
+  note?: string;
+}
+
+/** One port token in the text. Every scanner produces these; the hover, the rules and the CLI read them. */
+export interface PortMention {
+  span: Span;
+  port: number;
+  /** Last port of a range written as one token (`6000:6007`), else null. */
+  endPort: number | null;
+  protocol: Protocol;
+  role: Role;
+  exposure: Exposure;
+  /** The format whose scanner read it: `shellscript`, or the format of a heredoc or quoted string inside it. */
+  language: string;
+  context: MentionContext;
+  /** The service name as written where the syntax takes a port (`--dport ssh`). */
+  writtenName?: string;
+  /** When the port came through a variable (`--dport $CD_PORT`), the variable and where its value is written. */
+  variable?: { name: string; definition: Span };
+}

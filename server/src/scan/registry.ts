@@ -1,0 +1,86 @@
+import type { ServiceNameResolver } from './collector';
+import type { FormatDefinition, ScanContext } from './format';
+import type { PortMention } from './mention';
+import { loadShellParser } from './shell/parser';
+import { SHELL, ShellScanner } from './shell/shellScanner';
+import { SSHD_CONFIG, sshdConfigScanner } from './sshd/sshdConfigScanner';
+
+export const UNKNOWN_LANGUAGE = 'unknown';
+
+/** Formats held inside other formats nest (a heredoc in a `bash -c` string in an ssh command); this bounds it. */
+const MAX_EMBEDDING_DEPTH = 6;
+
+/**
+ * Every format the engine reads, how to recognise it, and how to scan it. The CLI's language detection,
+ * the shell scanner's routing of heredocs, and the editor's scans all go through here.
+ */
+export class FormatRegistry {
+  private readonly definitions: FormatDefinition[] = [];
+  private readonly byLanguage = new Map<string, FormatDefinition>();
+
+  register(definition: FormatDefinition): void {
+    this.definitions.push(definition);
+    this.byLanguage.set(definition.languageId, definition);
+  }
+
+  get languageIds(): string[] {
+    return this.definitions.filter((definition) => definition.standalone).map((definition) => definition.languageId);
+  }
+
+  has(languageId: string): boolean {
+    return this.byLanguage.get(languageId)?.standalone === true;
+  }
+
+  /** The language of a file, from its name first and then from its first lines; `unknown` if neither tells. */
+  detect(path: string, head: string): string {
+    const standalone = this.definitions.filter((definition) => definition.standalone);
+    const normalized = path.replace(/\\/g, '/');
+    const byName = standalone.find((definition) => definition.fileNames.some((pattern) => pattern.test(normalized)));
+    if (byName) return byName.languageId;
+    const byContent = standalone.find((definition) => definition.content?.test(head));
+    return byContent?.languageId ?? UNKNOWN_LANGUAGE;
+  }
+
+  /** The format of a file a script writes to (`/etc/ssh/sshd_config`), embedded-only formats included. */
+  languageForPath(path: string): string | undefined {
+    const normalized = path.replace(/^['"]|['"]$/g, '');
+    return this.definitions.find((definition) => definition.fileNames.some((pattern) => pattern.test(normalized)))?.languageId;
+  }
+
+  /** The format a program reads on its standard input (`iptables-restore`, `nft`). */
+  languageForConsumer(program: string): string | undefined {
+    return this.definitions.find((definition) => definition.consumers?.includes(program))?.languageId;
+  }
+
+  scan(languageId: string, text: string, resolveServiceName: ServiceNameResolver, depth = 0): PortMention[] {
+    const definition = this.byLanguage.get(languageId);
+    if (!definition) return [];
+    const context: ScanContext = {
+      resolveServiceName,
+      scanEmbedded: (embeddedLanguage, embeddedText) =>
+        depth >= MAX_EMBEDDING_DEPTH ? [] : this.scan(embeddedLanguage, embeddedText, resolveServiceName, depth + 1),
+    };
+    return definition.scanner.scan(text, context);
+  }
+}
+
+/** The registry of every format that has landed; the shell parser loads asynchronously, once. */
+export async function createFormatRegistry(): Promise<FormatRegistry> {
+  const parser = await loadShellParser();
+  const registry = new FormatRegistry();
+  registry.register({
+      languageId: SHELL,
+      standalone: true,
+      fileNames: [/\.(sh|bash|ksh|zsh|dash|command)$/i, /(^|\/)\.(bashrc|bash_profile|profile|zshrc)$/],
+      content: /^#!\s*\S*(\/|\benv\s+)(ba|da|k|z)?sh\b/,
+      consumers: ['sh', 'bash', 'dash', 'ksh', 'zsh'],
+    scanner: new ShellScanner(parser, registry),
+  });
+  registry.register({
+      languageId: SSHD_CONFIG,
+      standalone: false,
+      fileNames: [/(^|\/)sshd_config$/, /(^|\/)sshd_config\.d\/[^/]+\.conf$/],
+    scanner: sshdConfigScanner,
+  });
+  return registry;
+}

@@ -1,0 +1,29 @@
+import type { MentionCollector } from '../collector';
+import type { ScanContext } from '../format';
+import type { Token } from '../token';
+
+/** What earlier commands of the same script decided, which later commands depend on. */
+export interface ScriptState {
+  /** iptables chain policies set with `-P`, by table and chain (`filter/INPUT`). */
+  iptablesPolicies: Map<string, string>;
+  /** Sources added to firewalld zones with `--add-source`, by zone. */
+  firewalldZoneSources: Map<string, string[]>;
+  /** The zone `firewall-cmd --set-default-zone` chose; firewalld's own default is `public`. */
+  firewalldDefaultZone: string;
+}
+
+export function newScriptState(): ScriptState {
+  return { iptablesPolicies: new Map(), firewalldZoneSources: new Map(), firewalldDefaultZone: 'public' };
+}
+
+/** A simple command after wrappers such as `sudo` and `env` are peeled off. */
+export interface ShellCommand {
+  /** The program's base name: `/usr/sbin/iptables` becomes `iptables`. */
+  name: string;
+  args: Token[];
+  /** Files the command's output goes to (`> file`, `>> file`), as written. */
+  outputTargets: string[];
+  state: ScriptState;
+}
+
+export type CommandHandler = (command: ShellCommand, out: MentionCollector, context: ScanContext) => void;

@@ -1,0 +1,37 @@
+import { readFirewallCmd } from '../../firewalld/command';
+import { readIptablesRule } from '../../iptables/rule';
+import { readUfwCommand } from '../../ufw/command';
+import type { CommandHandler } from '../command';
+
+const iptables: CommandHandler = (command, out) => {
+  readIptablesRule(command.args, out, command.state.iptablesPolicies, command.name);
+};
+
+const ufw: CommandHandler = (command, out) => readUfwCommand(command.args, out);
+
+const firewallCmd: CommandHandler = (command, out) => {
+  const zones = {
+    sources: command.state.firewalldZoneSources,
+    defaultZone: command.state.firewalldDefaultZone,
+  };
+  const direct = readFirewallCmd(command.args, out, zones);
+  command.state.firewalldDefaultZone = zones.defaultZone;
+  if (direct) {
+    readIptablesRule(direct.rule, out, command.state.iptablesPolicies, 'firewall-cmd --direct', {
+      table: direct.table,
+      chain: direct.chain,
+    });
+  }
+};
+
+export const firewallCommands: Record<string, CommandHandler> = {
+  iptables,
+  ip6tables: iptables,
+  'iptables-legacy': iptables,
+  'ip6tables-legacy': iptables,
+  'iptables-nft': iptables,
+  'ip6tables-nft': iptables,
+  ufw,
+  'firewall-cmd': firewallCmd,
+  'firewall-offline-cmd': firewallCmd,
+};

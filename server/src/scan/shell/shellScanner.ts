@@ -1,0 +1,288 @@
+import type { Node, Parser } from 'web-tree-sitter';
+import { MentionCollector } from '../collector';
+import type { FormatScanner, ScanContext } from '../format';
+import type { PortMention } from '../mention';
+import { PlainToken, type Token } from '../token';
+import { type CommandHandler, type ScriptState, type ShellCommand, newScriptState } from './command';
+import { containerCommands } from './commands/containers';
+import { databaseClientCommands } from './commands/databaseClients';
+import { firewallCommands } from './commands/firewalls';
+import { remoteShellCommands } from './commands/remoteShell';
+import { serverCommands } from './commands/servers';
+import { socketCommands } from './commands/sockets';
+import { addUrlPorts } from './urls';
+import { ShellEnvironment, shellToken } from './shellWord';
+import { sedReplacements } from './sed';
+
+export const SHELL = 'shellscript';
+
+const COMMAND_HANDLERS = new Map<string, CommandHandler>(
+  Object.entries({
+    ...remoteShellCommands,
+    ...socketCommands,
+    ...serverCommands,
+    ...containerCommands,
+    ...databaseClientCommands,
+    ...firewallCommands,
+  }),
+);
+
+/** Programs that run the command after them; the value lists their options that take an argument. */
+const WRAPPERS: Record<string, { valued: string; operands?: number }> = {
+  sudo: { valued: 'ugpChDrtTUR' },
+  doas: { valued: 'uC' },
+  env: { valued: 'uCS' },
+  nohup: { valued: '' },
+  exec: { valued: 'a' },
+  time: { valued: 'fo' },
+  command: { valued: '' },
+  builtin: { valued: '' },
+  nice: { valued: 'n' },
+  ionice: { valued: 'cnp' },
+  stdbuf: { valued: 'ioe' },
+  setsid: { valued: '' },
+  timeout: { valued: 'ks', operands: 1 },
+  chroot: { valued: '', operands: 1 },
+};
+
+/** Commands whose quoted arguments are the text they write, and so may be another format's lines. */
+const TEXT_WRITERS = new Set(['echo', 'printf']);
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ksh', 'zsh', 'su']);
+
+function programName(text: string): string {
+  const base = text.slice(text.lastIndexOf('/') + 1);
+  return /^python[\d.]*$/.test(base) ? 'python' : base;
+}
+
+/** Drops `sudo -u app`, `env A=1`, `timeout 5`, ... until the real program. */
+function unwrap(words: Token[]): Token[] {
+  let rest = words;
+  for (;;) {
+    const wrapper = rest.length > 1 ? WRAPPERS[programName(rest[0].text)] : undefined;
+    if (!wrapper) return rest;
+    let at = 1;
+    while (at < rest.length && rest[at].text.startsWith('-') && rest[at].text !== '--') {
+      const flag = rest[at].text;
+      const takesValue = flag.length === 2 && wrapper.valued.includes(flag[1]);
+      at += takesValue ? 2 : 1;
+    }
+    if (rest[at]?.text === '--') at++;
+    while (at < rest.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(rest[at].text)) at++;
+    at += wrapper.operands ?? 0;
+    rest = rest.slice(at);
+  }
+}
+
+/** Which embedded formats exist, as the format registry knows them. */
+export interface EmbeddedFormats {
+  languageForPath(path: string): string | undefined;
+  languageForConsumer(program: string): string | undefined;
+}
+
+/** True when a variable's name says it holds a port: `PORT`, `CD_API_PORT`, `dbPort`, `SSH_PORTS`. */
+export function namesAPort(name: string): boolean {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split('_');
+  return words.includes('port') || words.includes('ports');
+}
+
+/**
+ * Reads shell scripts with tree-sitter-bash and finds the ports of the commands it knows (see `commands/`),
+ * of variables named for ports, and of URLs in any argument. Heredocs and quoted strings that hold another
+ * format go to that format's scanner.
+ */
+export class ShellScanner implements FormatScanner {
+  constructor(
+    private readonly parser: Parser,
+    private readonly embedded: EmbeddedFormats,
+  ) {}
+
+  scan(text: string, context: ScanContext): PortMention[] {
+    const tree = this.parser.parse(text);
+    if (!tree) return [];
+    try {
+      const walk = new ScriptWalk(context, this.embedded);
+      walk.visitTree(tree.rootNode);
+      return walk.out.mentions;
+    } finally {
+      tree.delete();
+    }
+  }
+}
+
+/** The state of one scan: the variables seen so far, firewall state, and the mentions found. */
+class ScriptWalk {
+  readonly out: MentionCollector;
+  private readonly environment = new ShellEnvironment();
+  private readonly state: ScriptState = newScriptState();
+
+  constructor(
+    private readonly context: ScanContext,
+    private readonly embedded: EmbeddedFormats,
+  ) {
+    this.out = new MentionCollector(SHELL, context.resolveServiceName);
+  }
+
+  /** Pre-order walk with a cursor: scripts can nest deeper than the call stack allows. */
+  visitTree(root: Node): void {
+    const cursor = root.walk();
+    try {
+      for (;;) {
+        this.visit(cursor.currentNode);
+        if (cursor.gotoFirstChild()) continue;
+        while (!cursor.gotoNextSibling()) {
+          if (!cursor.gotoParent()) return;
+        }
+      }
+    } finally {
+      cursor.delete();
+    }
+  }
+
+  private visit(node: Node): void {
+    switch (node.type) {
+      case 'variable_assignment':
+        this.assignment(node);
+        break;
+      case 'command':
+        this.command(node);
+        break;
+      case 'heredoc_redirect':
+        this.heredoc(node);
+        break;
+      case 'file_redirect':
+        this.redirect(node);
+        break;
+    }
+  }
+
+  private assignment(node: Node): void {
+    const name = node.childForFieldName('name');
+    const valueNode = node.childForFieldName('value');
+    if (!name || name.type !== 'variable_name') return;
+    if (!valueNode) {
+      this.environment.set(name.text, undefined);
+      return;
+    }
+    const value = shellToken(valueNode, this.environment);
+    this.environment.set(name.text, value.literal ? { text: value.text, definition: value.span } : undefined);
+    addUrlPorts(value, this.out, name.text);
+    if (!namesAPort(name.text) || !value.literal) return;
+    for (const match of value.text.matchAll(/[^\s,]+/g)) {
+      this.out.addPort(value, match.index, match.index + match[0].length, {
+        protocol: 'any',
+        role: 'define',
+        exposure: 'unknown',
+        context: { tool: 'shell variable', note: `assigned to ${name.text}` },
+      }, { rangeSeparators: '-:' });
+    }
+  }
+
+  private command(node: Node): void {
+    const nameNode = node.childForFieldName('name');
+    if (!nameNode) return;
+    const words = [nameNode, ...node.childrenForFieldName('argument').filter((child) => child !== null)].map((child) =>
+      shellToken(child, this.environment),
+    );
+    const [program, ...args] = unwrap(words);
+    if (!program) return;
+    const command: ShellCommand = { name: programName(program.text), args, outputTargets: outputTargets(node), state: this.state };
+    COMMAND_HANDLERS.get(command.name)?.(command, this.out, this.context);
+    for (const arg of args) addUrlPorts(arg, this.out, command.name);
+    this.embeddedArguments(command);
+  }
+
+  /** Quoted text that another format will read: `echo 'Port 2222' >> sshd_config`, `sed` edits, `bash -c '...'`. */
+  private embeddedArguments(command: ShellCommand): void {
+    const operands = command.args.filter((arg) => !arg.text.startsWith('-'));
+    if (SHELLS.has(command.name)) {
+      const script = command.args[command.args.findIndex((arg) => arg.text === '-c') + 1];
+      if (command.args.some((arg) => arg.text === '-c') && script) this.embed(SHELL, script, 0, script.text.length);
+      return;
+    }
+    if (TEXT_WRITERS.has(command.name)) {
+      const language = this.targetLanguage(command.outputTargets);
+      if (language) for (const arg of operands) this.embed(language, arg, 0, arg.text.length);
+      return;
+    }
+    if (command.name === 'sed') {
+      const files = operands.slice(1).map((arg) => arg.text);
+      const language = this.targetLanguage(files);
+      const scripts = command.args.some((arg) => arg.text === '-e')
+        ? command.args.filter((_, index) => command.args[index - 1]?.text === '-e')
+        : operands.slice(0, 1);
+      if (!language) return;
+      for (const script of scripts) {
+        for (const replacement of sedReplacements(script.text)) this.embed(language, script, replacement.from, replacement.to);
+      }
+    }
+  }
+
+  private targetLanguage(paths: readonly string[]): string | undefined {
+    for (const path of paths) {
+      const language = this.embedded.languageForPath(path);
+      if (language) return language;
+    }
+    return undefined;
+  }
+
+  private embed(language: string, token: Token, from: number, to: number): void {
+    const mentions = this.context.scanEmbedded(language, token.text.slice(from, to));
+    this.out.addEmbedded(token, from, mentions);
+  }
+
+  /**
+   * A heredoc goes to the format its reader takes (`iptables-restore <<EOF`, `nft -f - <<EOF`) or that the
+   * file it is written to has (`cat > /etc/ssh/sshd_config <<EOF`, `... | tee /etc/nftables.conf`).
+   */
+  private heredoc(node: Node): void {
+    const body = node.namedChildren.find((child) => child?.type === 'heredoc_body');
+    const statement = node.parent;
+    if (!body || !statement) return;
+    const readers = statementCommands(statement);
+    let language: string | undefined;
+    for (const reader of readers) {
+      const words = [reader.childForFieldName('name'), ...reader.childrenForFieldName('argument')]
+        .filter((child): child is Node => child !== null)
+        .map((child) => shellToken(child, this.environment));
+      const [program, ...args] = unwrap(words);
+      if (!program) continue;
+      const name = programName(program.text);
+      language ??= this.embedded.languageForConsumer(name);
+      if (name === 'tee') language ??= this.targetLanguage(args.map((arg) => arg.text));
+    }
+    language ??= this.targetLanguage(outputTargets(statement));
+    if (!language) return;
+    this.embed(language, new PlainToken(body.text, body.startIndex), 0, body.text.length);
+  }
+
+  /** `exec 3<>/dev/tcp/db.example.com/5432` and `</dev/tcp/host/port` connect to that port. */
+  private redirect(node: Node): void {
+    const destination = node.childForFieldName('destination');
+    if (destination) addUrlPorts(shellToken(destination, this.environment), this.out, 'bash /dev/tcp');
+  }
+}
+
+/** Files a statement's output is written to with `>` or `>>`. */
+function outputTargets(node: Node): string[] {
+  const statement = node.type === 'redirected_statement' ? node : node.parent?.type === 'redirected_statement' ? node.parent : undefined;
+  if (!statement) return [];
+  return statement.childrenForFieldName('redirect').flatMap((redirect) => {
+    if (!redirect || redirect.type !== 'file_redirect' || !/>/.test(redirect.child(0)?.text ?? '')) return [];
+    const destination = redirect.childForFieldName('destination');
+    return destination ? [destination.text] : [];
+  });
+}
+
+/** The commands of a statement in pipeline order, so a heredoc's readers can be asked what they read. */
+function statementCommands(statement: Node): Node[] {
+  const commands: Node[] = [];
+  const collect = (node: Node | null) => {
+    if (!node) return;
+    if (node.type === 'command') commands.push(node);
+    else if (node.type === 'pipeline' || node.type === 'redirected_statement') for (const child of node.namedChildren) collect(child);
+  };
+  collect(statement.type === 'redirected_statement' ? statement.childForFieldName('body') : statement);
+  // `cat <<EOF | tee file` hangs the heredoc on `cat`, inside the pipeline: the readers are its later stages.
+  if (statement.parent?.type === 'pipeline') for (const sibling of statement.parent.namedChildren) if (sibling && sibling.id !== statement.id) collect(sibling);
+  return commands;
+}

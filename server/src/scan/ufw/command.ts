@@ -1,0 +1,75 @@
+import type { Protocol } from '../../catalog/types';
+import type { MentionCollector, MentionFacts } from '../collector';
+import { classifyAddress } from '../exposure';
+import type { Exposure, Role } from '../mention';
+import type { Token } from '../token';
+
+const ACTION_ROLES: Record<string, Role> = { allow: 'allow', limit: 'allow', deny: 'deny', reject: 'deny' };
+const PORT_SPEC = { rangeSeparators: ':', allowNames: true };
+
+/** Splits `80,443/tcp` into the port list and the protocol. */
+function splitProtocol(text: string): { ports: string; protocol?: Protocol } {
+  const slash = text.lastIndexOf('/');
+  if (slash < 0) return { ports: text };
+  return { ports: text.slice(0, slash), protocol: text.slice(slash + 1).toLowerCase() as Protocol };
+}
+
+/**
+ * Reads a ufw command line (without `ufw`): the full syntax
+ * `[insert N|prepend|route|delete] allow|deny|reject|limit [in|out] [on IF] [log] [proto P] [from SRC [port P]] [to DST [port P]]`
+ * and the short one `allow 447/tcp`, `allow 80,443/tcp`, `allow 6000:6007/tcp`, `allow ssh`.
+ */
+export function readUfwCommand(tokens: readonly Token[], out: MentionCollector): void {
+  const words = tokens.map((token) => token.text.toLowerCase());
+  let at = 0;
+  let deleting = false;
+  let routed = false;
+  while (at < words.length && !(words[at] in ACTION_ROLES)) {
+    if (words[at] === 'delete') deleting = true;
+    else if (words[at] === 'route') routed = true;
+    else if (!/^(insert|prepend|\d+|--dry-run|--force)$/.test(words[at])) return;
+    at++;
+  }
+  if (at >= words.length) return;
+  const action = words[at];
+  const role: Role = deleting ? 'other' : ACTION_ROLES[action];
+  at++;
+
+  let direction: 'inbound' | 'outbound' = 'inbound';
+  let iface: string | undefined;
+  let protocol: Protocol = 'any';
+  let source: string | undefined;
+  const destinationPorts: Token[] = [];
+  const sourcePorts: Token[] = [];
+  let shortForm: Token | undefined;
+  let side: 'from' | 'to' | undefined;
+  for (; at < tokens.length; at++) {
+    const word = words[at];
+    const next = tokens[at + 1];
+    if (word === 'in' || word === 'out') direction = word === 'in' ? 'inbound' : 'outbound';
+    else if (word === 'on' && next) { iface = next.text; at++; }
+    else if (word === 'proto' && next) { protocol = next.text.toLowerCase() as Protocol; at++; }
+    else if (word === 'from' && next) { side = 'from'; source = next.text; at++; }
+    else if (word === 'to' && next) { side = 'to'; at++; }
+    else if (word === 'port' && next) { (side === 'from' ? sourcePorts : destinationPorts).push(next); at++; }
+    else if ((word === 'app' || word === 'comment') && next) at++;
+    else if (!side && !shortForm && !/^(log|log-all)$/.test(word)) shortForm = tokens[at];
+  }
+
+  const exposure: Exposure =
+    role !== 'allow' || direction === 'outbound' ? 'unknown' : source === undefined ? 'any' : classifyAddress(source);
+  const facts = (portProtocol: Protocol | undefined): MentionFacts => ({
+    protocol: portProtocol ?? protocol,
+    role,
+    exposure,
+    context: { tool: 'ufw', direction, source, interface: iface, note: routed ? 'routed (forwarded) traffic' : undefined },
+  });
+  for (const token of shortForm ? [shortForm, ...destinationPorts] : destinationPorts) {
+    const { ports, protocol: written } = splitProtocol(token.text);
+    out.addPortList(token, 0, ports.length, facts(written), PORT_SPEC);
+  }
+  for (const token of sourcePorts) {
+    const { ports, protocol: written } = splitProtocol(token.text);
+    out.addPortList(token, 0, ports.length, { ...facts(written), role: 'other', exposure: 'unknown', context: { tool: 'ufw', direction, note: 'source port of the matched packets' } }, PORT_SPEC);
+  }
+}

@@ -1,0 +1,74 @@
+import {
+  type Connection,
+  DidChangeConfigurationNotification,
+  DocumentDiagnosticReportKind,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  TextDocuments,
+  createConnection,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { toDiagnostics, toLspHover } from './features/lspShapes';
+import { DocumentScans } from './service/documentScans';
+import { PortLensService } from './service/portLensService';
+import { SETTINGS_SECTION, readSettings } from './settings/settings';
+
+/**
+ * The connection: capabilities, and handlers that ask the service. No analysis happens here.
+ * Transport (stdio or node-ipc) comes from the command line, as vscode-languageserver reads it.
+ */
+function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const servicePromise = PortLensService.create();
+  let service: PortLensService | undefined;
+  const scans = new DocumentScans(() => service!);
+  let canPullConfiguration = false;
+
+  const refreshSettings = async () => {
+    if (!canPullConfiguration || !service) return;
+    const raw: unknown = await connection.workspace.getConfiguration(SETTINGS_SECTION);
+    service.configure(readSettings(raw));
+    scans.clear();
+    connection.languages.diagnostics.refresh();
+  };
+
+  connection.onInitialize(async (params) => {
+    canPullConfiguration = params.capabilities.workspace?.configuration === true;
+    service = await servicePromise;
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false },
+      },
+      serverInfo: { name: 'Port Lens' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    if (canPullConfiguration) {
+      await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+    }
+    await refreshSettings();
+  });
+  connection.onDidChangeConfiguration(() => refreshSettings());
+
+  connection.onHover(({ textDocument, position }) => {
+    const document = documents.get(textDocument.uri);
+    if (!document || !service) return null;
+    const result = service.hover(scans.get(document), document.offsetAt(position));
+    return result ? toLspHover(document, result) : null;
+  });
+
+  connection.languages.diagnostics.on(({ textDocument }) => {
+    const document = documents.get(textDocument.uri);
+    const items = document && service ? toDiagnostics(scans.get(document)) : [];
+    return { kind: DocumentDiagnosticReportKind.Full, items };
+  });
+
+  documents.onDidClose(({ document }) => scans.forget(document.uri));
+  documents.listen(connection);
+  connection.listen();
+}
+
+startServer(createConnection(ProposedFeatures.all));
