@@ -238,7 +238,7 @@ class ScriptWalk {
     const body = node.namedChildren.find((child) => child?.type === 'heredoc_body');
     const statement = node.parent;
     if (!body || !statement) return;
-    const readers = statementCommands(statement);
+    const readers = heredocReaders(node, statement);
     let language: string | undefined;
     for (const reader of readers) {
       const words = [reader.childForFieldName('name'), ...reader.childrenForFieldName('argument')]
@@ -273,8 +273,8 @@ function outputTargets(node: Node): string[] {
   });
 }
 
-/** The commands of a statement in pipeline order, so a heredoc's readers can be asked what they read. */
-function statementCommands(statement: Node): Node[] {
+/** The commands that read a heredoc, in pipeline order, so they can be asked what format they read. */
+function heredocReaders(heredoc: Node, statement: Node): Node[] {
   const commands: Node[] = [];
   const collect = (node: Node | null) => {
     if (!node) return;
@@ -282,7 +282,10 @@ function statementCommands(statement: Node): Node[] {
     else if (node.type === 'pipeline' || node.type === 'redirected_statement') for (const child of node.namedChildren) collect(child);
   };
   collect(statement.type === 'redirected_statement' ? statement.childForFieldName('body') : statement);
-  // `cat <<EOF | tee file` hangs the heredoc on `cat`, inside the pipeline: the readers are its later stages.
-  if (statement.parent?.type === 'pipeline') for (const sibling of statement.parent.namedChildren) if (sibling && sibling.id !== statement.id) collect(sibling);
+  // tree-sitter-bash hangs `| tee file` after `cat <<EOF` inside the heredoc node itself.
+  for (const child of heredoc.namedChildren) if (child?.type === 'pipeline') collect(child);
+  if (statement.parent?.type === 'pipeline') {
+    for (const sibling of statement.parent.namedChildren) if (sibling && sibling.id !== statement.id) collect(sibling);
+  }
   return commands;
 }

@@ -1,0 +1,49 @@
+import * as assert from 'node:assert/strict';
+import type { PortMention } from '../../server/src/scan/mention';
+import { type FileScan, PortLensService } from '../../server/src/service/portLensService';
+
+let shared: Promise<PortLensService> | undefined;
+
+/** One service for the whole run: loading the tree-sitter parser is the slow part. */
+export function testService(): Promise<PortLensService> {
+  shared ??= PortLensService.create();
+  return shared;
+}
+
+/** A scan result that can be asked about the text it came from. */
+export class ScannedText {
+  constructor(
+    readonly text: string,
+    readonly scan: FileScan,
+  ) {}
+
+  /** What each mention covers in the text, in order: `["1363", "22"]`. */
+  get tokens(): string[] {
+    return this.scan.mentions.map((mention) => this.text.slice(mention.span.start, mention.span.end));
+  }
+
+  get ports(): number[] {
+    return this.scan.mentions.map((mention) => mention.port);
+  }
+
+  /** The mention that covers the n-th occurrence of `written` in the text; fails the test if there is none. */
+  at(written: string, occurrence = 0): PortMention {
+    const mention = this.find(written, occurrence);
+    assert.ok(mention, `no port mention at "${written}" (#${occurrence}); found: ${JSON.stringify(this.tokens)}`);
+    return mention;
+  }
+
+  find(written: string, occurrence = 0): PortMention | undefined {
+    let start = -1;
+    for (let seen = 0; seen <= occurrence; seen++) {
+      start = this.text.indexOf(written, start + 1);
+      if (start < 0) return undefined;
+    }
+    return this.scan.mentions.find((mention) => mention.span.start === start && mention.span.end === start + written.length);
+  }
+}
+
+export async function scanShell(text: string): Promise<ScannedText> {
+  const service = await testService();
+  return new ScannedText(text, service.scan({ text, languageId: 'shellscript' }));
+}
