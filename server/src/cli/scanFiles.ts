@@ -38,7 +38,6 @@ export function scanFile(file: FileToScan, service: PortLensService, limitBytes:
   }
   const scan = service.scan({ text, languageId: language, path: file.path, byteLength });
   if (!file.named && scan.languageId === UNKNOWN_LANGUAGE) return undefined;
-  if (scan.skipped === 'binary file' && !file.named) return undefined;
   return { path: file.path, text, scan: { ...scan, notices: [...notices, ...scan.notices] } };
 }
 

@@ -1,0 +1,117 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CLI = join(__dirname, '..', '..', '..', 'server', 'out', 'portlens.js');
+
+/** Runs the bundled CLI, as `npx portlens` would. */
+function portlens(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface JsonReport {
+  version: number;
+  tool: { name: string; version: string };
+  files: {
+    path: string;
+    language: string;
+    mentions: Record<string, unknown>[];
+    findings: unknown[];
+    skipped?: string;
+    notices?: string[];
+  }[];
+}
+
+describe('portlens scan (bundled CLI)', () => {
+  let workspace: string;
+
+  beforeEach(() => {
+    workspace = mkdtempSync(join(tmpdir(), 'portlens-cli-'));
+  });
+  afterEach(() => rmSync(workspace, { recursive: true, force: true }));
+
+  it('prints the JSON contract: one mention per port token, 1-based columns, exclusive end', () => {
+    mkdirSync(join(workspace, 'deploy'));
+    writeFileSync(join(workspace, 'deploy', 'open-ports.sh'), '#!/bin/sh\n# partners\niptables -A INPUT -p tcp --dport 1363 -j ACCEPT\n');
+    const { status, stdout } = portlens(['scan', '--format', 'json'], workspace);
+    assert.equal(status, 0);
+    const report = JSON.parse(stdout) as JsonReport;
+    assert.equal(report.version, 1);
+    assert.equal(report.tool.name, 'portlens');
+    assert.match(report.tool.version, /^\d+\.\d+\.\d+/);
+    assert.equal(report.files.length, 1);
+    const [file] = report.files;
+    assert.equal(file.path, 'deploy/open-ports.sh');
+    assert.equal(file.language, 'shellscript');
+    assert.deepEqual(file.findings, []);
+    assert.deepEqual(file.mentions[0], {
+      line: 3, column: 34, endLine: 3, endColumn: 38,
+      port: 1363, endPort: null, protocol: 'tcp', service: 'ndm-requester', role: 'allow', exposure: 'any',
+      description: 'allowed inbound from any source (iptables, chain INPUT)',
+    });
+  });
+
+  it('walks folders, skipping .git, node_modules and what .gitignore excludes, and detects scripts by shebang', () => {
+    for (const folder of ['.git', 'node_modules', 'build', 'bin']) mkdirSync(join(workspace, folder));
+    writeFileSync(join(workspace, '.gitignore'), 'build/\n');
+    const script = 'nc -l -p 4444\n';
+    writeFileSync(join(workspace, '.git', 'hook.sh'), script);
+    writeFileSync(join(workspace, 'node_modules', 'x.sh'), script);
+    writeFileSync(join(workspace, 'build', 'gen.sh'), script);
+    writeFileSync(join(workspace, 'bin', 'start'), `#!/usr/bin/env bash\n${script}`);
+    writeFileSync(join(workspace, 'README.md'), 'Run nc -l -p 4444\n');
+    const report = JSON.parse(portlens(['scan', '.', '--format=json'], workspace).stdout) as JsonReport;
+    assert.deepEqual(report.files.map((file) => file.path), ['bin/start']);
+  });
+
+  it('prints a readable text report grouped by file, coloured only when asked', () => {
+    writeFileSync(join(workspace, 'a.sh'), 'ssh -p 2222 host\ndocker run -p 6379:6379 redis:7\n');
+    const plain = portlens(['scan', 'a.sh'], workspace, { NO_COLOR: '1' });
+    assert.equal(plain.status, 0);
+    assert.match(plain.stdout, /^a\.sh shellscript\n/);
+    assert.match(plain.stdout, /1:8 +2222\/tcp +EtherNet\/IP-1 +connects to host/);
+    assert.match(plain.stdout, /2:15 +6379\/tcp +redis +published on every interface/);
+    assert.match(plain.stdout, /3 port mentions in 1 file, 0 findings/);
+    assert.doesNotMatch(plain.stdout, /\u001b\[/);
+    assert.match(portlens(['scan', 'a.sh'], workspace, { FORCE_COLOR: '1' }).stdout, /\u001b\[/);
+  });
+
+  it('exits 2 with a clear message on usage errors', () => {
+    for (const args of [['scan', '--format', 'xml'], ['lint'], ['scan', 'missing.sh'], ['scan', '--language', 'cobol']]) {
+      const { status, stderr, stdout } = portlens(args, workspace);
+      assert.equal(status, 2, args.join(' '));
+      assert.match(stderr, /^portlens: /);
+      assert.equal(stdout, '');
+    }
+  });
+
+  describe('bad input', () => {
+    it('reports binary, oversized and invalid UTF-8 files and goes on with the rest', () => {
+      writeFileSync(join(workspace, 'binary.sh'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 0x32, 0x32]));
+      writeFileSync(join(workspace, 'huge.sh'), `ssh -p 2222 host\n${'# padding\n'.repeat(600_000)}`);
+      writeFileSync(join(workspace, 'latin1.sh'), Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from('\nnc -l -p 4444\n')]));
+      writeFileSync(join(workspace, 'long-line.sh'), `echo ${'x'.repeat(1024 * 1024)}\nssh -p 2200 host\n`);
+      writeFileSync(join(workspace, 'half-typed.sh'), 'iptables -A INPUT -p tcp --dport\nssh -p 2201 "host\ncat <<EOF\nPort 9\n');
+      writeFileSync(join(workspace, 'photo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]));
+      const { status, stdout } = portlens(['scan', '--format', 'json'], workspace);
+      assert.equal(status, 0);
+      const files = Object.fromEntries((JSON.parse(stdout) as JsonReport).files.map((file) => [file.path, file]));
+      assert.deepEqual(Object.keys(files).sort(), ['binary.sh', 'half-typed.sh', 'huge.sh', 'latin1.sh', 'long-line.sh']);
+      assert.equal(files['binary.sh'].skipped, 'binary file');
+      assert.match(files['huge.sh'].skipped!, /larger than the 5 MB limit/);
+      assert.match(files['latin1.sh'].notices![0], /invalid UTF-8/);
+      assert.deepEqual(files['latin1.sh'].mentions.map((mention) => mention.port), [4444]);
+      assert.deepEqual(files['long-line.sh'].mentions.map((mention) => mention.port), [2200]);
+      assert.deepEqual(files['half-typed.sh'].mentions.map((mention) => mention.port), [2201]);
+    });
+
+    it('lists a binary file that the user names', () => {
+      writeFileSync(join(workspace, 'photo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]));
+      const report = JSON.parse(portlens(['scan', 'photo.png', '--format', 'json'], workspace).stdout) as JsonReport;
+      assert.equal(report.files[0].skipped, 'binary file');
+    });
+  });
+});
