@@ -50,6 +50,11 @@ export class LspClient {
     return { client, initialize };
   }
 
+  /** The server's process id, for reading its memory. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   async open(uri: string, text: string, languageId = 'shellscript'): Promise<void> {
     await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: ++this.version, text } });
   }

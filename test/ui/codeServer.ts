@@ -224,6 +224,8 @@ const QUIET_SETTINGS: Record<string, unknown> = {
   'extensions.ignoreRecommendations': true,
   'update.mode': 'none',
   'git.enabled': false,
+  // VS Code saves files changed by a code action by default: keep fixture workspaces unchanged on disk.
+  'files.refactoring.autoSave': false,
 };
 
 interface ServerDirs {
@@ -387,8 +389,10 @@ const SELECTORS = {
   languageMode: '.statusbar-item[id="status.editor.mode"]',
   problemsPanel: '.markers-panel',
   problemsRows: 'div[id="workbench.panel.markers"] .monaco-list-row',
-  actionWidget: '.action-widget',
-  actionRows: '.action-widget .monaco-list-row.action',
+  // VS Code 1.139 also renders an empty `.action-widget` submenu panel next to the menu.
+  actionWidget: '.action-widget:not(.action-list-submenu-panel)',
+  actionRows: '.action-widget:not(.action-list-submenu-panel) .monaco-list-row.action',
+  editorMessage: '.monaco-editor-overlaymessage',
   squiggle: (kind: SquiggleKind) => `.editor-group-container.active .view-overlays .cdr.squiggly-${kind}`,
 } as const;
 
@@ -465,16 +469,17 @@ export class Workbench {
       // The shortcut toggles: only press it when the panel is not already showing.
       if (!(await panel.isVisible())) await this.page.keyboard.press('Control+Shift+M');
       await panel.waitFor();
-      const rows = this.page.locator(SELECTORS.problemsRows);
+      // With no problems the panel hides its tree but keeps stale rows: read only visible ones.
+      const rows = this.page.locator(SELECTORS.problemsRows).filter({ visible: true });
       return (await rows.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim()).filter(Boolean);
     });
   }
 
-  /** The titles of the quick fixes at the cursor (Ctrl+.); closes the menu again. */
+  /** The titles of the quick fixes at the cursor (Ctrl+.), [] when there are none; closes the menu again. */
   async quickFixTitles(): Promise<string[]> {
     return step('quickFixTitles()', async () => {
       const rows = await this.openQuickFixMenu();
-      const titles = await this.actionTitles(rows);
+      const titles = rows ? await this.actionTitles(rows) : [];
       await this.page.keyboard.press('Escape');
       return titles;
     });
@@ -484,9 +489,9 @@ export class Workbench {
   async applyQuickFix(title: string): Promise<void> {
     await step(`applyQuickFix(${JSON.stringify(title)})`, async () => {
       const rows = await this.openQuickFixMenu();
-      const titles = await this.actionTitles(rows);
+      const titles = rows ? await this.actionTitles(rows) : [];
       const index = titles.indexOf(title);
-      if (index < 0) {
+      if (!rows || index < 0) {
         await this.page.keyboard.press('Escape');
         throw new Error(`no such quick fix; the menu offers: ${JSON.stringify(titles)}`);
       }
@@ -525,11 +530,14 @@ export class Workbench {
     await this.page.locator(SELECTORS.quickInput).waitFor();
   }
 
-  private async openQuickFixMenu(): Promise<Locator> {
+  /** Opens the quick fix menu; undefined when VS Code answers "No code actions available" instead. */
+  private async openQuickFixMenu(): Promise<Locator | undefined> {
     await this.page.keyboard.press('Escape');
     await this.page.keyboard.press('Control+.');
-    await this.page.locator(SELECTORS.actionWidget).waitFor();
-    return this.page.locator(SELECTORS.actionRows);
+    const menu = this.page.locator(SELECTORS.actionWidget).filter({ visible: true });
+    const noActionsMessage = this.page.locator(SELECTORS.editorMessage).filter({ visible: true });
+    await menu.or(noActionsMessage).first().waitFor();
+    return (await menu.count()) > 0 ? this.page.locator(SELECTORS.actionRows) : undefined;
   }
 
   private async actionTitles(rows: Locator): Promise<string[]> {

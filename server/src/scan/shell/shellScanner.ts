@@ -13,6 +13,7 @@ import { socketCommands } from './commands/sockets';
 import { addUrlPorts } from './urls';
 import { ShellEnvironment, shellToken } from './shellWord';
 import { sedReplacements } from './sed';
+import { type TextRange, logicalLines } from './statements';
 
 export const SHELL = 'shellscript';
 
@@ -48,6 +49,57 @@ const WRAPPERS: Record<string, { valued: string; operands?: number }> = {
 /** Commands whose quoted arguments are the text they write, and so may be another format's lines. */
 const TEXT_WRITERS = new Set(['echo', 'printf']);
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ksh', 'zsh', 'su']);
+
+/** Parsing reads the text in slices of this size; larger slices cost fewer calls into the parser. */
+const PARSE_CHUNK = 64 * 1024;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * What a statement must contain to hold a port: a program the scanner reads, a URL or /dev/tcp path, a heredoc,
+ * text written to a file, or an assignment (variables carry values to later statements). Anything else is skipped
+ * before parsing, which is most of a typical script.
+ */
+const STATEMENT_TRIGGER = new RegExp(
+  [
+    `(?:^|[\\s;&|(\`'"/])(?:${[...COMMAND_HANDLERS.keys(), ...SHELLS, 'sed', 'tee']
+      .map((name) => (name === 'python' ? 'python[\\d.]*' : escapeRegExp(name)))
+      .join('|')})(?=$|[\\s;&|)\`'"])`,
+    '://',
+    '/dev/(?:tcp|udp)/',
+    '<<',
+    '[A-Za-z_][A-Za-z0-9_]*=',
+    '\\b(?:echo|printf)\\b.*>',
+  ].join('|'),
+);
+
+const ASSIGNMENT = /(?:^|[\s;&|(])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)/g;
+const REFERENCE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
+const ADDRESS_HINT = /:\/\/|\/dev\/(?:tcp|udp)\//;
+
+/**
+ * The logical lines that can hold a port, merged where they touch. A line is also kept when it expands a
+ * variable that holds a URL (`curl "$API_URL"`), since the URL's port is found where the variable is used.
+ */
+function relevantStatements(text: string): TextRange[] {
+  const ranges: TextRange[] = [];
+  const urlVariables = new Set<string>();
+  for (const line of logicalLines(text)) {
+    const statement = text.slice(line.startIndex, line.endIndex);
+    const usesUrlVariable = urlVariables.size > 0 && [...statement.matchAll(REFERENCE)].some((match) => urlVariables.has(match[1]));
+    if (!usesUrlVariable && !STATEMENT_TRIGGER.test(statement)) continue;
+    for (const [, name, value] of statement.matchAll(ASSIGNMENT)) {
+      if (ADDRESS_HINT.test(value) || [...value.matchAll(REFERENCE)].some((match) => urlVariables.has(match[1]))) urlVariables.add(name);
+    }
+    const previous = ranges[ranges.length - 1];
+    if (previous && previous.endIndex === line.startIndex) ranges[ranges.length - 1] = { ...previous, endIndex: line.endIndex, endPosition: line.endPosition };
+    else ranges.push(line);
+  }
+  return ranges;
+}
+
 
 function programName(text: string): string {
   const base = text.slice(text.lastIndexOf('/') + 1);
@@ -91,13 +143,22 @@ export function namesAPort(name: string): boolean {
  * format go to that format's scanner.
  */
 export class ShellScanner implements FormatScanner {
+  /**
+   * @param skipIrrelevant parse only the statements that can hold a port (the default); the equivalence
+   *   test turns it off to check that skipping never changes what is found.
+   */
   constructor(
     private readonly parser: Parser,
     private readonly embedded: EmbeddedFormats,
+    private readonly skipIrrelevant = true,
   ) {}
 
   scan(text: string, context: ScanContext): PortMention[] {
-    const tree = this.parser.parse(text);
+    const relevant = this.skipIrrelevant ? relevantStatements(text) : undefined;
+    if (relevant?.length === 0) return [];
+    const wholeText = !relevant || (relevant.length === 1 && relevant[0].startIndex === 0 && relevant[0].endIndex === text.length);
+    const input = (index: number) => (index < text.length ? text.slice(index, index + PARSE_CHUNK) : undefined);
+    const tree = this.parser.parse(input, null, wholeText ? undefined : { includedRanges: relevant });
     if (!tree) return [];
     try {
       const walk = new ScriptWalk(context, this.embedded);

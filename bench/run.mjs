@@ -1,0 +1,87 @@
+// npm run bench: scan throughput against a floor, hover latency on a 50,000-line file through the real
+// server, and the server's memory. Figures go to stdout; README records them.
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { generateWorkspace, hoverFile } from './workspace.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const { LspClient } = require(join(root, 'out', 'test', 'lsp', 'lspClient.js'));
+
+const RUNS = 3;
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
+
+function timeCommand(args) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { cwd: root, maxBuffer: 1 << 30, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0 && result.status !== 1) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
+  return { ms, stdout: result.stdout };
+}
+
+async function hoverLatency() {
+  const { client } = await LspClient.start();
+  try {
+    const { uri, text, targets } = hoverFile();
+    await client.open(uri, text);
+    const coldStart = process.hrtime.bigint();
+    const first = await client.hover(uri, targets[0].line, targets[0].character);
+    const coldMs = Number(process.hrtime.bigint() - coldStart) / 1e6;
+    if (!first) throw new Error('no hover on the first port of the 50,000-line file');
+    const samples = [];
+    for (const target of targets) {
+      const start = process.hrtime.bigint();
+      const hover = await client.hover(uri, target.line, target.character);
+      samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+      if (!hover) throw new Error(`no hover at ${target.line}:${target.character}`);
+    }
+    // After an edit the next hover re-scans the file: the figure a user feels while typing.
+    await client.change(uri, `${text}\nssh -p 2222 host\n`);
+    const editStart = process.hrtime.bigint();
+    await client.hover(uri, targets[1].line, targets[1].character);
+    const afterEditMs = Number(process.hrtime.bigint() - editStart) / 1e6;
+    const status = readFileSync(`/proc/${client.pid}/status`, 'utf8');
+    const rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+    const peakMb = Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024;
+    return { lines: text.split('\n').length, coldMs, afterEditMs, samples, rssMb, peakMb };
+  } finally {
+    await client.stop();
+  }
+}
+
+async function main() {
+  const workspace = generateWorkspace(join(root, 'bench', 'workspace'));
+  console.log(`workspace: ${workspace.files} files, ${(workspace.bytes / 1e6).toFixed(1)} MB (${workspace.summary})`);
+
+  const floorRuns = [];
+  const scanRuns = [];
+  let mentions = 0;
+  for (let run = 0; run < RUNS; run++) {
+    floorRuns.push(timeCommand([join(root, 'bench', 'floor.mjs'), workspace.path]).ms);
+    const scan = timeCommand([join(root, 'server', 'out', 'portlens.js'), 'scan', workspace.path, '--format', 'json', '--fail-on', 'none']);
+    scanRuns.push(scan.ms);
+    mentions = JSON.parse(scan.stdout).files.reduce((sum, file) => sum + file.mentions.length, 0);
+  }
+  const floorMs = median(floorRuns);
+  const scanMs = median(scanRuns);
+  console.log(`floor (node reads every file and runs one regex): ${floorMs.toFixed(0)} ms, ${(workspace.bytes / 1e3 / floorMs).toFixed(1)} MB/s`);
+  console.log(`portlens scan --format json: ${scanMs.toFixed(0)} ms, ${(workspace.bytes / 1e3 / scanMs).toFixed(1)} MB/s, ${mentions} mentions`);
+  console.log(`scan / floor: ${(scanMs / floorMs).toFixed(2)}x (target: within 5x)`);
+
+  const hover = await hoverLatency();
+  console.log(
+    `hover on a ${hover.lines}-line file through the server: first (includes the scan) ${hover.coldMs.toFixed(1)} ms, ` +
+      `then median ${median(hover.samples).toFixed(2)} ms, p95 ${percentile(hover.samples, 95).toFixed(2)} ms over ${hover.samples.length} hovers (target: p95 under 5 ms); ` +
+      `first hover after an edit ${hover.afterEditMs.toFixed(1)} ms`,
+  );
+  console.log(`server memory after the 50,000-line file: ${hover.rssMb.toFixed(0)} MB resident, peak ${hover.peakMb.toFixed(0)} MB`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

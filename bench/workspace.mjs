@@ -1,0 +1,119 @@
+// Generates the benchmark workspace: a large, mixed tree like a real infrastructure repository, with shell
+// scripts in every style the scanner reads and the documentation, data and code around them that it skips.
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const SHELL_FILES = 1600;
+const OTHER_FILES = 1600;
+const GENERATOR_VERSION = '1';
+
+/** A small seeded generator, so every run benchmarks the same bytes. */
+function random(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+const PORTS = [22, 23, 25, 53, 80, 443, 446, 447, 448, 1363, 1364, 2375, 3306, 3389, 5432, 6379, 8080, 8443, 8470, 9200, 9470, 10250, 27017];
+const HOSTS = ['db01.internal', 'cache.internal', '10.20.4.7', 'cd-partner.example.com', 'api.example.com', '192.168.10.5'];
+const SOURCES = ['10.0.0.0/8', '192.168.50.0/24', '203.0.113.0/24', '0.0.0.0/0'];
+
+function shellScript(next, index) {
+  const pick = (list) => list[Math.floor(next() * list.length)];
+  const port = () => pick(PORTS);
+  const lines = [`#!/bin/bash`, `# generated deployment step ${index}`, 'set -euo pipefail', `APP_PORT=${port()}`, `RETRIES=${Math.floor(next() * 10)}`];
+  const statements = [
+    () => `iptables -A INPUT -s ${pick(SOURCES)} -p tcp --dport ${port()} -j ACCEPT`,
+    () => `iptables -A INPUT -p tcp -m multiport --dports ${port()},${port()} -j DROP`,
+    () => `ufw allow from ${pick(SOURCES)} to any port ${port()} proto tcp`,
+    () => `ufw allow ${port()}/tcp`,
+    () => `firewall-cmd --permanent --zone=public --add-port=${port()}/tcp`,
+    () => `docker run -d -p ${port()}:${port()} --name svc${index} registry.example.com/app:1.${index % 9}`,
+    () => `ssh -p ${port()} deploy@${pick(HOSTS)} 'sudo systemctl restart app'`,
+    () => `curl -fsS --retry 3 https://${pick(HOSTS)}:${port()}/health`,
+    () => `nc -z -w 3 ${pick(HOSTS)} ${port()}`,
+    () => `psql -h ${pick(HOSTS)} -p ${port()} -U app -c 'select 1'`,
+    () => `socat TCP-LISTEN:${port()},fork TCP:${pick(HOSTS)}:${port()} &`,
+    () => `if [ "$RETRIES" -gt 3 ]; then sleep ${Math.floor(next() * 600)}; fi`,
+    () => `for i in $(seq 1 ${Math.floor(next() * 100)}); do echo "attempt $i"; done`,
+    () => `tar czf /backup/app-$(date +%Y%m%d).tgz /srv/app && chmod 0640 /backup/*.tgz`,
+    () => `log "deploying build ${index} to ${pick(HOSTS)}"`,
+    () => `kubectl -n prod port-forward svc/app ${port()}:${port()} &`,
+  ];
+  const functions = 2 + Math.floor(next() * 6);
+  for (let fn = 0; fn < functions; fn++) {
+    lines.push('', `step_${fn}() {`);
+    const count = 10 + Math.floor(next() * 40);
+    for (let i = 0; i < count; i++) lines.push(`  ${pick(statements)()}`);
+    lines.push('}');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function otherFile(next, index) {
+  const kind = index % 4;
+  const paragraphs = 20 + Math.floor(next() * 60);
+  const body = [];
+  for (let i = 0; i < paragraphs; i++) {
+    const port = PORTS[Math.floor(next() * PORTS.length)];
+    if (kind === 0) body.push(`## Section ${i}\n\nThe service listens on port ${port} and retries ${i} times. See ticket 2024-${1000 + i}.\n`);
+    if (kind === 1) body.push(`  "setting_${i}": { "port": ${port}, "timeout": ${i * 10}, "enabled": true },`);
+    if (kind === 2) body.push(`def handler_${i}(request):\n    return connect("db01.internal", ${port}, retries=${i})\n`);
+    if (kind === 3) body.push(`service_${i}:\n  image: app:1.${i}\n  ports:\n    - "${port}:${port}"\n`);
+  }
+  const extension = ['md', 'json', 'py', 'yaml'][kind];
+  return { name: `doc-${index}.${extension}`, text: `${body.join('\n')}\n` };
+}
+
+/** Creates the workspace once per generator version; later runs reuse it. */
+export function generateWorkspace(path) {
+  const marker = join(path, '.generated');
+  if (!existsSync(marker) || readFileSync(marker, 'utf8') !== GENERATOR_VERSION) {
+    rmSync(path, { recursive: true, force: true });
+    const next = random(1363);
+    for (let index = 0; index < SHELL_FILES; index++) {
+      const folder = join(path, `service-${index % 40}`, 'scripts');
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, `deploy-${index}.sh`), shellScript(next, index));
+    }
+    for (let index = 0; index < OTHER_FILES; index++) {
+      const folder = join(path, `service-${index % 40}`, 'docs');
+      mkdirSync(folder, { recursive: true });
+      const { name, text } = otherFile(next, index);
+      writeFileSync(join(folder, name), text);
+    }
+    writeFileSync(marker, GENERATOR_VERSION);
+  }
+  let bytes = 0;
+  let files = 0;
+  const walk = (folder) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const full = join(folder, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name !== '.generated') {
+        files++;
+        bytes += readFileSync(full).length;
+      }
+    }
+  };
+  walk(path);
+  return { path, files, bytes, summary: `${SHELL_FILES} shell scripts, ${OTHER_FILES} docs/data/code files` };
+}
+
+
+
+/** A 50,000-line script and the ports to hover in it, spread over the whole file. */
+export function hoverFile() {
+  const next = random(447);
+  const lines = [];
+  const targets = [];
+  for (let line = 0; lines.length < 50_000; line++) {
+    const port = PORTS[Math.floor(next() * PORTS.length)];
+    const text = line % 3 === 0 ? `iptables -A INPUT -s 10.0.0.0/8 -p tcp --dport ${port} -j ACCEPT` : line % 3 === 1 ? `echo "step ${line}"` : `sleep ${line % 60}`;
+    if (line % 3 === 0 && line % 250 === 0) targets.push({ line, character: text.indexOf(`--dport ${port}`) + 9 });
+    lines.push(text);
+  }
+  return { uri: 'file:///bench/fifty-thousand-lines.sh', text: `${lines.join('\n')}\n`, targets };
+}
