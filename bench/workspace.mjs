@@ -3,9 +3,9 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SHELL_FILES = 1600;
-const OTHER_FILES = 1600;
-const GENERATOR_VERSION = '1';
+const SHELL_FILES = 2000;
+const OTHER_FILES = 3000;
+const GENERATOR_VERSION = '2';
 
 /** A small seeded generator, so every run benchmarks the same bytes. */
 function random(seed) {
@@ -20,11 +20,15 @@ const PORTS = [22, 23, 25, 53, 80, 443, 446, 447, 448, 1363, 1364, 2375, 3306, 3
 const HOSTS = ['db01.internal', 'cache.internal', '10.20.4.7', 'cd-partner.example.com', 'api.example.com', '192.168.10.5'];
 const SOURCES = ['10.0.0.0/8', '192.168.50.0/24', '203.0.113.0/24', '0.0.0.0/0'];
 
+/**
+ * A deployment script in the shape real ones have: mostly housekeeping (packages, files, services, logging,
+ * conditionals and loops) with port-bearing statements at about one in six, plus comments, heredocs and
+ * numbers that are not ports.
+ */
 function shellScript(next, index) {
   const pick = (list) => list[Math.floor(next() * list.length)];
   const port = () => pick(PORTS);
-  const lines = [`#!/bin/bash`, `# generated deployment step ${index}`, 'set -euo pipefail', `APP_PORT=${port()}`, `RETRIES=${Math.floor(next() * 10)}`];
-  const statements = [
+  const portStatements = [
     () => `iptables -A INPUT -s ${pick(SOURCES)} -p tcp --dport ${port()} -j ACCEPT`,
     () => `iptables -A INPUT -p tcp -m multiport --dports ${port()},${port()} -j DROP`,
     () => `ufw allow from ${pick(SOURCES)} to any port ${port()} proto tcp`,
@@ -36,19 +40,39 @@ function shellScript(next, index) {
     () => `nc -z -w 3 ${pick(HOSTS)} ${port()}`,
     () => `psql -h ${pick(HOSTS)} -p ${port()} -U app -c 'select 1'`,
     () => `socat TCP-LISTEN:${port()},fork TCP:${pick(HOSTS)}:${port()} &`,
-    () => `if [ "$RETRIES" -gt 3 ]; then sleep ${Math.floor(next() * 600)}; fi`,
-    () => `for i in $(seq 1 ${Math.floor(next() * 100)}); do echo "attempt $i"; done`,
-    () => `tar czf /backup/app-$(date +%Y%m%d).tgz /srv/app && chmod 0640 /backup/*.tgz`,
-    () => `log "deploying build ${index} to ${pick(HOSTS)}"`,
     () => `kubectl -n prod port-forward svc/app ${port()}:${port()} &`,
+    () => `APP_PORT=${port()}`,
   ];
+  const housekeeping = [
+    () => `log "step ${index}: preparing ${pick(['release', 'backup', 'config', 'assets'])}"`,
+    () => `mkdir -p /srv/app/releases/${index} /var/log/app`,
+    () => `cp -r build/* "/srv/app/releases/${index}/"`,
+    () => `chown -R app:app /srv/app && chmod 0750 /srv/app`,
+    () => `systemctl ${pick(['restart', 'reload', 'enable --now'])} app-${pick(['web', 'worker', 'scheduler'])}.service`,
+    () => `apt-get install -y --no-install-recommends ${pick(['jq', 'curl', 'rsync', 'postgresql-client', 'unzip'])}`,
+    () => `if [ ! -d "/srv/app/shared" ]; then\n    ln -s /srv/shared /srv/app/shared\n  fi`,
+    () => `for f in /etc/app/conf.d/*.conf; do\n    grep -q '^enabled=1' "$f" && echo "active: $f"\n  done`,
+    () => `find /var/log/app -name '*.log' -mtime +${Math.floor(next() * 30)} -delete`,
+    () => `tar czf "/backup/app-$(date +%Y%m%d).tgz" /srv/app/current`,
+    () => `sleep ${Math.floor(next() * 600)}`,
+    () => `for i in $(seq 1 ${Math.floor(next() * 100)}); do echo "attempt $i"; done`,
+    () => `head -n ${Math.floor(next() * 500)} /var/log/app/app.log | awk '{print $4}' | sort | uniq -c`,
+    () => `case "$ENVIRONMENT" in\n    prod) replicas=${Math.floor(next() * 9)} ;;\n    *) replicas=1 ;;\n  esac`,
+    () => `git -C /srv/app/src fetch --tags && git -C /srv/app/src checkout "v1.${index % 20}.0"`,
+    () => `echo "deployed build ${index} at $(date -Iseconds)" >> /var/log/app/deploy.log`,
+    () => `# ${pick(['TODO: move to ansible', 'keep in sync with the runbook', 'see ticket OPS-' + (1000 + index)])}`,
+    () => `ulimit -n 65535`,
+    () => `cat > /etc/app/limits.conf <<'EOF'\n  max_workers=${Math.floor(next() * 64)}\n  timeout=30\nEOF`,
+  ];
+  const lines = [`#!/bin/bash`, `# Deployment step ${index}`, 'set -euo pipefail', 'log() { echo "[$(date +%T)] $*"; }'];
   const functions = 2 + Math.floor(next() * 6);
   for (let fn = 0; fn < functions; fn++) {
     lines.push('', `step_${fn}() {`);
     const count = 10 + Math.floor(next() * 40);
-    for (let i = 0; i < count; i++) lines.push(`  ${pick(statements)()}`);
+    for (let i = 0; i < count; i++) lines.push(`  ${(next() < 1 / 6 ? pick(portStatements) : pick(housekeeping))()}`);
     lines.push('}');
   }
+  for (let fn = 0; fn < functions; fn++) lines.push(`step_${fn}`);
   return `${lines.join('\n')}\n`;
 }
 

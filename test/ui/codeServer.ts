@@ -324,36 +324,44 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const dirs = createServerDirs(options.settings);
   const logFile = path.join(dirs.root, 'code-server.log');
   let server: ProcessGroup | undefined;
-  const cleanUp = async () => {
+  const removeTempDirOnExit = () => removeTempDir(dirs.root);
+  const stop = async () => {
     await server?.kill();
-    if (!process.env.PORT_LENS_UI_KEEP_TEMP) fs.rmSync(dirs.root, { recursive: true, force: true });
+    process.removeListener('exit', removeTempDirOnExit);
+    removeTempDir(dirs.root);
   };
   try {
     await step(`installing ${options.vsixPath}`, () => installExtension(dirs, options.vsixPath, logFile, timeoutMs));
-    const port = await findFreePort();
-    const url = `http://127.0.0.1:${port}/`;
+    const url = `http://127.0.0.1:${await findFreePort()}/`;
     const tail = new OutputTail(logFile);
-    server = ProcessGroup.spawn(
-      codeServerLauncher(),
-      [
-        ...dirArgs(dirs),
-        '--auth', 'none',
-        '--bind-addr', `127.0.0.1:${port}`,
-        '--disable-telemetry',
-        '--disable-update-check',
-        '--disable-workspace-trust',
-        '--disable-getting-started-override',
-        workspace,
-      ],
-      codeServerEnv(dirs),
-      tail,
-    );
+    server = spawnCodeServer(dirs, url, workspace, tail);
+    // After the spawn, so that on exit the server's own handler kills it before the folder goes.
+    process.once('exit', removeTempDirOnExit);
     await step('starting code-server', () => waitUntilServing(server!, url, tail, timeoutMs));
-    return { url, workspace, logFile, stop: cleanUp };
+    return { url, workspace, logFile, stop };
   } catch (error) {
-    await cleanUp();
+    await stop();
     throw error;
   }
+}
+
+function spawnCodeServer(dirs: ServerDirs, url: string, workspace: string, tail: OutputTail): ProcessGroup {
+  const args = [
+    ...dirArgs(dirs),
+    '--auth', 'none',
+    '--bind-addr', new URL(url).host,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    workspace,
+  ];
+  return ProcessGroup.spawn(codeServerLauncher(), args, codeServerEnv(dirs), tail);
+}
+
+/** Set PORT_LENS_UI_KEEP_TEMP=1 to keep the user-data dir and code-server.log for debugging. */
+function removeTempDir(dir: string): void {
+  if (!process.env.PORT_LENS_UI_KEEP_TEMP) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,19 +1,21 @@
-import { type Severity } from '../rules/finding';
-import { PortLensService } from '../service/portLensService';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { Severity } from '../rules/finding';
 import { DEFAULT_SETTINGS } from '../settings/settings';
 import { type FailOn, USAGE, UsageError, parseArguments } from './args';
 import { colourEnabled, jsonReport, textReport } from './report';
-import { type ScannedFile, scanFile } from './scanFiles';
+import type { ReportedFile } from './reportedFile';
+import { type ScanJob, scanAll, scanInProcess } from './scanPool';
 import { MissingPathError, filesToScan } from './walk';
+import { PortLensService } from '../service/portLensService';
 
 declare const PORTLENS_VERSION: string | undefined;
 const VERSION = typeof PORTLENS_VERSION === 'string' ? PORTLENS_VERSION : '0.0.0-dev';
 
 const SEVERITY_RANK: Record<Severity, number> = { hint: 0, information: 1, warning: 2, error: 3 };
 
-function exceedsThreshold(files: readonly ScannedFile[], failOn: FailOn): boolean {
+function exceedsThreshold(files: readonly ReportedFile[], failOn: FailOn): boolean {
   if (failOn === 'none') return false;
-  return files.some(({ scan }) => scan.findings.some((finding) => SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[failOn]));
+  return files.some((file) => file.findings.some((finding) => SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[failOn]));
 }
 
 /** `portlens scan ...`: returns the exit status of GUIDE section 1 (0 clean, 1 findings, 2 usage or internal error). */
@@ -25,17 +27,12 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   try {
     const args = parseArguments(argv);
     const settings = DEFAULT_SETTINGS;
-    const service = await PortLensService.create(settings);
-    if (args.language && !service.languageIds.includes(args.language)) {
-      throw new UsageError(`--language must be one of ${service.languageIds.join(', ')}, not '${args.language}'`);
+    if (args.language) {
+      const { languageIds } = await PortLensService.create(settings);
+      if (!languageIds.includes(args.language)) throw new UsageError(`--language must be one of ${languageIds.join(', ')}, not '${args.language}'`);
     }
-    const limitBytes = settings.maxFileSizeMB * 1024 * 1024;
-    const files: ScannedFile[] = [];
-    for (const file of filesToScan(args.paths)) {
-      const scanned = scanFile(file, service, limitBytes, args.language);
-      if (scanned) files.push(scanned);
-    }
-    process.stdout.write(args.format === 'json' ? jsonReport(files, service, VERSION) : textReport(files, service, colourEnabled(process.stdout)));
+    const files = await scanAll({ files: [...filesToScan(args.paths)], settings, language: args.language }, __filename);
+    process.stdout.write(args.format === 'json' ? jsonReport(files, VERSION) : textReport(files, colourEnabled(process.stdout)));
     return exceedsThreshold(files, args.failOn) ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof MissingPathError) {
@@ -47,7 +44,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
+if (!isMainThread) {
+  // This same bundle is the scan worker's script (see scanPool.ts).
+  scanInProcess(workerData as ScanJob).then((files) => parentPort!.postMessage(files));
+} else if (require.main === module) {
   runCli(process.argv.slice(2)).then((status) => {
     process.exitCode = status;
   });

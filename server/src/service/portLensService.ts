@@ -39,6 +39,7 @@ const BINARY_PROBE_LENGTH = 8000;
  */
 export class PortLensService {
   private catalog: PortCatalog;
+  private serviceNames = new Map<string, string | null>();
 
   private constructor(
     private readonly registry: FormatRegistry,
@@ -59,6 +60,7 @@ export class PortLensService {
   configure(settings: PortLensSettings): void {
     this.settings = settings;
     this.catalog = this.catalog.withCustomPorts(settings.customPorts);
+    this.serviceNames = new Map();
   }
 
   detectLanguage(path: string, text: string): string {
@@ -95,8 +97,15 @@ export class PortLensService {
     return { markdown: portHover(mention, this.catalog), span: mention.span };
   }
 
+  /** The name printed next to a port; memoised, since reports ask it for every mention. */
   serviceName(mention: PortMention): string | null {
-    return this.catalog.lookup(mention.port, mention.protocol).service;
+    const key = `${mention.port}/${mention.protocol}`;
+    let name = this.serviceNames.get(key);
+    if (name === undefined) {
+      name = this.catalog.lookup(mention.port, mention.protocol).service;
+      this.serviceNames.set(key, name);
+    }
+    return name;
   }
 }
 

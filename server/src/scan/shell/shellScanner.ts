@@ -1,4 +1,4 @@
-import type { Node, Parser } from 'web-tree-sitter';
+import { type Node, type Parser, Query } from 'web-tree-sitter';
 import { MentionCollector } from '../collector';
 import type { FormatScanner, ScanContext } from '../format';
 import type { PortMention } from '../mention';
@@ -59,8 +59,7 @@ function escapeRegExp(text: string): string {
 
 /**
  * What a statement must contain to hold a port: a program the scanner reads, a URL or /dev/tcp path, a heredoc,
- * text written to a file, or an assignment (variables carry values to later statements). Anything else is skipped
- * before parsing, which is most of a typical script.
+ * or text written to a file. Anything else is skipped before parsing, which is most of a typical script.
  */
 const STATEMENT_TRIGGER = new RegExp(
   [
@@ -70,7 +69,6 @@ const STATEMENT_TRIGGER = new RegExp(
     '://',
     '/dev/(?:tcp|udp)/',
     '<<',
-    '[A-Za-z_][A-Za-z0-9_]*=',
     '\\b(?:echo|printf)\\b.*>',
   ].join('|'),
 );
@@ -79,23 +77,48 @@ const ASSIGNMENT = /(?:^|[\s;&|(])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)
 const REFERENCE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
 const ADDRESS_HINT = /:\/\/|\/dev\/(?:tcp|udp)\//;
 
+interface StatementLine {
+  range: TextRange;
+  triggered: boolean;
+  assigns: { name: string; value: string }[];
+}
+
 /**
- * The logical lines that can hold a port, merged where they touch. A line is also kept when it expands a
- * variable that holds a URL (`curl "$API_URL"`), since the URL's port is found where the variable is used.
+ * The logical lines that can hold a port, merged where they touch: the triggered statements (with those that
+ * expand a variable holding a URL, as in `curl "$API_URL"`), and the assignments they depend on. An assignment matters when a kept statement expands its variable (directly or
+ * through other variables), when its name says port, or when its value holds a URL.
  */
 function relevantStatements(text: string): TextRange[] {
-  const ranges: TextRange[] = [];
   const urlVariables = new Set<string>();
-  for (const line of logicalLines(text)) {
-    const statement = text.slice(line.startIndex, line.endIndex);
-    const usesUrlVariable = urlVariables.size > 0 && [...statement.matchAll(REFERENCE)].some((match) => urlVariables.has(match[1]));
-    if (!usesUrlVariable && !STATEMENT_TRIGGER.test(statement)) continue;
-    for (const [, name, value] of statement.matchAll(ASSIGNMENT)) {
-      if (ADDRESS_HINT.test(value) || [...value.matchAll(REFERENCE)].some((match) => urlVariables.has(match[1]))) urlVariables.add(name);
-    }
+  const referencesUrl = (source: string) => urlVariables.size > 0 && [...source.matchAll(REFERENCE)].some((match) => urlVariables.has(match[1]));
+  const lines: StatementLine[] = logicalLines(text).map((range) => {
+    const statement = text.slice(range.startIndex, range.endIndex);
+    const assigns = [...statement.matchAll(ASSIGNMENT)].map(([, name, value]) => ({ name, value }));
+    const triggered = STATEMENT_TRIGGER.test(statement) || referencesUrl(statement);
+    for (const { name, value } of assigns) if (ADDRESS_HINT.test(value) || referencesUrl(value)) urlVariables.add(name);
+    return { range, triggered, assigns };
+  });
+  const needed = new Set<string>();
+  const addReferences = (source: string) => {
+    for (const match of source.matchAll(REFERENCE)) needed.add(match[1]);
+  };
+  for (const line of lines) if (line.triggered) addReferences(text.slice(line.range.startIndex, line.range.endIndex));
+  const keeps = (line: StatementLine) =>
+    line.triggered || line.assigns.some(({ name, value }) => needed.has(name) || namesAPort(name) || ADDRESS_HINT.test(value));
+  // Values reference other variables (`URL=$BASE/x`): widen the needed set until it stops growing.
+  for (let size = -1; size !== needed.size; ) {
+    size = needed.size;
+    for (const line of lines) if (!line.triggered && keeps(line)) for (const { value } of line.assigns) addReferences(value);
+  }
+  const ranges: TextRange[] = [];
+  for (const line of lines) {
+    if (!keeps(line)) continue;
     const previous = ranges[ranges.length - 1];
-    if (previous && previous.endIndex === line.startIndex) ranges[ranges.length - 1] = { ...previous, endIndex: line.endIndex, endPosition: line.endPosition };
-    else ranges.push(line);
+    if (previous && previous.endIndex === line.range.startIndex) {
+      ranges[ranges.length - 1] = { ...previous, endIndex: line.range.endIndex, endPosition: line.range.endPosition };
+    } else {
+      ranges.push(line.range);
+    }
   }
   return ranges;
 }
@@ -147,11 +170,16 @@ export class ShellScanner implements FormatScanner {
    * @param skipIrrelevant parse only the statements that can hold a port (the default); the equivalence
    *   test turns it off to check that skipping never changes what is found.
    */
+  /** Matching in the parser is far cheaper than visiting every node from JavaScript. */
+  private readonly statements: Query;
+
   constructor(
     private readonly parser: Parser,
     private readonly embedded: EmbeddedFormats,
     private readonly skipIrrelevant = true,
-  ) {}
+  ) {
+    this.statements = new Query(parser.language!, '[(command) (variable_assignment) (heredoc_redirect) (file_redirect)] @statement');
+  }
 
   scan(text: string, context: ScanContext): PortMention[] {
     const relevant = this.skipIrrelevant ? relevantStatements(text) : undefined;
@@ -162,7 +190,7 @@ export class ShellScanner implements FormatScanner {
     if (!tree) return [];
     try {
       const walk = new ScriptWalk(context, this.embedded);
-      walk.visitTree(tree.rootNode);
+      walk.visitAll(this.statements.captures(tree.rootNode).map((capture) => capture.node));
       return walk.out.mentions;
     } finally {
       tree.delete();
@@ -183,20 +211,9 @@ class ScriptWalk {
     this.out = new MentionCollector(SHELL, context.resolveServiceName);
   }
 
-  /** Pre-order walk with a cursor: scripts can nest deeper than the call stack allows. */
-  visitTree(root: Node): void {
-    const cursor = root.walk();
-    try {
-      for (;;) {
-        this.visit(cursor.currentNode);
-        if (cursor.gotoFirstChild()) continue;
-        while (!cursor.gotoNextSibling()) {
-          if (!cursor.gotoParent()) return;
-        }
-      }
-    } finally {
-      cursor.delete();
-    }
+  /** The statements the scanner reads, in document order, so variables are assigned before they are used. */
+  visitAll(nodes: readonly Node[]): void {
+    for (const node of nodes) this.visit(node);
   }
 
   private visit(node: Node): void {
@@ -226,7 +243,7 @@ class ScriptWalk {
     }
     const value = shellToken(valueNode, this.environment);
     this.environment.set(name.text, value.literal ? { text: value.text, definition: value.span } : undefined);
-    addUrlPorts(value, this.out, name.text);
+    addUrlPorts(value, this.out, name.text, true);
     if (!namesAPort(name.text) || !value.literal) return;
     for (const match of value.text.matchAll(/[^\s,]+/g)) {
       this.out.addPort(value, match.index, match.index + match[0].length, {
