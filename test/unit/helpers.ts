@@ -43,7 +43,14 @@ export class ScannedText {
   }
 }
 
-export async function scanShell(text: string): Promise<ScannedText> {
+/** Scans `text` as the given language, as the editor would for a document of that language. */
+export async function scanAs(languageId: string, text: string): Promise<ScannedText> {
   const service = await testService();
-  return new ScannedText(text, service.scan({ text, languageId: 'shellscript' }));
+  const scan = service.scan({ text, languageId });
+  assert.equal(scan.languageId, languageId, `the service does not know the language ${languageId}`);
+  return new ScannedText(text, scan);
+}
+
+export function scanShell(text: string): Promise<ScannedText> {
+  return scanAs('shellscript', text);
 }

@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fuzzFormat } from './fuzz';
 import { scanShell } from './helpers';
 
 describe('shell scanner', () => {
@@ -301,4 +304,9 @@ describe('shell scanner', () => {
       assert.deepEqual(script.tokens, ['2222']);
     });
   });
+});
+
+describe('shell scanner fuzzing', () => {
+  const folder = join(__dirname, '..', '..', '..', 'examples', 'shell');
+  fuzzFormat('shellscript', readdirSync(folder).map((name) => readFileSync(join(folder, name), 'utf8')));
 });

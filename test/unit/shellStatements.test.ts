@@ -10,7 +10,7 @@ import { logicalLines } from '../../server/src/scan/shell/statements';
 
 const iana = new IanaRegistry();
 const noEmbedded = { languageForPath: () => undefined, languageForConsumer: () => undefined };
-const context: ScanContext = { resolveServiceName: (name, protocol) => iana.portForName(name, protocol), scanEmbedded: () => [] };
+const context: ScanContext = { resolveServiceName: (name, protocol) => iana.portForName(name, protocol), scanEmbedded: () => ({ mentions: [], signals: [] }) };
 
 /** Statements as scripts write them, ports and traps mixed, with the quoting and layout that trip lexers. */
 const STATEMENTS = [

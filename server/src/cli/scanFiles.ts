@@ -26,7 +26,7 @@ export function scanFile(file: FileToScan, service: PortLensService, limitBytes:
     bytes = byteLength > limitBytes ? readHead(file.path) : readFileSync(file.path);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : `cannot be read (${(error as Error).message})`;
-    return { path: file.path, text: '', scan: { languageId: language ?? UNKNOWN_LANGUAGE, mentions: [], findings: [], notices: [], skipped: reason } };
+    return { path: file.path, text: '', scan: { languageId: language ?? UNKNOWN_LANGUAGE, mentions: [], signals: [], findings: [], notices: [], skipped: reason } };
   }
   let text: string;
   const notices: string[] = [];

@@ -1,5 +1,5 @@
 import type { Protocol } from '../catalog/types';
-import type { Exposure, MentionContext, PortMention, Role } from './mention';
+import type { Exposure, MentionContext, PortMention, RiskSignal, Role, ScanOutput, SignalKind, Span } from './mention';
 import type { Token } from './token';
 
 /** What a scanner knows about the ports of one token, apart from where they are. */
@@ -46,6 +46,7 @@ export function parsePortNumber(text: string, allowZero = false): number | undef
  */
 export class MentionCollector {
   readonly mentions: PortMention[] = [];
+  readonly signals: RiskSignal[] = [];
   private readonly seen = new Set<string>();
 
   constructor(
@@ -131,13 +132,29 @@ export class MentionCollector {
    * Adds the mentions another format's scanner found in `token.text` from offset `from` on (a heredoc body,
    * a quoted rule), placing them in this document.
    */
-  addEmbedded(token: Token, from: number, mentions: readonly PortMention[]): void {
-    for (const mention of mentions) {
-      const start = from + mention.span.start;
-      const end = from + mention.span.end;
-      const variable = mention.variable ?? token.variableOf(start, end);
-      this.push({ ...mention, span: token.spanOf(start, end), ...(variable ? { variable } : {}) });
+  addEmbedded(token: Token, from: number, embedded: ScanOutput): void {
+    const place = (span: Span) => token.spanOf(from + span.start, from + span.end);
+    const placeRelated = (related: PortMention['related']) => related?.map((item) => ({ ...item, span: place(item.span) }));
+    for (const mention of embedded.mentions) {
+      const variable = mention.variable ?? token.variableOf(from + mention.span.start, from + mention.span.end);
+      const related = placeRelated(mention.related);
+      this.push({ ...mention, span: place(mention.span), ...(variable ? { variable } : {}), ...(related ? { related } : {}) });
     }
+    for (const signal of embedded.signals) {
+      const related = placeRelated(signal.related);
+      this.signals.push({ ...signal, span: place(signal.span), ...(related ? { related } : {}) });
+    }
+  }
+
+  /** Records a setting that weakens security at `token.text.slice(from, to)`. */
+  addSignal(token: Token, from: number, to: number, kind: SignalKind, detail: string): RiskSignal {
+    const signal: RiskSignal = { kind, span: token.spanOf(from, to), language: this.language, detail };
+    this.signals.push(signal);
+    return signal;
+  }
+
+  get output(): ScanOutput {
+    return { mentions: this.mentions, signals: this.signals };
   }
 
   /** Keeps one mention per span: two readers of the same words (a URL inside an option) must not double it. */

@@ -1,16 +1,16 @@
 import type { ServiceNameResolver } from './collector';
-import type { PortMention } from './mention';
+import type { ScanOutput } from './mention';
 
 /** What a scanner may ask of the engine while it reads a text. */
 export interface ScanContext {
   resolveServiceName: ServiceNameResolver;
   /** Scans a text of another format held inside this one (a heredoc, a quoted string); spans are relative to it. */
-  scanEmbedded(languageId: string, text: string): PortMention[];
+  scanEmbedded(languageId: string, text: string): ScanOutput;
 }
 
-/** One format's reader: text in, port mentions out, with spans relative to the text. */
+/** One format's reader: text in, port mentions and risk signals out, with spans relative to the text. */
 export interface FormatScanner {
-  scan(text: string, context: ScanContext): PortMention[];
+  scan(text: string, context: ScanContext): ScanOutput;
 }
 
 /** How a format is recognised and read. Every format of the engine is one of these. */

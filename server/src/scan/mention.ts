@@ -50,4 +50,36 @@ export interface PortMention {
   writtenName?: string;
   /** When the port came through a variable (`--dport $CD_PORT`), the variable and where its value is written. */
   variable?: { name: string; definition: Span };
+  /** Other places that explain this one: the chain policy, the `define`, the partner's node record. */
+  related?: RelatedSpan[];
+}
+
+export interface RelatedSpan {
+  span: Span;
+  message: string;
+}
+
+/** Settings that weaken security without naming a port; the rules turn them into findings. */
+export type SignalKind =
+  | 'netmap-check-off'
+  | 'alternate-comminfo-any'
+  | 'secure-off'
+  | 'weak-protocol'
+  | 'secure-connection-not-enforced'
+  | 'password-in-text';
+
+export interface RiskSignal {
+  kind: SignalKind;
+  /** The setting as written (`netmap.check=n`); for a password, the span of the password only. */
+  span: Span;
+  language: string;
+  /** What was read, in words, never echoing a secret: "netmap.check=n in record local.node". */
+  detail: string;
+  related?: RelatedSpan[];
+}
+
+/** What one scanner read in one text. */
+export interface ScanOutput {
+  mentions: PortMention[];
+  signals: RiskSignal[];
 }

@@ -1,6 +1,6 @@
 import type { ServiceNameResolver } from './collector';
 import type { FormatDefinition, ScanContext } from './format';
-import type { PortMention } from './mention';
+import type { ScanOutput } from './mention';
 import { loadShellParser } from './shell/parser';
 import { SHELL, ShellScanner } from './shell/shellScanner';
 import { SSHD_CONFIG, sshdConfigScanner } from './sshd/sshdConfigScanner';
@@ -52,13 +52,13 @@ export class FormatRegistry {
     return this.definitions.find((definition) => definition.consumers?.includes(program))?.languageId;
   }
 
-  scan(languageId: string, text: string, resolveServiceName: ServiceNameResolver, depth = 0): PortMention[] {
+  scan(languageId: string, text: string, resolveServiceName: ServiceNameResolver, depth = 0): ScanOutput {
     const definition = this.byLanguage.get(languageId);
-    if (!definition) return [];
+    if (!definition) return { mentions: [], signals: [] };
     const context: ScanContext = {
       resolveServiceName,
       scanEmbedded: (embeddedLanguage, embeddedText) =>
-        depth >= MAX_EMBEDDING_DEPTH ? [] : this.scan(embeddedLanguage, embeddedText, resolveServiceName, depth + 1),
+        depth >= MAX_EMBEDDING_DEPTH ? { mentions: [], signals: [] } : this.scan(embeddedLanguage, embeddedText, resolveServiceName, depth + 1),
     };
     return definition.scanner.scan(text, context);
   }

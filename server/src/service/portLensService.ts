@@ -1,7 +1,7 @@
 import { PortCatalog } from '../catalog/catalog';
 import { portHover } from '../features/hover';
 import type { Finding } from '../rules/finding';
-import type { PortMention, Span } from '../scan/mention';
+import type { PortMention, RiskSignal, Span } from '../scan/mention';
 import { type FormatRegistry, UNKNOWN_LANGUAGE, createFormatRegistry } from '../scan/registry';
 import { DEFAULT_SETTINGS, type PortLensSettings } from '../settings/settings';
 
@@ -10,6 +10,8 @@ export interface FileScan {
   languageId: string;
   /** Sorted by position. */
   mentions: PortMention[];
+  /** Settings that weaken security without naming a port (Connect:Direct `netmap.check=n`, ...). */
+  signals: RiskSignal[];
   findings: Finding[];
   /** Why the file was not scanned (binary, too large); absent when it was. */
   skipped?: string;
@@ -73,7 +75,7 @@ export class PortLensService {
       request.languageId && this.registry.has(request.languageId)
         ? request.languageId
         : this.detectLanguage(request.path ?? '', text);
-    const empty: FileScan = { languageId, mentions: [], findings: [], notices: [] };
+    const empty: FileScan = { languageId, mentions: [], signals: [], findings: [], notices: [] };
     const limit = this.settings.maxFileSizeMB * 1024 * 1024;
     const size = request.byteLength ?? Buffer.byteLength(text, 'utf8');
     if (size > limit) {
@@ -82,9 +84,9 @@ export class PortLensService {
     if (text.slice(0, BINARY_PROBE_LENGTH).includes('\u0000')) return { ...empty, skipped: 'binary file' };
     if (languageId === UNKNOWN_LANGUAGE) return empty;
     try {
-      const mentions = this.registry.scan(languageId, text, (name, protocol) => this.catalog.iana.portForName(name, protocol));
+      const { mentions, signals } = this.registry.scan(languageId, text, (name, protocol) => this.catalog.iana.portForName(name, protocol));
       mentions.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-      return { ...empty, mentions };
+      return { ...empty, mentions, signals };
     } catch (error) {
       return { ...empty, notices: [`Port Lens could not finish reading this file: ${(error as Error).message}`] };
     }

@@ -1,7 +1,7 @@
 import { type Node, type Parser, Query } from 'web-tree-sitter';
 import { MentionCollector } from '../collector';
 import type { FormatScanner, ScanContext } from '../format';
-import type { PortMention } from '../mention';
+import type { ScanOutput } from '../mention';
 import { PlainToken, type Token } from '../token';
 import { type CommandHandler, type ScriptState, type ShellCommand, newScriptState } from './command';
 import { containerCommands } from './commands/containers';
@@ -181,17 +181,17 @@ export class ShellScanner implements FormatScanner {
     this.statements = new Query(parser.language!, '[(command) (variable_assignment) (heredoc_redirect) (file_redirect)] @statement');
   }
 
-  scan(text: string, context: ScanContext): PortMention[] {
+  scan(text: string, context: ScanContext): ScanOutput {
     const relevant = this.skipIrrelevant ? relevantStatements(text) : undefined;
-    if (relevant?.length === 0) return [];
+    if (relevant?.length === 0) return { mentions: [], signals: [] };
     const wholeText = !relevant || (relevant.length === 1 && relevant[0].startIndex === 0 && relevant[0].endIndex === text.length);
     const input = (index: number) => (index < text.length ? text.slice(index, index + PARSE_CHUNK) : undefined);
     const tree = this.parser.parse(input, null, wholeText ? undefined : { includedRanges: relevant });
-    if (!tree) return [];
+    if (!tree) return { mentions: [], signals: [] };
     try {
       const walk = new ScriptWalk(context, this.embedded);
       walk.visitAll(this.statements.captures(tree.rootNode).map((capture) => capture.node));
-      return walk.out.mentions;
+      return walk.out.output;
     } finally {
       tree.delete();
     }
@@ -304,8 +304,7 @@ class ScriptWalk {
   }
 
   private embed(language: string, token: Token, from: number, to: number): void {
-    const mentions = this.context.scanEmbedded(language, token.text.slice(from, to));
-    this.out.addEmbedded(token, from, mentions);
+    this.out.addEmbedded(token, from, this.context.scanEmbedded(language, token.text.slice(from, to)));
   }
 
   /**

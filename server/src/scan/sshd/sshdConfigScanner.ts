@@ -42,6 +42,6 @@ export const sshdConfigScanner: FormatScanner = {
         context: { tool: SSHD_CONFIG, direction: 'inbound', bindAddress: listenAddresses.join(', ') || undefined },
       });
     }
-    return out.mentions;
+    return out.output;
   },
 };
