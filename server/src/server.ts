@@ -8,7 +8,7 @@ import {
   createConnection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { toDiagnostics, toLspHover } from './features/lspShapes';
+import { toDiagnostics, toDocumentSymbols, toLspHover } from './features/lspShapes';
 import { DocumentScans } from './service/documentScans';
 import { PortLensService } from './service/portLensService';
 import { SETTINGS_SECTION, readSettings } from './settings/settings';
@@ -39,6 +39,7 @@ function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        documentSymbolProvider: true,
         diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false },
       },
       serverInfo: { name: 'Port Lens' },
@@ -56,8 +57,14 @@ function startServer(connection: Connection): void {
   connection.onHover(({ textDocument, position }) => {
     const document = documents.get(textDocument.uri);
     if (!document || !service) return null;
-    const result = service.hover(scans.get(document), document.offsetAt(position));
+    const result = service.hover(scans.get(document), document.getText(), document.offsetAt(position));
     return result ? toLspHover(document, result) : null;
+  });
+
+  connection.onDocumentSymbol(({ textDocument }) => {
+    const document = documents.get(textDocument.uri);
+    if (!document || !service) return [];
+    return toDocumentSymbols(document, service.symbols(scans.get(document), document.getText()));
   });
 
   connection.languages.diagnostics.on(({ textDocument }) => {

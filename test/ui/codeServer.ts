@@ -117,7 +117,7 @@ async function findFreePort(): Promise<number> {
   });
 }
 
-/** Keeps the last lines a process printed, for error messages. */
+/** Logs a process's output to a file and keeps its tail for error messages. */
 class OutputTail {
   private text = '';
   constructor(private readonly logFile: string, private readonly maxChars = 4000) {}
@@ -136,11 +136,11 @@ class OutputTail {
  */
 class ProcessGroup {
   private exited = false;
-  readonly exitedPromise: Promise<number | null>;
+  readonly exitCode: Promise<number | null>;
   private readonly killOnExit = () => this.signal('SIGKILL');
 
   constructor(readonly child: ChildProcess) {
-    this.exitedPromise = new Promise((resolve) => {
+    this.exitCode = new Promise((resolve) => {
       child.once('exit', (code) => {
         this.exited = true;
         resolve(code);
@@ -158,6 +158,7 @@ class ProcessGroup {
     const child = spawn(command, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (chunk: Buffer) => tail.append(chunk));
     child.stderr?.on('data', (chunk: Buffer) => tail.append(chunk));
+    child.once('error', (error) => tail.append(Buffer.from(`cannot run ${command}: ${error.message}\n`)));
     return new ProcessGroup(child);
   }
 
@@ -178,10 +179,10 @@ class ProcessGroup {
   async kill(graceMs = 5000): Promise<void> {
     process.removeListener('exit', this.killOnExit);
     this.signal('SIGTERM');
-    const ended = await Promise.race([this.exitedPromise.then(() => true), sleep(graceMs).then(() => false)]);
+    const ended = await Promise.race([this.exitCode.then(() => true), sleep(graceMs).then(() => false)]);
     // Children may outlive the leader: always finish the whole group off.
     this.signal('SIGKILL');
-    if (!ended) await Promise.race([this.exitedPromise, sleep(1000)]);
+    if (!ended) await Promise.race([this.exitCode, sleep(1000)]);
   }
 }
 
@@ -276,7 +277,7 @@ async function installExtension(dirs: ServerDirs, vsixPath: string, logFile: str
     codeServerEnv(dirs),
     tail,
   );
-  const exitCode = await Promise.race([installer.exitedPromise, sleep(timeoutMs).then(() => 'timeout' as const)]);
+  const exitCode = await Promise.race([installer.exitCode, sleep(timeoutMs).then(() => 'timeout' as const)]);
   await installer.kill(1000);
   if (exitCode === 'timeout') throw new Error(`timed out after ${timeoutMs} ms. Output:\n${tail}`);
   // code-server exits 0 even when the install fails, so also look for its success line.
@@ -404,6 +405,44 @@ const SELECTORS = {
   squiggle: (kind: SquiggleKind) => `.editor-group-container.active .view-overlays .cdr.squiggly-${kind}`,
 } as const;
 
+/**
+ * Chromium runs as a playwright browser server so that we hold its process: close() can kill it
+ * when a graceful close does not finish in time.
+ */
+class ChromiumProcess {
+  private constructor(
+    private readonly server: BrowserServer,
+    readonly browser: Browser,
+  ) {}
+
+  static async launch(timeoutMs: number): Promise<ChromiumProcess> {
+    const server = await chromium.launchServer({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      timeout: timeoutMs,
+    });
+    try {
+      const browser = await chromium.connect(server.wsEndpoint(), { timeout: timeoutMs });
+      return new ChromiumProcess(server, browser);
+    } catch (error) {
+      await server.kill();
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await withDeadline('closing Chromium', 10_000, async () => {
+        await this.browser.close();
+        await this.server.close();
+      });
+    } catch {
+      await this.server.kill();
+    }
+  }
+}
+
 /** A page object over one VS Code workbench tab. All methods fail with a message after a timeout. */
 export class Workbench {
   constructor(
@@ -437,15 +476,15 @@ export class Workbench {
   }
 
   /**
-   * Shows the hover at the cursor (Ctrl+K Ctrl+I) and returns its text. Retries until the text is
-   * non-empty, because the extension or its language server may still be starting.
+   * Shows the hover at the cursor (Ctrl+K Ctrl+I) and returns its text, diagnostics at the cursor
+   * included. Retries until the text is non-empty: the extension or its server may still be starting.
    */
   async hoverText(timeoutMs = 30_000): Promise<string> {
     return step('hoverText()', () =>
       waitFor(
         'a non-empty hover at the cursor (Ctrl+K Ctrl+I)',
         async () => {
-          await this.page.keyboard.press('Escape');
+          await this.focusEditor();
           await this.page.keyboard.press('Control+K');
           await this.page.keyboard.press('Control+I');
           const hover = this.page.locator(SELECTORS.hover);
@@ -465,8 +504,8 @@ export class Workbench {
     return step('languageMode()', async () => {
       const item = this.page.locator(SELECTORS.languageMode);
       await item.waitFor();
-      return waitFor('a language mode in the status bar', async () => (await item.innerText()).trim() || undefined,
-        this.actionTimeoutMs);
+      const readMode = async () => (await item.innerText()).trim() || undefined;
+      return waitFor('a language mode in the status bar', readMode, this.actionTimeoutMs);
     });
   }
 
@@ -532,6 +571,12 @@ export class Workbench {
     await this.chromiumProcess.close();
   }
 
+  /** Ctrl+1 focuses the editor group again (e.g. after problems()) and keeps its cursor where it was. */
+  private async focusEditor(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Control+1');
+  }
+
   private async openQuickInput(shortcut: string): Promise<void> {
     await this.page.keyboard.press('Escape');
     await this.page.keyboard.press(shortcut);
@@ -540,7 +585,7 @@ export class Workbench {
 
   /** Opens the quick fix menu; undefined when VS Code answers "No code actions available" instead. */
   private async openQuickFixMenu(): Promise<Locator | undefined> {
-    await this.page.keyboard.press('Escape');
+    await this.focusEditor();
     await this.page.keyboard.press('Control+.');
     const menu = this.page.locator(SELECTORS.actionWidget).filter({ visible: true });
     const noActionsMessage = this.page.locator(SELECTORS.editorMessage).filter({ visible: true });
@@ -550,48 +595,6 @@ export class Workbench {
 
   private async actionTitles(rows: Locator): Promise<string[]> {
     return (await rows.allInnerTexts()).map((text) => text.split('\n')[0].trim());
-  }
-}
-
-/**
- * Opens `folder` in the code-server at `url` in a headless Chromium and waits for the workbench.
- * Call close() when done (it also runs if this fails).
- */
-/**
- * Chromium runs as a playwright browser server so that we hold its process: close() can kill it
- * when a graceful close does not finish in time.
- */
-class ChromiumProcess {
-  private constructor(
-    private readonly server: BrowserServer,
-    readonly browser: Browser,
-  ) {}
-
-  static async launch(timeoutMs: number): Promise<ChromiumProcess> {
-    const server = await chromium.launchServer({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      timeout: timeoutMs,
-    });
-    try {
-      const browser = await chromium.connect(server.wsEndpoint(), { timeout: timeoutMs });
-      return new ChromiumProcess(server, browser);
-    } catch (error) {
-      await server.kill();
-      throw error;
-    }
-  }
-
-  async close(): Promise<void> {
-    try {
-      await withDeadline('closing Chromium', 10_000, async () => {
-        await this.browser.close();
-        await this.server.close();
-      });
-    } catch {
-      await this.server.kill();
-    }
   }
 }
 

@@ -7,7 +7,7 @@ async function hoverOn(text: string, written: string, occurrence = 0): Promise<s
   const scan = service.scan({ text, languageId: 'shellscript' });
   let offset = -1;
   for (let seen = 0; seen <= occurrence; seen++) offset = text.indexOf(written, offset + 1);
-  const hover = service.hover(scan, offset + 1);
+  const hover = service.hover(scan, text, offset + 1);
   assert.ok(hover, `no hover on ${written}`);
   assert.equal(text.slice(hover.span.start, hover.span.end), written);
   return hover.markdown;
@@ -63,6 +63,6 @@ describe('hover card', () => {
   it('has nothing to say between ports', async () => {
     const service = await testService();
     const scan = service.scan({ text: 'ssh -p 2222 host', languageId: 'shellscript' });
-    assert.equal(service.hover(scan, 1), undefined);
+    assert.equal(service.hover(scan, 'ssh -p 2222 host', 1), undefined);
   });
 });

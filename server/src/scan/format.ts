@@ -1,5 +1,5 @@
 import type { ServiceNameResolver } from './collector';
-import type { ScanOutput } from './mention';
+import type { ScanOutput, Span } from './mention';
 
 /** What a scanner may ask of the engine while it reads a text. */
 export interface ScanContext {
@@ -26,4 +26,20 @@ export interface FormatDefinition {
   /** Commands that read this format on their standard input or from a file argument (`iptables-restore`). */
   consumers?: string[];
   scanner: FormatScanner;
+  /** A card for a word that is not a port (a Connect:Direct node name, `SNODE`), when the format has such words. */
+  hover?(text: string, offset: number): { markdown: string; span: Span } | undefined;
+  /** Outline entries (processes and steps, node records, tables and chains), for the Outline view and breadcrumbs. */
+  symbols?(text: string): OutlineSymbol[];
+}
+
+export type OutlineSymbolKind = 'process' | 'step' | 'record' | 'node' | 'table' | 'chain' | 'zone' | 'section' | 'variable';
+
+/** One entry of a document's outline: `span` covers the whole construct, `selection` its name. */
+export interface OutlineSymbol {
+  name: string;
+  detail?: string;
+  kind: OutlineSymbolKind;
+  span: Span;
+  selection: Span;
+  children?: OutlineSymbol[];
 }

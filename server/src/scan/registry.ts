@@ -52,6 +52,10 @@ export class FormatRegistry {
     return this.definitions.find((definition) => definition.consumers?.includes(program))?.languageId;
   }
 
+  definition(languageId: string): FormatDefinition | undefined {
+    return this.byLanguage.get(languageId);
+  }
+
   scan(languageId: string, text: string, resolveServiceName: ServiceNameResolver, depth = 0): ScanOutput {
     const definition = this.byLanguage.get(languageId);
     if (!definition) return { mentions: [], signals: [] };

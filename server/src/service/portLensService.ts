@@ -2,6 +2,7 @@ import { PortCatalog } from '../catalog/catalog';
 import { portHover } from '../features/hover';
 import type { Finding } from '../rules/finding';
 import type { PortMention, RiskSignal, Span } from '../scan/mention';
+import type { OutlineSymbol } from '../scan/format';
 import { type FormatRegistry, UNKNOWN_LANGUAGE, createFormatRegistry } from '../scan/registry';
 import { DEFAULT_SETTINGS, type PortLensSettings } from '../settings/settings';
 
@@ -92,11 +93,17 @@ export class PortLensService {
     }
   }
 
-  /** The card for the port under `offset`, if any. */
-  hover(scan: FileScan, offset: number): HoverResult | undefined {
+  /** The card for the port under `offset`, or the format's own card for the word there (a node name). */
+  hover(scan: FileScan, text: string, offset: number): HoverResult | undefined {
     const mention = mentionAt(scan.mentions, offset);
-    if (!mention) return undefined;
-    return { markdown: portHover(mention, this.catalog), span: mention.span };
+    if (mention) return { markdown: portHover(mention, this.catalog), span: mention.span };
+    return this.registry.definition(scan.languageId)?.hover?.(text, offset);
+  }
+
+  /** The document's outline, for formats that have one. */
+  symbols(scan: FileScan, text: string): OutlineSymbol[] {
+    if (scan.skipped) return [];
+    return this.registry.definition(scan.languageId)?.symbols?.(text) ?? [];
   }
 
   /** The name printed next to a port; memoised, since reports ask it for every mention. */
