@@ -1,5 +1,5 @@
 import type { ServiceNameResolver } from './collector';
-import type { ScanOutput, Span } from './mention';
+import type { PortMention, RiskSignal, ScanOutput, Span } from './mention';
 
 /** What a scanner may ask of the engine while it reads a text. */
 export interface ScanContext {
@@ -26,6 +26,10 @@ export interface FormatDefinition {
   /** Commands that read this format on their standard input or from a file argument (`iptables-restore`). */
   consumers?: string[];
   scanner: FormatScanner;
+  /** How comments are written, for suppression comments (`# portlens-ignore-next-line ...`). */
+  comment: CommentSyntax;
+  /** The format's own quick-fix edits; the rules decide when to offer them. */
+  fixes?: FormatFixes;
   /** A card for a word that is not a port (a Connect:Direct node name, `SNODE`), when the format has such words. */
   hover?(text: string, offset: number): { markdown: string; span: Span } | undefined;
   /** Outline entries (processes and steps, node records, tables and chains), for the Outline view and breadcrumbs. */
@@ -42,4 +46,31 @@ export interface OutlineSymbol {
   span: Span;
   selection: Span;
   children?: OutlineSymbol[];
+}
+
+/** A line comment (`#`), or a block comment (C-style, or XML's) where the format has no line comment. */
+export interface CommentSyntax {
+  line?: string;
+  block?: [open: string, close: string];
+  /** True when a comment must start in column 1 (Connect:Direct UNIX configuration files). */
+  firstColumnOnly?: boolean;
+}
+
+/** A replacement of `span` in the scanned text: what every quick fix is made of. */
+export interface TextEdit {
+  span: Span;
+  newText: string;
+}
+
+/**
+ * Fix builders a format provides, each returning the smallest edits that do what it says, in the format's own
+ * syntax, or undefined when this statement cannot be changed safely that way.
+ */
+export interface FormatFixes {
+  /** Let only `networks` reach the port of `mention` (iptables `-s`, nftables `ip saddr`, ufw `from`, ...). */
+  restrictSource?(text: string, mention: PortMention, networks: readonly string[]): TextEdit[] | undefined;
+  /** Bind a listener or a publish to loopback (`-p 127.0.0.1:8080:80`, `tcp.api=127.0.0.1;1363`). */
+  bindToLoopback?(text: string, mention: PortMention): TextEdit[] | undefined;
+  /** Turn off a risk signal (`netmap.check=n` becomes `netmap.check=y`). */
+  resolveSignal?(text: string, signal: RiskSignal): TextEdit[] | undefined;
 }

@@ -73,17 +73,19 @@ export async function createFormatRegistry(): Promise<FormatRegistry> {
   const parser = await loadShellParser();
   const registry = new FormatRegistry();
   registry.register({
-      languageId: SHELL,
-      standalone: true,
-      fileNames: [/\.(sh|bash|ksh|zsh|dash|command)$/i, /(^|\/)\.(bashrc|bash_profile|profile|zshrc)$/],
-      content: /^#!\s*\S*(\/|\benv\s+)(ba|da|k|z)?sh\b/,
-      consumers: ['sh', 'bash', 'dash', 'ksh', 'zsh'],
+    languageId: SHELL,
+    standalone: true,
+    fileNames: [/\.(sh|bash|ksh|zsh|dash|command)$/i, /(^|\/)\.(bashrc|bash_profile|profile|zshrc)$/],
+    content: /^#!\s*\S*(\/|\benv\s+)(ba|da|k|z)?sh\b/,
+    consumers: ['sh', 'bash', 'dash', 'ksh', 'zsh'],
+    comment: { line: '#' },
     scanner: new ShellScanner(parser, registry),
   });
   registry.register({
-      languageId: SSHD_CONFIG,
-      standalone: false,
-      fileNames: [/(^|\/)sshd_config$/, /(^|\/)sshd_config\.d\/[^/]+\.conf$/],
+    languageId: SSHD_CONFIG,
+    standalone: false,
+    fileNames: [/(^|\/)sshd_config$/, /(^|\/)sshd_config\.d\/[^/]+\.conf$/],
+    comment: { line: '#' },
     scanner: sshdConfigScanner,
   });
   return registry;
