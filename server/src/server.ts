@@ -1,4 +1,5 @@
 import {
+  CodeActionKind,
   type Connection,
   DidChangeConfigurationNotification,
   DocumentDiagnosticReportKind,
@@ -8,7 +9,9 @@ import {
   createConnection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { FIX_ALL_KIND, fixAll, quickFixes } from './features/codeActions';
 import { toDiagnostics, toDocumentSymbols, toLspHover } from './features/lspShapes';
+import { ruleDocsLinker } from './features/ruleDocs';
 import { DocumentScans } from './service/documentScans';
 import { PortLensService } from './service/portLensService';
 import { SETTINGS_SECTION, readSettings } from './settings/settings';
@@ -23,6 +26,8 @@ function startServer(connection: Connection): void {
   let service: PortLensService | undefined;
   const scans = new DocumentScans(() => service!);
   let canPullConfiguration = false;
+  let canShowRelatedInformation = false;
+  const docsLink = ruleDocsLinker(__dirname);
 
   const refreshSettings = async () => {
     if (!canPullConfiguration || !service) return;
@@ -34,12 +39,15 @@ function startServer(connection: Connection): void {
 
   connection.onInitialize(async (params) => {
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
+    canShowRelatedInformation = params.capabilities.textDocument?.publishDiagnostics?.relatedInformation === true ||
+      params.capabilities.textDocument?.diagnostic !== undefined;
     service = await servicePromise;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         documentSymbolProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
         diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false },
       },
       serverInfo: { name: 'Port Lens' },
@@ -67,9 +75,21 @@ function startServer(connection: Connection): void {
     return toDocumentSymbols(document, service.symbols(scans.get(document), document.getText()));
   });
 
+  connection.onCodeAction(({ textDocument, context }) => {
+    const document = documents.get(textDocument.uri);
+    if (!document || !service) return [];
+    const scan = scans.get(document);
+    const wantsFixAll = context.only?.some((kind) => FIX_ALL_KIND.startsWith(kind)) ?? false;
+    if (wantsFixAll) {
+      const action = fixAll(document, scan);
+      return action ? [action] : [];
+    }
+    return quickFixes(document, scan, context.diagnostics, service.commentSyntax(scan.languageId), docsLink);
+  });
+
   connection.languages.diagnostics.on(({ textDocument }) => {
     const document = documents.get(textDocument.uri);
-    const items = document && service ? toDiagnostics(scans.get(document)) : [];
+    const items = document && service ? toDiagnostics(document, scans.get(document), { relatedInformation: canShowRelatedInformation, docsLink }) : [];
     return { kind: DocumentDiagnosticReportKind.Full, items };
   });
 

@@ -13,7 +13,18 @@ describe('settings', () => {
   });
 
   it('reads raw values and falls back to defaults for bad ones', () => {
-    assert.deepEqual(readSettings(undefined), { customPorts: {}, maxFileSizeMB: 5 });
+    const defaults = readSettings(undefined);
+    assert.equal(defaults.rules['exposed-critical-port'], 'error');
+    assert.equal(defaults.rules['exposed-port'], 'off');
+    assert.deepEqual(defaults.trustedNetworks, ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']);
+    assert.deepEqual(defaults.customPorts, {});
+    assert.equal(defaults.maxFileSizeMB, 5);
+    assert.equal(defaults.ignoreInlineSuppressions, false);
+    const custom = readSettings({ rules: { 'cleartext-protocol': 'off', 'no-such-rule': 'error', 'exposed-port': 'loud' }, trustedNetworks: ['10.20.0.0/16', 'not-a-net', '2001:db8::/32', '10.0.0.0/33'] });
+    assert.equal(custom.rules['cleartext-protocol'], 'off');
+    assert.equal(custom.rules['exposed-port'], 'off');
+    assert.equal('no-such-rule' in custom.rules, false);
+    assert.deepEqual(custom.trustedNetworks, ['10.20.0.0/16', '2001:db8::/32']);
     assert.equal(readSettings({ maxFileSizeMB: -1 }).maxFileSizeMB, 5);
     assert.equal(readSettings({ maxFileSizeMB: 0.5 }).maxFileSizeMB, 0.5);
     const notes = readSettings({ customPorts: { '9443/tcp': { name: 'payroll', risk: 'extreme' }, bad: 3 } }).customPorts;

@@ -1,6 +1,6 @@
 import type { Severity } from '../rules/finding';
 
-export type OutputFormat = 'text' | 'json';
+export type OutputFormat = 'text' | 'json' | 'sarif';
 export type FailOn = Severity | 'none';
 
 export interface ScanArguments {
@@ -8,22 +8,26 @@ export interface ScanArguments {
   format: OutputFormat;
   failOn: FailOn;
   language?: string;
+  config?: string;
 }
 
 export class UsageError extends Error {}
 
-export const USAGE = `Usage: portlens scan [PATH...] [--format text|json] [--fail-on error|warning|information|none] [--language ID]
+export const USAGE = `Usage: portlens scan [PATH...] [--format text|json|sarif] [--fail-on error|warning|information|none] [--language ID] [--config FILE]
 
 Finds every port in shell scripts (and the formats Port Lens reads) under each PATH (default: the current
 folder), says what each line does with it, and reports risky exposure.
 
-  --format     text (default): a readable report grouped by file; json: one JSON document (the contract)
+  --format     text (default): a readable report grouped by file; json: one JSON document (the contract);
+               sarif: SARIF 2.1.0 for code-scanning services
   --fail-on    exit 1 when a finding is at or above this severity (default: error)
   --language   read every file as this language instead of detecting it
+  --config     settings as in the editor (rules, trustedNetworks, customPorts, maxFileSizeMB,
+               ignoreInlineSuppressions); default: .portlens.json in the scanned folder, if there is one
 
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.`;
 
-const FORMATS: readonly OutputFormat[] = ['text', 'json'];
+const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'information', 'hint', 'none'];
 
 /** Reads `scan [PATH...] [--format F] [--fail-on S] [--language ID]`, with `--opt=value` or `--opt value`. */
@@ -54,6 +58,9 @@ export function parseArguments(argv: readonly string[]): ScanArguments {
         break;
       case '--language':
         parsed.language = value();
+        break;
+      case '--config':
+        parsed.config = value();
         break;
       default:
         throw new UsageError(`unknown option '${name}'`);

@@ -1,8 +1,9 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { Severity } from '../rules/finding';
-import { DEFAULT_SETTINGS } from '../settings/settings';
+import { SEVERITY_RANK } from '../rules/finding';
+import { loadSettings } from './config';
 import { type FailOn, USAGE, UsageError, parseArguments } from './args';
 import { colourEnabled, jsonReport, textReport } from './report';
+import { sarifReport } from './sarif';
 import type { ReportedFile } from './reportedFile';
 import { type ScanJob, scanAll, scanInProcess } from './scanPool';
 import { MissingPathError, filesToScan } from './walk';
@@ -11,11 +12,12 @@ import { PortLensService } from '../service/portLensService';
 declare const PORTLENS_VERSION: string | undefined;
 const VERSION = typeof PORTLENS_VERSION === 'string' ? PORTLENS_VERSION : '0.0.0-dev';
 
-const SEVERITY_RANK: Record<Severity, number> = { hint: 0, information: 1, warning: 2, error: 3 };
 
 function exceedsThreshold(files: readonly ReportedFile[], failOn: FailOn): boolean {
   if (failOn === 'none') return false;
-  return files.some((file) => file.findings.some((finding) => SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[failOn]));
+  return files.some((file) =>
+    file.findings.some((finding) => finding.suppressed === undefined && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[failOn]),
+  );
 }
 
 /** `portlens scan ...`: returns the exit status of GUIDE section 1 (0 clean, 1 findings, 2 usage or internal error). */
@@ -26,13 +28,18 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   }
   try {
     const args = parseArguments(argv);
-    const settings = DEFAULT_SETTINGS;
+    const settings = loadSettings(args.config, args.paths);
     if (args.language) {
       const { languageIds } = await PortLensService.create(settings);
       if (!languageIds.includes(args.language)) throw new UsageError(`--language must be one of ${languageIds.join(', ')}, not '${args.language}'`);
     }
     const files = await scanAll({ files: [...filesToScan(args.paths)], settings, language: args.language }, __filename);
-    process.stdout.write(args.format === 'json' ? jsonReport(files, VERSION) : textReport(files, colourEnabled(process.stdout)));
+    const reports = {
+      json: () => jsonReport(files, VERSION),
+      sarif: () => sarifReport(files, VERSION),
+      text: () => textReport(files, colourEnabled(process.stdout)),
+    };
+    process.stdout.write(reports[args.format]());
     return exceedsThreshold(files, args.failOn) ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof MissingPathError) {

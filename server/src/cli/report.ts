@@ -1,6 +1,16 @@
 import { relative, sep } from 'node:path';
 import type { Severity } from '../rules/finding';
-import type { ReportedFile } from './reportedFile';
+import type { ReportedFile, ReportedFinding } from './reportedFile';
+
+/** Findings about a port can also be silenced with a comment; the suppression hints themselves cannot. */
+const IGNORE_TITLES = ['Ignore this finding on this line', 'Ignore this finding in this file'];
+const SUPPRESSION_HINTS = new Set(['suppression-without-reason', 'unused-suppression']);
+
+/** A finding as the JSON contract writes it: fix titles only. */
+function contractFinding({ fixes, suppressed, ...finding }: ReportedFinding) {
+  const titles = [...fixes.map((fix) => fix.title), ...(SUPPRESSION_HINTS.has(finding.ruleId) ? [] : IGNORE_TITLES)];
+  return { ...finding, fixes: titles, ...(suppressed !== undefined ? { justification: suppressed } : {}) };
+}
 
 function displayPath(path: string): string {
   const shown = relative(process.cwd(), path) || path;
@@ -12,7 +22,12 @@ export function jsonReport(files: readonly ReportedFile[], version: string): str
   const document = {
     version: 1,
     tool: { name: 'portlens', version },
-    files: files.map((file) => ({ ...file, path: displayPath(file.path) })),
+    files: files.map((file) => ({
+      ...file,
+      path: displayPath(file.path),
+      findings: file.findings.filter((finding) => finding.suppressed === undefined).map(contractFinding),
+      suppressedFindings: file.findings.filter((finding) => finding.suppressed !== undefined).map(contractFinding),
+    })),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }
@@ -41,6 +56,7 @@ export function textReport(files: readonly ReportedFile[], colour: boolean): str
     if (file.skipped) out.push(`  ${c.yellow('skipped')}: ${file.skipped}`);
     for (const notice of file.notices ?? []) out.push(`  ${c.yellow('note')}: ${notice}`);
     for (const finding of file.findings) {
+      if (finding.suppressed !== undefined) continue;
       findingCounts[finding.severity]++;
       out.push(`  ${`${finding.line}:${finding.column}`.padEnd(8)} ${severityColour[finding.severity](finding.severity.padEnd(11))} ${finding.message}  ${c.dim(finding.ruleId)}`);
     }

@@ -23,13 +23,20 @@ export interface ReportedMention extends Location {
   description: string;
 }
 
+export interface ReportedFix {
+  title: string;
+  replacements: (Location & { newText: string })[];
+}
+
 export interface ReportedFinding extends Location {
   ruleId: string;
   severity: Severity;
   port: number | null;
   endPort: number | null;
   message: string;
-  fixes: string[];
+  fixes: ReportedFix[];
+  /** The reason a `portlens-ignore` comment gives, when one covers the finding. */
+  suppressed?: string;
 }
 
 /** One file as the reports print it: plain data, so worker threads can hand it to the main thread. */
@@ -70,7 +77,11 @@ export function reportFile({ path, text, scan }: ScannedFile, service: PortLensS
       port: finding.port,
       endPort: finding.endPort,
       message: finding.message,
-      fixes: finding.fixes,
+      fixes: finding.fixes.map((fix) => ({
+        title: fix.title,
+        replacements: fix.edits.map((edit) => ({ ...locate(edit.span), newText: edit.newText })),
+      })),
+      ...(finding.suppressed ? { suppressed: finding.suppressed.justification } : {}),
     })),
     ...(scan.skipped ? { skipped: scan.skipped } : {}),
     ...(scan.notices.length > 0 ? { notices: scan.notices } : {}),

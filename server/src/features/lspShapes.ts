@@ -1,6 +1,7 @@
 import {
   type Diagnostic,
   DiagnosticSeverity,
+  DiagnosticTag,
   type DocumentSymbol,
   SymbolKind,
   type Hover,
@@ -10,6 +11,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { OutlineSymbol, OutlineSymbolKind } from '../scan/format';
 import type { Span } from '../scan/mention';
+import type { Severity } from '../rules/finding';
 import type { FileScan, HoverResult } from '../service/portLensService';
 
 export const DIAGNOSTIC_SOURCE = 'Port Lens';
@@ -45,9 +47,54 @@ export function toDocumentSymbols(document: TextDocument, symbols: readonly Outl
   }));
 }
 
-/** Why a file was not scanned, or what went wrong, as one diagnostic on the first line so the user sees it. */
-export function toDiagnostics(scan: FileScan): Diagnostic[] {
+const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** What a diagnostic carries for the code-action handler: which finding it is, by rule and position. */
+export interface DiagnosticData {
+  ruleId: string;
+  start: number;
+  end: number;
+}
+
+export interface DiagnosticOptions {
+  relatedInformation: boolean;
+  docsLink(ruleId: string): string;
+}
+
+/**
+ * The findings that no comment suppresses, as diagnostics with the rule id as code, a link to the rule's page,
+ * the lines that explain them, and the data the code actions need; then why a file was skipped, if it was.
+ */
+export function toDiagnostics(document: TextDocument, scan: FileScan, options: DiagnosticOptions): Diagnostic[] {
   const firstLine = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   const notices = scan.skipped ? [`Port Lens skipped this file: ${scan.skipped}.`] : scan.notices;
-  return notices.map((message) => ({ range: firstLine, severity: DiagnosticSeverity.Information, source: DIAGNOSTIC_SOURCE, message }));
+  const diagnostics: Diagnostic[] = notices.map((message) => ({ range: firstLine, severity: DiagnosticSeverity.Information, source: DIAGNOSTIC_SOURCE, message }));
+  for (const finding of scan.findings) {
+    if (finding.suppressed) continue;
+    const data: DiagnosticData = { ruleId: finding.ruleId, start: finding.span.start, end: finding.span.end };
+    diagnostics.push({
+      range: toRange(document, finding.span),
+      severity: SEVERITIES[finding.severity],
+      source: DIAGNOSTIC_SOURCE,
+      code: finding.ruleId,
+      codeDescription: { href: options.docsLink(finding.ruleId) },
+      message: finding.message,
+      ...(finding.ruleId === 'unused-suppression' ? { tags: [DiagnosticTag.Unnecessary] } : {}),
+      ...(options.relatedInformation && finding.related.length > 0
+        ? {
+            relatedInformation: finding.related.map((related) => ({
+              location: { uri: document.uri, range: toRange(document, related.span) },
+              message: related.message,
+            })),
+          }
+        : {}),
+      data,
+    });
+  }
+  return diagnostics;
 }

@@ -30,6 +30,8 @@ export interface MentionContext {
   peer?: string;
   /** For the two ports of a mapping (`-p 8080:80`, `--to-destination h:443`), the other side. */
   mappedTo?: string;
+  /** The port on the other side of a mapping, when the service behind a published port is what matters. */
+  mappedPort?: number;
   /** A free note a scanner adds when the words above do not cover the case. */
   note?: string;
 }
@@ -61,6 +63,7 @@ export interface RelatedSpan {
 
 /** Settings that weaken security without naming a port; the rules turn them into findings. */
 export type SignalKind =
+  | 'all-ports-open'
   | 'netmap-check-off'
   | 'alternate-comminfo-any'
   | 'secure-off'

@@ -1,8 +1,10 @@
 import { PortCatalog } from '../catalog/catalog';
 import { portHover } from '../features/hover';
+import type { RuleContext } from '../rules/context';
+import { evaluateRules } from '../rules/evaluate';
 import type { Finding } from '../rules/finding';
 import type { PortMention, RiskSignal, Span } from '../scan/mention';
-import type { OutlineSymbol } from '../scan/format';
+import type { CommentSyntax, OutlineSymbol } from '../scan/format';
 import { type FormatRegistry, UNKNOWN_LANGUAGE, createFormatRegistry } from '../scan/registry';
 import { DEFAULT_SETTINGS, type PortLensSettings } from '../settings/settings';
 
@@ -87,7 +89,16 @@ export class PortLensService {
     try {
       const { mentions, signals } = this.registry.scan(languageId, text, (name, protocol) => this.catalog.iana.portForName(name, protocol));
       mentions.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-      return { ...empty, mentions, signals };
+      const context: RuleContext = {
+        text,
+        mentions,
+        signals,
+        catalog: this.catalog,
+        settings: this.settings,
+        fixesFor: (language) => this.registry.definition(language)?.fixes,
+      };
+      const findings = evaluateRules(context, this.registry.definition(languageId)!.comment);
+      return { ...empty, mentions, signals, findings };
     } catch (error) {
       return { ...empty, notices: [`Port Lens could not finish reading this file: ${(error as Error).message}`] };
     }
@@ -98,6 +109,11 @@ export class PortLensService {
     const mention = mentionAt(scan.mentions, offset);
     if (mention) return { markdown: portHover(mention, this.catalog), span: mention.span };
     return this.registry.definition(scan.languageId)?.hover?.(text, offset);
+  }
+
+  /** How comments are written in a language, for the ignore actions. */
+  commentSyntax(languageId: string): CommentSyntax | undefined {
+    return this.registry.definition(languageId)?.comment;
   }
 
   /** The document's outline, for formats that have one. */

@@ -1,9 +1,27 @@
 import type { CustomPortNote, RiskClass } from '../catalog/types';
+import { RULES, type RuleLevel } from '../rules/catalog';
+import { parseIpv4, parseIpv6 } from '../scan/exposure';
 
 /** Every setting of Port Lens, typed, as the server and the CLI use them. */
 export interface PortLensSettings {
+  rules: Record<string, RuleLevel>;
+  trustedNetworks: string[];
   customPorts: Record<string, CustomPortNote>;
   maxFileSizeMB: number;
+  ignoreInlineSuppressions: boolean;
+}
+
+const LEVELS: readonly RuleLevel[] = ['error', 'warning', 'information', 'hint', 'off'];
+const DEFAULT_TRUSTED_NETWORKS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+
+/** An IPv4 or IPv6 address, optionally with a prefix length: what the restrict-source fixes write into rules. */
+export function isNetwork(text: string): boolean {
+  const [address, prefix, extra] = text.split('/');
+  if (extra !== undefined) return false;
+  const v4 = parseIpv4(address) !== undefined;
+  const v6 = !v4 && parseIpv6(address) !== undefined;
+  if (!v4 && !v6) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (v4 ? 32 : 128));
 }
 
 const RISKS: readonly RiskClass[] = ['critical', 'sensitive', 'standard'];
@@ -13,6 +31,41 @@ const RISKS: readonly RiskClass[] = ['critical', 'sensitive', 'standard'];
  * how a raw value from the editor or a `.portlens.json` becomes a typed one. Bad values fall back to defaults.
  */
 export const SETTING_DEFINITIONS = {
+  rules: {
+    schema: {
+      type: 'object',
+      default: {},
+      markdownDescription:
+        'Severity per rule, or `off`. Keys are rule ids (see docs/rules); for exposure rules the value is the severity for a port open to any source, and narrower sources are one level lower per step. Example: `{ "exposed-sensitive-port": "error", "cleartext-protocol": "off" }`.',
+      properties: Object.fromEntries(
+        RULES.map((rule) => [rule.id, { type: 'string', enum: [...LEVELS], default: rule.defaultLevel, description: rule.description }]),
+      ),
+      additionalProperties: false,
+      scope: 'resource',
+    },
+    read(value: unknown): Record<string, RuleLevel> {
+      const levels: Record<string, RuleLevel> = Object.fromEntries(RULES.map((rule) => [rule.id, rule.defaultLevel]));
+      if (!isRecord(value)) return levels;
+      for (const [id, level] of Object.entries(value)) {
+        if (id in levels && LEVELS.includes(level as RuleLevel)) levels[id] = level as RuleLevel;
+      }
+      return levels;
+    },
+  },
+  trustedNetworks: {
+    schema: {
+      type: 'array',
+      items: { type: 'string' },
+      default: DEFAULT_TRUSTED_NETWORKS,
+      markdownDescription:
+        'The networks that the "Restrict the source" quick fix lets in, written as addresses or CIDRs (`10.20.0.0/16`, `2001:db8::/32`).',
+      scope: 'resource',
+    },
+    read(value: unknown): string[] {
+      if (!Array.isArray(value)) return [...DEFAULT_TRUSTED_NETWORKS];
+      return value.filter((item): item is string => typeof item === 'string' && isNetwork(item.trim())).map((item) => item.trim());
+    },
+  },
   customPorts: {
     schema: {
       type: 'object',
@@ -59,6 +112,18 @@ export const SETTING_DEFINITIONS = {
       return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 5;
     },
   },
+  ignoreInlineSuppressions: {
+    schema: {
+      type: 'boolean',
+      default: false,
+      markdownDescription:
+        'Report findings even where a `portlens-ignore` comment suppresses them (for CI gates that must not be silenced in the file itself).',
+      scope: 'resource',
+    },
+    read(value: unknown): boolean {
+      return value === true;
+    },
+  },
 } as const;
 
 export type SettingName = keyof typeof SETTING_DEFINITIONS;
@@ -69,8 +134,11 @@ export const SETTINGS_SECTION = 'portLens';
 export function readSettings(raw: unknown): PortLensSettings {
   const source = isRecord(raw) ? raw : {};
   return {
+    rules: SETTING_DEFINITIONS.rules.read(source.rules),
+    trustedNetworks: SETTING_DEFINITIONS.trustedNetworks.read(source.trustedNetworks),
     customPorts: SETTING_DEFINITIONS.customPorts.read(source.customPorts),
     maxFileSizeMB: SETTING_DEFINITIONS.maxFileSizeMB.read(source.maxFileSizeMB),
+    ignoreInlineSuppressions: SETTING_DEFINITIONS.ignoreInlineSuppressions.read(source.ignoreInlineSuppressions),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Protocol } from '../../../catalog/types';
-import type { MentionCollector } from '../../collector';
+import { type MentionCollector, parsePortNumber } from '../../collector';
 import { classifyAddress, widest } from '../../exposure';
 import { splitColonFields } from '../../hostPort';
 import type { Exposure } from '../../mention';
@@ -36,7 +36,7 @@ function addPublish(value: TokenSlice, out: MentionCollector, tool: string): voi
   if (host && host.text) {
     out.addPort(value.token, host.from, host.to, {
       protocol, role: 'publish', exposure,
-      context: { ...context, mappedTo: `container port ${container.text}` },
+      context: { ...context, mappedTo: `container port ${container.text}`, mappedPort: firstPort(container.text) },
     }, { rangeSeparators: '-' });
     out.addPort(value.token, container.from, container.to, {
       protocol, role: 'forward', exposure,
@@ -62,7 +62,8 @@ function addLongPublish(value: TokenSlice, out: MentionCollector, tool: string):
   const context = { tool, direction: 'inbound' as const };
   if (published) {
     out.addPort(value.token, published.from, published.from + published.text.length, {
-      protocol, role: 'publish', exposure: 'any', context: { ...context, mappedTo: target && `container port ${target.text}` },
+      protocol, role: 'publish', exposure: 'any',
+      context: { ...context, mappedTo: target && `container port ${target.text}`, mappedPort: target && firstPort(target.text) },
     }, { rangeSeparators: '-' });
   }
   if (target) {
@@ -71,6 +72,11 @@ function addLongPublish(value: TokenSlice, out: MentionCollector, tool: string):
       context: { ...context, note: 'port inside the container' },
     }, { rangeSeparators: '-' });
   }
+}
+
+/** The first port of `6379` or `3300-3310`, for judging the service behind a published port. */
+function firstPort(text: string): number | undefined {
+  return parsePortNumber(text.split('-')[0]);
 }
 
 /** `docker run|create -p ...`, also as `docker container run`, and podman/nerdctl with the same flags. */
