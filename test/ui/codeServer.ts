@@ -225,7 +225,9 @@ const QUIET_SETTINGS: Record<string, unknown> = {
   'extensions.ignoreRecommendations': true,
   'update.mode': 'none',
   'git.enabled': false,
-  // VS Code saves files changed by a code action by default: keep fixture workspaces unchanged on disk.
+  // Keep fixture workspaces unchanged on disk: VS Code in a browser auto-saves after 1 s by default,
+  // and saves the files a multi-file code action changed.
+  'files.autoSave': 'off',
   'files.refactoring.autoSave': false,
 };
 
@@ -234,6 +236,7 @@ interface ServerDirs {
   userData: string;
   extensions: string;
   home: string;
+  tmp: string;
 }
 
 function createServerDirs(settings: Record<string, unknown> | undefined): ServerDirs {
@@ -243,10 +246,12 @@ function createServerDirs(settings: Record<string, unknown> | undefined): Server
     userData: path.join(root, 'user-data'),
     extensions: path.join(root, 'extensions'),
     home: path.join(root, 'home'),
+    tmp: path.join(root, 'tmp'),
   };
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
   fs.mkdirSync(dirs.extensions);
   fs.mkdirSync(dirs.home);
+  fs.mkdirSync(dirs.tmp);
   const userSettings = { ...QUIET_SETTINGS, ...settings };
   fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
   return dirs;
@@ -259,6 +264,8 @@ function codeServerEnv(dirs: ServerDirs): NodeJS.ProcessEnv {
     XDG_CONFIG_HOME: path.join(dirs.home, 'config'),
     XDG_DATA_HOME: path.join(dirs.home, 'data'),
     CODE_SERVER_CONFIG: path.join(dirs.home, 'config.yaml'),
+    // Its extension host leaves vscode-ipc-*.sock files in TMPDIR.
+    TMPDIR: dirs.tmp,
     // No extension gallery: otherwise the workbench queries open-vsx.org, which is unreachable here.
     EXTENSIONS_GALLERY: '{}',
   };
@@ -360,7 +367,7 @@ function spawnCodeServer(dirs: ServerDirs, url: string, workspace: string, tail:
   return ProcessGroup.spawn(codeServerLauncher(), args, codeServerEnv(dirs), tail);
 }
 
-/** Set PORT_LENS_UI_KEEP_TEMP=1 to keep the user-data dir and code-server.log for debugging. */
+/** Set PORT_LENS_UI_KEEP_TEMP=1 to keep the temp dirs (user data, code-server.log) for debugging. */
 function removeTempDir(dir: string): void {
   if (!process.env.PORT_LENS_UI_KEEP_TEMP) fs.rmSync(dir, { recursive: true, force: true });
 }
@@ -407,26 +414,37 @@ const SELECTORS = {
 
 /**
  * Chromium runs as a playwright browser server so that we hold its process: close() can kill it
- * when a graceful close does not finish in time.
+ * when a graceful close does not finish in time. Its temp files and crash-report folder go to a
+ * temp dir of its own (not /tmp and ~/.config/chromium), removed on close and on exit.
  */
 class ChromiumProcess {
+  private readonly removeTempDirOnExit = () => removeTempDir(this.tempDir);
+
   private constructor(
     private readonly server: BrowserServer,
     readonly browser: Browser,
-  ) {}
+    private readonly tempDir: string,
+  ) {
+    process.once('exit', this.removeTempDirOnExit);
+  }
 
   static async launch(timeoutMs: number): Promise<ChromiumProcess> {
-    const server = await chromium.launchServer({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      timeout: timeoutMs,
-    });
+    const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'port-lens-ui-chromium-'));
+    const env = { ...process.env, TMPDIR: tempDir, XDG_CONFIG_HOME: tempDir, XDG_CACHE_HOME: tempDir };
+    let server: BrowserServer | undefined;
     try {
+      server = await chromium.launchServer({
+        executablePath: CHROMIUM_PATH,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        env,
+        timeout: timeoutMs,
+      });
       const browser = await chromium.connect(server.wsEndpoint(), { timeout: timeoutMs });
-      return new ChromiumProcess(server, browser);
+      return new ChromiumProcess(server, browser, tempDir);
     } catch (error) {
-      await server.kill();
+      await server?.kill();
+      removeTempDir(tempDir);
       throw error;
     }
   }
@@ -440,6 +458,8 @@ class ChromiumProcess {
     } catch {
       await this.server.kill();
     }
+    process.removeListener('exit', this.removeTempDirOnExit);
+    removeTempDir(this.tempDir);
   }
 }
 
@@ -583,14 +603,26 @@ export class Workbench {
     await this.page.locator(SELECTORS.quickInput).waitFor();
   }
 
-  /** Opens the quick fix menu; undefined when VS Code answers "No code actions available" instead. */
+  /**
+   * Opens the quick fix menu; undefined when VS Code answers "No code actions available" instead.
+   * Ctrl+. pressed while that message is still fading out shows nothing, hence the retries.
+   */
   private async openQuickFixMenu(): Promise<Locator | undefined> {
-    await this.focusEditor();
-    await this.page.keyboard.press('Control+.');
     const menu = this.page.locator(SELECTORS.actionWidget).filter({ visible: true });
     const noActionsMessage = this.page.locator(SELECTORS.editorMessage).filter({ visible: true });
-    await menu.or(noActionsMessage).first().waitFor();
-    return (await menu.count()) > 0 ? this.page.locator(SELECTORS.actionRows) : undefined;
+    const answer = await waitFor(
+      'the quick fix menu or "No code actions available" (Ctrl+.)',
+      async () => {
+        await this.focusEditor();
+        // A message left from an earlier Ctrl+. would be mistaken for this one's answer.
+        await noActionsMessage.first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
+        await this.page.keyboard.press('Control+.');
+        await menu.or(noActionsMessage).first().waitFor({ timeout: 5000 });
+        return (await menu.count()) > 0 ? 'menu' : 'no actions';
+      },
+      this.actionTimeoutMs,
+    );
+    return answer === 'menu' ? this.page.locator(SELECTORS.actionRows) : undefined;
   }
 
   private async actionTitles(rows: Locator): Promise<string[]> {
