@@ -84,7 +84,20 @@ export class PortCatalog {
     return new PortCatalog(this.iana, this.curatedFile, customPorts);
   }
 
+  /** Lookups are pure, and rules ask the same few ports thousands of times in a large file. */
+  private readonly lookups = new Map<string, PortInfo>();
+
   lookup(port: number, protocol: Protocol): PortInfo {
+    const key = `${port}/${protocol}`;
+    let info = this.lookups.get(key);
+    if (!info) {
+      info = this.compose(port, protocol);
+      this.lookups.set(key, info);
+    }
+    return info;
+  }
+
+  private compose(port: number, protocol: Protocol): PortInfo {
     const iana = this.iana.entries(port, protocol);
     const curatedEntry = this.curated.find(port, protocol);
     const custom = this.custom.find(port, protocol);

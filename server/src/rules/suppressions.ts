@@ -1,4 +1,5 @@
 import type { CommentSyntax } from '../scan/format';
+import { lineOf, lineStarts } from '../scan/lines';
 import type { Span } from '../scan/mention';
 import { RULES_BY_ID } from './catalog';
 import type { Finding, Severity } from './finding';
@@ -18,24 +19,6 @@ export interface Suppression {
 }
 
 const DIRECTIVE = /portlens-ignore-(next-line|file)[ \t]+([A-Za-z0-9_,\t -]+?)(?:[ \t]+--[ \t]*(.*?))?[ \t]*(?:\*\/|-->)?[ \t]*$/;
-
-/** Line starts of a text, for turning offsets into line numbers. */
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
-  return starts;
-}
-
-export function lineOf(starts: readonly number[], offset: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >>> 1;
-    if (starts[mid] <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
 
 /** True when the text before the marker on its line opens a comment of the format (`#`, `/*`, `<!--`, `;`). */
 function startsComment(before: string, syntax: CommentSyntax): boolean {

@@ -9,6 +9,20 @@ const LOOPBACK_WORDS = new Set(['localhost', 'ip6-localhost', 'lo', 'loopback'])
  * other literal addresses are `public`, and names or variables that cannot be resolved are `unknown`.
  */
 export function classifyAddress(address: string): Exposure {
+  let exposure = classified.get(address);
+  if (exposure === undefined) {
+    // Rule files repeat a handful of sources thousands of times; the cache is bounded for hostile input.
+    if (classified.size >= CLASSIFIED_LIMIT) classified.clear();
+    exposure = classifyUncached(address);
+    classified.set(address, exposure);
+  }
+  return exposure;
+}
+
+const CLASSIFIED_LIMIT = 4096;
+const classified = new Map<string, Exposure>();
+
+function classifyUncached(address: string): Exposure {
   let text = address.trim().toLowerCase();
   if (text.startsWith('[') && text.includes(']')) text = text.slice(1, text.indexOf(']')) + text.slice(text.indexOf(']') + 1);
   if (ANY_WORDS.has(text)) return 'any';

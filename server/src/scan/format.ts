@@ -4,8 +4,13 @@ import type { PortMention, RiskSignal, ScanOutput, Span } from './mention';
 /** What a scanner may ask of the engine while it reads a text. */
 export interface ScanContext {
   resolveServiceName: ServiceNameResolver;
-  /** Scans a text of another format held inside this one (a heredoc, a quoted string); spans are relative to it. */
-  scanEmbedded(languageId: string, text: string): ScanOutput;
+  /** The file's path, when known: some formats name things after their file (a firewalld zone). */
+  path?: string;
+  /**
+   * Scans a text of another format held inside this one (a heredoc, a quoted string); spans are relative to it.
+   * `path` is the file the text is written to, when the script says.
+   */
+  scanEmbedded(languageId: string, text: string, path?: string): ScanOutput;
 }
 
 /** One format's reader: text in, port mentions and risk signals out, with spans relative to the text. */

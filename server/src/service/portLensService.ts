@@ -1,4 +1,5 @@
 import { PortCatalog } from '../catalog/catalog';
+import type { Protocol } from '../catalog/types';
 import { portHover } from '../features/hover';
 import type { RuleContext } from '../rules/context';
 import { evaluateRules } from '../rules/evaluate';
@@ -44,7 +45,6 @@ const BINARY_PROBE_LENGTH = 8000;
  */
 export class PortLensService {
   private catalog: PortCatalog;
-  private serviceNames = new Map<string, string | null>();
 
   private constructor(
     private readonly registry: FormatRegistry,
@@ -65,7 +65,6 @@ export class PortLensService {
   configure(settings: PortLensSettings): void {
     this.settings = settings;
     this.catalog = this.catalog.withCustomPorts(settings.customPorts);
-    this.serviceNames = new Map();
   }
 
   detectLanguage(path: string, text: string): string {
@@ -87,7 +86,8 @@ export class PortLensService {
     if (text.slice(0, BINARY_PROBE_LENGTH).includes('\u0000')) return { ...empty, skipped: 'binary file' };
     if (languageId === UNKNOWN_LANGUAGE) return empty;
     try {
-      const { mentions, signals } = this.registry.scan(languageId, text, (name, protocol) => this.catalog.iana.portForName(name, protocol));
+      const resolveName = (name: string, protocol: Protocol) => this.catalog.iana.portForName(name, protocol);
+      const { mentions, signals } = this.registry.scan(languageId, text, resolveName, request.path);
       mentions.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
       const context: RuleContext = {
         text,
@@ -122,15 +122,8 @@ export class PortLensService {
     return this.registry.definition(scan.languageId)?.symbols?.(text) ?? [];
   }
 
-  /** The name printed next to a port; memoised, since reports ask it for every mention. */
   serviceName(mention: PortMention): string | null {
-    const key = `${mention.port}/${mention.protocol}`;
-    let name = this.serviceNames.get(key);
-    if (name === undefined) {
-      name = this.catalog.lookup(mention.port, mention.protocol).service;
-      this.serviceNames.set(key, name);
-    }
-    return name;
+    return this.catalog.lookup(mention.port, mention.protocol).service;
   }
 }
 

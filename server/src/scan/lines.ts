@@ -1,0 +1,23 @@
+/** Index of the last element of an ascending array that is at most `value` (0 when none is). */
+export function lastAtOrBefore(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >>> 1;
+    if (sorted[mid] <= value) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/** Offsets where each line of a text starts. */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return starts;
+}
+
+/** The 0-based line of an offset, given the text's line starts. */
+export function lineOf(starts: readonly number[], offset: number): number {
+  return lastAtOrBefore(starts, offset);
+}
