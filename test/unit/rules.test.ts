@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import type { Finding } from '../../server/src/rules/finding';
 import { exposureSeverity } from '../../server/src/rules/severity';
-import type { TextEdit } from '../../server/src/scan/format';
 import { type PortLensSettings, readSettings } from '../../server/src/settings/settings';
 import { testService } from './helpers';
+import { applyEdits } from './textEdits';
 
 async function findingsIn(text: string, settings: Partial<Record<keyof PortLensSettings, unknown>> = {}, languageId = 'shellscript'): Promise<Finding[]> {
   const service = await testService();
@@ -18,10 +18,6 @@ async function findingsIn(text: string, settings: Partial<Record<keyof PortLensS
 /** The findings as `rule severity @written-text`, which reads like the Problems panel. */
 function summary(text: string, findings: readonly Finding[]): string[] {
   return findings.filter((finding) => !finding.suppressed).map((finding) => `${finding.ruleId} ${finding.severity} @${text.slice(finding.span.start, finding.span.end)}`);
-}
-
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  return [...edits].sort((a, b) => b.span.start - a.span.start).reduce((result, edit) => result.slice(0, edit.span.start) + edit.newText + result.slice(edit.span.end), text);
 }
 
 describe('risk rules', () => {

@@ -3,6 +3,7 @@ import type { MentionCollector, MentionFacts } from '../collector';
 import { classifyAddress } from '../exposure';
 import type { Exposure, Role } from '../mention';
 import type { Token } from '../token';
+import { ROUTED_NOTE } from './tuple';
 
 const ACTION_ROLES: Record<string, Role> = { allow: 'allow', limit: 'allow', deny: 'deny', reject: 'deny' };
 const PORT_SPEC = { rangeSeparators: ':', allowNames: true };
@@ -62,7 +63,7 @@ export function readUfwCommand(tokens: readonly Token[], out: MentionCollector):
     protocol: portProtocol ?? protocol,
     role,
     exposure,
-    context: { tool: 'ufw', direction, source, interface: iface, note: routed ? 'routed (forwarded) traffic' : undefined },
+    context: { tool: 'ufw', direction, source, interface: iface, note: routed ? ROUTED_NOTE : undefined },
   });
   for (const token of shortForm ? [shortForm, ...destinationPorts] : destinationPorts) {
     const { ports, protocol: written } = splitProtocol(token.text);

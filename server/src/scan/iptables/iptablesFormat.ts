@@ -1,0 +1,45 @@
+import { MentionCollector } from '../collector';
+import type { FormatDefinition, FormatScanner } from '../format';
+import { restrictIptablesSource } from './fixes';
+import { readSaveFile, saveFileSymbols, scanSaveFile } from './saveFile';
+
+export const IPTABLES = 'iptables';
+
+/** A scanner that reads a whole text into one collector of the format's language. */
+export function collectingScanner(languageId: string, read: (text: string, out: MentionCollector) => void): FormatScanner {
+  return {
+    scan(text, context) {
+      const out = new MentionCollector(languageId, context.resolveServiceName);
+      read(text, out);
+      return out.output;
+    },
+  };
+}
+
+/**
+ * iptables-save / iptables-restore files: a `*table` line, then `:CHAIN POLICY [packets:bytes]` lines or rules.
+ * The test looks only at the start of the text (the first match from position 0), so it stays linear.
+ */
+const SAVE_FILE_CONTENT =
+  /^(?=[\s\S]*?(?:^|\n)[ \t]*\*(?:filter|nat|mangle|raw|security)[ \t]*\r?(?:\n|$))(?=[\s\S]*?(?:^|\n)[ \t]*(?::[^\s[]+[ \t]+\S+[ \t]+\[\d+:\d+\]|(?:-A|--append)[ \t]))/;
+
+/** rules.v4 and rules.v6 (Debian), /etc/sysconfig/iptables (RHEL), iptables.rules (Arch). */
+export const iptablesFormat: FormatDefinition = {
+  languageId: IPTABLES,
+  standalone: true,
+  fileNames: [
+    /(^|\/)rules\.v[46]$/,
+    /(^|\/)sysconfig\/ip6?tables$/,
+    /(^|\/)ip6?tables\.rules$/,
+  ],
+  content: SAVE_FILE_CONTENT,
+  consumers: [
+    'iptables-restore', 'ip6tables-restore',
+    'iptables-legacy-restore', 'ip6tables-legacy-restore',
+    'iptables-nft-restore', 'ip6tables-nft-restore',
+  ],
+  comment: { line: '#' },
+  scanner: collectingScanner(IPTABLES, (text, out) => scanSaveFile(readSaveFile(text), out, { tool: 'iptables' })),
+  fixes: { restrictSource: restrictIptablesSource },
+  symbols: (text) => saveFileSymbols(readSaveFile(text)),
+};

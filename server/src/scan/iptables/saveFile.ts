@@ -1,0 +1,268 @@
+import type { MentionCollector, MentionFacts } from '../collector';
+import { widest } from '../exposure';
+import type { OutlineSymbol } from '../format';
+import type { RelatedSpan, Span } from '../mention';
+import { PlainToken, type Token, splitWords } from '../token';
+import {
+  type ChainEntry,
+  type ChainPolicies,
+  type IptablesRule,
+  addAllPortsSignal,
+  addIptablesRulePorts,
+  directionOf,
+  iptablesRuleFacts,
+  parseIptablesRule,
+  policyChainOf,
+  recordPolicy,
+  sourceExposure,
+} from './rule';
+
+/** `:INPUT DROP [0:0]`: a chain of the current table, its policy (none for `-`) and its counters, which are no ports. */
+export interface ChainDeclaration {
+  table: string;
+  name: Token;
+  policy?: Token;
+  line: Span;
+}
+
+/** One line of an iptables-save file, as read. */
+export type SaveFileLine =
+  | { kind: 'rule'; rule: IptablesRule; line: Span }
+  | { kind: 'chain'; chain: ChainDeclaration; line: Span }
+  | { kind: 'table'; name: Token; line: Span }
+  | { kind: 'comment'; text: string; line: Span; commentedRule?: IptablesRule }
+  | { kind: 'commit' | 'blank'; line: Span };
+
+export interface SaveFile {
+  lines: SaveFileLine[];
+  /** Chain declarations by `table/chain`. */
+  chains: Map<string, ChainDeclaration>;
+}
+
+const COUNTERS = /^\[\d+:\d+\]$/;
+
+/** Calls `visit` with the start and end (without the line break) of every line of `text`. */
+export function forEachLine(text: string, visit: (start: number, end: number) => void): void {
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    visit(start, end > start && text[end - 1] === '\r' ? end - 1 : end);
+    start = end + 1;
+  }
+}
+
+/**
+ * The words of a rule line. `iptables-save -c` puts the counters first (`[3:180] -A INPUT ...`), and hand-edited
+ * files sometimes split the command (`- A INPUT`, which iptables-restore rejects): both still read as a rule.
+ */
+export function ruleLineTokens(text: string, start: number, end: number): Token[] {
+  const tokens = unquotedWords(text, start, end) ?? splitWords(text.slice(start, end), start);
+  if (tokens.length > 0 && COUNTERS.test(tokens[0].text)) tokens.shift();
+  if (tokens.length > 1 && tokens[0].text === '-' && /^[AIDR]$/.test(tokens[1].text)) {
+    tokens.splice(0, 2, new PlainToken(`-${tokens[1].text}`, tokens[0].span.start));
+  }
+  return tokens;
+}
+
+const SPACE = 32;
+const TAB = 9;
+const DOUBLE_QUOTE = 34;
+const SINGLE_QUOTE = 39;
+
+/**
+ * The words of a line without quotes, split at blanks: most rule lines, read without the general tokenizer's
+ * bookkeeping, which large files feel. Undefined when the line has a quote.
+ */
+function unquotedWords(text: string, start: number, end: number): Token[] | undefined {
+  const words: Token[] = [];
+  for (let at = start; at < end; ) {
+    let code = text.charCodeAt(at);
+    if (code === SPACE || code === TAB) {
+      at++;
+      continue;
+    }
+    const from = at;
+    while (at < end && code !== SPACE && code !== TAB) {
+      if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) return undefined;
+      code = text.charCodeAt(++at);
+    }
+    words.push(new PlainToken(text.slice(from, at), from));
+  }
+  return words;
+}
+
+/** Reads the tables, chain declarations, rules and comments of an iptables-save (iptables-restore) file. */
+export function readSaveFile(text: string): SaveFile {
+  const file: SaveFile = { lines: [], chains: new Map() };
+  let table = 'filter';
+  forEachLine(text, (start, end) => {
+    let first = start;
+    while (first < end && (text[first] === ' ' || text[first] === '\t')) first++;
+    const line = { start, end };
+    const lead = first < end ? text[first] : '';
+    if (lead === '') file.lines.push({ kind: 'blank', line });
+    else if (lead === '#') file.lines.push({ kind: 'comment', text: text.slice(first, end), line, commentedRule: commentedRule(text, first, end, table) });
+    else if (lead === '*') {
+      const name = splitWords(text.slice(first + 1, end), first + 1)[0] ?? new PlainToken('', first + 1);
+      table = name.text || table;
+      file.lines.push({ kind: 'table', name, line });
+    } else if (lead === ':') {
+      const chain = readChainDeclaration(text, first, end, table);
+      if (chain) {
+        file.chains.set(`${table}/${chain.name.text}`, chain);
+        file.lines.push({ kind: 'chain', chain, line });
+      }
+    } else if (/^COMMIT\b/.test(text.slice(first, first + 7))) file.lines.push({ kind: 'commit', line });
+    else file.lines.push({ kind: 'rule', rule: parseIptablesRule(ruleLineTokens(text, first, end), { table }), line });
+  });
+  return file;
+}
+
+const COMMENTED_RULE = /^#[ \t#]*(?=(?:-A|--append|-I|--insert)[ \t])/;
+
+/** `# -A INPUT -p tcp --dport 22 -j ACCEPT`: a rule switched off, whose ports the reader still explains. */
+function commentedRule(text: string, first: number, end: number, table: string): IptablesRule | undefined {
+  const mark = COMMENTED_RULE.exec(text.slice(first, end));
+  return mark ? parseIptablesRule(ruleLineTokens(text, first + mark[0].length, end), { table }) : undefined;
+}
+
+function readChainDeclaration(text: string, first: number, end: number, table: string): ChainDeclaration | undefined {
+  const [nameWord, policyWord] = splitWords(text.slice(first + 1, end), first + 1);
+  // `:` and the name touch in the format; the declaration of a nameless chain is half-typed.
+  if (!nameWord || nameWord.span.start !== first + 1) return undefined;
+  const policy = policyWord && policyWord.text !== '-' && !COUNTERS.test(policyWord.text) ? policyWord : undefined;
+  return { table, name: nameWord, policy, line: { start: first, end } };
+}
+
+/** The policies the file declares, by `table/chain`. */
+function declaredPolicies(file: SaveFile): ChainPolicies {
+  const policies: ChainPolicies = new Map();
+  for (const [key, chain] of file.chains) if (chain.policy) policies.set(key, chain.policy.text.toUpperCase());
+  return policies;
+}
+
+/**
+ * How each user-defined chain is reached: follows the jumps (`-A INPUT -s 10.0.0.0/8 -j Allowed`) from the
+ * chains whose names tell a direction, widening the exposure along the way. Each chain's entry only ever
+ * widens (or turns inbound once), so this stays linear in the number of jumps.
+ */
+export function chainEntries(file: SaveFile): Map<string, ChainEntry> {
+  const known = new Set(file.chains.keys());
+  const jumps = new Map<string, IptablesRule[]>();
+  for (const line of file.lines) {
+    if (line.kind !== 'rule' || !line.rule.chain) continue;
+    const from = `${line.rule.table}/${line.rule.chain}`;
+    known.add(from);
+    const rules = jumps.get(from);
+    if (rules) rules.push(line.rule);
+    else jumps.set(from, [line.rule]);
+  }
+  const entries = new Map<string, ChainEntry>();
+  const queue: { key: string; entry: ChainEntry }[] = [];
+  for (const key of known) {
+    const direction = directionOf(key.slice(key.indexOf('/') + 1));
+    if (direction) queue.push({ key, entry: { root: key.slice(key.indexOf('/') + 1), direction, exposure: 'any' } });
+  }
+  for (let next = 0; next < queue.length; next++) {
+    const { key, entry } = queue[next];
+    for (const rule of jumps.get(key) ?? []) {
+      const target = `${rule.table}/${rule.target}`;
+      if (!rule.target || !known.has(target) || directionOf(rule.target)) continue;
+      const sources = rule.source ? [rule.source] : entry.sources;
+      const reached: ChainEntry = { ...entry, exposure: sourceExposure(rule, entry.exposure), sources };
+      const merged = mergeEntries(entries.get(target), reached);
+      if (merged) {
+        entries.set(target, merged);
+        queue.push({ key: target, entry: merged });
+      }
+    }
+  }
+  return entries;
+}
+
+/** The entry that covers both ways into a chain (inbound wins), or undefined when `reached` adds nothing. */
+function mergeEntries(known: ChainEntry | undefined, reached: ChainEntry): ChainEntry | undefined {
+  if (!known || (known.direction === 'outbound' && reached.direction === 'inbound')) return reached;
+  if (known.direction !== reached.direction) return undefined;
+  const exposure = widest([known.exposure, reached.exposure]);
+  const sources = known.sources && reached.sources ? [...new Set([...known.sources, ...reached.sources])] : undefined;
+  if (exposure === known.exposure && sources?.length === known.sources?.length) return undefined;
+  return { ...known, exposure, sources };
+}
+
+/** What a rule's ports mean and which lines explain them; a dialect (ufw) may restate both. */
+export interface RuleReading {
+  facts: MentionFacts;
+  related: RelatedSpan[];
+}
+
+/** How a format built on iptables-save syntax reads it. */
+export interface SaveFileDialect {
+  tool: string;
+  /** Sees every line in order; for a rule, may return another reading (ufw's tuple comments). */
+  visit?(line: SaveFileLine, reading?: RuleReading): RuleReading | undefined;
+}
+
+/**
+ * Adds the ports of every rule of `file`, each with its chain's policy and direction: a user-defined chain takes
+ * them from the chain that jumps to it. Allow and deny rules point at the policy line they override.
+ */
+export function scanSaveFile(file: SaveFile, out: MentionCollector, dialect: SaveFileDialect): void {
+  const policies = declaredPolicies(file);
+  const entries = chainEntries(file);
+  for (const line of file.lines) {
+    if (line.kind === 'comment' && line.commentedRule) addCommentedRule(line.commentedRule, policies, entries, out, dialect.tool);
+    if (line.kind !== 'rule') {
+      dialect.visit?.(line);
+      continue;
+    }
+    const { rule } = line;
+    if (recordPolicy(rule, policies)) continue;
+    const entry = entries.get(`${rule.table}/${rule.chain}`);
+    const facts = iptablesRuleFacts(rule, policies, dialect.tool, entry);
+    const reading = { facts, related: policyRelated(file, rule, policies, facts, entry) };
+    const final = dialect.visit?.(line, reading) ?? reading;
+    addAllPortsSignal(rule, final.facts, out);
+    const mentions = addIptablesRulePorts(rule, final.facts, out);
+    if (final.related.length > 0) for (const mention of mentions) mention.related = final.related;
+  }
+}
+
+function addCommentedRule(rule: IptablesRule, policies: ChainPolicies, entries: Map<string, ChainEntry>, out: MentionCollector, tool: string): void {
+  const facts = iptablesRuleFacts(rule, policies, tool, entries.get(`${rule.table}/${rule.chain}`));
+  for (const mention of addIptablesRulePorts(rule, facts, out)) {
+    mention.role = 'other';
+    mention.exposure = 'unknown';
+    mention.context = { ...mention.context, note: 'commented out, so not in force' };
+  }
+}
+
+/** The policy declaration an allow or deny rule makes an exception to. */
+function policyRelated(file: SaveFile, rule: IptablesRule, policies: ChainPolicies, facts: MentionFacts, entry?: ChainEntry): RelatedSpan[] {
+  if (facts.role !== 'allow' && facts.role !== 'deny') return [];
+  const chain = policyChainOf(rule, policies, entry);
+  const declaration = chain ? file.chains.get(`${rule.table}/${chain}`) : undefined;
+  if (!declaration?.policy) return [];
+  const via = chain === rule.chain ? '' : ` (${rule.chain} is reached from ${chain})`;
+  return [{ span: { start: declaration.line.start, end: declaration.policy.span.end }, message: `chain ${chain} policy ${declaration.policy.text}${via}` }];
+}
+
+/** Tables and their chains, for the outline: a table runs from its `*name` line to its COMMIT. */
+export function saveFileSymbols(file: SaveFile): OutlineSymbol[] {
+  const tables: OutlineSymbol[] = [];
+  let open: OutlineSymbol | undefined;
+  for (const line of file.lines) {
+    if (line.kind === 'table') {
+      open = { name: line.name.text, kind: 'table', span: { ...line.line }, selection: line.name.span, children: [] };
+      tables.push(open);
+    } else if (line.kind === 'chain' && open) {
+      const { name, policy } = line.chain;
+      open.children!.push({ name: name.text, detail: policy?.text, kind: 'chain', span: line.chain.line, selection: name.span });
+      open.span.end = line.line.end;
+    } else if (open) {
+      open.span.end = line.line.end;
+      if (line.kind === 'commit') open = undefined;
+    }
+  }
+  return tables;
+}
