@@ -1,0 +1,110 @@
+import type { Span } from '../mention';
+import type { Define, NamedSet, Ruleset } from './ruleset';
+import { type Item, type Word, isWord, splitAtCommas } from './syntax';
+
+/** The define or named set an element was written in, when a rule reaches it through `$name` or `@name`. */
+export interface Via {
+  kind: 'define' | 'set';
+  name: string;
+  span: Span;
+  /** For a define: the word that names it, which the hover shows as the variable. */
+  nameWord?: Word;
+}
+
+/** One element of a set or map: `22`, `tcp . 22 : accept`, `10.0.0.1 . 22`, with the components of its key. */
+export interface Element {
+  /** The key's components (split at `.`); each keeps its annotations (`22 timeout 1h`) after the first item. */
+  components: Item[][];
+  /** What follows `:` in a map element. */
+  value: Item[];
+  via?: Via;
+}
+
+/** Defines and sets may refer to each other; these bound how deep a lookup follows them and what it yields. */
+const MAX_DEPTH = 8;
+const MAX_ELEMENTS = 65536;
+
+/**
+ * Turns the value a rule or a define writes (a literal, `$name`, `@name`, `{ ... }`) into its elements,
+ * following defines and named sets declared in the same text and marking them used.
+ */
+export class ElementResolver {
+  /** Each define and set is expanded once, however many rules use it. */
+  private readonly expanded = new Map<string, Element[]>();
+
+  constructor(private readonly ruleset: Ruleset) {}
+
+  /** `scope` is the `family/table` whose named sets `@name` refers to. */
+  elements(item: Item, scope: string, depth = 0, via?: Via): Element[] {
+    if (depth > MAX_DEPTH) return [];
+    if (item.kind === 'group') return splitAtCommas(item.items).flatMap((part) => this.elementOf(part, scope, depth, via));
+    return this.elementOf([item], scope, depth, via);
+  }
+
+  /** The first item of each element's first component, following `$name` inside elements: a flat list of values. */
+  values(item: Item, scope: string): { item: Item; via?: Via }[] {
+    return this.elements(item, scope).flatMap((element) => (element.components.length > 0 ? [{ item: element.components[0][0], via: element.via }] : []));
+  }
+
+  define(name: string): Define | undefined {
+    return this.ruleset.defines.get(name);
+  }
+
+  set(scope: string, name: string): NamedSet | undefined {
+    return this.ruleset.sets.get(`${scope}/${name}`);
+  }
+
+  private elementOf(items: Item[], scope: string, depth: number, via: Via | undefined): Element[] {
+    const [first] = items;
+    if (items.length === 1 && isWord(first) && !first.quoted) {
+      const found = first.text.startsWith('$') ? this.fromDefine(first.text.slice(1), scope, depth) : first.text.startsWith('@') ? this.fromSet(first.text.slice(1), scope, depth) : undefined;
+      // A name declared elsewhere (an included file) stays as written, so that readers know it is unresolved.
+      if (found) return found;
+    }
+    if (items.length === 1 && first.kind === 'group') return this.elements(first, scope, depth + 1, via);
+    return [splitElement(items, via)];
+  }
+
+  private fromDefine(name: string, scope: string, depth: number): Element[] | undefined {
+    const define = this.ruleset.defines.get(name);
+    if (!define) return undefined;
+    define.used = true;
+    return this.expand(`$${name}/${scope}`, () => {
+      const via: Via = { kind: 'define', name, span: define.span, nameWord: define.nameWord };
+      if (define.value.length === 1) return this.elements(define.value[0], scope, depth + 1, via);
+      return define.value.length === 0 ? [] : [splitElement(define.value, via)];
+    });
+  }
+
+  private fromSet(name: string, scope: string, depth: number): Element[] | undefined {
+    const set = this.set(scope, name);
+    if (!set) return undefined;
+    set.used = true;
+    return this.expand(`@${name}/${scope}`, () => {
+      const via: Via = { kind: 'set', name, span: set.span };
+      return set.elements.flatMap((group) => this.elements(group, scope, depth + 1, via));
+    });
+  }
+
+  /** A cycle (`define a = $a`) expands to nothing; a define that multiplies others is cut at MAX_ELEMENTS. */
+  private expand(key: string, compute: () => Element[]): Element[] {
+    const known = this.expanded.get(key);
+    if (known) return known;
+    this.expanded.set(key, []);
+    const elements = compute().slice(0, MAX_ELEMENTS);
+    this.expanded.set(key, elements);
+    return elements;
+  }
+}
+
+/** Splits `tcp . 22 : accept` into key components and value; `:` may also close a word (`22:`), which the lexer splits. */
+export function splitElement(items: readonly Item[], via?: Via): Element {
+  const colon = items.findIndex((item) => isWord(item, ':'));
+  const key = colon >= 0 ? items.slice(0, colon) : items;
+  const components: Item[][] = [[]];
+  for (const item of key) {
+    if (isWord(item, '.')) components.push([]);
+    else components[components.length - 1].push(item);
+  }
+  return { components: components.filter((component) => component.length > 0), value: colon >= 0 ? items.slice(colon + 1) : [], via };
+}

@@ -1,0 +1,120 @@
+import { MentionCollector, type MentionFacts, type PortSpecOptions } from '../collector';
+import type { FormatDefinition, FormatScanner, ScanContext } from '../format';
+import type { RelatedSpan } from '../mention';
+import { applyComparison } from './comparison';
+import { DefinitionUses, definitionFacts, namesPorts } from './definitionUses';
+import type { Via } from './elements';
+import { type Analysis, type RuleAnalysis, analyseNftables, factsOf } from './analysis';
+import { restrictNftablesSource } from './fixes';
+import { type PortUse, portComponents } from './rule';
+import type { Define, NamedSet } from './ruleset';
+import { withSystemAliases } from './serviceNames';
+import { type Item, type TokenFactory, isWord } from './syntax';
+
+export const NFTABLES = 'nftables';
+
+/** nftables writes ranges with `-`; a name such as `http-alt` is no range, so it is read as a service name. */
+export function nftablesPortSpec(text: string): PortSpecOptions {
+  return /^\d/.test(text) ? { rangeSeparators: '-' } : { allowNames: true };
+}
+
+function policyRelated(analysis: RuleAnalysis): RelatedSpan[] {
+  const policy = analysis.chain.policy;
+  return policy ? [{ span: policy.span, message: `chain policy ${policy.text}` }] : [];
+}
+
+function usedBy(analysis: RuleAnalysis, via: Via): RelatedSpan {
+  const written = via.kind === 'define' ? `$${via.name}` : `@${via.name}`;
+  return { span: analysis.rule.span, message: `rule in chain ${analysis.rule.chain.name} that uses ${written}` };
+}
+
+/** Adds the mentions of analysed nftables text; ports in defines and sets carry the widest exposure of their uses. */
+export class NftablesMentions {
+  private readonly shared = new DefinitionUses<{ use: PortUse; via: Via }>();
+
+  constructor(
+    private readonly out: MentionCollector,
+    private readonly tool: string,
+  ) {}
+
+  add(analysis: Analysis): void {
+    for (const rule of analysis.rules) {
+      for (const use of rule.reading.uses) {
+        const facts = factsOf(rule, use, this.tool);
+        if (use.via) this.share(use, use.via, facts, rule);
+        else this.emit(use, facts, policyRelated(rule));
+      }
+    }
+    for (const { written, facts, related } of this.shared.values()) this.emit(written.use, facts, related, written.via);
+    this.unused(analysis);
+  }
+
+  private share(use: PortUse, via: Via, facts: MentionFacts, rule: RuleAnalysis): void {
+    const span = use.word.token.spanOf(use.from, use.to);
+    const opens = (facts.role === 'allow' || facts.role === 'forward') && rule.chain.direction === 'inbound';
+    this.shared.add(`${span.start}:${span.end}`, { use, via }, facts, opens, usedBy(rule, via), policyRelated(rule));
+  }
+
+  private emit(use: PortUse, facts: MentionFacts, related: RelatedSpan[], via?: Via): void {
+    const text = use.word.text.slice(use.from, use.to);
+    const mention = this.out.addPort(use.word.token, use.from, use.to, facts, nftablesPortSpec(text));
+    if (!mention) return;
+    applyComparison(mention, use.operator);
+    if (related.length > 0) mention.related = related;
+    if (via?.nameWord && !mention.variable) mention.variable = { name: via.name, definition: via.span };
+  }
+
+  /** Sets of ports and port defines that no rule uses still define ports, which expose nothing by themselves. */
+  private unused(analysis: Analysis): void {
+    for (const set of analysis.ruleset.sets.values()) if (!set.used) this.unusedSet(analysis, set);
+    for (const define of analysis.ruleset.defines.values()) if (!define.used && namesPorts(define.name)) this.unusedDefine(analysis, define);
+  }
+
+  private unusedSet(analysis: Analysis, set: NamedSet): void {
+    const indexes = portComponents(set.type, set.typeof);
+    if (indexes.length === 0) return;
+    const facts = definitionFacts(this.tool, `element of set ${set.name}`);
+    for (const group of set.elements) {
+      for (const element of analysis.resolver.elements(group, '')) {
+        for (const index of indexes) this.emitWord(element.components[index]?.[0], facts);
+      }
+    }
+  }
+
+  private unusedDefine(analysis: Analysis, define: Define): void {
+    const facts = definitionFacts(this.tool, `value of define ${define.name}`);
+    const [value] = define.value;
+    if (value) for (const { item } of analysis.resolver.values(value, '')) this.emitWord(item, facts);
+  }
+
+  private emitWord(word: Item | undefined, facts: MentionFacts): void {
+    if (!isWord(word)) return;
+    this.out.addPort(word.token, 0, word.text.length, facts, nftablesPortSpec(word.text));
+  }
+}
+
+/** Reads nftables text (a file, a heredoc, or the words of an `nft` command) into `out`. */
+export function readNftables(text: string, out: MentionCollector, tool: string, makeToken?: TokenFactory): void {
+  new NftablesMentions(out, tool).add(analyseNftables(text, makeToken));
+}
+
+export const nftablesScanner: FormatScanner = {
+  scan(text: string, context: ScanContext) {
+    const out = new MentionCollector(NFTABLES, withSystemAliases(context.resolveServiceName));
+    readNftables(text, out, NFTABLES);
+    return out.output;
+  },
+};
+
+export const nftablesDefinition: FormatDefinition = {
+  languageId: NFTABLES,
+  standalone: true,
+  fileNames: [/\.nft$/i, /(^|[/-])nftables\.conf$/, /(^|\/)nftables\.d\/[^/]+\.conf$/],
+  // A `#!/usr/sbin/nft -f` line, or a first statement (after comments) that only nftables writes.
+  content:
+    /^(?:#![ \t]*(?:\S*\/)?(?:env[ \t]+)?nft\b|(?:[ \t]*(?:#[^\n]*)?\r?\n){0,50}[ \t]*(?:table[ \t]+(?:(?:ip6?|inet|arp|bridge|netdev)[ \t]+)?[\w.-]+[ \t]*\{|flush[ \t]+ruleset\b|define[ \t]+\w+[ \t]*=))/,
+  consumers: ['nft'],
+  comment: { line: '#' },
+  scanner: nftablesScanner,
+  fixes: { restrictSource: restrictNftablesSource },
+};

@@ -1,0 +1,86 @@
+import { MentionCollector, type MentionFacts, parsePortNumber } from '../collector';
+import type { FormatDefinition, FormatScanner, ScanContext } from '../format';
+import type { RelatedSpan } from '../mention';
+import { applyComparison } from '../nftables/comparison';
+import { withSystemAliases } from '../nftables/serviceNames';
+import { DefinitionUses, definitionFacts, namesPorts } from '../nftables/definitionUses';
+import { PF_TOOL, type PfAnalysis, analysePf, exposes, pfFacts } from './analysis';
+import type { Macro } from './definitions';
+import { restrictPfSource } from './fixes';
+import type { PfPortUse } from './rule';
+
+export const PF = 'pf';
+
+const PORT_SPEC = { rangeSeparators: ':', allowNames: true };
+
+/** Adds the mentions of a pf.conf; ports written in macros carry the widest exposure of the rules that use them. */
+class PfMentions {
+  private readonly shared = new DefinitionUses<PfPortUse>();
+
+  constructor(private readonly out: MentionCollector) {}
+
+  add(analysis: PfAnalysis): void {
+    for (const rule of analysis.rules) {
+      for (const use of rule.reading.uses) {
+        const facts = pfFacts(rule, use, analysis.definitions);
+        const macro = use.token.via;
+        if (!macro) {
+          this.emit(use, facts, []);
+          continue;
+        }
+        const span = use.token.token.span;
+        const opens = exposes(rule.reading, facts.role);
+        this.shared.add(`${span.start}:${span.end}`, use, facts, opens, { span: rule.statement.span, message: `rule that uses $${macro.name}` });
+      }
+    }
+    for (const { written, facts, related } of this.shared.values()) this.emit(written, facts, related);
+    for (const macro of analysis.definitions.macros.values()) if (!macro.used && namesPorts(macro.name)) this.unusedMacro(macro);
+  }
+
+  private emit(use: PfPortUse, facts: MentionFacts, related: RelatedSpan[]): void {
+    const { token, rangeEnd } = use;
+    const mention = this.out.addPort(token.token, 0, use.to, facts, PORT_SPEC);
+    if (!mention) return;
+    if (related.length > 0) mention.related = related;
+    if (token.via) mention.variable = { name: token.via.name, definition: token.via.span };
+    applyComparison(mention, use.operator);
+    if (rangeEnd?.operator === '<>') {
+      applyComparison(mention, '<');
+      const upper = this.out.addPort(rangeEnd.token.token, 0, rangeEnd.token.text.length, facts, PORT_SPEC);
+      if (upper) applyComparison(upper, '>');
+    } else if (rangeEnd) {
+      // `a >< b` is one range, the ports strictly between the two numbers, written across three words.
+      const end = parsePortNumber(rangeEnd.token.text);
+      if (end === undefined || end - 1 < mention.port + 1 || rangeEnd.token.via !== token.via) return;
+      mention.span = { start: mention.span.start, end: rangeEnd.token.token.span.end };
+      mention.port += 1;
+      mention.endPort = end - 1 === mention.port ? null : end - 1;
+    }
+  }
+
+  private unusedMacro(macro: Macro): void {
+    const facts = definitionFacts(PF_TOOL, `value of macro ${macro.name}`);
+    for (const token of macro.value) if (token.kind === 'word') this.out.addPort(token.token, 0, token.text.length, facts, PORT_SPEC);
+  }
+}
+
+export const pfScanner: FormatScanner = {
+  scan(text: string, context: ScanContext) {
+    const out = new MentionCollector(PF, withSystemAliases(context.resolveServiceName));
+    new PfMentions(out).add(analysePf(text));
+    return out.output;
+  },
+};
+
+export const pfDefinition: FormatDefinition = {
+  languageId: PF,
+  standalone: true,
+  fileNames: [/(^|[/-])pf\.conf$/, /\.pf$/i, /(^|\/)pf\.anchors\/[^/]+$/],
+  // Statements only pf writes: `set skip on`, `scrub in`, `table <name>`, filter rules with pf's keywords.
+  content:
+    /^[ \t]*(?:set[ \t]+skip[ \t]+on\b|scrub[ \t]+in\b|table[ \t]+<[\w.-]+>|(?:pass|block)[ \t]+(?:(?:in|out|log|quick|drop|return)[ \t]+)*(?:on[ \t]+\S+[ \t]+)?(?:inet6?[ \t]+)?(?:proto|from|all)\b|rdr[ \t]+(?:pass[ \t]+)?on\b)/m,
+  consumers: ['pfctl'],
+  comment: { line: '#' },
+  scanner: pfScanner,
+  fixes: { restrictSource: restrictPfSource },
+};
