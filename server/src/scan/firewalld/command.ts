@@ -1,24 +1,16 @@
-import type { Protocol } from '../../catalog/types';
 import type { MentionCollector, MentionFacts } from '../collector';
-import { classifyAddress, widest } from '../exposure';
-import type { Exposure } from '../mention';
+import type { Role } from '../mention';
 import type { Token } from '../token';
+import { type PortElement, type PortSlice, addPortElement, protocolOf } from './portElements';
+import { type RuleScope, addRichRulePorts, readRichRuleText } from './richRule';
+import { zoneExposure } from './zones';
 
-/** Zones firewalld ships for interfaces that face the internet (GUIDE section 2). */
-const INTERNET_FACING_ZONES = new Set(['public', 'external', 'dmz']);
+export { zoneExposure } from './zones';
 
 /** What earlier firewall-cmd calls in the same script said about zones. */
 export interface FirewalldZones {
   sources: Map<string, string[]>;
   defaultZone: string;
-}
-
-/** Who reaches a port opened in `zone`: its sources if the script bound any, else any for internet-facing zones. */
-export function zoneExposure(zone: string, sources: readonly string[]): Exposure {
-  if (sources.length > 0) {
-    return widest(sources.map(classifyAddress));
-  }
-  return INTERNET_FACING_ZONES.has(zone) ? 'any' : 'unknown';
 }
 
 interface OptionWord {
@@ -43,9 +35,10 @@ function readOptions(tokens: readonly Token[]): OptionWord[] {
 
 /**
  * Reads a firewall-cmd command line (without the program name): `--add-port=P[-Q]/proto`, `--add-source-port`,
- * `--add-forward-port=port=P:proto=tcp:toport=Q:toaddr=A`, with `--zone`; `--add-source` and
- * `--set-default-zone` update `zones` for the commands after it. Returns the words after `--direct --add-rule
- * <family> <table> <chain> <priority>`, which are an iptables rule of that chain, for the caller to read.
+ * `--add-forward-port=port=P:proto=tcp:toport=Q:toaddr=A`, `--add-rich-rule='rule ...'` and their removals, with
+ * `--zone`; `--add-source` and `--set-default-zone` update `zones` for the commands after it. Returns the words
+ * after `--direct --add-rule <family> <table> <chain> <priority>`, which are an iptables rule of that chain, for
+ * the caller to read.
  */
 export function readFirewallCmd(
   tokens: readonly Token[],
@@ -59,6 +52,44 @@ export function readFirewallCmd(
   }
 
   const options = readOptions(tokens);
+  const { scope, portRole } = commandScope(options, zones);
+  const facts = (role: Role, note?: string): MentionFacts => ({
+    protocol: 'any',
+    role,
+    exposure: role === 'allow' ? scope.exposure : 'unknown',
+    context: note ? { ...scope.context, note } : scope.context,
+  });
+  for (const option of options) {
+    if (!option.value) continue;
+    const value = option.value;
+    switch (option.name) {
+      case '--add-port':
+        addPortElement(out, portOption(value, option.valueFrom, 'port'), facts(portRole));
+        break;
+      case '--remove-port':
+        addPortElement(out, portOption(value, option.valueFrom, 'port'), facts('other', 'port removed from the zone'));
+        break;
+      case '--add-source-port':
+        addPortElement(out, portOption(value, option.valueFrom, 'source-port'), facts('allow'));
+        break;
+      case '--add-forward-port':
+        addPortElement(out, forwardPortOption(value, option.valueFrom), { ...facts('allow'), exposure: scope.exposure });
+        break;
+      case '--add-rich-rule':
+      case '--remove-rich-rule':
+        addRichRulePorts(readRichRuleText(value, option.valueFrom), out, { ...scope, removed: option.name === '--remove-rich-rule' });
+        break;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The zone a command works on, and who reaches it: `--zone` or the default zone, with the sources earlier commands
+ * bound to it. `--service`/`--new-service` define a service's ports; `--policy` works on a policy, whose zones the
+ * command does not name.
+ */
+function commandScope(options: readonly OptionWord[], zones: FirewalldZones): { scope: RuleScope; portRole: Role } {
   const valueOf = (name: string) => {
     const option = options.find((item) => item.name === name && item.value);
     return option?.value?.text.slice(option.valueFrom);
@@ -72,60 +103,37 @@ export function readFirewallCmd(
     }
   }
   const service = valueOf('--service') ?? valueOf('--new-service');
-  const exposure = service ? 'unknown' : zoneExposure(zone, zones.sources.get(zone) ?? []);
-  const context = { tool: 'firewall-cmd', direction: 'inbound' as const, zone: service ? undefined : zone, source: zones.sources.get(zone)?.join(', '), note: service ? `defines the ports of service ${service}` : undefined };
-
-  for (const option of options) {
-    if (!option.value) continue;
-    const value = option.value;
-    const text = value.text.slice(option.valueFrom);
-    const slash = text.lastIndexOf('/');
-    const protocol = (slash >= 0 ? text.slice(slash + 1).toLowerCase() : 'any') as Protocol;
-    const portTo = option.valueFrom + (slash >= 0 ? slash : text.length);
-    const facts = (role: MentionFacts['role'], note?: string): MentionFacts => ({
-      protocol,
-      role,
-      exposure: role === 'allow' ? exposure : 'unknown',
-      context: note ? { ...context, note } : context,
-    });
-    switch (option.name) {
-      case '--add-port':
-        out.addPort(value, option.valueFrom, portTo, facts(service ? 'define' : 'allow'), { rangeSeparators: '-' });
-        break;
-      case '--remove-port':
-        out.addPort(value, option.valueFrom, portTo, facts('other', 'port removed from the zone'), { rangeSeparators: '-' });
-        break;
-      case '--add-source-port':
-        out.addPort(value, option.valueFrom, portTo, facts('other', 'source port of the matched packets'), { rangeSeparators: '-' });
-        break;
-      case '--add-forward-port':
-        readForwardPort(value, option.valueFrom, out, { protocol: 'tcp', role: 'forward', exposure, context });
-        break;
-    }
+  const policy = valueOf('--policy');
+  const base = { tool: 'firewall-cmd', direction: 'inbound' as const };
+  if (service) {
+    return { scope: { exposure: 'unknown', opens: false, context: { ...base, note: `defines the ports of service ${service}` } }, portRole: 'define' };
   }
-  return undefined;
+  if (policy) return { scope: { exposure: 'unknown', opens: true, context: { ...base, note: `in policy ${policy}` } }, portRole: 'allow' };
+  const sources = zones.sources.get(zone) ?? [];
+  const context = { ...base, zone, source: sources.join(', ') || undefined };
+  return { scope: { exposure: zoneExposure(zone, sources), opens: true, context }, portRole: 'allow' };
 }
 
-/** `port=80:proto=tcp:toport=8080:toaddr=10.0.0.2`: both ports, the second sent on to `toaddr`. */
-function readForwardPort(token: Token, from: number, out: MentionCollector, facts: MentionFacts): void {
-  const fields = new Map<string, { from: number; to: number }>();
-  const fieldPattern = /([a-z]+)=([^:]*)/g;
+/** `1364/tcp`, `5000-5100/udp`: the port slice and the protocol after the last slash. */
+function portOption(token: Token, from: number, kind: 'port' | 'source-port'): PortElement {
+  const text = token.text.slice(from);
+  const slash = text.lastIndexOf('/');
+  const port: PortSlice = { token, from, to: from + (slash >= 0 ? slash : text.length) };
+  return { kind, port, protocol: protocolOf(slash >= 0 ? text.slice(slash + 1) : undefined) };
+}
+
+/** `port=80:proto=tcp:toport=8080:toaddr=10.0.0.2`; a field runs to the next `:name=`, so an IPv6 toaddr stays whole. */
+function forwardPortOption(token: Token, from: number): PortElement {
+  const fields = new Map<string, PortSlice>();
+  const fieldPattern = /([a-z]{1,8})=(.*?)(?=:[a-z]{1,8}=|$)/g;
   const text = token.text.slice(from);
   for (let match = fieldPattern.exec(text); match; match = fieldPattern.exec(text)) {
     const valueStart = from + match.index + match[1].length + 1;
-    fields.set(match[1], { from: valueStart, to: valueStart + match[2].length });
+    fields.set(match[1], { token, from: valueStart, to: valueStart + match[2].length });
   }
-  const field = (name: string) => fields.get(name);
-  const protocolField = field('proto');
-  const protocol = (protocolField ? token.text.slice(protocolField.from, protocolField.to) : 'tcp') as Protocol;
-  const toAddress = field('toaddr');
-  const peer = toAddress && token.text.slice(toAddress.from, toAddress.to);
-  const port = field('port');
-  const toPort = field('toport');
-  if (port) {
-    out.addPort(token, port.from, port.to, { ...facts, protocol, role: 'forward', context: { ...facts.context, mappedTo: `${peer ?? 'this host'}:${toPort ? token.text.slice(toPort.from, toPort.to) : token.text.slice(port.from, port.to)}` } }, { rangeSeparators: '-' });
-  }
-  if (toPort) {
-    out.addPort(token, toPort.from, toPort.to, { ...facts, protocol, role: 'forward', context: { ...facts.context, peer, note: 'where the forwarded traffic is sent' } }, { rangeSeparators: '-' });
-  }
+  const valueOf = (name: string) => {
+    const field = fields.get(name);
+    return field && token.text.slice(field.from, field.to);
+  };
+  return { kind: 'forward-port', port: fields.get('port'), toPort: fields.get('toport'), toAddress: valueOf('toaddr'), protocol: protocolOf(valueOf('proto'), 'tcp') };
 }

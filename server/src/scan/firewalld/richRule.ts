@@ -1,0 +1,169 @@
+import type { MentionCollector } from '../collector';
+import type { Exposure, MentionContext, Role } from '../mention';
+import type { Token } from '../token';
+import { addPortElement, type PortElement, type PortSlice, protocolOf, sliceText, verbatimSlice, withNote } from './portElements';
+import { type XmlElement, attributeValue } from './xml';
+import { type AddressMatch, describeMatch, matchExposure } from './zones';
+
+export type RichAction = 'accept' | 'reject' | 'drop' | 'mark';
+
+/** A rich rule (firewalld.richlanguage(5)), read from `rule ...` text or from a `<rule>` element. */
+export interface RichRule {
+  family?: string;
+  source?: AddressMatch;
+  destination?: AddressMatch;
+  elements: PortElement[];
+  /** `service name="ssh"`: ports defined elsewhere, not written here. */
+  services: string[];
+  action?: RichAction;
+}
+
+/** What the zone or policy around a rich rule decided about the ports it holds. */
+export interface RuleScope {
+  /** Who reaches the ports when the rule names no source. */
+  exposure: Exposure;
+  context: MentionContext;
+  /** False when the rule opens nothing to others whatever it says: outbound traffic, a disabled policy. */
+  opens: boolean;
+  /** The rule is being taken away (`--remove-rich-rule`). */
+  removed?: boolean;
+}
+
+/** A keyword of a rule (`source`, `port`, `accept`, or `rule` itself) with its `key=value` attributes. */
+interface Clause {
+  keyword: string;
+  invert: boolean;
+  attributes: Map<string, { value: string; slice: PortSlice }>;
+}
+
+const ACTIONS = new Set<string>(['accept', 'reject', 'drop', 'mark']);
+const ACTION_ROLES: Record<RichAction, Role> = { accept: 'allow', reject: 'deny', drop: 'deny', mark: 'other' };
+
+function ruleFromClauses(clauses: readonly Clause[]): RichRule {
+  const rule: RichRule = { elements: [], services: [] };
+  for (const clause of clauses) {
+    const value = (name: string) => clause.attributes.get(name)?.value;
+    const slice = (name: string) => clause.attributes.get(name)?.slice;
+    switch (clause.keyword) {
+      case 'rule':
+        rule.family = value('family');
+        break;
+      case 'source':
+      case 'destination':
+        rule[clause.keyword] = addressMatchOf(clause);
+        break;
+      case 'port':
+      case 'source-port':
+        rule.elements.push({ kind: clause.keyword, port: slice('port'), protocol: protocolOf(value('protocol')) });
+        break;
+      case 'forward-port':
+        rule.elements.push({ kind: 'forward-port', port: slice('port'), toPort: slice('to-port'), toAddress: value('to-addr'), protocol: protocolOf(value('protocol')) });
+        break;
+      case 'service':
+        if (value('name')) rule.services.push(value('name')!);
+        break;
+      default:
+        if (ACTIONS.has(clause.keyword)) rule.action = clause.keyword as RichAction;
+    }
+  }
+  return rule;
+}
+
+function addressMatchOf(clause: Clause): AddressMatch | undefined {
+  for (const kind of ['address', 'mac', 'ipset'] as const) {
+    const value = clause.attributes.get(kind)?.value;
+    if (value !== undefined) return { kind, value, invert: clause.invert };
+  }
+  return undefined;
+}
+
+/**
+ * Reads rich-rule text from `token.text` at `from`: `rule family="ipv4" source [not] address="10.0.0.0/8" port
+ * port="1364" protocol="tcp" accept`. Values may be double-quoted, single-quoted or bare; what is not understood
+ * is skipped.
+ */
+export function readRichRuleText(token: Token, from: number): RichRule {
+  const { text } = token;
+  const clauses: Clause[] = [];
+  let current: Clause = { keyword: '', invert: false, attributes: new Map() };
+  let at = from;
+  while (at < text.length) {
+    while (at < text.length && /\s/.test(text[at])) at++;
+    const wordStart = at;
+    while (at < text.length && !/[\s=]/.test(text[at])) at++;
+    const word = text.slice(wordStart, at);
+    if (text[at] !== '=') {
+      if (word.toLowerCase() === 'not') current.invert = true;
+      else if (word) clauses.push((current = { keyword: word.toLowerCase(), invert: false, attributes: new Map() }));
+      continue;
+    }
+    at++;
+    const quote = text[at] === '"' || text[at] === "'" ? text[at] : undefined;
+    if (quote) at++;
+    const valueStart = at;
+    while (at < text.length && (quote ? text[at] !== quote : !/\s/.test(text[at]))) at++;
+    current.attributes.set(word.toLowerCase(), { value: text.slice(valueStart, at), slice: { token, from: valueStart, to: at } });
+    if (quote && at < text.length) at++;
+  }
+  return ruleFromClauses(clauses);
+}
+
+const TRUE_WORDS = new Set(['true', 'yes', '1']);
+
+/** An element as a clause: its attributes are the keyword's `key=value` pairs; `invert="true"` is `not`. */
+function xmlClause(element: XmlElement, keyword = element.name): Clause {
+  return {
+    keyword,
+    invert: TRUE_WORDS.has((attributeValue(element, 'invert') ?? '').toLowerCase()),
+    attributes: new Map(element.attributes.map((item) => [item.name, { value: item.value, slice: verbatimSlice(item.raw, item.valueStart) }])),
+  };
+}
+
+/** Reads a `<rule>` element: its attributes and child elements are the same keywords as the text form. */
+export function readRichRuleElement(element: XmlElement): RichRule {
+  return ruleFromClauses([xmlClause(element, 'rule'), ...element.children.map((child) => xmlClause(child))]);
+}
+
+/** Reads a `<source>` or `<destination>` element: `address=`, `mac=` or `ipset=`, `invert="true"`. */
+export function readAddressMatch(element: XmlElement): AddressMatch | undefined {
+  return addressMatchOf(xmlClause(element));
+}
+
+/** Reads a `<port>`, `<source-port>` or `<forward-port>` element; undefined for any other. */
+export function readPortElement(element: XmlElement): PortElement | undefined {
+  return ruleFromClauses([xmlClause(element)]).elements[0];
+}
+
+/**
+ * Adds the ports of a rich rule. Its own source decides who reaches an accepted port, else the zone's; reject and
+ * drop deny; a forward port is forwarded whatever the action.
+ */
+export function addRichRulePorts(rule: RichRule, out: MentionCollector, scope: RuleScope): void {
+  let context: MentionContext = { ...scope.context };
+  if (rule.source) context.source = describeMatch(rule.source);
+  if (rule.destination) context = withNote(context, `to destination ${describeMatch(rule.destination)}`);
+  if (rule.action === 'mark') context = withNote(context, 'marks the matched packets');
+  if (scope.removed) context = withNote(context, 'rule removed');
+  for (const element of rule.elements) {
+    const forwarded = element.kind === 'forward-port';
+    const role: Role = scope.removed ? 'other' : forwarded ? 'forward' : rule.action ? ACTION_ROLES[rule.action] : 'other';
+    const opens = scope.opens && (role === 'allow' || role === 'forward');
+    const exposure = !opens ? 'unknown' : rule.source ? matchExposure(rule.source) : scope.exposure;
+    const elementContext = forwarded || rule.action ? context : withNote(context, 'no action: the rule only logs');
+    addPortElement(out, element, { protocol: element.protocol, role, exposure, context: elementContext });
+  }
+}
+
+/** A rule in a few words, for the outline: `source 10.0.0.0/8 port 1364/tcp accept`. */
+export function summarizeRule(rule: RichRule): string {
+  const parts: string[] = [];
+  if (rule.source) parts.push(`source ${describeMatch(rule.source)}`);
+  if (rule.destination) parts.push(`destination ${describeMatch(rule.destination)}`);
+  for (const service of rule.services) parts.push(`service ${service}`);
+  for (const element of rule.elements) {
+    const port = element.port ? sliceText(element.port) : '?';
+    parts.push(`${element.kind} ${port}${element.protocol === 'any' ? '' : `/${element.protocol}`}`);
+  }
+  if (rule.action) parts.push(rule.action);
+  return parts.join(' ') || 'rule';
+}

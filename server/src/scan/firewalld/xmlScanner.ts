@@ -1,0 +1,166 @@
+import { MentionCollector } from '../collector';
+import { widest } from '../exposure';
+import type { FormatScanner } from '../format';
+import { type ChainPolicies, readIptablesRule } from '../iptables/rule';
+import type { MentionContext, Role } from '../mention';
+import { PlainToken, splitWords } from '../token';
+import { addPortElement, withNote } from './portElements';
+import { type RuleScope, addRichRulePorts, readAddressMatch, readPortElement, readRichRuleElement } from './richRule';
+import { type XmlElement, attribute, attributeValue, decodeEntities, readXml, textOf } from './xml';
+import { DEFAULT_ZONE, describeMatch, isInternetFacing, matchExposure } from './zones';
+
+export const FIREWALLD = 'firewalld';
+
+/** Elements that hold no others; a `<port ...>` missing its `/` then stays a sibling of the next port. */
+const LEAF_ELEMENTS = new Set([
+  'port', 'source-port', 'forward-port', 'source', 'destination', 'interface', 'include', 'helper', 'module', 'icmp-block',
+  'icmp-type', 'masquerade', 'forward', 'protocol', 'ingress-zone', 'egress-zone', 'limit', 'service', 'disable',
+]);
+
+/** Reads a firewalld XML file; `service` is a leaf inside a zone but the root of a service file. */
+export function readFirewalldXml(text: string): XmlElement[] {
+  return readXml(text, { isVoid: (name, depth) => depth > 0 && LEAF_ELEMENTS.has(name) });
+}
+
+export function childrenNamed(element: XmlElement, name: string): XmlElement[] {
+  return element.children.filter((child) => child.name === name);
+}
+
+/** The `<short>` name of a zone, service or policy, as written. */
+export function shortName(text: string, element: XmlElement): string | undefined {
+  const short = childrenNamed(element, 'short')[0];
+  const name = short && decodeEntities(textOf(text, short)).trim();
+  return name || undefined;
+}
+
+/** `ACCEPT`, `REJECT` (written `%%REJECT%%` in zones), `DROP`; undefined for `default`. */
+function targetOf(element: XmlElement): string | undefined {
+  const target = attributeValue(element, 'target')?.replace(/%/g, '').toUpperCase();
+  return target && target !== 'DEFAULT' ? target : undefined;
+}
+
+/**
+ * Adds the ports directly in a zone, policy or service (`<port>`, `<source-port>`, `<forward-port>`) with `role`,
+ * and those of its rich rules, which decide their own role from their action.
+ */
+function readPortHolder(holder: XmlElement, out: MentionCollector, scope: RuleScope, role: Role): void {
+  const exposure = scope.opens ? scope.exposure : 'unknown';
+  for (const child of holder.children) {
+    if (child.name === 'rule') {
+      addRichRulePorts(readRichRuleElement(child), out, scope);
+      continue;
+    }
+    const element = readPortElement(child);
+    if (element) addPortElement(out, element, { protocol: element.protocol, role, exposure, context: scope.context });
+  }
+}
+
+/** firewalld names a zone after its file: `zones/public.xml` is the zone `public`. */
+function zoneOfPath(path: string | undefined): string | undefined {
+  return path && /(?:^|\/)zones\/([^/]+)\.xml$/.exec(path.replace(/\\/g, '/'))?.[1];
+}
+
+/**
+ * A zone admits its sources, or when it names none, whatever reaches its interfaces: anyone in an internet-facing
+ * zone. The file name names the zone; without a path the `<short>` name stands for it, and a zone with neither is
+ * taken for the default zone.
+ */
+function readZone(text: string, zone: XmlElement, out: MentionCollector, path: string | undefined): void {
+  const written = zoneOfPath(path) ?? shortName(text, zone);
+  const name = written ?? DEFAULT_ZONE;
+  const sources = childrenNamed(zone, 'source').map(readAddressMatch).filter((match) => match !== undefined);
+  const interfaces = childrenNamed(zone, 'interface').map((item) => attributeValue(item, 'name') ?? '').filter(Boolean);
+  const target = targetOf(zone);
+  const exposure = sources.length > 0
+    ? widest(sources.map(matchExposure))
+    : interfaces.length > 0 && interfaces.every((item) => item === 'lo') ? 'loopback' : isInternetFacing(name) ? 'any' : 'unknown';
+  let context: MentionContext = {
+    tool: 'firewalld',
+    direction: 'inbound',
+    zone: name,
+    source: sources.map(describeMatch).join(', ') || undefined,
+    interface: interfaces.join(', ') || undefined,
+    policy: target,
+  };
+  if (!written) context = withNote(context, `zone without a name, read as the default zone ${DEFAULT_ZONE}`);
+  if (target === 'ACCEPT') {
+    context = withNote(context, 'zone target ACCEPT accepts every other port too');
+    const written = attribute(zone, 'target')!;
+    // Everything that reaches this zone is accepted: report that once, at the target, when the world reaches it.
+    if (exposure === 'any' || exposure === 'public') {
+      out.addSignal(new PlainToken(written.raw, written.valueStart), 0, written.raw.length, 'all-ports-open', `zone ${name} has target ACCEPT${context.source ? ` for ${context.source}` : ''}`);
+    }
+  }
+  readPortHolder(zone, out, { exposure, context, opens: true }, 'allow');
+}
+
+/**
+ * A policy's ingress zones say where traffic comes from: `HOST` is this host's own outbound traffic, `ANY` or an
+ * internet-facing zone is anyone. An egress zone other than `HOST` means the traffic is forwarded through.
+ */
+function readPolicy(_text: string, policy: XmlElement, out: MentionCollector): void {
+  const zonesOf = (name: string) => childrenNamed(policy, name).map((item) => attributeValue(item, 'name') ?? '').filter(Boolean);
+  const ingress = zonesOf('ingress-zone');
+  const egress = zonesOf('egress-zone');
+  const isHost = (zone: string) => zone.toUpperCase() === 'HOST';
+  const outbound = ingress.some(isHost);
+  const disabled = childrenNamed(policy, 'disable').length > 0;
+  const fromAnyone = ingress.some((zone) => zone.toUpperCase() === 'ANY' || isInternetFacing(zone));
+  let context: MentionContext = {
+    tool: 'firewalld policy',
+    direction: outbound ? 'outbound' : 'inbound',
+    zone: (outbound ? egress : ingress).join(', ') || undefined,
+    policy: targetOf(policy),
+  };
+  if (!outbound && egress.length > 0 && !egress.some(isHost)) context = withNote(context, `forwarded to zone ${egress.join(', ')}`);
+  if (disabled) context = withNote(context, 'the policy is disabled');
+  readPortHolder(policy, out, { exposure: fromAnyone ? 'any' : 'unknown', context, opens: !outbound && !disabled }, 'allow');
+}
+
+/** A service file defines ports that zones and policies open by naming the service; it opens nothing itself. */
+function readService(text: string, service: XmlElement, out: MentionCollector): void {
+  const name = shortName(text, service);
+  const context: MentionContext = { tool: 'firewalld service', note: name ? `defines a port of service ${name}` : 'defines a port of this service' };
+  readPortHolder(service, out, { exposure: 'unknown', context, opens: false }, 'define');
+}
+
+/** direct.xml: `<rule ipv table chain priority>` holds the words of an iptables rule of that chain; a passthrough, a whole one. */
+function readDirect(text: string, direct: XmlElement, out: MentionCollector): void {
+  const policies: ChainPolicies = new Map();
+  for (const child of direct.children) {
+    if (child.name !== 'rule' && child.name !== 'passthrough') continue;
+    const tokens = splitWords(textOf(text, child), child.content.start);
+    const where = child.name === 'rule' ? { table: attributeValue(child, 'table'), chain: attributeValue(child, 'chain') } : {};
+    readIptablesRule(tokens, out, policies, 'firewalld direct', where);
+  }
+}
+
+/**
+ * Elements outside any root are a fragment of a zone file, as a script's `echo '<port .../>' >> zones/public.xml`
+ * or `sed` edit writes them: they are read as the children of a zone without a name.
+ */
+function impliedZone(children: XmlElement[]): XmlElement {
+  const span = { start: children[0].span.start, end: children[children.length - 1].span.end };
+  return { name: 'zone', attributes: [], span, startTag: { start: span.start, end: span.start }, content: span, children };
+}
+
+const ROOT_READERS: Record<string, (text: string, root: XmlElement, out: MentionCollector, path: string | undefined) => void> = {
+  zone: readZone,
+  policy: readPolicy,
+  service: readService,
+  direct: readDirect,
+};
+
+/** firewalld zone, policy and service files and direct.xml. */
+export const firewalldScanner: FormatScanner = {
+  scan(text, context) {
+    const out = new MentionCollector(FIREWALLD, context.resolveServiceName);
+    const strays: XmlElement[] = [];
+    for (const root of readFirewalldXml(text)) {
+      if (Object.hasOwn(ROOT_READERS, root.name)) ROOT_READERS[root.name](text, root, out, context.path);
+      else strays.push(root);
+    }
+    if (strays.length > 0) readZone(text, impliedZone(strays), out, context.path);
+    return out.output;
+  },
+};
