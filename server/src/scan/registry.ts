@@ -1,9 +1,16 @@
 import type { ServiceNameResolver } from './collector';
 import type { FormatDefinition, ScanContext } from './format';
 import type { ScanOutput } from './mention';
+import { shellFixes } from './shell/fixes';
 import { loadShellParser } from './shell/parser';
 import { SHELL, ShellScanner } from './shell/shellScanner';
 import { SSHD_CONFIG, sshdConfigScanner } from './sshd/sshdConfigScanner';
+import { firewalldFormat } from './firewalld/definition';
+import { iptablesFormat } from './iptables/iptablesFormat';
+import { ufwProfileFormat, ufwRulesFormat } from './ufw/ufwFormat';
+import { nftablesDefinition } from './nftables/nftablesScanner';
+import { pfDefinition } from './pf/pfScanner';
+import { connectDirectFormats } from './connectdirect/definitions';
 
 export const UNKNOWN_LANGUAGE = 'unknown';
 
@@ -56,13 +63,16 @@ export class FormatRegistry {
     return this.byLanguage.get(languageId);
   }
 
-  scan(languageId: string, text: string, resolveServiceName: ServiceNameResolver, depth = 0): ScanOutput {
+  scan(languageId: string, text: string, resolveServiceName: ServiceNameResolver, path?: string, depth = 0): ScanOutput {
     const definition = this.byLanguage.get(languageId);
     if (!definition) return { mentions: [], signals: [] };
     const context: ScanContext = {
       resolveServiceName,
-      scanEmbedded: (embeddedLanguage, embeddedText) =>
-        depth >= MAX_EMBEDDING_DEPTH ? { mentions: [], signals: [] } : this.scan(embeddedLanguage, embeddedText, resolveServiceName, depth + 1),
+      path,
+      scanEmbedded: (embeddedLanguage, embeddedText, embeddedPath) =>
+        depth >= MAX_EMBEDDING_DEPTH
+          ? { mentions: [], signals: [] }
+          : this.scan(embeddedLanguage, embeddedText, resolveServiceName, embeddedPath, depth + 1),
     };
     return definition.scanner.scan(text, context);
   }
@@ -79,6 +89,7 @@ export async function createFormatRegistry(): Promise<FormatRegistry> {
     content: /^#!\s*\S*(\/|\benv\s+)(ba|da|k|z)?sh\b/,
     consumers: ['sh', 'bash', 'dash', 'ksh', 'zsh'],
     comment: { line: '#' },
+    fixes: shellFixes,
     scanner: new ShellScanner(parser, registry),
   });
   registry.register({
@@ -88,5 +99,13 @@ export async function createFormatRegistry(): Promise<FormatRegistry> {
     comment: { line: '#' },
     scanner: sshdConfigScanner,
   });
+  // ufw's rule files are iptables-save files too: ufw goes first so its chains decide the content detection.
+  registry.register(ufwRulesFormat);
+  registry.register(ufwProfileFormat);
+  registry.register(iptablesFormat);
+  registry.register(firewalldFormat);
+  registry.register(nftablesDefinition);
+  registry.register(pfDefinition);
+  for (const definition of connectDirectFormats()) registry.register(definition);
   return registry;
 }

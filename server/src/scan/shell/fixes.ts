@@ -1,4 +1,5 @@
 import { parseIpv4 } from '../exposure';
+import { richRuleOptions } from '../firewalld/fixes';
 import type { FormatFixes, TextEdit } from '../format';
 import type { PortMention } from '../mention';
 import { type Token, splitWords } from '../token';
@@ -64,14 +65,9 @@ function restrictUfw(words: Token[], line: { start: number; text: string }, netw
 function restrictFirewallCmd(words: Token[], mention: PortMention, networks: readonly string[]): TextEdit[] | undefined {
   const option = words.find((word) => word.text.startsWith('--add-port') && word.span.start <= mention.span.start && word.span.end >= mention.span.end);
   if (!option) return undefined;
-  const value = option.text.replace(/^--add-port=?/, '');
-  const [ports, protocol] = value.split('/');
+  const [ports, protocol] = option.text.replace(/^--add-port=?/, '').split('/');
   if (!ports || !protocol) return undefined;
-  const rules = networks.map((network) => {
-    const family = parseIpv4(network.split('/')[0]) === undefined ? 'ipv6' : 'ipv4';
-    return `--add-rich-rule='rule family="${family}" source address="${network}" port port="${ports}" protocol="${protocol}" accept'`;
-  });
-  return [{ span: option.span, newText: rules.join(' ') }];
+  return [{ span: option.span, newText: richRuleOptions(ports, protocol, networks) }];
 }
 
 /** `-p 8080:80` becomes `-p 127.0.0.1:8080:80`; a bare `-p 80` becomes `-p 127.0.0.1::80`. */

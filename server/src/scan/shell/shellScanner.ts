@@ -7,6 +7,7 @@ import { type CommandHandler, type ScriptState, type ShellCommand, newScriptStat
 import { containerCommands } from './commands/containers';
 import { databaseClientCommands } from './commands/databaseClients';
 import { firewallCommands } from './commands/firewalls';
+import { nftablesCommands } from './commands/nftables';
 import { remoteShellCommands } from './commands/remoteShell';
 import { serverCommands } from './commands/servers';
 import { socketCommands } from './commands/sockets';
@@ -25,6 +26,7 @@ const COMMAND_HANDLERS = new Map<string, CommandHandler>(
     ...containerCommands,
     ...databaseClientCommands,
     ...firewallCommands,
+    ...nftablesCommands,
   }),
 );
 
@@ -146,6 +148,12 @@ function unwrap(words: Token[]): Token[] {
     at += wrapper.operands ?? 0;
     rest = rest.slice(at);
   }
+}
+
+/** Where embedded text goes: a format, and the file it is written to when the script names one. */
+interface EmbeddedTarget {
+  language: string;
+  path?: string;
 }
 
 /** Which embedded formats exist, as the format registry knows them. */
@@ -274,37 +282,37 @@ class ScriptWalk {
     const operands = command.args.filter((arg) => !arg.text.startsWith('-'));
     if (SHELLS.has(command.name)) {
       const script = command.args[command.args.findIndex((arg) => arg.text === '-c') + 1];
-      if (command.args.some((arg) => arg.text === '-c') && script) this.embed(SHELL, script, 0, script.text.length);
+      if (command.args.some((arg) => arg.text === '-c') && script) this.embed({ language: SHELL }, script, 0, script.text.length);
       return;
     }
     if (TEXT_WRITERS.has(command.name)) {
-      const language = this.targetLanguage(command.outputTargets);
-      if (language) for (const arg of operands) this.embed(language, arg, 0, arg.text.length);
+      const target = this.fileTarget(command.outputTargets);
+      if (target) for (const arg of operands) this.embed(target, arg, 0, arg.text.length);
       return;
     }
     if (command.name === 'sed') {
-      const files = operands.slice(1).map((arg) => arg.text);
-      const language = this.targetLanguage(files);
+      const target = this.fileTarget(operands.slice(1).map((arg) => arg.text));
       const scripts = command.args.some((arg) => arg.text === '-e')
         ? command.args.filter((_, index) => command.args[index - 1]?.text === '-e')
         : operands.slice(0, 1);
-      if (!language) return;
+      if (!target) return;
       for (const script of scripts) {
-        for (const replacement of sedReplacements(script.text)) this.embed(language, script, replacement.from, replacement.to);
+        for (const replacement of sedReplacements(script.text)) this.embed(target, script, replacement.from, replacement.to);
       }
     }
   }
 
-  private targetLanguage(paths: readonly string[]): string | undefined {
+  /** The first of the files a command writes whose name says its format. */
+  private fileTarget(paths: readonly string[]): EmbeddedTarget | undefined {
     for (const path of paths) {
       const language = this.embedded.languageForPath(path);
-      if (language) return language;
+      if (language) return { language, path: path.replace(/^['"]|['"]$/g, '') };
     }
     return undefined;
   }
 
-  private embed(language: string, token: Token, from: number, to: number): void {
-    this.out.addEmbedded(token, from, this.context.scanEmbedded(language, token.text.slice(from, to)));
+  private embed(target: EmbeddedTarget, token: Token, from: number, to: number): void {
+    this.out.addEmbedded(token, from, this.context.scanEmbedded(target.language, token.text.slice(from, to), target.path));
   }
 
   /**
@@ -316,7 +324,7 @@ class ScriptWalk {
     const statement = node.parent;
     if (!body || !statement) return;
     const readers = heredocReaders(node, statement);
-    let language: string | undefined;
+    let target: EmbeddedTarget | undefined;
     for (const reader of readers) {
       const words = [reader.childForFieldName('name'), ...reader.childrenForFieldName('argument')]
         .filter((child): child is Node => child !== null)
@@ -324,12 +332,13 @@ class ScriptWalk {
       const [program, ...args] = unwrap(words);
       if (!program) continue;
       const name = programName(program.text);
-      language ??= this.embedded.languageForConsumer(name);
-      if (name === 'tee') language ??= this.targetLanguage(args.map((arg) => arg.text));
+      const consumed = this.embedded.languageForConsumer(name);
+      target ??= consumed === undefined ? undefined : { language: consumed };
+      if (name === 'tee') target ??= this.fileTarget(args.map((arg) => arg.text));
     }
-    language ??= this.targetLanguage(outputTargets(statement));
-    if (!language) return;
-    this.embed(language, new PlainToken(body.text, body.startIndex), 0, body.text.length);
+    target ??= this.fileTarget(outputTargets(statement));
+    if (!target) return;
+    this.embed(target, new PlainToken(body.text, body.startIndex), 0, body.text.length);
   }
 
   /** `exec 3<>/dev/tcp/db.example.com/5432` and `</dev/tcp/host/port` connect to that port. */
