@@ -310,3 +310,17 @@ describe('shell scanner fuzzing', () => {
   const folder = join(__dirname, '..', '..', '..', 'examples', 'shell');
   fuzzFormat('shellscript', readdirSync(folder).map((name) => readFileSync(join(folder, name), 'utf8')));
 });
+
+describe('shell paths that tree-sitter splits or quotes', () => {
+  it('routes a heredoc written to a path built from variables', async () => {
+    const script = await scanShell('cat >> $CDHOME/ndm/cfg/$NODE/netmap.cfg <<EOF\nlocal.node:\\\n  :tcp.api=0.0.0.0;1363:\nEOF\n');
+    assert.equal(script.at('1363').language, 'connectdirect-netmap');
+    assert.equal(script.at('1363').exposure, 'any');
+  });
+
+  it('knows a program called through a quoted path', async () => {
+    const script = await scanShell('"$CDHOME/ndm/bin/direct" -x <<EOJ\nsubmit proc1 process snode=cd.partner.example;1364 pend;\nEOJ\n"/usr/sbin/iptables" -A INPUT -p tcp --dport 1363 -j ACCEPT\n');
+    assert.equal(script.at('1364').role, 'connect');
+    assert.equal(script.at('1363').role, 'allow');
+  });
+});

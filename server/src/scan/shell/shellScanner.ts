@@ -197,7 +197,7 @@ export class ShellScanner implements FormatScanner {
     const tree = this.parser.parse(input, null, wholeText ? undefined : { includedRanges: relevant });
     if (!tree) return { mentions: [], signals: [] };
     try {
-      const walk = new ScriptWalk(context, this.embedded);
+      const walk = new ScriptWalk(text, context, this.embedded);
       walk.visitAll(this.statements.captures(tree.rootNode).map((capture) => capture.node));
       return walk.out.output;
     } finally {
@@ -213,6 +213,7 @@ class ScriptWalk {
   private readonly state: ScriptState = newScriptState();
 
   constructor(
+    private readonly text: string,
     private readonly context: ScanContext,
     private readonly embedded: EmbeddedFormats,
   ) {
@@ -271,7 +272,7 @@ class ScriptWalk {
     );
     const [program, ...args] = unwrap(words);
     if (!program) return;
-    const command: ShellCommand = { name: programName(program.text), args, outputTargets: outputTargets(node), state: this.state };
+    const command: ShellCommand = { name: programName(program.text), args, outputTargets: outputTargets(node, this.text), state: this.state };
     COMMAND_HANDLERS.get(command.name)?.(command, this.out, this.context);
     for (const arg of args) addUrlPorts(arg, this.out, command.name);
     this.embeddedArguments(command);
@@ -336,7 +337,7 @@ class ScriptWalk {
       target ??= consumed === undefined ? undefined : { language: consumed };
       if (name === 'tee') target ??= this.fileTarget(args.map((arg) => arg.text));
     }
-    target ??= this.fileTarget(outputTargets(statement));
+    target ??= this.fileTarget(outputTargets(statement, this.text));
     if (!target) return;
     this.embed(target, new PlainToken(body.text, body.startIndex), 0, body.text.length);
   }
@@ -349,13 +350,15 @@ class ScriptWalk {
 }
 
 /** Files a statement's output is written to with `>` or `>>`. */
-function outputTargets(node: Node): string[] {
+function outputTargets(node: Node, text: string): string[] {
   const statement = node.type === 'redirected_statement' ? node : node.parent?.type === 'redirected_statement' ? node.parent : undefined;
   if (!statement) return [];
   return statement.childrenForFieldName('redirect').flatMap((redirect) => {
     if (!redirect || redirect.type !== 'file_redirect' || !/>/.test(redirect.child(0)?.text ?? '')) return [];
-    const destination = redirect.childForFieldName('destination');
-    return destination ? [destination.text] : [];
+    // tree-sitter-bash may split one path such as `$DIR/cfg/$NODE/netmap.cfg` into several destination nodes.
+    const parts = redirect.childrenForFieldName('destination').filter((part) => part !== null);
+    if (parts.length === 0) return [];
+    return [text.slice(parts[0].startIndex, parts[parts.length - 1].endIndex)];
   });
 }
 

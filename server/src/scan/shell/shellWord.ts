@@ -61,6 +61,7 @@ export function shellToken(node: Node, environment: ShellEnvironment): Token {
       case 'ansi_c_string':
         verbatim(part.text.slice(2, -1), part.startIndex + 2);
         return;
+      case 'command_name':
       case 'string':
       case 'concatenation':
         for (const child of part.children) {
