@@ -91,29 +91,32 @@ function otherFile(next, index) {
   return { name: `doc-${index}.${extension}`, text: `${body.join('\n')}\n` };
 }
 
-/** Creates the workspace once per generator version; later runs reuse it. */
-export function generateWorkspace(path) {
+/** Writes a workspace once per generator version (files from `write(next, add)`); later runs reuse it. */
+function generateOnce(path, seed, write) {
   const marker = join(path, '.generated');
   if (!existsSync(marker) || readFileSync(marker, 'utf8') !== GENERATOR_VERSION) {
     rmSync(path, { recursive: true, force: true });
-    const next = random(1363);
-    for (let index = 0; index < SHELL_FILES; index++) {
-      const folder = join(path, `service-${index % 40}`, 'scripts');
-      mkdirSync(folder, { recursive: true });
-      writeFileSync(join(folder, `deploy-${index}.sh`), shellScript(next, index));
-    }
-    for (let index = 0; index < OTHER_FILES; index++) {
-      const folder = join(path, `service-${index % 40}`, 'docs');
-      mkdirSync(folder, { recursive: true });
-      const { name, text } = otherFile(next, index);
-      writeFileSync(join(folder, name), text);
-    }
+    write(random(seed), (relativePath, text) => {
+      const file = join(path, relativePath);
+      mkdirSync(join(file, '..'), { recursive: true });
+      writeFileSync(file, text);
+    });
     writeFileSync(marker, GENERATOR_VERSION);
   }
-  return { path, ...measure(path), summary: `${SHELL_FILES} shell scripts, ${OTHER_FILES} docs/data/code files` };
+  return measure(path);
 }
 
-
+/** The mixed workspace of issue 2: deployment scripts among the docs, data and code around them. */
+export function generateWorkspace(path) {
+  const size = generateOnce(path, 1363, (next, add) => {
+    for (let index = 0; index < SHELL_FILES; index++) add(join(`service-${index % 40}`, 'scripts', `deploy-${index}.sh`), shellScript(next, index));
+    for (let index = 0; index < OTHER_FILES; index++) {
+      const { name, text } = otherFile(next, index);
+      add(join(`service-${index % 40}`, 'docs', name), text);
+    }
+  });
+  return { path, ...size, summary: `${SHELL_FILES} shell scripts, ${OTHER_FILES} docs/data/code files` };
+}
 
 /** How many files and bytes a generated workspace holds. */
 function measure(path) {
@@ -210,19 +213,13 @@ function firewallFile(next, index) {
 
 /** The firewall-heavy workspace of issue 3: thousands of rule files in the five families. */
 export function generateFirewallWorkspace(path) {
-  const marker = join(path, '.generated');
-  if (!existsSync(marker) || readFileSync(marker, 'utf8') !== GENERATOR_VERSION) {
-    rmSync(path, { recursive: true, force: true });
-    const next = random(447);
+  const size = generateOnce(path, 447, (next, add) => {
     for (let index = 0; index < FIREWALL_FILES; index++) {
       const { name, text } = firewallFile(next, index);
-      const file = join(path, `site-${index % 50}`, name);
-      mkdirSync(join(file, '..'), { recursive: true });
-      writeFileSync(file, `${text}\n`);
+      add(join(`site-${index % 50}`, name), `${text}\n`);
     }
-    writeFileSync(marker, GENERATOR_VERSION);
-  }
-  return { path, ...measure(path), summary: `${FIREWALL_FILES} rule files: iptables-save, nftables, ufw user.rules, firewalld zones, pf` };
+  });
+  return { path, ...size, summary: `${FIREWALL_FILES} rule files: iptables-save, nftables, ufw user.rules, firewalld zones, pf` };
 }
 
 /** A 50,000-rule iptables-save file, and the one-rule edit the re-scan benchmark makes in its middle. */
