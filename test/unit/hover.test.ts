@@ -24,6 +24,9 @@ describe('hover card', () => {
     assert.match(card, /\*\*Safer:\*\*/);
     assert.match(card, /\[IANA registry\]\(https:\/\/www\.iana\.org\/assignments\/service-names-port-numbers\/service-names-port-numbers\.xhtml\?search=1363\)/);
     assert.match(card, /\]\(https:\/\/www\.ibm\.com\//);
+    const linkLine = card.split('\n\n').at(-1)!;
+    assert.equal(linkLine.split(' · ').length, 4, 'the registry and three sources, so the card stays compact');
+    assert.doesNotMatch(card, /\.;|IANA name: ndm-requester/, 'practical uses read as sentences, without repeating the IANA line');
   });
 
   it('offers the TLS partner port for clear-text IBM i ports', async () => {

@@ -1,4 +1,4 @@
-import { type PortCatalog, ianaRegistryLink } from '../catalog/catalog';
+import { IANA_REGISTRY_URL, type PortCatalog, ianaRegistryLink } from '../catalog/catalog';
 import type { PortInfo, RiskClass } from '../catalog/types';
 import type { PortMention } from '../scan/mention';
 import { describeUse } from './describe';
@@ -29,7 +29,9 @@ function knowledgeLines(info: PortInfo): string[] {
   const lines: string[] = [];
   if (info.custom?.note) lines.push(`**Your note:** ${escapeMarkdown(info.custom.note)}`);
   lines.push(...ianaLines(info));
-  if (info.curated && info.curated.uses.length > 0) lines.push(`In practice: ${info.curated.uses.map(escapeMarkdown).join('; ')}`);
+  // The IANA line above already names the registry's service.
+  const uses = info.curated?.uses.filter((use) => !/^IANA name\b/i.test(use)) ?? [];
+  if (uses.length > 0) lines.push(`In practice: ${uses.map(escapeMarkdown).join(' ')}`);
   return lines;
 }
 
@@ -46,9 +48,13 @@ function securityLines(info: PortInfo): string[] {
   return lines;
 }
 
+/** Cards stay compact: the registry link, then the first sources of the curated notes. */
+const SOURCES_ON_CARD = 3;
+
 function linkLine(port: number, info: PortInfo): string {
   const links = [`[IANA registry](${ianaRegistryLink(port)})`];
-  for (const source of info.curated?.sources ?? []) links.push(`[${escapeMarkdown(source.title)}](${source.url})`);
+  const sources = (info.curated?.sources ?? []).filter((source) => !source.url.startsWith(IANA_REGISTRY_URL));
+  for (const source of sources.slice(0, SOURCES_ON_CARD)) links.push(`[${escapeMarkdown(source.title)}](${source.url})`);
   return links.join(' · ');
 }
 
