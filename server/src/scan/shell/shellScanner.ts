@@ -79,38 +79,59 @@ const ASSIGNMENT = /(?:^|[\s;&|(])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)
 const REFERENCE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
 const ADDRESS_HINT = /:\/\/|\/dev\/(?:tcp|udp)\//;
 
+interface Assignment {
+  name: string;
+  /** Variables its value expands. */
+  references: string[];
+  holdsUrl: boolean;
+  /** Kept whatever uses it: its name says port, or its value holds a URL. */
+  essential: boolean;
+}
+
 interface StatementLine {
   range: TextRange;
   triggered: boolean;
-  assigns: { name: string; value: string }[];
+  assigns: Assignment[];
+}
+
+function referencesIn(source: string): string[] {
+  return source.includes('$') ? Array.from(source.matchAll(REFERENCE), (match) => match[1]) : [];
 }
 
 /**
  * The logical lines that can hold a port, merged where they touch: the triggered statements (with those that
- * expand a variable holding a URL, as in `curl "$API_URL"`), and the assignments they depend on. An assignment matters when a kept statement expands its variable (directly or
- * through other variables), when its name says port, or when its value holds a URL.
+ * expand a variable holding a URL, as in `curl "$API_URL"`), and the assignments they depend on. An assignment
+ * matters when a kept statement expands its variable (directly or through other variables), when its name says
+ * port, or when its value holds a URL.
  */
 function relevantStatements(text: string): TextRange[] {
   const urlVariables = new Set<string>();
-  const referencesUrl = (source: string) => urlVariables.size > 0 && [...source.matchAll(REFERENCE)].some((match) => urlVariables.has(match[1]));
   const lines: StatementLine[] = logicalLines(text).map((range) => {
     const statement = text.slice(range.startIndex, range.endIndex);
-    const assigns = [...statement.matchAll(ASSIGNMENT)].map(([, name, value]) => ({ name, value }));
-    const triggered = STATEMENT_TRIGGER.test(statement) || referencesUrl(statement);
-    for (const { name, value } of assigns) if (ADDRESS_HINT.test(value) || referencesUrl(value)) urlVariables.add(name);
+    const assigns = statement.includes('=')
+      ? Array.from(statement.matchAll(ASSIGNMENT), ([, name, value]) => {
+          const holdsUrl = ADDRESS_HINT.test(value);
+          return { name, references: referencesIn(value), holdsUrl, essential: holdsUrl || namesAPort(name) };
+        })
+      : [];
+    const usesUrl = (names: string[]) => urlVariables.size > 0 && names.some((name) => urlVariables.has(name));
+    const triggered = STATEMENT_TRIGGER.test(statement) || usesUrl(referencesIn(statement));
+    for (const assignment of assigns) {
+      if (assignment.holdsUrl || usesUrl(assignment.references)) urlVariables.add(assignment.name);
+    }
     return { range, triggered, assigns };
   });
   const needed = new Set<string>();
-  const addReferences = (source: string) => {
-    for (const match of source.matchAll(REFERENCE)) needed.add(match[1]);
-  };
-  for (const line of lines) if (line.triggered) addReferences(text.slice(line.range.startIndex, line.range.endIndex));
-  const keeps = (line: StatementLine) =>
-    line.triggered || line.assigns.some(({ name, value }) => needed.has(name) || namesAPort(name) || ADDRESS_HINT.test(value));
+  for (const line of lines) {
+    if (line.triggered) for (const name of referencesIn(text.slice(line.range.startIndex, line.range.endIndex))) needed.add(name);
+  }
+  const keeps = (line: StatementLine) => line.triggered || line.assigns.some((assignment) => assignment.essential || needed.has(assignment.name));
   // Values reference other variables (`URL=$BASE/x`): widen the needed set until it stops growing.
   for (let size = -1; size !== needed.size; ) {
     size = needed.size;
-    for (const line of lines) if (!line.triggered && keeps(line)) for (const { value } of line.assigns) addReferences(value);
+    for (const line of lines) {
+      if (!line.triggered && keeps(line)) for (const assignment of line.assigns) for (const name of assignment.references) needed.add(name);
+    }
   }
   const ranges: TextRange[] = [];
   for (const line of lines) {
@@ -124,7 +145,6 @@ function relevantStatements(text: string): TextRange[] {
   }
   return ranges;
 }
-
 
 function programName(text: string): string {
   const base = text.slice(text.lastIndexOf('/') + 1);
