@@ -37,7 +37,7 @@ function codeServerLauncher(): string {
   return path.join(uiCacheDir(), 'bin', 'code-server');
 }
 
-/** Why the UI suite cannot run here, or undefined when it can. Lets a suite skip with a clear reason. */
+/** Why the UI suite cannot run here, or undefined when it can. The suites fail with this reason (never skip). */
 export function uiToolchainProblem(): string | undefined {
   const cache = uiCacheDir();
   if (!fs.existsSync(path.join(cache, '.provisioned'))) return `${cache} is not provisioned: ${SETUP_HINT}`;
@@ -56,6 +56,12 @@ function assertUiToolchain(): void {
 // ---------------------------------------------------------------------------------------------
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A deadline for a race against a child process: unref'd, so that once the process has answered the
+ * pending timer does not keep the test run alive (an install's 120 s deadline held mocha open for 2 min).
+ */
+const deadline = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
 export async function waitFor<T>(
@@ -179,10 +185,10 @@ class ProcessGroup {
   async kill(graceMs = 5000): Promise<void> {
     process.removeListener('exit', this.killOnExit);
     this.signal('SIGTERM');
-    const ended = await Promise.race([this.exitCode.then(() => true), sleep(graceMs).then(() => false)]);
+    const ended = await Promise.race([this.exitCode.then(() => true), deadline(graceMs).then(() => false)]);
     // Children may outlive the leader: always finish the whole group off.
     this.signal('SIGKILL');
-    if (!ended) await Promise.race([this.exitCode, sleep(1000)]);
+    if (!ended) await Promise.race([this.exitCode, deadline(1000)]);
   }
 }
 
@@ -284,7 +290,7 @@ async function installExtension(dirs: ServerDirs, vsixPath: string, logFile: str
     codeServerEnv(dirs),
     tail,
   );
-  const exitCode = await Promise.race([installer.exitCode, sleep(timeoutMs).then(() => 'timeout' as const)]);
+  const exitCode = await Promise.race([installer.exitCode, deadline(timeoutMs).then(() => 'timeout' as const)]);
   await installer.kill(1000);
   if (exitCode === 'timeout') throw new Error(`timed out after ${timeoutMs} ms. Output:\n${tail}`);
   // code-server exits 0 even when the install fails, so also look for its success line.
