@@ -114,8 +114,13 @@ install_code_server() {
     '{ "code-server": true, "argon2": true }'
   # Node 24 first on PATH and its headers as nodedir: the postinstall's nested `npm install`
   # and node-gyp must build for Node 24, not the system Node 20 (~/.npmrc may say nodedir=/usr).
+  # Run from `npm run setup:ui`, the outer npm leaves its npm_config_* variables behind; the inner npm would
+  # take them as its own config, and code-server's postinstall reads the Node version from npm_config_user_agent.
   (
     cd "$CODE_SERVER_PREFIX_DIR"
+    while IFS='=' read -r name _; do
+      case "$name" in npm_config_* | npm_package_* | npm_lifecycle_* | npm_node_execpath | npm_execpath) unset "$name" ;; esac
+    done < <(env)
     export PATH="$NODE_HOME/bin:$PATH"
     export npm_config_nodedir="$NODE_HOME"
     npm install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION" </dev/null
