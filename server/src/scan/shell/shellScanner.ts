@@ -1,7 +1,7 @@
 import { type Node, type Parser, Query } from 'web-tree-sitter';
 import { MentionCollector } from '../collector';
 import type { FormatScanner, ScanContext } from '../format';
-import type { ScanOutput } from '../mention';
+import type { RelatedSpan, ScanOutput, Span } from '../mention';
 import { PlainToken, type Token } from '../token';
 import { type CommandHandler, type ScriptState, type ShellCommand, newScriptState } from './command';
 import { containerCommands } from './commands/containers';
@@ -14,7 +14,7 @@ import { socketCommands } from './commands/sockets';
 import { addUrlPorts } from './urls';
 import { ShellEnvironment, shellToken } from './shellWord';
 import { sedReplacements } from './sed';
-import { type TextRange, logicalLines } from './statements';
+import { CompactText, type TextRange, logicalLines } from './statements';
 
 export const SHELL = 'shellscript';
 
@@ -213,8 +213,14 @@ export class ShellScanner implements FormatScanner {
     const relevant = this.skipIrrelevant ? relevantStatements(text) : undefined;
     if (relevant?.length === 0) return { mentions: [], signals: [] };
     const wholeText = !relevant || (relevant.length === 1 && relevant[0].startIndex === 0 && relevant[0].endIndex === text.length);
+    if (wholeText) return this.scanParsed(text, context);
+    const compact = new CompactText(text, relevant);
+    return relocate(this.scanParsed(compact.text, context), (span) => compact.original(span));
+  }
+
+  private scanParsed(text: string, context: ScanContext): ScanOutput {
     const input = (index: number) => (index < text.length ? text.slice(index, index + PARSE_CHUNK) : undefined);
-    const tree = this.parser.parse(input, null, wholeText ? undefined : { includedRanges: relevant });
+    const tree = this.parser.parse(input);
     if (!tree) return { mentions: [], signals: [] };
     try {
       const walk = new ScriptWalk(text, context, this.embedded);
@@ -224,6 +230,20 @@ export class ShellScanner implements FormatScanner {
       tree.delete();
     }
   }
+}
+
+/** The same scan output with every span moved by `place`. */
+function relocate(output: ScanOutput, place: (span: Span) => Span): ScanOutput {
+  const related = (items: RelatedSpan[] | undefined) => items?.map((item) => ({ ...item, span: place(item.span) }));
+  return {
+    mentions: output.mentions.map((mention) => ({
+      ...mention,
+      span: place(mention.span),
+      ...(mention.variable ? { variable: { ...mention.variable, definition: place(mention.variable.definition) } } : {}),
+      ...(mention.related ? { related: related(mention.related) } : {}),
+    })),
+    signals: output.signals.map((signal) => ({ ...signal, span: place(signal.span), ...(signal.related ? { related: related(signal.related) } : {}) })),
+  };
 }
 
 /** The state of one scan: the variables seen so far, firewall state, and the mentions found. */

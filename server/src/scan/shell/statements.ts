@@ -1,3 +1,6 @@
+import { lastAtOrBefore } from '../lines';
+import type { Span } from '../mention';
+
 /** A stretch of the script, with the row and column of both ends as tree-sitter wants them. */
 export interface TextRange {
   startIndex: number;
@@ -174,4 +177,36 @@ function skipHeredocBodies(
   }
   advanceRows(rows, at);
   return at;
+}
+
+/**
+ * Some statements of a text laid end to end, and the way back to the original offsets. tree-sitter parses this
+ * far faster than the original with thousands of included ranges, which it handles one boundary at a time.
+ */
+export class CompactText {
+  readonly text: string;
+  private readonly compactStarts: number[] = [];
+  private readonly originalStarts: number[] = [];
+
+  constructor(original: string, ranges: readonly TextRange[]) {
+    const pieces: string[] = [];
+    let length = 0;
+    for (const range of ranges) {
+      this.compactStarts.push(length);
+      this.originalStarts.push(range.startIndex);
+      pieces.push(original.slice(range.startIndex, range.endIndex));
+      length += range.endIndex - range.startIndex;
+    }
+    this.text = pieces.join('');
+  }
+
+  /** Where a span of the compact text is in the original; a span never crosses two statements. */
+  original(span: Span): Span {
+    const startPiece = lastAtOrBefore(this.compactStarts, span.start);
+    const endPiece = span.end > span.start ? lastAtOrBefore(this.compactStarts, span.end - 1) : startPiece;
+    return {
+      start: this.originalStarts[startPiece] + span.start - this.compactStarts[startPiece],
+      end: this.originalStarts[endPiece] + span.end - this.compactStarts[endPiece],
+    };
+  }
 }
