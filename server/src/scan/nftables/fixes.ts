@@ -4,7 +4,19 @@ import type { PortMention } from '../mention';
 import { rememberLast } from '../rememberLast';
 import { type RuleAnalysis, analyseNftables, factsOf, sourceOfUse } from './analysis';
 
-const analysisOf = rememberLast((text: string) => analyseNftables(text));
+type PortUse = RuleAnalysis['reading']['uses'][number];
+
+/** Every port use of the file by where it is written, so each finding looks up its rules instead of all rules. */
+const usesByStart = rememberLast((text: string) => {
+  const uses = new Map<number, { analysis: RuleAnalysis; use: PortUse; end: number }[]>();
+  for (const analysis of analyseNftables(text).rules) {
+    for (const use of analysis.reading.uses) {
+      const span = use.word.token.spanOf(use.from, use.to);
+      uses.set(span.start, [...(uses.get(span.start) ?? []), { analysis, use, end: span.end }]);
+    }
+  }
+  return uses;
+});
 
 /** `ip` for IPv4 networks, `ip6` for IPv6 ones; undefined for a mix, which one match cannot hold. */
 function addressFamily(networks: readonly string[]): 'ip' | 'ip6' | undefined {
@@ -28,17 +40,14 @@ export function restrictNftablesSource(text: string, mention: PortMention, netwo
   const family = addressFamily(networks);
   if (!family) return undefined;
   const edits = new Map<number, TextEdit>();
-  for (const analysis of analysisOf(text).rules) {
-    for (const use of analysis.reading.uses) {
-      const span = use.word.token.spanOf(use.from, use.to);
-      if (span.start !== mention.span.start || span.end !== mention.span.end) continue;
-      const facts = factsOf(analysis, use, '');
-      const opensToAny = (facts.role === 'allow' || facts.role === 'forward') && facts.exposure === 'any';
-      if (!opensToAny || sourceOfUse(use, analysis.reading) || !tableTakes(analysis, family)) continue;
-      const anchor = use.anchor ?? analysis.reading.uses.find((other) => other.anchor)?.anchor;
-      const at = anchor ? anchor.token.span.start : analysis.rule.span.start;
-      edits.set(at, { span: { start: at, end: at }, newText: `${family} saddr { ${networks.join(', ')} } ` });
-    }
+  for (const { analysis, use, end } of usesByStart(text).get(mention.span.start) ?? []) {
+    if (end !== mention.span.end) continue;
+    const facts = factsOf(analysis, use, '');
+    const opensToAny = (facts.role === 'allow' || facts.role === 'forward') && facts.exposure === 'any';
+    if (!opensToAny || sourceOfUse(use, analysis.reading) || !tableTakes(analysis, family)) continue;
+    const anchor = use.anchor ?? analysis.reading.uses.find((other) => other.anchor)?.anchor;
+    const at = anchor ? anchor.token.span.start : analysis.rule.span.start;
+    edits.set(at, { span: { start: at, end: at }, newText: `${family} saddr { ${networks.join(', ')} } ` });
   }
   return edits.size > 0 ? [...edits.values()] : undefined;
 }
