@@ -13,6 +13,7 @@ import type {
 export const IANA_REGISTRY_URL = 'https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xhtml';
 
 const RISK_ORDER: Record<RiskClass, number> = { standard: 0, sensitive: 1, critical: 2 };
+const PROTOCOL_KEYS: readonly Protocol[] = ['tcp', 'udp', 'sctp', 'dccp', 'any'];
 
 /** A port (or inclusive range) and protocol that a curated entry or a user's note applies to. */
 interface PortKey {
@@ -85,10 +86,10 @@ export class PortCatalog {
   }
 
   /** Lookups are pure, and rules ask the same few ports thousands of times in a large file. */
-  private readonly lookups = new Map<string, PortInfo>();
+  private readonly lookups = new Map<number, PortInfo>();
 
   lookup(port: number, protocol: Protocol): PortInfo {
-    const key = `${port}/${protocol}`;
+    const key = port * PROTOCOL_KEYS.length + PROTOCOL_KEYS.indexOf(protocol);
     let info = this.lookups.get(key);
     if (!info) {
       info = this.compose(port, protocol);
