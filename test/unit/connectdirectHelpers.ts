@@ -28,16 +28,11 @@ export function connectDirectSamples(): string[] {
   return [...corpusFiles().map(readCorpus), ...readdirSync(FIXTURES).map(readFixture)];
 }
 
-/** The 1-based line of an offset. */
-export function lineAt(text: string, offset: number): number {
-  return text.slice(0, offset).split('\n').length;
-}
-
 /** Each mention as `line:token role exposure`, the shape the exact per-file assertions compare. */
 export function mentionSummary(scanned: ScannedText): string[] {
   return scanned.scan.mentions.map((mention) => {
     const token = scanned.text.slice(mention.span.start, mention.span.end);
-    return `${lineAt(scanned.text, mention.span.start)}:${token} ${mention.role} ${mention.exposure}`;
+    return `${scanned.lineOf(mention)}:${token} ${mention.role} ${mention.exposure}`;
   });
 }
 

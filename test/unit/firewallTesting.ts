@@ -7,15 +7,9 @@ import { type ScannedText, scanAs, testService } from './helpers';
 
 export { applyEdits } from './textEdits';
 
-export function lineOf(text: string, offset: number): number {
-  return text.slice(0, offset).split('\n').length;
-}
-
 /** The mention of `written` on a 1-based line, where the text repeats the number elsewhere (comments, other ports). */
 export function on(scan: ScannedText, line: number, written: string): PortMention {
-  const mention = scan.scan.mentions.find((item) => lineOf(scan.text, item.span.start) === line && scan.text.slice(item.span.start, item.span.end) === written);
-  assert.ok(mention, `no mention of ${written} on line ${line}; found ${JSON.stringify(scan.tokens)}`);
-  return mention;
+  return scan.atLine(line, written);
 }
 
 const repositoryRoot = join(__dirname, '..', '..', '..');

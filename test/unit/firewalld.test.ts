@@ -18,10 +18,6 @@ const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 const corpusFile = (name: string) => readFileSync(join(CORPUS, name), 'utf8');
 const scanFirewalld = (text: string) => scanAs('firewalld', text);
 
-/** The 1-based line a mention starts on. */
-function lineOf(scanned: ScannedText, mention: PortMention): number {
-  return scanned.text.slice(0, mention.span.start).split('\n').length;
-}
 
 /** The mention of the value in the n-th occurrence of an attribute as written: `atValue(scanned, 'to-port="443"')`. */
 function atValue(scanned: ScannedText, attribute: string, occurrence = 0): PortMention {
@@ -113,11 +109,11 @@ describe('firewalld', () => {
     it('reads the custom public zone as open to any source, on the lines it is written', async () => {
       const scanned = await scanFirewalld(corpusFile('alpham8--opensuse-webstack--public.xml'));
       const ssh = scanned.at('2424');
-      assert.equal(lineOf(scanned, ssh), 10);
+      assert.equal(scanned.lineOf(ssh), 10);
       assert.equal(ssh.exposure, 'any');
       assert.equal(ssh.protocol, 'tcp');
       assert.equal(ssh.context.zone, 'Public');
-      assert.equal(lineOf(scanned, scanned.at('993')), 26);
+      assert.equal(scanned.lineOf(scanned.at('993')), 26);
       assert.ok(scanned.scan.mentions.every((mention) => mention.exposure === 'any' && mention.context.direction === 'inbound'));
     });
 
@@ -125,7 +121,7 @@ describe('firewalld', () => {
       const ceph = await scanFirewalld(corpusFile('firewalld-upstream--services-ceph.xml'));
       const range = ceph.at('6800-7568');
       assert.deepEqual([range.port, range.endPort, range.protocol, range.exposure], [6800, 7568, 'tcp', 'unknown']);
-      assert.equal(lineOf(ceph, range), 5);
+      assert.equal(ceph.lineOf(range), 5);
       assert.equal(range.context.note, 'defines a port of service ceph');
       const kde = await scanFirewalld(corpusFile('firewalld-upstream--services-kdeconnect.xml'));
       assert.deepEqual(kde.scan.mentions.map((mention) => mention.protocol), ['tcp', 'udp'], 'port= written before protocol=');
@@ -136,7 +132,7 @@ describe('firewalld', () => {
     it('reads the outgoing policy as outbound and skips its template placeholders', async () => {
       const scanned = await scanFirewalld(corpusFile('gucci-on-fleek--maxchernoff.ca--outgoing.xml'));
       const svn = scanned.at('8369');
-      assert.equal(lineOf(scanned, svn), 46);
+      assert.equal(scanned.lineOf(svn), 46);
       assert.equal(svn.context.direction, 'outbound');
       assert.equal(svn.exposure, 'unknown');
       assert.equal(svn.context.policy, 'REJECT');
@@ -210,7 +206,7 @@ describe('firewalld', () => {
       const scanned = await scanFirewalld(fixture('edge-public.xml'));
       const api = scanned.at('1363');
       assert.deepEqual([api.role, api.exposure, api.context.source], ['allow', 'private', '10.20.0.0/16']);
-      assert.equal(lineOf(scanned, api), 18);
+      assert.equal(scanned.lineOf(api), 18);
       const inverted = scanned.at('9200');
       assert.deepEqual([inverted.exposure, inverted.context.source], ['any', 'not 192.168.0.0/16']);
       const noSource = scanned.at('6379');

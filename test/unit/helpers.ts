@@ -33,6 +33,18 @@ export class ScannedText {
     return mention;
   }
 
+  /** The 1-based line a mention starts on. */
+  lineOf(mention: PortMention): number {
+    return this.text.slice(0, mention.span.start).split('\n').length;
+  }
+
+  /** The mention written as `written` on a 1-based line, where the text repeats it elsewhere; fails the test if none. */
+  atLine(line: number, written: string): PortMention {
+    const mention = this.scan.mentions.find((item) => this.lineOf(item) === line && this.text.slice(item.span.start, item.span.end) === written);
+    assert.ok(mention, `no port mention "${written}" on line ${line}; found: ${JSON.stringify(this.tokens)}`);
+    return mention;
+  }
+
   find(written: string, occurrence = 0): PortMention | undefined {
     let start = -1;
     for (let seen = 0; seen <= occurrence; seen++) {

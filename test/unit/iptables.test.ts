@@ -19,17 +19,8 @@ const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 const corpusFile = (name: string) => readFileSync(join(CORPUS, name), 'utf8');
 const scanIptables = (text: string) => scanAs('iptables', text);
 
-/** The 1-based line a mention starts on. */
-function lineOf(scanned: ScannedText, mention: PortMention): number {
-  return scanned.text.slice(0, mention.span.start).split('\n').length;
-}
 
-/** The mention written as `written` on a 1-based line; fails the test if there is none. */
-function on(scanned: ScannedText, line: number, written: string): PortMention {
-  const mention = scanned.scan.mentions.find((item) => lineOf(scanned, item) === line && scanned.text.slice(item.span.start, item.span.end) === written);
-  assert.ok(mention, `no port mention "${written}" on line ${line}; found: ${JSON.stringify(scanned.tokens)}`);
-  return mention;
-}
+const on = (scanned: ScannedText, line: number, written: string): PortMention => scanned.atLine(line, written);
 
 /** The text of the spans a mention's `related` entries point at. */
 function relatedText(scanned: ScannedText, mention: PortMention): string[] {
@@ -72,7 +63,7 @@ describe('iptables-save files', () => {
     it('gives every rule its table, chain and the chain policy, and points at the policy line', async () => {
       const scanned = await scanIptables(fixture('rules.v4'));
       const api = scanned.at('1363', 1);
-      assert.equal(lineOf(scanned, api), 24);
+      assert.equal(scanned.lineOf(api), 24);
       assert.equal(api.role, 'allow');
       assert.equal(api.exposure, 'any');
       assert.deepEqual([api.context.table, api.context.chain, api.context.policy], ['filter', 'INPUT', 'DROP']);
@@ -423,7 +414,7 @@ describe('iptables-save files', () => {
       const v4 = await scanIptables(corpusFile('burianvlastimil--iptables--rules.v4'));
       assert.deepEqual(v4.tokens, ['22']);
       const ssh = v4.at('22');
-      assert.deepEqual([ssh.role, ssh.exposure, ssh.context.source, ssh.context.policy, lineOf(v4, ssh)], ['allow', 'private', '192.168.0.0/24', 'DROP', 8]);
+      assert.deepEqual([ssh.role, ssh.exposure, ssh.context.source, ssh.context.policy, v4.lineOf(ssh)], ['allow', 'private', '192.168.0.0/24', 'DROP', 8]);
       const v6 = await scanIptables(corpusFile('burianvlastimil--iptables--rules.v6'));
       assert.deepEqual(v6.tokens, ['546']);
       assert.deepEqual([v6.at('546').protocol, v6.at('546').role], ['udp', 'allow']);

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { nftablesDefinition } from '../../server/src/scan/nftables/nftablesScanner';
-import { applyEdits, corpusTests, lineOf, on, readFixture } from './firewallTesting';
+import { applyEdits, corpusTests, on, readFixture } from './firewallTesting';
 import { type ScannedText, scanAs, scanShell, testService } from './helpers';
 
 const scanNft = (text: string) => scanAs('nftables', text);
@@ -37,7 +37,7 @@ describe('nftables scanner', () => {
     it('reads anonymous sets however they are spaced, across lines and with comments', async () => {
       const scan = await scanNft(inputChain('tcp dport {80,443} accept', 'tcp dport {', '  8080, # proxy', '  8443', '} accept', 'udp dport { ssh , 53 } accept'));
       assert.deepEqual(scan.tokens, ['80', '443', '8080', '8443', 'ssh', '53']);
-      assert.equal(lineOf(scan.text, scan.at('8443').span.start), 7);
+      assert.equal(scan.lineOf(scan.at('8443')), 7);
       assert.ok(scan.scan.mentions.every((mention) => mention.role === 'allow'));
     });
 
@@ -351,7 +351,7 @@ describe('nftables scanner', () => {
     const expectations: Record<string, (scan: ScannedText) => void> = {
       'BourgeoisBear--youtube_firewalling--nftables.conf': (scan) => {
         assert.deepEqual(scan.ports, [22, 80, 443]);
-        assert.equal(lineOf(scan.text, scan.at('22').span.start), 57);
+        assert.equal(scan.lineOf(scan.at('22')), 57);
         assert.equal(scan.at('443').exposure, 'any');
       },
       'SvyatBeloz--nftables-config--nftables-web.conf': (scan) => {

@@ -18,20 +18,17 @@ const corpusFile = (name: string) => readFileSync(join(CORPUS, name), 'utf8');
 const scanRules = (text: string) => scanAs('ufw', text);
 const scanProfiles = (text: string) => scanAs('ufw-profile', text);
 
-function lineOf(scanned: ScannedText, mention: PortMention): number {
-  return scanned.text.slice(0, mention.span.start).split('\n').length;
-}
 
 /** Every mention on a 1-based line, as `written role exposure`. */
 function onLine(scanned: ScannedText, line: number): string[] {
   return scanned.scan.mentions
-    .filter((mention) => lineOf(scanned, mention) === line)
+    .filter((mention) => scanned.lineOf(mention) === line)
     .map((mention) => `${scanned.text.slice(mention.span.start, mention.span.end)} ${mention.role} ${mention.exposure}`);
 }
 
 /** The one mention on a 1-based line. */
 function on(scanned: ScannedText, line: number): PortMention {
-  const mentions = scanned.scan.mentions.filter((mention) => lineOf(scanned, mention) === line);
+  const mentions = scanned.scan.mentions.filter((mention) => scanned.lineOf(mention) === line);
   assert.equal(mentions.length, 1, `line ${line}: ${JSON.stringify(onLine(scanned, line))}`);
   return mentions[0];
 }
@@ -128,7 +125,7 @@ describe('ufw files', () => {
 
     it('finds nothing in the rate-limiting and logging lines', async () => {
       const scanned = await scanRules(fixture('user.rules'));
-      assert.equal(scanned.scan.mentions.filter((mention) => lineOf(scanned, mention) > 46).length, 0);
+      assert.equal(scanned.scan.mentions.filter((mention) => scanned.lineOf(mention) > 46).length, 0);
     });
 
     it('reads limit targets as allowed outside tuples too, ufw-user-output as outbound and ufw-*-forward as routed', async () => {
@@ -248,10 +245,10 @@ describe('ufw files', () => {
     it('reads the application profiles of ufw and syncthing', async () => {
       const chat = await scanProfiles(corpusFile('ufw-upstream--ufw-chat'));
       assert.deepEqual(onLine(chat, 14), ['1863 define unknown', '6891:6900 define unknown', '6901 define unknown']);
-      assert.deepEqual(chat.scan.mentions.filter((mention) => lineOf(chat, mention) === 14).map((mention) => mention.protocol), ['any', 'tcp', 'any']);
+      assert.deepEqual(chat.scan.mentions.filter((mention) => chat.lineOf(mention) === 14).map((mention) => mention.protocol), ['any', 'tcp', 'any']);
       const web = await scanProfiles(corpusFile('ufw-upstream--ufw-webserver'));
       assert.deepEqual(web.ports, [80, 443, 80, 443, 8080]);
-      assert.equal(lineOf(web, web.scan.mentions[4]), 19, 'the 8080 in the title is no port');
+      assert.equal(web.lineOf(web.scan.mentions[4]), 19, 'the 8080 in the title is no port');
       const directory = await scanProfiles(corpusFile('ufw-upstream--ufw-directoryserver'));
       assert.deepEqual(directory.scan.mentions.slice(-2).map((mention) => `${mention.port} ${mention.context.note}`), ['389 ports of the ufw application profile LDAP', '636 ports of the ufw application profile LDAP']);
       const syncthing = await scanProfiles(corpusFile('syncthing--firewall-ufw--syncthing'));

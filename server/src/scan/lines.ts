@@ -1,3 +1,5 @@
+import type { Span } from './mention';
+
 /** Index of the last element of an ascending array that is at most `value` (0 when none is). */
 export function lastAtOrBefore(sorted: readonly number[], value: number): number {
   let low = 0;
@@ -20,4 +22,13 @@ export function lineStarts(text: string): number[] {
 /** The 0-based line of an offset, given the text's line starts. */
 export function lineOf(starts: readonly number[], offset: number): number {
   return lastAtOrBefore(starts, offset);
+}
+
+/** The line of `text` that holds `offset`, without its line break. */
+export function lineAround(text: string, offset: number): Span {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  let end = text.indexOf('\n', offset);
+  if (end < 0) end = text.length;
+  if (end > start && text[end - 1] === '\r') end--;
+  return { start, end };
 }

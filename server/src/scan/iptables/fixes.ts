@@ -1,4 +1,5 @@
 import type { TextEdit } from '../format';
+import { lineAround } from '../lines';
 import type { PortMention, Span } from '../mention';
 import { sourceRestrictionEdit } from './rule';
 import { ruleLineTokens } from './saveFile';
@@ -14,15 +15,6 @@ export function networksForFile(text: string, networks: readonly string[]): stri
   if (lastFamily?.text !== text) lastFamily = { text, ipv6: IPV6_EVIDENCE.test(text) };
   const { ipv6 } = lastFamily;
   return networks.filter((network) => network.includes(':') === ipv6);
-}
-
-/** The line of `text` that holds `offset`, without its line break. */
-export function lineAround(text: string, offset: number): Span {
-  const start = text.lastIndexOf('\n', offset - 1) + 1;
-  let end = text.indexOf('\n', offset);
-  if (end < 0) end = text.length;
-  if (end > start && text[end - 1] === '\r') end--;
-  return { start, end };
 }
 
 /** The edit that restricts the rule on `line` to `networks`, if it can take one. */

@@ -1,14 +1,15 @@
 import { parseIpv4 } from '../exposure';
+import { lineAround } from '../lines';
 import { richRuleOptions } from '../firewalld/fixes';
+import { sourceRestrictionEdit } from '../iptables/rule';
 import type { FormatFixes, TextEdit } from '../format';
 import type { PortMention } from '../mention';
 import { type Token, splitWords } from '../token';
 
 /** The physical line around an offset: its start, and its text without the line break. */
-function lineAround(text: string, offset: number): { start: number; text: string } {
-  const start = text.lastIndexOf('\n', offset - 1) + 1;
-  const end = text.indexOf('\n', offset);
-  return { start, text: text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '') };
+function physicalLine(text: string, offset: number): { start: number; text: string } {
+  const { start, end } = lineAround(text, offset);
+  return { start, text: text.slice(start, end) };
 }
 
 function insertAt(offset: number, newText: string): TextEdit {
@@ -17,7 +18,7 @@ function insertAt(offset: number, newText: string): TextEdit {
 
 /** The word of the line that holds the mention, and the words of the whole line. */
 function wordsAround(text: string, mention: PortMention): { words: Token[]; at: number; line: { start: number; text: string } } | undefined {
-  const line = lineAround(text, mention.span.start);
+  const line = physicalLine(text, mention.span.start);
   const words = splitWords(line.text, line.start);
   const at = words.findIndex((word) => word.span.start <= mention.span.start && word.span.end >= mention.span.end);
   return at < 0 ? undefined : { words, at, line };
@@ -27,14 +28,11 @@ function networksForFamily(networks: readonly string[], ipv6: boolean): string[]
   return networks.filter((network) => (parseIpv4(network.split('/')[0]) === undefined) === ipv6);
 }
 
-/** `iptables -A INPUT -p tcp --dport 1363 -j ACCEPT` gets ` -s NETS` right after the chain (or the rule number). */
+/** `iptables -A INPUT -p tcp --dport 1363 -j ACCEPT` gets ` -s NETS` of its family right after the chain. */
 function restrictIptables(words: Token[], networks: readonly string[]): TextEdit[] | undefined {
-  const ipv6 = /^ip6tables/.test(words[0].text.replace(/^.*\//, '')) || words.some((word) => word.text === 'ip6tables');
-  const family = networksForFamily(networks, ipv6);
-  const chainAt = words.findIndex((word) => /^(-A|--append|-I|--insert)$/.test(word.text));
-  if (family.length === 0 || chainAt < 0 || !words[chainAt + 1] || words.some((word) => /^(-s|--source|--src)$/.test(word.text))) return undefined;
-  const after = /^\d+$/.test(words[chainAt + 2]?.text ?? '') ? words[chainAt + 2] : words[chainAt + 1];
-  return [insertAt(after.span.end, ` -s ${family.join(',')}`)];
+  const ipv6 = words.some((word) => /^ip6tables/.test(word.text.replace(/^.*\//, '')));
+  const edit = sourceRestrictionEdit(words, networksForFamily(networks, ipv6));
+  return edit && [edit];
 }
 
 /**

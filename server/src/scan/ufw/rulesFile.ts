@@ -1,6 +1,7 @@
 import type { MentionCollector, MentionFacts } from '../collector';
 import type { TextEdit } from '../format';
-import { lineAround, networksForFile, opensInbound, restrictRuleLine } from '../iptables/fixes';
+import { networksForFile, opensInbound, restrictRuleLine } from '../iptables/fixes';
+import { lineAround } from '../lines';
 import type { IptablesRule } from '../iptables/rule';
 import { type RuleReading, type SaveFileLine, readSaveFile, scanSaveFile } from '../iptables/saveFile';
 import type { PortMention, Span } from '../mention';
