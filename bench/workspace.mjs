@@ -227,9 +227,6 @@ export function largeRuleset() {
   const lines = ['*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]'];
   for (let i = 0; i < 50_000; i++) lines.push(`-A INPUT -s 10.${i % 250}.${i % 200}.0/24 -p tcp -m tcp --dport ${1024 + (i % 60000)} -m conntrack --ctstate NEW -j ACCEPT`);
   lines.push('COMMIT');
-  const text = `${lines.join('\n')}\n`;
   const editLine = 25_004;
-  const edited = text.split('\n');
-  edited[editLine] = '-A INPUT -p tcp -m tcp --dport 1363 -j ACCEPT';
-  return { uri: 'file:///bench/rules.v4', text, edited: edited.join('\n'), editLine };
+  return { uri: 'file:///bench/rules.v4', text: `${lines.join('\n')}\n`, editLine, original: lines[editLine], edited: '-A INPUT -p tcp -m tcp --dport 1363 -j ACCEPT' };
 }

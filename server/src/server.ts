@@ -32,7 +32,8 @@ function startServer(connection: Connection): void {
   const refreshSettings = async () => {
     if (!canPullConfiguration || !service) return;
     const raw: unknown = await connection.workspace.getConfiguration(SETTINGS_SECTION);
-    service.configure(readSettings(raw));
+    // VS Code announces every change of any setting; only a change of ours invalidates the scans.
+    if (!service.configure(readSettings(raw))) return;
     scans.clear();
     connection.languages.diagnostics.refresh();
   };

@@ -82,4 +82,29 @@ describe('firewall formats over stdio', () => {
       assert.deepEqual(diagnostics.map((d) => `${d.code}@${d.range.start.line + 1}`), testCase.diagnostics);
     });
   }
+
+  it('iptables: keeps diagnostics right through edits sent as ranges, as VS Code types them', async () => {
+    const text = readFileSync(join(EXAMPLES, 'rules.v4'), 'utf8');
+    const uri = 'file:///etc/iptables/edited/rules.v4';
+    await client.open(uri, text, 'iptables');
+    const severities = ['', 'error', 'warning', 'information', 'hint'];
+    const rows = () => client.diagnostics(uri).then((items) => items.filter((d) => d.severity! <= 3).map((d) => `${d.code} ${severities[d.severity!]}@${d.range.start.line + 1}`));
+    const lines = text.split('\n');
+    const connectDirect = lines.indexOf('-A INPUT -p tcp -m tcp --dport 1363 -j ACCEPT');
+    const unchanged = ['exposed-critical-port error@14', 'exposed-sensitive-port information@16', 'exposed-sensitive-port information@17'];
+    assert.deepEqual(await rows(), ['exposed-critical-port error@12', ...unchanged]);
+    // Restrict the source of the Connect:Direct rule to a private network: its error becomes information.
+    await client.edit(uri, { start: { line: connectDirect, character: 9 }, end: { line: connectDirect, character: 9 } }, '-s 10.0.0.0/8 ');
+    assert.deepEqual(await rows(), ['exposed-critical-port information@12', ...unchanged]);
+    // Insert a Docker API rule above it: an error on the new line, and every later diagnostic one line down.
+    await client.edit(uri, { start: { line: connectDirect, character: 0 }, end: { line: connectDirect, character: 0 } }, '-A INPUT -p tcp --dport 2375 -j ACCEPT\n');
+    assert.deepEqual(await rows(), [
+      'cleartext-protocol information@12',
+      'exposed-critical-port error@12',
+      'exposed-critical-port information@13',
+      'exposed-critical-port error@15',
+      'exposed-sensitive-port information@17',
+      'exposed-sensitive-port information@18',
+    ]);
+  });
 });

@@ -6,6 +6,7 @@ import {
   type Hover,
   type InitializeResult,
   type MessageConnection,
+  type Range,
   StreamMessageReader,
   StreamMessageWriter,
   createMessageConnection,
@@ -61,6 +62,11 @@ export class LspClient {
 
   async change(uri: string, text: string): Promise<void> {
     await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++this.version }, contentChanges: [{ text }] });
+  }
+
+  /** Replaces one range, as VS Code sends a keystroke or a paste to a server that syncs incrementally. */
+  async edit(uri: string, range: Range, text: string): Promise<void> {
+    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++this.version }, contentChanges: [{ range, text }] });
   }
 
   hover(uri: string, line: number, character: number): Promise<Hover | null> {

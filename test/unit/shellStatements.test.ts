@@ -71,7 +71,7 @@ describe('skipping statements that cannot hold a port', () => {
 
   it('splits logical lines at statement ends, keeping continuations, open quotes and heredoc bodies together', () => {
     const text = 'a=1\nls |\n  wc -l\necho "x\ny"\ncat <<EOF\nbody\nEOF\nz=2\n';
-    assert.deepEqual(logicalLines(text).map((line) => text.slice(line.startIndex, line.endIndex)), [
+    assert.deepEqual(logicalLines(text).map((line) => text.slice(line.start, line.end)), [
       'a=1\n', 'ls |\n  wc -l\n', 'echo "x\ny"\n', 'cat <<EOF\nbody\nEOF\n', 'z=2\n',
     ]);
   });
@@ -80,7 +80,7 @@ describe('skipping statements that cannot hold a port', () => {
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom('a', ' ', '\n', "'", '"', '\\', '`', '$', '(', ')', '#', '<', '-', 'E', 'O', 'F') }), (text) => {
         const lines = logicalLines(text);
-        assert.equal(lines.map((line) => text.slice(line.startIndex, line.endIndex)).join(''), text);
+        assert.equal(lines.map((line) => text.slice(line.start, line.end)).join(''), text);
       }),
       { numRuns: 500 },
     );

@@ -7,17 +7,30 @@ import { cleartextRule, dockerUfwRule, signalRule } from './otherRules';
 import { fixedSeverity } from './severity';
 import { applySuppressions, findSuppressions } from './suppressions';
 
-const RULE_SET = [exposureRule, cleartextRule, dockerUfwRule, signalRule];
+/** Rules whose every finding is about one mention or signal, so an edit re-evaluates only what it touched. */
+const MENTION_RULES = [exposureRule, cleartextRule, signalRule];
+/** Rules that weigh mentions against each other, which run over the whole file every time. */
+const FILE_RULES = [dockerUfwRule];
+
+/** The findings of the rules that read one mention or signal at a time. */
+export function mentionFindings(context: RuleContext): Finding[] {
+  return MENTION_RULES.flatMap((rule) => rule(context));
+}
 
 /**
- * Every finding for one file, sorted by position: the rules over its mentions and signals, then the file's
- * suppression comments (in the file's own comment syntax) and the hints about them.
+ * Every finding for one file, sorted by position, from the findings about single mentions: adds the rules over
+ * the whole file, then applies the file's suppression comments (in its own comment syntax) with their hints.
  */
-export function evaluateRules(context: RuleContext, comment: CommentSyntax): Finding[] {
-  const findings = RULE_SET.flatMap((rule) => rule(context));
+export function fileFindings(context: RuleContext, ofMentions: readonly Finding[], comment: CommentSyntax): Finding[] {
+  const findings = [...ofMentions, ...FILE_RULES.flatMap((rule) => rule(context))];
   const withSuppressions = applySuppressions(context.text, findings, findSuppressions(context.text, comment), {
     ignoreInline: context.settings.ignoreInlineSuppressions,
     hintSeverity: (ruleId) => fixedSeverity(levelOf(context, ruleId)),
   });
   return withSuppressions.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.ruleId.localeCompare(b.ruleId));
+}
+
+/** Every finding for one file, sorted by position. */
+export function evaluateRules(context: RuleContext, comment: CommentSyntax): Finding[] {
+  return fileFindings(context, mentionFindings(context), comment);
 }

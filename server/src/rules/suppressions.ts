@@ -82,6 +82,7 @@ export function applySuppressions(
   suppressions: readonly Suppression[],
   options: { ignoreInline: boolean; hintSeverity: (ruleId: string) => Severity | undefined },
 ): Finding[] {
+  if (suppressions.length === 0) return [...findings];
   const starts = lineStarts(text);
   const used = new Set<Suppression>();
   const result = findings.map((finding) => {

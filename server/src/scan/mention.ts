@@ -85,4 +85,10 @@ export interface RiskSignal {
 export interface ScanOutput {
   mentions: PortMention[];
   signals: RiskSignal[];
+  /**
+   * The lines whose text other lines' readings depend on (table and chain declarations, jumps), for a format
+   * where every other line is read on its own. A scanner that lists them lets an edit of the other lines
+   * re-scan only those lines (service/editRescan.ts); one that does not is re-scanned whole.
+   */
+  contextLines?: Span[];
 }

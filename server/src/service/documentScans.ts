@@ -1,3 +1,4 @@
+import type { ScanRecord } from './editRescan';
 import type { FileScan, PortLensService } from './portLensService';
 
 /** The parts of an open document the cache needs; `TextDocument` from vscode-languageserver-textdocument fits. */
@@ -10,27 +11,30 @@ export interface VersionedText {
 
 /**
  * One scan per document version: hovers and diagnostics on the same version share it, so a hover on a
- * 50,000-line file is a lookup, not a parse.
+ * 50,000-line file is a lookup, not a parse. A new version starts from the previous one's scan, which lets
+ * formats with context lines re-read only the edited lines.
  */
 export class DocumentScans {
-  private readonly scans = new Map<string, { version: number; scan: FileScan }>();
+  private readonly records = new Map<string, { version: number; record: ScanRecord }>();
 
   constructor(private readonly service: () => PortLensService) {}
 
   get(document: VersionedText): FileScan {
-    const cached = this.scans.get(document.uri);
-    if (cached && cached.version === document.version) return cached.scan;
-    const scan = this.service().scan({ text: document.getText(), languageId: document.languageId, path: pathOf(document.uri) });
-    this.scans.set(document.uri, { version: document.version, scan });
-    return scan;
+    const cached = this.records.get(document.uri);
+    if (cached && cached.version === document.version) return cached.record.scan;
+    const request = { text: document.getText(), languageId: document.languageId, path: pathOf(document.uri) };
+    const record = this.service().rescan(cached?.record, request);
+    this.records.set(document.uri, { version: document.version, record });
+    return record.scan;
   }
 
   forget(uri: string): void {
-    this.scans.delete(uri);
+    this.records.delete(uri);
   }
 
+  /** After a settings change, when no earlier scan may be reused. */
   clear(): void {
-    this.scans.clear();
+    this.records.clear();
   }
 }
 

@@ -2,12 +2,13 @@ import { PortCatalog } from '../catalog/catalog';
 import type { Protocol } from '../catalog/types';
 import { portHover } from '../features/hover';
 import type { RuleContext } from '../rules/context';
-import { evaluateRules } from '../rules/evaluate';
+import { fileFindings, mentionFindings } from '../rules/evaluate';
 import type { Finding } from '../rules/finding';
 import type { PortMention, RiskSignal, Span } from '../scan/mention';
 import type { CommentSyntax, OutlineSymbol } from '../scan/format';
 import { type FormatRegistry, UNKNOWN_LANGUAGE, createFormatRegistry } from '../scan/registry';
 import { DEFAULT_SETTINGS, type PortLensSettings } from '../settings/settings';
+import { type EditScanner, type ScanRecord, rescanEdit } from './editRescan';
 
 /** What the engine found in one file. The editor, the CLI and the tests all read this. */
 export interface FileScan {
@@ -62,9 +63,12 @@ export class PortLensService {
     return this.registry.languageIds;
   }
 
-  configure(settings: PortLensSettings): void {
+  /** Takes new settings; true when they differ from the current ones, so earlier scans no longer hold. */
+  configure(settings: PortLensSettings): boolean {
+    if (JSON.stringify(settings) === JSON.stringify(this.settings)) return false;
     this.settings = settings;
     this.catalog = this.catalog.withCustomPorts(settings.customPorts);
+    return true;
   }
 
   detectLanguage(path: string, text: string): string {
@@ -72,36 +76,81 @@ export class PortLensService {
   }
 
   scan(request: ScanRequest): FileScan {
-    const { text } = request;
-    const languageId =
-      request.languageId && this.registry.has(request.languageId)
-        ? request.languageId
-        : this.detectLanguage(request.path ?? '', text);
-    const empty: FileScan = { languageId, mentions: [], signals: [], findings: [], notices: [] };
+    return this.read(request).scan;
+  }
+
+  /**
+   * Scans a new version of a document. Where the format lists its context lines and the edit left them alone,
+   * only the edited lines are read again (see editRescan.ts); otherwise the whole text is.
+   */
+  rescan(previous: ScanRecord | undefined, request: ScanRequest): ScanRecord {
+    const languageId = this.languageOf(request);
+    if (previous?.reusable && previous.scan.languageId === languageId && !this.exclusion(request)) {
+      try {
+        const spliced = rescanEdit(previous, request.text, this.editScanner(languageId, request.path));
+        if (spliced) return spliced;
+      } catch {
+        // The whole-text scan below meets the same problem and reports it as a notice.
+      }
+    }
+    return this.read(request);
+  }
+
+  private languageOf(request: ScanRequest): string {
+    return request.languageId && this.registry.has(request.languageId)
+      ? request.languageId
+      : this.detectLanguage(request.path ?? '', request.text);
+  }
+
+  /** Why a text is not scanned at all: over the size limit, or binary. */
+  private exclusion(request: ScanRequest): string | undefined {
     const limit = this.settings.maxFileSizeMB * 1024 * 1024;
-    const size = request.byteLength ?? Buffer.byteLength(text, 'utf8');
-    if (size > limit) {
-      return { ...empty, skipped: `larger than the ${this.settings.maxFileSizeMB} MB limit (portLens.maxFileSizeMB)` };
-    }
-    if (text.slice(0, BINARY_PROBE_LENGTH).includes('\u0000')) return { ...empty, skipped: 'binary file' };
-    if (languageId === UNKNOWN_LANGUAGE) return empty;
+    const size = request.byteLength ?? Buffer.byteLength(request.text, 'utf8');
+    if (size > limit) return `larger than the ${this.settings.maxFileSizeMB} MB limit (portLens.maxFileSizeMB)`;
+    if (request.text.slice(0, BINARY_PROBE_LENGTH).includes('\u0000')) return 'binary file';
+    return undefined;
+  }
+
+  private read(request: ScanRequest): ScanRecord {
+    const { text } = request;
+    const languageId = this.languageOf(request);
+    const empty: FileScan = { languageId, mentions: [], signals: [], findings: [], notices: [] };
+    const skipped = this.exclusion(request);
+    if (skipped) return { text, scan: { ...empty, skipped } };
+    if (languageId === UNKNOWN_LANGUAGE) return { text, scan: empty };
     try {
-      const resolveName = (name: string, protocol: Protocol) => this.catalog.iana.portForName(name, protocol);
-      const { mentions, signals } = this.registry.scan(languageId, text, resolveName, request.path);
+      const edits = this.editScanner(languageId, request.path);
+      const { mentions, signals, contextLines } = edits.read(text);
       mentions.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-      const context: RuleContext = {
+      const mentionFindings = edits.mentionFindings(text, mentions, signals);
+      const findings = edits.fileFindings(text, mentions, signals, mentionFindings);
+      return {
         text,
-        mentions,
-        signals,
-        catalog: this.catalog,
-        settings: this.settings,
-        fixesFor: (language) => this.registry.definition(language)?.fixes,
+        scan: { ...empty, mentions, signals, findings },
+        ...(contextLines ? { reusable: { contextLines, mentionFindings } } : {}),
       };
-      const findings = evaluateRules(context, this.registry.definition(languageId)!.comment);
-      return { ...empty, mentions, signals, findings };
     } catch (error) {
-      return { ...empty, notices: [`Port Lens could not finish reading this file: ${(error as Error).message}`] };
+      return { text, scan: { ...empty, notices: [`Port Lens could not finish reading this file: ${(error as Error).message}`] } };
     }
+  }
+
+  /** The format's scanner and the rules, as a scan and a re-scan after an edit both use them. */
+  editScanner(languageId: string, path: string | undefined): EditScanner {
+    const resolveName = (name: string, protocol: Protocol) => this.catalog.iana.portForName(name, protocol);
+    const context = (text: string, mentions: readonly PortMention[], signals: readonly RiskSignal[]): RuleContext => ({
+      text,
+      mentions,
+      signals,
+      catalog: this.catalog,
+      settings: this.settings,
+      fixesFor: (language) => this.registry.definition(language)?.fixes,
+    });
+    const comment = this.registry.definition(languageId)!.comment;
+    return {
+      read: (text) => this.registry.scan(languageId, text, resolveName, path),
+      mentionFindings: (text, mentions, signals) => mentionFindings(context(text, mentions, signals)),
+      fileFindings: (text, mentions, signals, ofMentions) => fileFindings(context(text, mentions, signals), ofMentions, comment),
+    };
   }
 
   /** The card for the port under `offset`, or the format's own card for the word there (a node name). */

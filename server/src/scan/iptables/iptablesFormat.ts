@@ -1,7 +1,7 @@
 import { MentionCollector } from '../collector';
 import type { FormatDefinition, FormatScanner } from '../format';
 import { restrictIptablesSource } from './fixes';
-import { readSaveFile, saveFileSymbols, scanSaveFile } from './saveFile';
+import { readSaveFile, saveFileContextLines, saveFileSymbols, scanSaveFile } from './saveFile';
 
 export const IPTABLES = 'iptables';
 
@@ -39,7 +39,14 @@ export const iptablesFormat: FormatDefinition = {
     'iptables-nft-restore', 'ip6tables-nft-restore',
   ],
   comment: { line: '#' },
-  scanner: collectingScanner(IPTABLES, (text, out) => scanSaveFile(readSaveFile(text), out, { tool: 'iptables' })),
+  scanner: {
+    scan(text, context) {
+      const file = readSaveFile(text);
+      const out = new MentionCollector(IPTABLES, context.resolveServiceName);
+      scanSaveFile(file, out, { tool: 'iptables' });
+      return { ...out.output, contextLines: saveFileContextLines(file) };
+    },
+  },
   fixes: { restrictSource: restrictIptablesSource },
   symbols: (text) => saveFileSymbols(readSaveFile(text)),
 };

@@ -147,12 +147,11 @@ function declaredPolicies(file: SaveFile): ChainPolicies {
  * widens (or turns inbound once), so this stays linear in the number of jumps.
  */
 export function chainEntries(file: SaveFile): Map<string, ChainEntry> {
-  const known = new Set(file.chains.keys());
+  const known = knownChains(file);
   const jumps = new Map<string, IptablesRule[]>();
   for (const line of file.lines) {
     if (line.kind !== 'rule' || !line.rule.chain) continue;
     const from = `${line.rule.table}/${line.rule.chain}`;
-    known.add(from);
     const rules = jumps.get(from);
     if (rules) rules.push(line.rule);
     else jumps.set(from, [line.rule]);
@@ -178,6 +177,33 @@ export function chainEntries(file: SaveFile): Map<string, ChainEntry> {
     }
   }
   return entries;
+}
+
+/** The chains of a file, by `table/chain`: the declared ones and those that have rules. */
+function knownChains(file: SaveFile): Set<string> {
+  const known = new Set(file.chains.keys());
+  for (const line of file.lines) if (line.kind === 'rule' && line.rule.chain) known.add(`${line.rule.table}/${line.rule.chain}`);
+  return known;
+}
+
+/**
+ * The lines other lines' readings depend on: tables, chain declarations, COMMIT, policy commands, jumps into
+ * other chains, and the rules of chains that are never declared (a first rule makes such a chain known). Every
+ * other line (a rule with a verdict, a comment, a blank) is read from its own text and these lines alone.
+ */
+export function saveFileContextLines(file: SaveFile): Span[] {
+  const known = knownChains(file);
+  const context: Span[] = [];
+  for (const line of file.lines) {
+    if (line.kind === 'table' || line.kind === 'chain' || line.kind === 'commit') context.push(line.line);
+    else if (line.kind === 'rule') {
+      const { rule } = line;
+      const jumps = rule.target !== undefined && known.has(`${rule.table}/${rule.target}`);
+      const undeclared = rule.chain !== undefined && !file.chains.has(`${rule.table}/${rule.chain}`);
+      if (rule.command === 'policy' || jumps || undeclared) context.push(line.line);
+    }
+  }
+  return context;
 }
 
 /** The entry that covers both ways into a chain (inbound wins), or undefined when `reached` adds nothing. */

@@ -1,7 +1,8 @@
 import { type Node, type Parser, Query } from 'web-tree-sitter';
 import { MentionCollector } from '../collector';
 import type { FormatScanner, ScanContext } from '../format';
-import type { RelatedSpan, ScanOutput, Span } from '../mention';
+import type { ScanOutput, Span } from '../mention';
+import { CompactText, relocateOutput } from '../compactText';
 import { PlainToken, type Token } from '../token';
 import { type CommandHandler, type ScriptState, type ShellCommand, newScriptState } from './command';
 import { containerCommands } from './commands/containers';
@@ -14,7 +15,7 @@ import { socketCommands } from './commands/sockets';
 import { addUrlPorts } from './urls';
 import { ShellEnvironment, shellToken } from './shellWord';
 import { sedReplacements } from './sed';
-import { CompactText, type TextRange, logicalLines } from './statements';
+import { logicalLines } from './statements';
 
 export const SHELL = 'shellscript';
 
@@ -89,7 +90,7 @@ interface Assignment {
 }
 
 interface StatementLine {
-  range: TextRange;
+  range: Span;
   triggered: boolean;
   assigns: Assignment[];
 }
@@ -104,10 +105,10 @@ function referencesIn(source: string): string[] {
  * matters when a kept statement expands its variable (directly or through other variables), when its name says
  * port, or when its value holds a URL.
  */
-function relevantStatements(text: string): TextRange[] {
+function relevantStatements(text: string): Span[] {
   const urlVariables = new Set<string>();
   const lines: StatementLine[] = logicalLines(text).map((range) => {
-    const statement = text.slice(range.startIndex, range.endIndex);
+    const statement = text.slice(range.start, range.end);
     const assigns = statement.includes('=')
       ? Array.from(statement.matchAll(ASSIGNMENT), ([, name, value]) => {
           const holdsUrl = ADDRESS_HINT.test(value);
@@ -123,7 +124,7 @@ function relevantStatements(text: string): TextRange[] {
   });
   const needed = new Set<string>();
   for (const line of lines) {
-    if (line.triggered) for (const name of referencesIn(text.slice(line.range.startIndex, line.range.endIndex))) needed.add(name);
+    if (line.triggered) for (const name of referencesIn(text.slice(line.range.start, line.range.end))) needed.add(name);
   }
   const keeps = (line: StatementLine) => line.triggered || line.assigns.some((assignment) => assignment.essential || needed.has(assignment.name));
   // Values reference other variables (`URL=$BASE/x`): widen the needed set until it stops growing.
@@ -133,12 +134,12 @@ function relevantStatements(text: string): TextRange[] {
       if (!line.triggered && keeps(line)) for (const assignment of line.assigns) for (const name of assignment.references) needed.add(name);
     }
   }
-  const ranges: TextRange[] = [];
+  const ranges: Span[] = [];
   for (const line of lines) {
     if (!keeps(line)) continue;
     const previous = ranges[ranges.length - 1];
-    if (previous && previous.endIndex === line.range.startIndex) {
-      ranges[ranges.length - 1] = { ...previous, endIndex: line.range.endIndex, endPosition: line.range.endPosition };
+    if (previous && previous.end === line.range.start) {
+      ranges[ranges.length - 1] = { start: previous.start, end: line.range.end };
     } else {
       ranges.push(line.range);
     }
@@ -212,10 +213,10 @@ export class ShellScanner implements FormatScanner {
   scan(text: string, context: ScanContext): ScanOutput {
     const relevant = this.skipIrrelevant ? relevantStatements(text) : undefined;
     if (relevant?.length === 0) return { mentions: [], signals: [] };
-    const wholeText = !relevant || (relevant.length === 1 && relevant[0].startIndex === 0 && relevant[0].endIndex === text.length);
+    const wholeText = !relevant || (relevant.length === 1 && relevant[0].start === 0 && relevant[0].end === text.length);
     if (wholeText) return this.scanParsed(text, context);
     const compact = new CompactText(text, relevant);
-    return relocate(this.scanParsed(compact.text, context), (span) => compact.original(span));
+    return relocateOutput(this.scanParsed(compact.text, context), (span) => compact.original(span));
   }
 
   private scanParsed(text: string, context: ScanContext): ScanOutput {
@@ -230,20 +231,6 @@ export class ShellScanner implements FormatScanner {
       tree.delete();
     }
   }
-}
-
-/** The same scan output with every span moved by `place`. */
-function relocate(output: ScanOutput, place: (span: Span) => Span): ScanOutput {
-  const related = (items: RelatedSpan[] | undefined) => items?.map((item) => ({ ...item, span: place(item.span) }));
-  return {
-    mentions: output.mentions.map((mention) => ({
-      ...mention,
-      span: place(mention.span),
-      ...(mention.variable ? { variable: { ...mention.variable, definition: place(mention.variable.definition) } } : {}),
-      ...(mention.related ? { related: related(mention.related) } : {}),
-    })),
-    signals: output.signals.map((signal) => ({ ...signal, span: place(signal.span), ...(signal.related ? { related: related(signal.related) } : {}) })),
-  };
 }
 
 /** The state of one scan: the variables seen so far, firewall state, and the mentions found. */

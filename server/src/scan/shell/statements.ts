@@ -1,13 +1,4 @@
-import { lastAtOrBefore } from '../lines';
 import type { Span } from '../mention';
-
-/** A stretch of the script, with the row and column of both ends as tree-sitter wants them. */
-export interface TextRange {
-  startIndex: number;
-  endIndex: number;
-  startPosition: { row: number; column: number };
-  endPosition: { row: number; column: number };
-}
 
 /**
  * Splits a script into logical lines: a physical line, plus the lines it continues onto (a trailing `\`, `|`,
@@ -17,14 +8,11 @@ export interface TextRange {
  * A single linear pass: quotes, escapes, comments, `$(...)`, backticks and heredoc delimiters are tracked just
  * enough to find where logical lines end.
  */
-export function logicalLines(text: string): TextRange[] {
-  const lines: TextRange[] = [];
+export function logicalLines(text: string): Span[] {
+  const lines: Span[] = [];
   const closers: string[] = [];
   const pendingHeredocs: { delimiter: string; stripTabs: boolean }[] = [];
   let lineStart = 0;
-  let lineStartRow = 0;
-  let row = 0;
-  let rowStart = 0;
   let at = 0;
 
   const atWordStart = (index: number) => index === 0 || /[\s;&|()<>]/.test(text[index - 1]);
@@ -36,14 +24,9 @@ export function logicalLines(text: string): TextRange[] {
     if (at >= text.length) break;
     const char = text[at];
     if (char === '\n') {
-      row++;
-      rowStart = at + 1;
       if (context === undefined || context === ')' || context === '`') {
         if (pendingHeredocs.length > 0) {
-          at = skipHeredocBodies(text, at + 1, pendingHeredocs, (newRows, newRowStart) => {
-            row += newRows;
-            rowStart = newRowStart;
-          });
+          at = skipHeredocBodies(text, at + 1, pendingHeredocs);
           pendingHeredocs.length = 0;
           if (context !== undefined) continue;
           at = endLine(at);
@@ -64,10 +47,6 @@ export function logicalLines(text: string): TextRange[] {
       continue;
     }
     if (char === '\\') {
-      if (text[at + 1] === '\n') {
-        row++;
-        rowStart = at + 2;
-      }
       at += 2;
       continue;
     }
@@ -108,15 +87,9 @@ export function logicalLines(text: string): TextRange[] {
 
   function endLine(end: number): number {
     if (end > lineStart) {
-      lines.push({
-        startIndex: lineStart,
-        endIndex: end,
-        startPosition: { row: lineStartRow, column: 0 },
-        endPosition: { row, column: end - rowStart },
-      });
+      lines.push({ start: lineStart, end });
     }
     lineStart = end;
-    lineStartRow = row;
     return end;
   }
 }
@@ -159,10 +132,8 @@ function skipHeredocBodies(
   text: string,
   from: number,
   heredocs: readonly { delimiter: string; stripTabs: boolean }[],
-  advanceRows: (rows: number, rowStart: number) => void,
 ): number {
   let at = from;
-  let rows = 0;
   for (const { delimiter, stripTabs } of heredocs) {
     while (at < text.length) {
       const end = text.indexOf('\n', at);
@@ -171,42 +142,8 @@ function skipHeredocBodies(
       if (line.endsWith('\r')) line = line.slice(0, -1);
       if (stripTabs) line = line.replace(/^\t+/, '');
       at = end < 0 ? text.length : end + 1;
-      if (end >= 0) rows++;
       if (line === delimiter) break;
     }
   }
-  advanceRows(rows, at);
   return at;
-}
-
-/**
- * Some statements of a text laid end to end, and the way back to the original offsets. tree-sitter parses this
- * far faster than the original with thousands of included ranges, which it handles one boundary at a time.
- */
-export class CompactText {
-  readonly text: string;
-  private readonly compactStarts: number[] = [];
-  private readonly originalStarts: number[] = [];
-
-  constructor(original: string, ranges: readonly TextRange[]) {
-    const pieces: string[] = [];
-    let length = 0;
-    for (const range of ranges) {
-      this.compactStarts.push(length);
-      this.originalStarts.push(range.startIndex);
-      pieces.push(original.slice(range.startIndex, range.endIndex));
-      length += range.endIndex - range.startIndex;
-    }
-    this.text = pieces.join('');
-  }
-
-  /** Where a span of the compact text is in the original; a span never crosses two statements. */
-  original(span: Span): Span {
-    const startPiece = lastAtOrBefore(this.compactStarts, span.start);
-    const endPiece = span.end > span.start ? lastAtOrBefore(this.compactStarts, span.end - 1) : startPiece;
-    return {
-      start: this.originalStarts[startPiece] + span.start - this.compactStarts[startPiece],
-      end: this.originalStarts[endPiece] + span.end - this.compactStarts[endPiece],
-    };
-  }
 }

@@ -1,0 +1,63 @@
+import { lastAtOrBefore } from './lines';
+import type { RelatedSpan, ScanOutput, Span } from './mention';
+
+/**
+ * Some stretches of a text laid end to end, and the way back to the original offsets. Scanning only the
+ * stretches that matter is how the shell scanner skips housekeeping statements and how an edit re-scans only
+ * the edited lines (service/editRescan.ts).
+ */
+export class CompactText {
+  readonly text: string;
+  private readonly compactStarts: number[] = [];
+  private readonly originalStarts: number[] = [];
+
+  constructor(original: string, stretches: readonly Span[]) {
+    const pieces: string[] = [];
+    let length = 0;
+    for (const stretch of stretches) {
+      this.compactStarts.push(length);
+      this.originalStarts.push(stretch.start);
+      pieces.push(original.slice(stretch.start, stretch.end));
+      length += stretch.end - stretch.start;
+    }
+    this.text = pieces.join('');
+  }
+
+  /** Where a span of the compact text is in the original; a span never crosses two stretches. */
+  original(span: Span): Span {
+    const startPiece = lastAtOrBefore(this.compactStarts, span.start);
+    const endPiece = span.end > span.start ? lastAtOrBefore(this.compactStarts, span.end - 1) : startPiece;
+    return {
+      start: this.originalStarts[startPiece] + span.start - this.compactStarts[startPiece],
+      end: this.originalStarts[endPiece] + span.end - this.compactStarts[endPiece],
+    };
+  }
+
+  /** Which stretch (by its index in the constructor's list) holds an offset of the compact text. */
+  stretchOf(offset: number): number {
+    return lastAtOrBefore(this.compactStarts, offset);
+  }
+}
+
+/** The same related spans, each moved by `place`. */
+export function relocateRelated(items: readonly RelatedSpan[], place: (span: Span) => Span): RelatedSpan[] {
+  return items.map((item) => ({ ...item, span: place(item.span) }));
+}
+
+/** The same scan output with every span moved by `place`. */
+export function relocateOutput(output: ScanOutput, place: (span: Span) => Span): ScanOutput {
+  return {
+    mentions: output.mentions.map((mention) => ({
+      ...mention,
+      span: place(mention.span),
+      ...(mention.variable ? { variable: { ...mention.variable, definition: place(mention.variable.definition) } } : {}),
+      ...(mention.related ? { related: relocateRelated(mention.related, place) } : {}),
+    })),
+    signals: output.signals.map((signal) => ({
+      ...signal,
+      span: place(signal.span),
+      ...(signal.related ? { related: relocateRelated(signal.related, place) } : {}),
+    })),
+    ...(output.contextLines ? { contextLines: output.contextLines.map(place) } : {}),
+  };
+}
