@@ -80,6 +80,33 @@ describe('portlens scan (bundled CLI)', () => {
     assert.match(portlens(['scan', 'a.sh'], workspace, { FORCE_COLOR: '1' }).stdout, /\u001b\[/);
   });
 
+  it('streams every format in walk order when worker threads share a large tree', () => {
+    // 450 scripts: enough for the scan to split across worker threads.
+    const names: string[] = [];
+    for (let index = 0; index < 450; index++) {
+      const name = `deploy-${String(index).padStart(3, '0')}.sh`;
+      names.push(name);
+      writeFileSync(join(workspace, name), `#!/bin/sh\nssh -p ${2000 + index} deploy@host\n${index % 3 === 0 ? 'ufw allow 1363/tcp\n' : ''}`);
+    }
+    const json = portlens(['scan', '--format', 'json', '--fail-on', 'none'], workspace);
+    const report = JSON.parse(json.stdout) as JsonReport;
+    assert.deepEqual(report.files.map((file) => file.path), names);
+    assert.deepEqual(report.files.map((file) => file.mentions[0].port), names.map((_, index) => 2000 + index));
+    const text = portlens(['scan', '--format', 'text'], workspace);
+    assert.equal(text.status, 1, 'the exit status counts the findings of every worker');
+    // 150 Connect:Direct API rules open to any source, and `ssh -p 2375`, whose Docker API port has a TLS partner.
+    assert.match(text.stdout, /\n600 port mentions in 450 files, 151 findings \(150 errors, 0 warnings, 1 information\)\n$/);
+    const sarif = JSON.parse(portlens(['scan', '--format', 'sarif', '--fail-on', 'none'], workspace).stdout) as { runs: { results: unknown[] }[] };
+    assert.equal(sarif.runs[0].results.length, 151);
+  });
+
+  it('stops quietly when the reader of its output goes away (portlens scan | head)', () => {
+    for (let index = 0; index < 50; index++) writeFileSync(join(workspace, `deploy-${index}.sh`), 'ssh -p 2222 deploy@host\n'.repeat(200));
+    const result = spawnSync('sh', ['-c', `node ${JSON.stringify(CLI)} scan --format json | head -c 100`], { cwd: workspace, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(result.stdout.length, 100);
+    assert.equal(result.stderr, '');
+  });
+
   it('exits 2 with a clear message on usage errors', () => {
     for (const args of [['scan', '--format', 'xml'], ['lint'], ['scan', 'missing.sh'], ['scan', '--language', 'cobol']]) {
       const { status, stderr, stdout } = portlens(args, workspace);

@@ -1,23 +1,19 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { SEVERITY_RANK } from '../rules/finding';
+import { type Severity, SEVERITY_RANK } from '../rules/finding';
 import { loadSettings } from './config';
 import { type FailOn, USAGE, UsageError, parseArguments } from './args';
-import { colourEnabled, jsonReport, textReport } from './report';
-import { sarifReport } from './sarif';
-import type { ReportedFile } from './reportedFile';
-import { type ScanJob, scanAll, scanInProcess } from './scanPool';
+import { colourEnabled, reportWriter } from './report';
+import { type Tally, addTally, emptyTally } from './reportedFile';
+import { type ScanJob, type WorkerMessage, scanAll, scanInProcess } from './scanPool';
 import { MissingPathError, filesToScan } from './walk';
 import { PortLensService } from '../service/portLensService';
 
 declare const PORTLENS_VERSION: string | undefined;
 const VERSION = typeof PORTLENS_VERSION === 'string' ? PORTLENS_VERSION : '0.0.0-dev';
 
-
-function exceedsThreshold(files: readonly ReportedFile[], failOn: FailOn): boolean {
+function exceedsThreshold(tally: Tally, failOn: FailOn): boolean {
   if (failOn === 'none') return false;
-  return files.some((file) =>
-    file.findings.some((finding) => finding.suppressed === undefined && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[failOn]),
-  );
+  return (Object.keys(tally.findings) as Severity[]).some((severity) => tally.findings[severity] > 0 && SEVERITY_RANK[severity] >= SEVERITY_RANK[failOn]);
 }
 
 /** `portlens scan ...`: returns the exit status of GUIDE section 1 (0 clean, 1 findings, 2 usage or internal error). */
@@ -33,14 +29,20 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       const { languageIds } = await PortLensService.create(settings);
       if (!languageIds.includes(args.language)) throw new UsageError(`--language must be one of ${languageIds.join(', ')}, not '${args.language}'`);
     }
-    const files = await scanAll({ files: [...filesToScan(args.paths)], settings, language: args.language }, __filename);
-    const reports = {
-      json: () => jsonReport(files, VERSION),
-      sarif: () => sarifReport(files, VERSION),
-      text: () => textReport(files, colourEnabled(process.stdout)),
-    };
-    process.stdout.write(reports[args.format]());
-    return exceedsThreshold(files, args.failOn) ? 1 : 0;
+    const files = [...filesToScan(args.paths)];
+    const output = { format: args.format, version: VERSION, colour: colourEnabled(process.stdout) };
+    const writer = reportWriter(output);
+    const tally = emptyTally();
+    let written = false;
+    process.stdout.write(writer.head());
+    await scanAll({ files, settings, language: args.language, output }, __filename, (part) => {
+      addTally(tally, part.tally);
+      if (!part.chunk) return;
+      process.stdout.write(written ? writer.between + part.chunk : part.chunk);
+      written = true;
+    });
+    process.stdout.write(writer.tail(tally));
+    return exceedsThreshold(tally, args.failOn) ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof MissingPathError) {
       process.stderr.write(`portlens: ${error.message}\n\n${USAGE}\n`);
@@ -53,8 +55,14 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 
 if (!isMainThread) {
   // This same bundle is the scan worker's script (see scanPool.ts).
-  scanInProcess(workerData as ScanJob).then((files) => parentPort!.postMessage(files));
+  const post = (message: WorkerMessage) => parentPort!.postMessage(message);
+  scanInProcess(workerData as ScanJob, (index, part) => post({ index, part })).then(() => post({ done: true }));
 } else if (require.main === module) {
+  // `portlens scan | head`: the reader has all it wants, which is no error of ours.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   runCli(process.argv.slice(2)).then((status) => {
     process.exitCode = status;
   });

@@ -1,35 +1,25 @@
 import { relative, sep } from 'node:path';
 import type { Severity } from '../rules/finding';
-import type { ReportedFile, ReportedFinding } from './reportedFile';
+import type { OutputFormat } from './args';
+import type { ReportedFile, ReportedFinding, Tally } from './reportedFile';
+import { sarifWriter } from './sarif';
 
 /** Findings about a port can also be silenced with a comment; the suppression hints themselves cannot. */
 const IGNORE_TITLES = ['Ignore this finding on this line', 'Ignore this finding in this file'];
 const SUPPRESSION_HINTS = new Set(['suppression-without-reason', 'unused-suppression']);
 
-/** A finding as the JSON contract writes it: fix titles only. */
-function contractFinding({ fixes, suppressed, ...finding }: ReportedFinding) {
-  const titles = [...fixes.map((fix) => fix.title), ...(SUPPRESSION_HINTS.has(finding.ruleId) ? [] : IGNORE_TITLES)];
-  return { ...finding, fixes: titles, ...(suppressed !== undefined ? { justification: suppressed } : {}) };
+/** A finding as the JSON contract writes it: fix titles only. Written out field by field: reports hold many. */
+function contractFinding(finding: ReportedFinding) {
+  const titles = finding.fixes.map((fix) => fix.title);
+  if (!SUPPRESSION_HINTS.has(finding.ruleId)) titles.push(...IGNORE_TITLES);
+  const { ruleId, severity, line, column, endLine, endColumn, port, endPort, message, suppressed } = finding;
+  const written = { ruleId, severity, line, column, endLine, endColumn, port, endPort, message, fixes: titles };
+  return suppressed === undefined ? written : { ...written, justification: suppressed };
 }
 
-function displayPath(path: string): string {
+export function displayPath(path: string): string {
   const shown = relative(process.cwd(), path) || path;
   return shown.split(sep).join('/');
-}
-
-/** The `--format json` document: version 1 of the contract, plus only additive fields. */
-export function jsonReport(files: readonly ReportedFile[], version: string): string {
-  const document = {
-    version: 1,
-    tool: { name: 'portlens', version },
-    files: files.map((file) => ({
-      ...file,
-      path: displayPath(file.path),
-      findings: file.findings.filter((finding) => finding.suppressed === undefined).map(contractFinding),
-      suppressedFindings: file.findings.filter((finding) => finding.suppressed !== undefined).map(contractFinding),
-    })),
-  };
-  return `${JSON.stringify(document, null, 2)}\n`;
 }
 
 /** ANSI colours, on only for terminals (or FORCE_COLOR) and never with NO_COLOR. */
@@ -44,33 +34,83 @@ export function colourEnabled(stream: NodeJS.WriteStream): boolean {
   return stream.isTTY === true;
 }
 
+/**
+ * One output format, written a file at a time so that a report never has to fit in memory whole: the head, each
+ * file's part (empty when the format has nothing to say about it) with `between` among them, then the tail.
+ * Worker threads write the files' parts; the main thread puts them in order.
+ */
+export interface ReportWriter {
+  /** Whether the files' findings must carry their fixes' edits (only SARIF prints them). */
+  readonly replacements: boolean;
+  head(): string;
+  file(file: ReportedFile): string;
+  readonly between: string;
+  tail(tally: Tally): string;
+}
+
+/** What a writer needs to know, as plain data that worker threads can receive. */
+export interface OutputOptions {
+  format: OutputFormat;
+  version: string;
+  colour: boolean;
+}
+
+export function reportWriter(options: OutputOptions): ReportWriter {
+  switch (options.format) {
+    case 'json':
+      return jsonWriter(options.version);
+    case 'sarif':
+      return sarifWriter(options.version);
+    case 'text':
+      return textWriter(options.colour);
+  }
+}
+
+/** The `--format json` document: version 1 of the contract, plus only additive fields; a file per line. */
+function jsonWriter(version: string): ReportWriter {
+  return {
+    replacements: false,
+    head: () => `{"version":1,"tool":${JSON.stringify({ name: 'portlens', version })},"files":[\n`,
+    file: (file) =>
+      JSON.stringify({
+        ...file,
+        path: displayPath(file.path),
+        findings: file.findings.filter((finding) => finding.suppressed === undefined).map(contractFinding),
+        suppressedFindings: file.findings.filter((finding) => finding.suppressed !== undefined).map(contractFinding),
+      }),
+    between: ',\n',
+    tail: () => '\n]}\n',
+  };
+}
+
 /** The `--format text` report: grouped by file like a linter's, one line per port and per finding. */
-export function textReport(files: readonly ReportedFile[], colour: boolean): string {
+function textWriter(colour: boolean): ReportWriter {
   const c = palette(colour);
   const severityColour: Record<Severity, (text: string) => string> = { error: c.red, warning: c.yellow, information: c.blue, hint: c.dim };
-  const out: string[] = [];
-  let mentionCount = 0;
-  const findingCounts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
-  for (const file of files) {
-    out.push(`${c.underline(displayPath(file.path))} ${c.dim(file.language)}`);
-    if (file.skipped) out.push(`  ${c.yellow('skipped')}: ${file.skipped}`);
-    for (const notice of file.notices ?? []) out.push(`  ${c.yellow('note')}: ${notice}`);
-    for (const finding of file.findings) {
-      if (finding.suppressed !== undefined) continue;
-      findingCounts[finding.severity]++;
-      out.push(`  ${`${finding.line}:${finding.column}`.padEnd(8)} ${severityColour[finding.severity](finding.severity.padEnd(11))} ${finding.message}  ${c.dim(finding.ruleId)}`);
-    }
-    for (const mention of file.mentions) {
-      const ports = mention.endPort === null ? `${mention.port}` : `${mention.port}-${mention.endPort}`;
-      const protocol = mention.protocol === 'any' ? '' : `/${mention.protocol}`;
-      mentionCount++;
-      out.push(`  ${c.dim(`${mention.line}:${mention.column}`.padEnd(8))} ${c.bold(`${ports}${protocol}`.padEnd(15))} ${c.cyan((mention.service ?? '-').padEnd(18))} ${mention.description}`);
-    }
-    out.push('');
-  }
-  const findingTotal = Object.values(findingCounts).reduce((sum, count) => sum + count, 0);
-  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
-  const summary = `${plural(mentionCount, 'port mention')} in ${plural(files.length, 'file')}, ${plural(findingTotal, 'finding')} (${findingCounts.error} errors, ${findingCounts.warning} warnings, ${findingCounts.information} information)`;
-  out.push(findingCounts.error > 0 ? c.red(c.bold(summary)) : findingCounts.warning > 0 ? c.yellow(c.bold(summary)) : c.bold(summary));
-  return `${out.join('\n')}\n`;
+  return {
+    replacements: false,
+    head: () => '',
+    file(file) {
+      const out: string[] = [`${c.underline(displayPath(file.path))} ${c.dim(file.language)}`];
+      if (file.skipped) out.push(`  ${c.yellow('skipped')}: ${file.skipped}`);
+      for (const notice of file.notices ?? []) out.push(`  ${c.yellow('note')}: ${notice}`);
+      for (const finding of file.findings) {
+        if (finding.suppressed !== undefined) continue;
+        out.push(`  ${`${finding.line}:${finding.column}`.padEnd(8)} ${severityColour[finding.severity](finding.severity.padEnd(11))} ${finding.message}  ${c.dim(finding.ruleId)}`);
+      }
+      for (const mention of file.mentions) {
+        const ports = mention.endPort === null ? `${mention.port}` : `${mention.port}-${mention.endPort}`;
+        const protocol = mention.protocol === 'any' ? '' : `/${mention.protocol}`;
+        out.push(`  ${c.dim(`${mention.line}:${mention.column}`.padEnd(8))} ${c.bold(`${ports}${protocol}`.padEnd(15))} ${c.cyan((mention.service ?? '-').padEnd(18))} ${mention.description}`);
+      }
+      return `${out.join('\n')}\n\n`;
+    },
+    between: '',
+    tail({ files, mentions, findings }) {
+      const total = Object.values(findings).reduce((sum, count) => sum + count, 0);
+      const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+      const summary = `${plural(mentions, 'port mention')} in ${plural(files, 'file')}, ${plural(total, 'finding')} (${findings.error} errors, ${findings.warning} warnings, ${findings.information} information)`;
+      return `${findings.error > 0 ? c.red(c.bold(summary)) : findings.warning > 0 ? c.yellow(c.bold(summary)) : c.bold(summary)}\n`;
+    },
+  };
 }

@@ -1,6 +1,6 @@
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describeUse } from '../features/describe';
-import type { Severity } from '../rules/finding';
+import { type Severity, SEVERITY_RANK } from '../rules/finding';
+import { lineOf, lineStarts } from '../scan/lines';
 import type { Span } from '../scan/mention';
 import type { PortLensService } from '../service/portLensService';
 import type { ScannedFile } from './scanFiles';
@@ -25,7 +25,8 @@ export interface ReportedMention extends Location {
 
 export interface ReportedFix {
   title: string;
-  replacements: (Location & { newText: string })[];
+  /** The edits as lines and columns; only SARIF prints them, so the other formats leave them out. */
+  replacements?: (Location & { newText: string })[];
 }
 
 export interface ReportedFinding extends Location {
@@ -39,7 +40,7 @@ export interface ReportedFinding extends Location {
   suppressed?: string;
 }
 
-/** One file as the reports print it: plain data, so worker threads can hand it to the main thread. */
+/** One file as the reports print it: plain data, built where the text is at hand. */
 export interface ReportedFile {
   path: string;
   language: string;
@@ -50,40 +51,74 @@ export interface ReportedFile {
 }
 
 /** Turns offsets into lines and columns and names each port's service, once, where the text is at hand. */
-export function reportFile({ path, text, scan }: ScannedFile, service: PortLensService): ReportedFile {
-  const lines = TextDocument.create('file:///scan', scan.languageId, 0, text);
+export function reportFile({ path, text, scan }: ScannedFile, service: PortLensService, withReplacements: boolean): ReportedFile {
+  const starts = lineStarts(text);
   const locate = (span: Span): Location => {
-    const start = lines.positionAt(span.start);
-    const end = lines.positionAt(span.end);
-    return { line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+    const line = lineOf(starts, span.start);
+    const endLine = span.end === span.start ? line : lineOf(starts, span.end);
+    return { line: line + 1, column: span.start - starts[line] + 1, endLine: endLine + 1, endColumn: span.end - starts[endLine] + 1 };
   };
-  return {
+  const report: ReportedFile = {
     path,
     language: scan.languageId,
-    mentions: scan.mentions.map((mention) => ({
-      ...locate(mention.span),
-      port: mention.port,
-      endPort: mention.endPort,
-      protocol: mention.protocol,
-      service: service.serviceName(mention),
-      role: mention.role,
-      exposure: mention.exposure,
-      description: describeUse(mention),
-    })),
-    findings: scan.findings.map((finding) => ({
-      ruleId: finding.ruleId,
-      severity: finding.severity,
-      ...locate(finding.span),
-      port: finding.port,
-      endPort: finding.endPort,
-      message: finding.message,
-      fixes: finding.fixes.map((fix) => ({
-        title: fix.title,
-        replacements: fix.edits.map((edit) => ({ ...locate(edit.span), newText: edit.newText })),
-      })),
-      ...(finding.suppressed ? { suppressed: finding.suppressed.justification } : {}),
-    })),
-    ...(scan.skipped ? { skipped: scan.skipped } : {}),
-    ...(scan.notices.length > 0 ? { notices: scan.notices } : {}),
+    mentions: scan.mentions.map((mention) => {
+      const { line, column, endLine, endColumn } = locate(mention.span);
+      return {
+        line, column, endLine, endColumn,
+        port: mention.port,
+        endPort: mention.endPort,
+        protocol: mention.protocol,
+        service: service.serviceName(mention),
+        role: mention.role,
+        exposure: mention.exposure,
+        description: describeUse(mention),
+      };
+    }),
+    findings: scan.findings.map((finding) => {
+      const { line, column, endLine, endColumn } = locate(finding.span);
+      const reported: ReportedFinding = {
+        ruleId: finding.ruleId,
+        severity: finding.severity,
+        line, column, endLine, endColumn,
+        port: finding.port,
+        endPort: finding.endPort,
+        message: finding.message,
+        fixes: finding.fixes.map((fix) =>
+          withReplacements ? { title: fix.title, replacements: fix.edits.map((edit) => ({ ...locate(edit.span), newText: edit.newText })) } : { title: fix.title },
+        ),
+      };
+      if (finding.suppressed) reported.suppressed = finding.suppressed.justification;
+      return reported;
+    }),
   };
+  if (scan.skipped) report.skipped = scan.skipped;
+  if (scan.notices.length > 0) report.notices = scan.notices;
+  return report;
+}
+
+/** What the reports count over all files: the text summary, the exit status and SARIF's skipped-file notes. */
+export interface Tally {
+  files: number;
+  mentions: number;
+  /** Findings not silenced by a comment, by severity. */
+  findings: Record<Severity, number>;
+  skipped: { path: string; reason: string }[];
+}
+
+export function emptyTally(): Tally {
+  return { files: 0, mentions: 0, findings: { error: 0, warning: 0, information: 0, hint: 0 }, skipped: [] };
+}
+
+export function tallyFile(tally: Tally, file: ReportedFile): void {
+  tally.files++;
+  tally.mentions += file.mentions.length;
+  for (const finding of file.findings) if (finding.suppressed === undefined) tally.findings[finding.severity]++;
+  if (file.skipped) tally.skipped.push({ path: file.path, reason: file.skipped });
+}
+
+export function addTally(into: Tally, from: Tally): void {
+  into.files += from.files;
+  into.mentions += from.mentions;
+  for (const severity of Object.keys(SEVERITY_RANK) as Severity[]) into.findings[severity] += from.findings[severity];
+  into.skipped.push(...from.skipped);
 }

@@ -2,7 +2,8 @@ import { relative, sep } from 'node:path';
 import { RULES, RULE_DOCS_REPOSITORY_URL } from '../rules/catalog';
 import type { Severity } from '../rules/finding';
 import type { RuleLevel } from '../rules/catalog';
-import type { Location, ReportedFile } from './reportedFile';
+import type { ReportWriter } from './report';
+import type { Location, ReportedFinding } from './reportedFile';
 
 const SARIF_LEVELS: Record<RuleLevel, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note', off: 'none' };
 
@@ -14,72 +15,74 @@ function region(location: Location) {
   return { startLine: location.line, startColumn: location.column, endLine: location.endLine, endColumn: location.endColumn };
 }
 
+/** One finding as a SARIF result; fixes only when they carry their artifact changes. */
+function sarifResult(finding: ReportedFinding, uri: string, ruleIndex: ReadonlyMap<string, number>) {
+  const fixes = finding.fixes
+    .filter((fix) => fix.replacements && fix.replacements.length > 0)
+    .map((fix) => ({
+      description: { text: fix.title },
+      artifactChanges: [
+        {
+          artifactLocation: { uri, uriBaseId: '%SRCROOT%' },
+          replacements: fix.replacements!.map((replacement) => ({ deletedRegion: region(replacement), insertedContent: { text: replacement.newText } })),
+        },
+      ],
+    }));
+  return {
+    ruleId: finding.ruleId,
+    ruleIndex: ruleIndex.get(finding.ruleId),
+    level: SARIF_LEVELS[finding.severity as Severity],
+    message: { text: finding.message },
+    locations: [{ physicalLocation: { artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, region: region(finding) } }],
+    ...(finding.suppressed !== undefined ? { suppressions: [{ kind: 'inSource', justification: finding.suppressed }] } : {}),
+    ...(fixes.length > 0 ? { fixes } : {}),
+  };
+}
+
 /**
  * `--format sarif`: SARIF 2.1.0 as code-scanning services expect it (GUIDE section 1): one run, every rule with
  * its help link, default level and security-severity, results with physical locations, in-source suppressions,
- * and fixes only when they carry their artifact changes.
+ * and fixes only when they carry their artifact changes. Results come a file at a time; the skipped files are
+ * noted in the invocation at the end.
  */
-export function sarifReport(files: readonly ReportedFile[], version: string): string {
+export function sarifWriter(version: string): ReportWriter {
   const ruleIndex = new Map(RULES.map((rule, index) => [rule.id, index]));
-  const results = files.flatMap((file) => {
-    const uri = artifactUri(file.path);
-    return file.findings.map((finding) => {
-      const fixes = finding.fixes
-        .filter((fix) => fix.replacements.length > 0)
-        .map((fix) => ({
-          description: { text: fix.title },
-          artifactChanges: [
-            {
-              artifactLocation: { uri, uriBaseId: '%SRCROOT%' },
-              replacements: fix.replacements.map((replacement) => ({ deletedRegion: region(replacement), insertedContent: { text: replacement.newText } })),
-            },
-          ],
-        }));
-      return {
-        ruleId: finding.ruleId,
-        ruleIndex: ruleIndex.get(finding.ruleId),
-        level: SARIF_LEVELS[finding.severity as Severity],
-        message: { text: finding.message },
-        locations: [{ physicalLocation: { artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, region: region(finding) } }],
-        ...(finding.suppressed !== undefined ? { suppressions: [{ kind: 'inSource', justification: finding.suppressed }] } : {}),
-        ...(fixes.length > 0 ? { fixes } : {}),
-      };
-    });
-  });
-  const notifications = files
-    .filter((file) => file.skipped)
-    .map((file) => ({
-      level: 'note',
-      message: { text: `Skipped ${artifactUri(file.path)}: ${file.skipped}` },
-      locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(file.path), uriBaseId: '%SRCROOT%' } } }],
-    }));
-  const log = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'portlens',
-            fullName: 'Port Lens',
-            version,
-            semanticVersion: version,
-            informationUri: RULE_DOCS_REPOSITORY_URL.replace(/\/blob\/main\/docs\/rules$/, ''),
-            rules: RULES.map((rule) => ({
-              id: rule.id,
-              name: rule.id.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase()),
-              shortDescription: { text: rule.description },
-              helpUri: `${RULE_DOCS_REPOSITORY_URL}/${rule.id}.md`,
-              defaultConfiguration: { level: SARIF_LEVELS[rule.defaultLevel], enabled: rule.defaultLevel !== 'off' },
-              properties: { 'security-severity': rule.securitySeverity, tags: ['security'] },
-            })),
-          },
-        },
-        originalUriBaseIds: { '%SRCROOT%': { uri: `${encodeURI(process.cwd().split(sep).join('/'))}/`.replace(/^\/?/, 'file:///') } },
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
-        results,
-      },
-    ],
+  const driver = {
+    name: 'portlens',
+    fullName: 'Port Lens',
+    version,
+    semanticVersion: version,
+    informationUri: RULE_DOCS_REPOSITORY_URL.replace(/\/blob\/main\/docs\/rules$/, ''),
+    rules: RULES.map((rule) => ({
+      id: rule.id,
+      name: rule.id.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase()),
+      shortDescription: { text: rule.description },
+      helpUri: `${RULE_DOCS_REPOSITORY_URL}/${rule.id}.md`,
+      defaultConfiguration: { level: SARIF_LEVELS[rule.defaultLevel], enabled: rule.defaultLevel !== 'off' },
+      properties: { 'security-severity': rule.securitySeverity, tags: ['security'] },
+    })),
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  const run = {
+    tool: { driver },
+    originalUriBaseIds: { '%SRCROOT%': { uri: `${encodeURI(process.cwd().split(sep).join('/'))}/`.replace(/^\/?/, 'file:///') } },
+  };
+  const log = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0' };
+  return {
+    replacements: true,
+    // The run's results and invocations come last, so the log can be closed once every file is written.
+    head: () => `${JSON.stringify(log).slice(0, -1)},"runs":[${JSON.stringify(run).slice(0, -1)},"results":[\n`,
+    file(file) {
+      const uri = artifactUri(file.path);
+      return file.findings.map((finding) => JSON.stringify(sarifResult(finding, uri, ruleIndex))).join(',\n');
+    },
+    between: ',\n',
+    tail(tally) {
+      const notifications = tally.skipped.map(({ path, reason }) => ({
+        level: 'note',
+        message: { text: `Skipped ${artifactUri(path)}: ${reason}` },
+        locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(path), uriBaseId: '%SRCROOT%' } } }],
+      }));
+      return `\n],"invocations":${JSON.stringify([{ executionSuccessful: true, toolExecutionNotifications: notifications }])}}]}\n`;
+    },
+  };
 }

@@ -10,7 +10,8 @@ export interface ScannedFile {
   scan: FileScan;
 }
 
-const HEAD_BYTES = 8192;
+// Enough bytes for the 4,096 characters that language detection reads, whatever their UTF-8 length.
+const HEAD_BYTES = 16384;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
 
@@ -22,6 +23,7 @@ export function scanFile(file: FileToScan, service: PortLensService, limitBytes:
   let bytes: Buffer;
   let byteLength: number;
   try {
+    if (!file.named && !language && !mayBeOurs(file.path, service)) return undefined;
     byteLength = statSync(file.path).size;
     bytes = byteLength > limitBytes ? readHead(file.path) : readFileSync(file.path);
   } catch (error) {
@@ -39,6 +41,15 @@ export function scanFile(file: FileToScan, service: PortLensService, limitBytes:
   const scan = service.scan({ text, languageId: language, path: file.path, byteLength });
   if (!file.named && scan.languageId === UNKNOWN_LANGUAGE) return undefined;
   return { path: file.path, text, scan: { ...scan, notices: [...notices, ...scan.notices] } };
+}
+
+/**
+ * Whether a file the walk found is in a format Port Lens reads, from its name or else from its first bytes: most
+ * files of a repository (docs, code, data) are never read whole.
+ */
+function mayBeOurs(path: string, service: PortLensService): boolean {
+  if (service.detectLanguage(path, '') !== UNKNOWN_LANGUAGE) return true;
+  return service.detectLanguage(path, lenientUtf8.decode(readHead(path))) !== UNKNOWN_LANGUAGE;
 }
 
 function readHead(path: string): Buffer {

@@ -1,5 +1,6 @@
 import type { MentionFacts } from '../collector';
 import type { Exposure, Role, Span } from '../mention';
+import { rememberLast } from '../rememberLast';
 import { ElementResolver } from './elements';
 import { type Chain, type Rule, type Ruleset, readRuleset } from './ruleset';
 import { type PortUse, type RuleReading, readRule } from './rule';
@@ -80,6 +81,9 @@ export function analyseNftables(text: string, makeToken?: TokenFactory): Analysi
   const contexts = chainContexts(ruleset, readings);
   return { ruleset, resolver, rules: readings.map((item) => ({ ...item, chain: contexts.get(item.rule.chain.key) ?? {} })) };
 }
+
+/** The analysis of a whole text, remembered: the scanner and then the fix builders read the same file. */
+export const analyseNftablesText = rememberLast((text: string) => analyseNftables(text));
 
 const FORWARDING_NAT = new Set(['dnat', 'redirect', 'tproxy']);
 

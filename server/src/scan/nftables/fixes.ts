@@ -2,14 +2,14 @@ import { parseIpv4, parseIpv6 } from '../exposure';
 import type { TextEdit } from '../format';
 import type { PortMention } from '../mention';
 import { rememberLast } from '../rememberLast';
-import { type RuleAnalysis, analyseNftables, factsOf, sourceOfUse } from './analysis';
+import { type RuleAnalysis, analyseNftablesText, factsOf, sourceOfUse } from './analysis';
 
 type PortUse = RuleAnalysis['reading']['uses'][number];
 
 /** Every port use of the file by where it is written, so each finding looks up its rules instead of all rules. */
 const usesByStart = rememberLast((text: string) => {
   const uses = new Map<number, { analysis: RuleAnalysis; use: PortUse; end: number }[]>();
-  for (const analysis of analyseNftables(text).rules) {
+  for (const analysis of analyseNftablesText(text).rules) {
     for (const use of analysis.reading.uses) {
       const span = use.word.token.spanOf(use.from, use.to);
       uses.set(span.start, [...(uses.get(span.start) ?? []), { analysis, use, end: span.end }]);

@@ -4,7 +4,7 @@ import type { RelatedSpan } from '../mention';
 import { applyComparison } from './comparison';
 import { DefinitionUses, definitionFacts, namesPorts } from './definitionUses';
 import type { Via } from './elements';
-import { type Analysis, type RuleAnalysis, analyseNftables, factsOf } from './analysis';
+import { type Analysis, type RuleAnalysis, analyseNftables, analyseNftablesText, factsOf } from './analysis';
 import { restrictNftablesSource } from './fixes';
 import { type PortUse, portComponents } from './rule';
 import type { Define, NamedSet } from './ruleset';
@@ -95,7 +95,7 @@ export class NftablesMentions {
 
 /** Reads nftables text (a file, a heredoc, or the words of an `nft` command) into `out`. */
 export function readNftables(text: string, out: MentionCollector, tool: string, makeToken?: TokenFactory): void {
-  new NftablesMentions(out, tool).add(analyseNftables(text, makeToken));
+  new NftablesMentions(out, tool).add(makeToken ? analyseNftables(text, makeToken) : analyseNftablesText(text));
 }
 
 export const nftablesScanner: FormatScanner = {

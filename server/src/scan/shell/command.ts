@@ -21,8 +21,6 @@ export interface ShellCommand {
   /** The program's base name: `/usr/sbin/iptables` becomes `iptables`. */
   name: string;
   args: Token[];
-  /** Files the command's output goes to (`> file`, `>> file`), as written. */
-  outputTargets: string[];
   state: ScriptState;
 }
 

@@ -299,14 +299,14 @@ class ScriptWalk {
     );
     const [program, ...args] = unwrap(words);
     if (!program) return;
-    const command: ShellCommand = { name: programName(program.text), args, outputTargets: outputTargets(node, this.text), state: this.state };
+    const command: ShellCommand = { name: programName(program.text), args, state: this.state };
     COMMAND_HANDLERS.get(command.name)?.(command, this.out, this.context);
     for (const arg of args) addUrlPorts(arg, this.out, command.name);
-    this.embeddedArguments(command);
+    this.embeddedArguments(command, node);
   }
 
   /** Quoted text that another format will read: `echo 'Port 2222' >> sshd_config`, `sed` edits, `bash -c '...'`. */
-  private embeddedArguments(command: ShellCommand): void {
+  private embeddedArguments(command: ShellCommand, node: Node): void {
     const operands = command.args.filter((arg) => !arg.text.startsWith('-'));
     if (SHELLS.has(command.name)) {
       const script = command.args[command.args.findIndex((arg) => arg.text === '-c') + 1];
@@ -314,7 +314,7 @@ class ScriptWalk {
       return;
     }
     if (TEXT_WRITERS.has(command.name)) {
-      const target = this.fileTarget(command.outputTargets);
+      const target = this.fileTarget(outputTargets(node, this.text));
       if (target) for (const arg of operands) this.embed(target, arg, 0, arg.text.length);
       return;
     }
