@@ -102,11 +102,12 @@ export function outlineNames(symbols: readonly OutlineSymbol[], indent = ''): st
   return symbols.flatMap((symbol) => [`${indent}${symbol.kind} ${symbol.name}`, ...outlineNames(symbol.children ?? [], `${indent}  `)]);
 }
 
-/** Scanning must finish quickly on large input: the scanners are linear. */
-export async function assertFast(languageId: string, text: string, limitMs = 3000): Promise<ScannedText> {
-  const started = Date.now();
+/**
+ * Scans hostile input to the end, with no notice of a failure. A scanner that hangs is stopped by mocha's
+ * timeout; how fast the scanners are is the benchmark's business (npm run bench), not a unit test's.
+ */
+export async function scanHostile(languageId: string, text: string): Promise<ScannedText> {
   const scanned = await scanAs(languageId, text);
-  assert.ok(Date.now() - started < limitMs, `scanning ${text.length} characters took ${Date.now() - started} ms`);
   assert.deepEqual(scanned.scan.notices, []);
   return scanned;
 }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import {
-  assertFast,
+  scanHostile,
   connectDirectSamples,
   hoverAt,
   outlineNames,
@@ -267,19 +267,19 @@ describe('Connect:Direct process language', () => {
 
     it('survives deep nesting and long chains of = in linear time', async () => {
       const nested = `P PROCESS SNODE=X ${'('.repeat(50_000)}a${')'.repeat(50_000)} SNODE=${'a='.repeat(50_000)}b\nQ PROCESS SNODE=h.example.com;1364\n`;
-      const process = await assertFast('connectdirect', nested);
+      const process = await scanHostile('connectdirect', nested);
       assert.deepEqual(process.tokens, ['1364']);
     });
 
     it('reads 10,000 processes in linear time', async () => {
       const text = Array.from({ length: 10_000 }, (_, index) => `P${index} PROCESS SNODE=cd${index}.example.com;1364\nS1 COPY FROM (FILE=/a PNODE) TO (FILE=/b SNODE)\nPEND\n`).join('');
-      const process = await assertFast('connectdirect', text);
+      const process = await scanHostile('connectdirect', text);
       assert.equal(process.scan.mentions.length, 10_000);
     });
 
     it('survives a megabyte line of quotes, hyphens and comments, and an unterminated quote', async () => {
       const hostile = `${"'".repeat(200_000)}${' -'.repeat(100_000)}${' /* x */'.repeat(50_000)}`;
-      const process = await assertFast('connectdirect', `${hostile}\nP PROCESS SNODE=h;1364\n${'"'.repeat(100_001)}x\n`);
+      const process = await scanHostile('connectdirect', `${hostile}\nP PROCESS SNODE=h;1364\n${'"'.repeat(100_001)}x\n`);
       assert.deepEqual(process.tokens, ['1364']);
     });
   });
