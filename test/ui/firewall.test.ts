@@ -1,9 +1,10 @@
 /**
- * Issue 3 in a real VS Code: firewall configurations get their own language, and hovers on an nftables set
- * element and on an iptables-save --dport say what the rule does with the port.
+ * Issue 3 in a real VS Code: firewall configurations get their own language, hovers on an nftables set
+ * element and on an iptables-save --dport say what the rule does with the port, and a rule typed into an
+ * iptables-save file is judged as it is typed.
  */
 import * as assert from 'node:assert/strict';
-import { hoverOn, useUiSession } from './session';
+import { eventually, hoverOn, positionIn, useUiSession } from './session';
 
 const NFTABLES = 'firewall/nftables.conf';
 const RULES_V4 = 'firewall/rules.v4';
@@ -45,5 +46,24 @@ describe('UI: firewall configurations (issue 3)', function () {
     assert.match(server, /^1364\/tcp · Connect:Direct server$/m);
     assert.match(server, /^IANA: ndm-server: Network DataMover Server$/m);
     assert.match(server, /^Here: allowed inbound from 10\.20\.0\.0\/16 \(a private network\) \(iptables, chain INPUT, policy DROP\)$/m);
+  });
+
+  it('flags a rule typed into rules.v4 in the Problems panel, and drops it again on undo', async () => {
+    const { workbench } = session();
+    await workbench.openFile(RULES_V4);
+    const original = await workbench.editorText();
+    const { line } = positionIn(RULES_V4, '-A INPUT -i lo -j ACCEPT', '-A');
+    await workbench.gotoPosition(line + 1, 1);
+    await workbench.page.keyboard.type('-A INPUT -p tcp --dport 1363 -j ACCEPT\n');
+    const row = `Connect:Direct API port 1363 is open to any source Port Lens exposed-critical-port [Ln ${line + 1}, Col 25]`;
+    await eventually('the typed rule in the Problems panel', () => workbench.problems(), (rows) => rows.includes(row));
+    assert.equal(await workbench.squiggleCount('error'), 1);
+    // The rule below the new line moved down one line, and so did its finding.
+    const range = positionIn(RULES_V4, '--dports 1364,446:448', '446', 0);
+    const moved = `Port range 446-448 (includes IBM i DDM/DRDA 446) is open to a private network (10.20.0.0/16) Port Lens exposed-critical-port [Ln ${range.line + 1}, Col ${range.column}]`;
+    assert.ok((await workbench.problems()).includes(moved), moved);
+    for (let undo = 0; undo < 10 && (await workbench.editorText()) !== original; undo++) await workbench.page.keyboard.press('Control+Z');
+    assert.equal(await workbench.editorText(), original);
+    await eventually('no row for the undone rule', () => workbench.problems(), (rows) => !rows.some((entry) => entry.includes('port 1363')));
   });
 });
