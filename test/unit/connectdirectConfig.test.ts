@@ -1,12 +1,11 @@
 import * as assert from 'node:assert/strict';
 import {
-
-  scanHostile,
   connectDirectSamples,
   hoverAt,
   outlineNames,
   readCorpus,
   readFixture,
+  scanHostile,
   signalAt,
   symbolsOf,
 } from './connectdirectHelpers';

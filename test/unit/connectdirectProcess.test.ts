@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import {
-  scanHostile,
   connectDirectSamples,
   hoverAt,
   outlineNames,
   readFixture,
+  scanHostile,
   signalAt,
   symbolsOf,
 } from './connectdirectHelpers';

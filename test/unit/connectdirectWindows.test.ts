@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
 import {
-
-  scanHostile,
   connectDirectSamples,
   hoverAt,
   outlineNames,
   readCorpus,
+  scanHostile,
   signalAt,
   symbolsOf,
 } from './connectdirectHelpers';

@@ -22,13 +22,17 @@ const lenientUtf8 = new TextDecoder('utf-8');
 export function scanFile(file: FileToScan, service: PortLensService, limitBytes: number, language?: string): ScannedFile | undefined {
   let bytes: Buffer;
   let byteLength: number;
+  let languageId = language;
   try {
-    if (!file.named && !language && !mayBeOurs(file.path, service)) return undefined;
+    if (!file.named && !languageId) {
+      languageId = languageOf(file.path, service);
+      if (languageId === UNKNOWN_LANGUAGE) return undefined;
+    }
     byteLength = statSync(file.path).size;
     bytes = byteLength > limitBytes ? readHead(file.path) : readFileSync(file.path);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : `cannot be read (${(error as Error).message})`;
-    return { path: file.path, text: '', scan: { languageId: language ?? UNKNOWN_LANGUAGE, mentions: [], signals: [], findings: [], notices: [], skipped: reason } };
+    return { path: file.path, text: '', scan: { languageId: languageId ?? UNKNOWN_LANGUAGE, mentions: [], signals: [], findings: [], notices: [], skipped: reason } };
   }
   let text: string;
   const notices: string[] = [];
@@ -38,18 +42,17 @@ export function scanFile(file: FileToScan, service: PortLensService, limitBytes:
     text = lenientUtf8.decode(bytes);
     notices.push('invalid UTF-8: the bad bytes were read as U+FFFD');
   }
-  const scan = service.scan({ text, languageId: language, path: file.path, byteLength });
-  if (!file.named && scan.languageId === UNKNOWN_LANGUAGE) return undefined;
+  const scan = service.scan({ text, languageId, path: file.path, byteLength });
   return { path: file.path, text, scan: { ...scan, notices: [...notices, ...scan.notices] } };
 }
 
 /**
- * Whether a file the walk found is in a format Port Lens reads, from its name or else from its first bytes: most
- * files of a repository (docs, code, data) are never read whole.
+ * The language of a file the walk found, from its name or else from its first bytes: most files of a repository
+ * (docs, code, data) are never read whole.
  */
-function mayBeOurs(path: string, service: PortLensService): boolean {
-  if (service.detectLanguage(path, '') !== UNKNOWN_LANGUAGE) return true;
-  return service.detectLanguage(path, lenientUtf8.decode(readHead(path))) !== UNKNOWN_LANGUAGE;
+function languageOf(path: string, service: PortLensService): string {
+  const byName = service.detectLanguage(path, '');
+  return byName !== UNKNOWN_LANGUAGE ? byName : service.detectLanguage(path, lenientUtf8.decode(readHead(path)));
 }
 
 function readHead(path: string): Buffer {

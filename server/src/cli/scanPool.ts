@@ -28,8 +28,8 @@ export type PartSink = (index: number, part: FilePart | undefined) => void;
 const FILES_PER_WORKER = 200;
 
 /** Scans the files one after the other and writes each one's part as soon as it is read. */
-export async function scanInProcess(job: ScanJob, sink: PartSink, service?: PortLensService): Promise<void> {
-  const scanner = service ?? (await PortLensService.create(job.settings));
+export async function scanInProcess(job: ScanJob, sink: PartSink): Promise<void> {
+  const scanner = await PortLensService.create(job.settings);
   const writer = reportWriter(job.output);
   const limitBytes = job.settings.maxFileSizeMB * 1024 * 1024;
   job.files.forEach((file, index) => {

@@ -1,4 +1,5 @@
 import type { CommentSyntax } from '../scan/format';
+import { byPosition } from '../scan/mention';
 import type { RuleContext } from './context';
 import { levelOf } from './context';
 import { exposureRule } from './exposureRules';
@@ -27,10 +28,5 @@ export function fileFindings(context: RuleContext, ofMentions: readonly Finding[
     ignoreInline: context.settings.ignoreInlineSuppressions,
     hintSeverity: (ruleId) => fixedSeverity(levelOf(context, ruleId)),
   });
-  return withSuppressions.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.ruleId.localeCompare(b.ruleId));
-}
-
-/** Every finding for one file, sorted by position. */
-export function evaluateRules(context: RuleContext, comment: CommentSyntax): Finding[] {
-  return fileFindings(context, mentionFindings(context), comment);
+  return withSuppressions.sort((a, b) => byPosition(a, b) || a.ruleId.localeCompare(b.ruleId));
 }

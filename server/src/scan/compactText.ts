@@ -1,5 +1,5 @@
 import { lastAtOrBefore } from './lines';
-import type { RelatedSpan, ScanOutput, Span } from './mention';
+import type { PortMention, RelatedSpan, RiskSignal, ScanOutput, Span } from './mention';
 
 /**
  * Some stretches of a text laid end to end, and the way back to the original offsets. Scanning only the
@@ -39,25 +39,32 @@ export class CompactText {
   }
 }
 
-/** The same related spans, each moved by `place`. */
-export function relocateRelated(items: readonly RelatedSpan[], place: (span: Span) => Span): RelatedSpan[] {
-  return items.map((item) => ({ ...item, span: place(item.span) }));
+/** The same related spans, each moved by `place`; the same array when `place` moves none of them. */
+export function relocateRelated(items: RelatedSpan[], place: (span: Span) => Span): RelatedSpan[] {
+  const placed = items.map((item) => place(item.span));
+  return placed.every((span, index) => span === items[index].span) ? items : items.map((item, index) => ({ ...item, span: placed[index] }));
+}
+
+/** The same mention with its span, its variable's definition and its related spans moved by `place`. */
+export function relocateMention(mention: PortMention, place: (span: Span) => Span): PortMention {
+  return {
+    ...mention,
+    span: place(mention.span),
+    ...(mention.variable ? { variable: { ...mention.variable, definition: place(mention.variable.definition) } } : {}),
+    ...(mention.related ? { related: relocateRelated(mention.related, place) } : {}),
+  };
+}
+
+/** The same signal with its span and related spans moved by `place`. */
+export function relocateSignal(signal: RiskSignal, place: (span: Span) => Span): RiskSignal {
+  return { ...signal, span: place(signal.span), ...(signal.related ? { related: relocateRelated(signal.related, place) } : {}) };
 }
 
 /** The same scan output with every span moved by `place`. */
 export function relocateOutput(output: ScanOutput, place: (span: Span) => Span): ScanOutput {
   return {
-    mentions: output.mentions.map((mention) => ({
-      ...mention,
-      span: place(mention.span),
-      ...(mention.variable ? { variable: { ...mention.variable, definition: place(mention.variable.definition) } } : {}),
-      ...(mention.related ? { related: relocateRelated(mention.related, place) } : {}),
-    })),
-    signals: output.signals.map((signal) => ({
-      ...signal,
-      span: place(signal.span),
-      ...(signal.related ? { related: relocateRelated(signal.related, place) } : {}),
-    })),
+    mentions: output.mentions.map((mention) => relocateMention(mention, place)),
+    signals: output.signals.map((signal) => relocateSignal(signal, place)),
     ...(output.contextLines ? { contextLines: output.contextLines.map(place) } : {}),
   };
 }

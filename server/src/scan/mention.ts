@@ -12,6 +12,11 @@ export interface Span {
   end: number;
 }
 
+/** Orders things by where they are in the text: by start, then by end. */
+export function byPosition(a: { span: Span }, b: { span: Span }): number {
+  return a.span.start - b.span.start || a.span.end - b.span.end;
+}
+
 /** The circumstances a scanner read around a port, which the hover puts into words and the rules weigh. */
 export interface MentionContext {
   /** The program or statement that holds the port: `iptables`, `docker run`, `ssh`, `sshd_config`. */

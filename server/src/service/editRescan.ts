@@ -1,6 +1,6 @@
 import type { Finding } from '../rules/finding';
-import { CompactText, relocateOutput, relocateRelated } from '../scan/compactText';
-import type { PortMention, RelatedSpan, RiskSignal, ScanOutput, Span } from '../scan/mention';
+import { CompactText, relocateMention, relocateOutput, relocateRelated, relocateSignal } from '../scan/compactText';
+import { type PortMention, type RelatedSpan, type RiskSignal, type ScanOutput, type Span, byPosition } from '../scan/mention';
 import type { FileScan } from './portLensService';
 
 /** A scan, with what an edit of the same document needs to reuse it. */
@@ -94,7 +94,7 @@ export function rescanEdit(previous: ScanRecord, text: string, scanner: EditScan
     { mentions: read.mentions.filter((mention) => inWindow(mention.span)), signals: read.signals.filter((signal) => inWindow(signal.span)) },
     (span) => compact.original(span),
   );
-  fresh.mentions.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  fresh.mentions.sort(byPosition);
 
   const kept = move.outside(scan.mentions, (mention) => move.mention(mention));
   const signals = move.outside(scan.signals, (signal) => move.signal(signal));
@@ -128,21 +128,14 @@ function shifter({ start, oldEnd, newEnd }: EditedLines) {
     if (touchesEdit(value)) throw new EditReachesOutside();
     return value.start >= oldEnd ? { start: value.start + delta, end: value.end + delta } : value;
   };
-  // Related spans mostly point at a declaration above the edit: then the same array serves.
-  const related = (items: RelatedSpan[]) => (items.some((item) => item.span.end > start) ? relocateRelated(items, span) : items);
   return {
     span,
-    mention: (mention: PortMention): PortMention => ({
-      ...mention,
-      span: span(mention.span),
-      ...(mention.variable ? { variable: { ...mention.variable, definition: span(mention.variable.definition) } } : {}),
-      ...(mention.related ? { related: related(mention.related) } : {}),
-    }),
-    signal: (signal: RiskSignal): RiskSignal => ({ ...signal, span: span(signal.span), ...(signal.related ? { related: related(signal.related) } : {}) }),
+    mention: (mention: PortMention): PortMention => relocateMention(mention, span),
+    signal: (signal: RiskSignal): RiskSignal => relocateSignal(signal, span),
     finding: (finding: Finding): Finding => ({
       ...finding,
       span: span(finding.span),
-      related: related(finding.related),
+      related: relocateRelated(finding.related, span),
       fixes: finding.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((edit) => ({ ...edit, span: span(edit.span) })) })),
     }),
     /** The items outside the edited lines, moved; undefined when one of them reaches into the edit. */

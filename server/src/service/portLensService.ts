@@ -4,7 +4,7 @@ import { portHover } from '../features/hover';
 import type { RuleContext } from '../rules/context';
 import { fileFindings, mentionFindings } from '../rules/evaluate';
 import type { Finding } from '../rules/finding';
-import type { PortMention, RiskSignal, Span } from '../scan/mention';
+import { type PortMention, type RiskSignal, type Span, byPosition } from '../scan/mention';
 import type { CommentSyntax, OutlineSymbol } from '../scan/format';
 import { type FormatRegistry, UNKNOWN_LANGUAGE, createFormatRegistry } from '../scan/registry';
 import { DEFAULT_SETTINGS, type PortLensSettings } from '../settings/settings';
@@ -76,7 +76,7 @@ export class PortLensService {
   }
 
   scan(request: ScanRequest): FileScan {
-    return this.read(request).scan;
+    return this.read(request, this.languageOf(request), this.exclusion(request)).scan;
   }
 
   /**
@@ -85,7 +85,8 @@ export class PortLensService {
    */
   rescan(previous: ScanRecord | undefined, request: ScanRequest): ScanRecord {
     const languageId = this.languageOf(request);
-    if (previous?.reusable && previous.scan.languageId === languageId && !this.exclusion(request)) {
+    const skipped = this.exclusion(request);
+    if (previous?.reusable && previous.scan.languageId === languageId && !skipped) {
       try {
         const spliced = rescanEdit(previous, request.text, this.editScanner(languageId, request.path));
         if (spliced) return spliced;
@@ -93,7 +94,7 @@ export class PortLensService {
         // The whole-text scan below meets the same problem and reports it as a notice.
       }
     }
-    return this.read(request);
+    return this.read(request, languageId, skipped);
   }
 
   private languageOf(request: ScanRequest): string {
@@ -111,17 +112,16 @@ export class PortLensService {
     return undefined;
   }
 
-  private read(request: ScanRequest): ScanRecord {
+  /** The whole-text scan, given the language and the reason not to scan (from `languageOf` and `exclusion`). */
+  private read(request: ScanRequest, languageId: string, skipped: string | undefined): ScanRecord {
     const { text } = request;
-    const languageId = this.languageOf(request);
     const empty: FileScan = { languageId, mentions: [], signals: [], findings: [], notices: [] };
-    const skipped = this.exclusion(request);
     if (skipped) return { text, scan: { ...empty, skipped } };
     if (languageId === UNKNOWN_LANGUAGE) return { text, scan: empty };
     try {
       const edits = this.editScanner(languageId, request.path);
       const { mentions, signals, contextLines } = edits.read(text);
-      mentions.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+      mentions.sort(byPosition);
       const mentionFindings = edits.mentionFindings(text, mentions, signals);
       const findings = edits.fileFindings(text, mentions, signals, mentionFindings);
       return {
