@@ -41,8 +41,14 @@ export class CompactText {
 
 /** The same related spans, each moved by `place`; the same array when `place` moves none of them. */
 export function relocateRelated(items: RelatedSpan[], place: (span: Span) => Span): RelatedSpan[] {
-  const placed = items.map((item) => place(item.span));
-  return placed.every((span, index) => span === items[index].span) ? items : items.map((item, index) => ({ ...item, span: placed[index] }));
+  let moved: RelatedSpan[] | undefined;
+  items.forEach((item, index) => {
+    const span = place(item.span);
+    if (span === item.span && !moved) return;
+    moved ??= items.slice(0, index);
+    moved.push(span === item.span ? item : { ...item, span });
+  });
+  return moved ?? items;
 }
 
 /** The same mention with its span, its variable's definition and its related spans moved by `place`. */
