@@ -63,8 +63,14 @@ describe('portlens scan (bundled CLI)', () => {
     writeFileSync(join(workspace, 'build', 'gen.sh'), script);
     writeFileSync(join(workspace, 'bin', 'start'), `#!/usr/bin/env bash\n${script}`);
     writeFileSync(join(workspace, 'README.md'), 'Run nc -l -p 4444\n');
+    // Known by their first bytes only: one is read whole past its head, the other is too large to read.
+    writeFileSync(join(workspace, 'bin', 'provision'), `#!/bin/sh\n${'# padding\n'.repeat(3000)}ssh -p 2202 host\n`);
+    writeFileSync(join(workspace, 'bin', 'restore'), `#!/bin/sh\n${'# padding\n'.repeat(600_000)}ssh -p 2203 host\n`);
     const report = JSON.parse(portlens(['scan', '.', '--format=json'], workspace).stdout) as JsonReport;
-    assert.deepEqual(report.files.map((file) => file.path), ['bin/start']);
+    assert.deepEqual(report.files.map((file) => file.path), ['bin/provision', 'bin/restore', 'bin/start']);
+    const [provision, restore] = report.files;
+    assert.deepEqual(provision.mentions.map((mention) => [mention.line, mention.port]), [[3002, 2202]]);
+    assert.match(restore.skipped!, /larger than the 5 MB limit/);
   });
 
   it('prints a readable text report grouped by file, coloured only when asked', () => {

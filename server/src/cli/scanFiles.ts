@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { FileScan, PortLensService } from '../service/portLensService';
 import { UNKNOWN_LANGUAGE } from '../scan/registry';
 import type { FileToScan } from './walk';
@@ -16,23 +16,31 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
 
 /**
- * Reads and scans one file. A file larger than the limit is never read whole: its first bytes are enough
- * for the service to detect its language and report it skipped. Invalid UTF-8 is replaced and noted.
+ * Reads and scans one file, opening it once. A file larger than the limit is never read whole: its first bytes
+ * are enough for the service to detect its language and report it skipped. Invalid UTF-8 is replaced and noted.
  */
 export function scanFile(file: FileToScan, service: PortLensService, limitBytes: number, language?: string): ScannedFile | undefined {
   let bytes: Buffer;
   let byteLength: number;
   let languageId = language;
+  let descriptor: number | undefined;
   try {
-    if (!file.named && !languageId) {
-      languageId = languageOf(file.path, service);
+    // Most files of a repository (docs, code, data) are known to be none of ours from their name or first bytes.
+    if (!file.named && !languageId) languageId = service.detectLanguage(file.path, '');
+    descriptor = openSync(file.path, 'r');
+    byteLength = fstatSync(descriptor).size;
+    let head: Buffer | undefined;
+    if (languageId === UNKNOWN_LANGUAGE) {
+      head = readHead(descriptor);
+      languageId = service.detectLanguage(file.path, lenientUtf8.decode(head));
       if (languageId === UNKNOWN_LANGUAGE) return undefined;
     }
-    byteLength = statSync(file.path).size;
-    bytes = byteLength > limitBytes ? readHead(file.path) : readFileSync(file.path);
+    bytes = byteLength <= limitBytes ? readFileSync(descriptor) : (head ?? readHead(descriptor));
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : `cannot be read (${(error as Error).message})`;
     return { path: file.path, text: '', scan: { languageId: languageId ?? UNKNOWN_LANGUAGE, mentions: [], signals: [], findings: [], notices: [], skipped: reason } };
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
   }
   let text: string;
   const notices: string[] = [];
@@ -46,22 +54,9 @@ export function scanFile(file: FileToScan, service: PortLensService, limitBytes:
   return { path: file.path, text, scan: { ...scan, notices: [...notices, ...scan.notices] } };
 }
 
-/**
- * The language of a file the walk found, from its name or else from its first bytes: most files of a repository
- * (docs, code, data) are never read whole.
- */
-function languageOf(path: string, service: PortLensService): string {
-  const byName = service.detectLanguage(path, '');
-  return byName !== UNKNOWN_LANGUAGE ? byName : service.detectLanguage(path, lenientUtf8.decode(readHead(path)));
-}
-
-function readHead(path: string): Buffer {
-  const descriptor = openSync(path, 'r');
-  try {
-    const head = Buffer.alloc(HEAD_BYTES);
-    const read = readSync(descriptor, head, 0, HEAD_BYTES, 0);
-    return head.subarray(0, read);
-  } finally {
-    closeSync(descriptor);
-  }
+/** The first bytes, read without moving the file position, so that a later read of the whole file starts at 0. */
+function readHead(descriptor: number): Buffer {
+  const head = Buffer.alloc(HEAD_BYTES);
+  const read = readSync(descriptor, head, 0, HEAD_BYTES, 0);
+  return head.subarray(0, read);
 }

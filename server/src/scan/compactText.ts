@@ -53,17 +53,18 @@ export function relocateRelated(items: RelatedSpan[], place: (span: Span) => Spa
 
 /** The same mention with its span, its variable's definition and its related spans moved by `place`. */
 export function relocateMention(mention: PortMention, place: (span: Span) => Span): PortMention {
-  return {
-    ...mention,
-    span: place(mention.span),
-    ...(mention.variable ? { variable: { ...mention.variable, definition: place(mention.variable.definition) } } : {}),
-    ...(mention.related ? { related: relocateRelated(mention.related, place) } : {}),
-  };
+  // Assigned one by one rather than spread from temporary objects: an edit moves every mention below it.
+  const moved: PortMention = { ...mention, span: place(mention.span) };
+  if (mention.variable) moved.variable = { ...mention.variable, definition: place(mention.variable.definition) };
+  if (mention.related) moved.related = relocateRelated(mention.related, place);
+  return moved;
 }
 
 /** The same signal with its span and related spans moved by `place`. */
 export function relocateSignal(signal: RiskSignal, place: (span: Span) => Span): RiskSignal {
-  return { ...signal, span: place(signal.span), ...(signal.related ? { related: relocateRelated(signal.related, place) } : {}) };
+  const moved: RiskSignal = { ...signal, span: place(signal.span) };
+  if (signal.related) moved.related = relocateRelated(signal.related, place);
+  return moved;
 }
 
 /** The same scan output with every span moved by `place`. */

@@ -1,4 +1,5 @@
 import type { Span } from '../mention';
+import { endOfRun, runPattern } from '../lexing';
 import { PlainToken, type Token } from '../token';
 
 /** A word of an nftables statement: a keyword, a value, or one of the operators `:` and `.`, or a `,`. */
@@ -38,7 +39,8 @@ interface Lexeme {
 }
 
 const PUNCTUATION: Record<string, Lexeme['kind']> = { '{': 'open', '}': 'close', ',': 'comma', ';': 'end' };
-const WORD_END = /[\s{},;"#\\]/;
+const WORD = runPattern('[^\\s{},;"#\\\\]');
+const SPACES = runPattern('[^\\S\\n]');
 
 /**
  * Splits nftables text into words, strings, braces, commas and statement ends. Comments run from `#` to the end
@@ -69,10 +71,9 @@ function lex(text: string): Lexeme[] {
       lexemes.push({ kind: PUNCTUATION[char], from: at, to: at + 1 });
       at++;
     } else if (/\s/.test(char)) {
-      at++;
+      at = endOfRun(SPACES, text, at);
     } else {
-      let end = at + 1;
-      while (end < text.length && !WORD_END.test(text[end])) end++;
+      const end = endOfRun(WORD, text, at + 1);
       if (end - at > 1 && text[end - 1] === ':' && text[end - 2] !== ':') {
         lexemes.push({ kind: 'word', from: at, to: end - 1 }, { kind: 'word', from: end - 1, to: end });
       } else {

@@ -1,4 +1,5 @@
 import type { Span } from '../mention';
+import { endOfRun, runPattern } from '../lexing';
 import { PlainToken } from '../token';
 
 /**
@@ -17,7 +18,9 @@ export interface PfStatement {
 }
 
 const OPERATORS = ['!=', '<=', '>=', '><', '<>', '->', '<', '>', '=', '!'];
-const WORD_END = /[\s{}(),<>=!"#\\]/;
+const WORD = runPattern('[^\\s{}(),<>=!"#\\\\]');
+const SPACES = runPattern('[^\\S\\n]');
+const OPERATOR_STARTS = new Set(OPERATORS.map((operator) => operator[0]));
 const TABLE_NAME = /^<[\w.-]+>/;
 /** Statements that cannot sit inside an open `{ ... }` list: a list still open there was never closed. */
 const STATEMENT_WORDS = new Set(['pass', 'block', 'match', 'table', 'set', 'scrub', 'antispoof', 'anchor', 'load', 'rdr', 'nat', 'binat', 'no', 'include', 'queue', 'altq']);
@@ -28,7 +31,8 @@ interface Lexeme extends PfToken {
 }
 
 function token(text: string, kind: PfToken['kind'], from: number, to: number): Lexeme {
-  return { kind, text: text.slice(from, to), token: new PlainToken(text.slice(from, to), from) };
+  const written = text.slice(from, to);
+  return { kind, text: written, token: new PlainToken(written, from) };
 }
 
 /** The end of a string or parenthesised run that starts at `from`: it may continue over `\`-escaped newlines only. */
@@ -58,7 +62,7 @@ export function lexPf(text: string, from = 0, to = text.length): Lexeme[] {
       while (at < to && (text[at] === ' ' || text[at] === '\t' || text[at] === '\r')) at++;
       if (text[at] === '\n') at++;
     } else if (/\s/.test(char)) {
-      at++;
+      at = endOfRun(SPACES, text, at, to);
     } else if (char === '"') {
       const end = closingIndex(text, at, to, '"');
       lexemes.push(token(text, 'string', at + 1, end));
@@ -76,14 +80,13 @@ export function lexPf(text: string, from = 0, to = text.length): Lexeme[] {
       lexemes.push(token(text, 'table', at, at + length));
       at += length;
     } else {
-      const operator = OPERATORS.find((candidate) => text.startsWith(candidate, at) && at + candidate.length <= to);
+      const operator = OPERATOR_STARTS.has(char) ? OPERATORS.find((candidate) => text.startsWith(candidate, at) && at + candidate.length <= to) : undefined;
       if (operator) {
         lexemes.push(token(text, 'operator', at, at + operator.length));
         at += operator.length;
         continue;
       }
-      let end = at + 1;
-      while (end < to && !WORD_END.test(text[end])) end++;
+      const end = endOfRun(WORD, text, at + 1, to);
       lexemes.push(token(text, 'word', at, end));
       at = end;
     }

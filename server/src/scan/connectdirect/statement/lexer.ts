@@ -1,3 +1,4 @@
+import { endOfRun, runPattern } from '../../lexing';
 import type { Span } from '../../mention';
 
 export type LexemeKind = 'word' | 'string' | 'open' | 'close' | 'comma' | 'equals';
@@ -16,7 +17,7 @@ export interface Lexeme {
 }
 
 const PUNCTUATION: Record<string, LexemeKind> = { '(': 'open', ')': 'close', ',': 'comma', '=': 'equals' };
-const WORD_END = /[\s()'",=]/;
+const WORD = runPattern('[^\\s()\'",=]');
 
 /**
  * Splits statement text into lexemes, dropping what the language ignores: `/* ... *\/` comments (opened at the
@@ -70,8 +71,7 @@ export function lexStatements(text: string): Lexeme[] {
       at++;
       continue;
     }
-    let end = at + 1;
-    while (end < text.length && !WORD_END.test(text[end])) end++;
+    const end = endOfRun(WORD, text, at + 1);
     if (end === at + 1 && char === '-' && endsLine(text, end)) {
       nextLineContinues = true;
       at = end;
