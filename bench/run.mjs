@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { generateFirewallWorkspace, generateWorkspace, hoverFile, largeRuleset } from './workspace.mjs';
+import { copyCorpusWorkspace, generateFirewallWorkspace, generateWorkspace, hoverFile, largeRuleset } from './workspace.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -110,6 +110,7 @@ async function rescanAfterEdit() {
 const MEASURES = {
   mixed: async () => scanAgainstFloor('mixed workspace', generateWorkspace(join(root, 'bench', 'workspace'))),
   firewall: async () => scanAgainstFloor('firewall-heavy workspace', generateFirewallWorkspace(join(root, 'bench', 'firewall-workspace'))),
+  corpus: async () => scanAgainstFloor('corpus firewall files', copyCorpusWorkspace(join(root, 'bench', 'corpus-workspace'), join(root, '..', 'shared', 'corpus'))),
   hover: async () => {
     const hover = await hoverLatency();
     console.log(

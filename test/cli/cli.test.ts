@@ -73,6 +73,18 @@ describe('portlens scan (bundled CLI)', () => {
     assert.match(restore.skipped!, /larger than the 5 MB limit/);
   });
 
+  it('reads a pipe to its end, as in portlens scan <(iptables-save)', () => {
+    const rules = '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 1363 -j ACCEPT\nCOMMIT\n';
+    const result = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" scan <(printf '%s' "$RULES") --language iptables --format json`], {
+      cwd: workspace,
+      encoding: 'utf8',
+      env: { ...process.env, RULES: rules },
+    });
+    const [file] = (JSON.parse(result.stdout) as JsonReport).files;
+    assert.deepEqual(file.mentions.map((mention) => mention.port), [1363]);
+    assert.equal(file.findings.length, 1);
+  });
+
   it('prints a readable text report grouped by file, coloured only when asked', () => {
     writeFileSync(join(workspace, 'a.sh'), 'ssh -p 2222 host\ndocker run -p 6379:6379 redis:7\n');
     const plain = portlens(['scan', 'a.sh'], workspace, { NO_COLOR: '1' });

@@ -28,14 +28,19 @@ export function scanFile(file: FileToScan, service: PortLensService, limitBytes:
     // Most files of a repository (docs, code, data) are known to be none of ours from their name or first bytes.
     if (!file.named && !languageId) languageId = service.detectLanguage(file.path, '');
     descriptor = openSync(file.path, 'r');
-    byteLength = fstatSync(descriptor).size;
+    const stats = fstatSync(descriptor);
+    byteLength = stats.size;
     let head: Buffer | undefined;
     if (languageId === UNKNOWN_LANGUAGE) {
-      head = readHead(descriptor);
+      head = readStart(descriptor, HEAD_BYTES);
       languageId = service.detectLanguage(file.path, lenientUtf8.decode(head));
       if (languageId === UNKNOWN_LANGUAGE) return undefined;
     }
-    bytes = byteLength <= limitBytes ? readFileSync(descriptor) : (head ?? readHead(descriptor));
+    // A pipe (`portlens scan <(iptables-save)`) has no size to go by: it is read to its end.
+    if (!stats.isFile()) {
+      bytes = readFileSync(descriptor);
+      byteLength = bytes.length;
+    } else bytes = byteLength <= limitBytes ? readStart(descriptor, byteLength) : (head ?? readStart(descriptor, HEAD_BYTES));
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : `cannot be read (${(error as Error).message})`;
     return { path: file.path, text: '', scan: { languageId: languageId ?? UNKNOWN_LANGUAGE, mentions: [], signals: [], findings: [], notices: [], skipped: reason } };
@@ -54,9 +59,17 @@ export function scanFile(file: FileToScan, service: PortLensService, limitBytes:
   return { path: file.path, text, scan: { ...scan, notices: [...notices, ...scan.notices] } };
 }
 
-/** The first bytes, read without moving the file position, so that a later read of the whole file starts at 0. */
-function readHead(descriptor: number): Buffer {
-  const head = Buffer.alloc(HEAD_BYTES);
-  const read = readSync(descriptor, head, 0, HEAD_BYTES, 0);
-  return head.subarray(0, read);
+/**
+ * Up to `length` bytes from the start of a regular file, read by position so that reading the head first does
+ * not move where the whole file is read from. readFileSync would ask the file's size again.
+ */
+function readStart(descriptor: number, length: number): Buffer {
+  const buffer = Buffer.allocUnsafe(length);
+  let filled = 0;
+  while (filled < length) {
+    const read = readSync(descriptor, buffer, filled, length - filled, filled);
+    if (read === 0) break;
+    filled += read;
+  }
+  return buffer.subarray(0, filled);
 }

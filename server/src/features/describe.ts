@@ -24,24 +24,30 @@ function boundTo(mention: PortMention): string {
 
 function where(mention: PortMention): string {
   const { interface: iface, zone } = mention.context;
-  return [iface ? `on ${iface}` : '', zone ? `in zone ${zone}` : ''].filter(Boolean).join(' ');
+  return sentence(iface ? `on ${iface}` : '', zone ? `in zone ${zone}` : '');
 }
 
 /** The rule's surroundings, in brackets: `(chain INPUT, policy DROP)`. */
 function surroundings(mention: PortMention): string {
   const { chain, policy, table, tool } = mention.context;
-  const parts = [
-    tool,
-    table && table !== 'filter' ? `table ${table}` : '',
-    chain ? `chain ${chain}` : '',
-    policy ? `policy ${policy}` : '',
-  ].filter(Boolean);
-  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+  let parts = tool ?? '';
+  if (table && table !== 'filter') parts = joined(parts, `table ${table}`, ', ');
+  if (chain) parts = joined(parts, `chain ${chain}`, ', ');
+  if (policy) parts = joined(parts, `policy ${policy}`, ', ');
+  return parts ? ` (${parts})` : '';
 }
 
-function sentence(...parts: string[]): string {
-  return parts.filter(Boolean).join(' ');
+// Every port of a report gets a sentence: these build it without arrays, so a large report stays cheap.
+function joined(first: string, second: string, separator: string): string {
+  return first && second ? `${first}${separator}${second}` : first || second;
 }
+
+function sentence(first: string, second: string, third = '', fourth = ''): string {
+  return joined(joined(joined(first, second, ' '), third, ' '), fourth, ' ');
+}
+
+/** Values from the file may hold line breaks or runs of spaces; a description is one line. */
+const LOOSE_SPACE = /\s\s|[^\S ]/;
 
 /**
  * What the text does with the port, in words: "allowed inbound on eth0 from any source (iptables, chain INPUT,
@@ -79,5 +85,6 @@ export function describeUse(mention: PortMention): string {
       text = note ?? 'mentioned';
       break;
   }
-  return `${text}${surroundings(mention)}`.replace(/\s+/g, ' ').trim();
+  const described = `${text}${surroundings(mention)}`;
+  return LOOSE_SPACE.test(described) || described.startsWith(' ') || described.endsWith(' ') ? described.replace(/\s+/g, ' ').trim() : described;
 }

@@ -1,6 +1,5 @@
 import type { FormatFixes, TextEdit } from '../format';
 import type { Span } from '../mention';
-import { rememberLast } from '../rememberLast';
 import { readRichRuleElement } from './richRule';
 import { type XmlElement, attributeValue } from './xml';
 import { readFirewalldXml } from './xmlScanner';
@@ -39,9 +38,6 @@ function elementAt(elements: readonly XmlElement[], span: Span): XmlElement | un
   const element = elements[low - 1];
   return element && span.end <= element.span.end ? element : undefined;
 }
-
-// The rules ask for a fix for each finding of the same text in turn: read it once.
-const rootsOf = rememberLast(readFirewalldXml);
 
 /** The white space that starts the line `offset` is on, if only white space stands before it. */
 function indentBefore(text: string, offset: number): string | undefined {
@@ -87,7 +83,7 @@ function addRuleSource(text: string, rule: XmlElement, networks: readonly string
 export const firewalldFixes: FormatFixes = {
   restrictSource(text, mention, networks) {
     if (networks.length === 0 || (mention.role !== 'allow' && mention.role !== 'forward')) return undefined;
-    const root = elementAt(rootsOf(text), mention.span);
+    const root = elementAt(readFirewalldXml(text), mention.span);
     if (!root || (root.name !== 'zone' && root.name !== 'policy')) return undefined;
     const holder = elementAt(root.children, mention.span);
     if (holder?.name === 'port' || holder?.name === 'forward-port') return wrapInRichRules(text, holder, networks);

@@ -3,6 +3,7 @@ import { widest } from '../exposure';
 import type { FormatScanner } from '../format';
 import { type ChainPolicies, readIptablesRule } from '../iptables/rule';
 import type { MentionContext, Role } from '../mention';
+import { rememberLast } from '../rememberLast';
 import { PlainToken, splitWords } from '../token';
 import { addPortElement, withNote } from './portElements';
 import { type RuleScope, addRichRulePorts, readAddressMatch, readPortElement, readRichRuleElement } from './richRule';
@@ -17,10 +18,13 @@ const LEAF_ELEMENTS = new Set([
   'icmp-type', 'masquerade', 'forward', 'protocol', 'ingress-zone', 'egress-zone', 'limit', 'service', 'disable',
 ]);
 
-/** Reads a firewalld XML file; `service` is a leaf inside a zone but the root of a service file. */
-export function readFirewalldXml(text: string): XmlElement[] {
-  return readXml(text, { isVoid: (name, depth) => depth > 0 && LEAF_ELEMENTS.has(name) });
-}
+/**
+ * Reads a firewalld XML file; `service` is a leaf inside a zone but the root of a service file. The scanner, the
+ * fixes (once per finding) and the outline read the same text in turn: it is parsed once, and never changed.
+ */
+export const readFirewalldXml = rememberLast((text: string): XmlElement[] =>
+  readXml(text, { isVoid: (name, depth) => depth > 0 && LEAF_ELEMENTS.has(name) }),
+);
 
 export function childrenNamed(element: XmlElement, name: string): XmlElement[] {
   return element.children.filter((child) => child.name === name);
