@@ -266,6 +266,37 @@ describe('iptables-save files', () => {
       assert.deepEqual(script.scan.signals.map((signal) => script.text.slice(signal.span.start, signal.span.end)), ['ACCEPT']);
     });
 
+    it('reports an INPUT policy of ACCEPT that no rule ends once, at the policy', async () => {
+      const signalsOf = async (rules: string[], input = 'ACCEPT') => {
+        const scanned = await scanIptables(['*nat', ':INPUT ACCEPT [0:0]', 'COMMIT', '*filter', `:INPUT ${input} [0:0]`, ':FORWARD DROP [0:0]', ...rules, 'COMMIT'].join('\n'));
+        return scanned.scan.findings
+          .filter((finding) => finding.ruleId === 'all-ports-exposed')
+          .map((finding) => `${scanned.text.slice(0, finding.span.start).split('\n').length} ${scanned.text.slice(finding.span.start, finding.span.end)}: ${finding.message}`);
+      };
+      // The classic slip: ports allowed one by one under a policy that lets everything else in too.
+      const allowedOneByOne = ['-A INPUT -i lo -j ACCEPT', '-A INPUT -m state --state INVALID -j DROP', '-A INPUT -s 203.0.113.9 -j DROP', '-A INPUT -p tcp --dport 22 -j ACCEPT'];
+      assert.deepEqual(await signalsOf(allowedOneByOne), ['5 ACCEPT: Every port is open: chain INPUT has policy ACCEPT and no rule drops what its rules do not match']);
+      assert.deepEqual(await signalsOf([]), ['5 ACCEPT: Every port is open: chain INPUT has policy ACCEPT and no rule drops what its rules do not match']);
+      for (const ending of ['-A INPUT -j DROP', '-A INPUT -j REJECT --reject-with icmp-host-prohibited', '-A INPUT -p tcp --syn -j DROP', '-A INPUT -i eth0 -j DROP', '-A INPUT -j LOGDROP', '-I INPUT -j ufw-before-input']) {
+        assert.deepEqual(await signalsOf([...allowedOneByOne, ending]), [], `${ending} ends the chain (or may: a jump is not followed)`);
+      }
+      assert.deepEqual(await signalsOf(['-A INPUT -j ACCEPT']), ['7 ACCEPT: Every port is open: chain INPUT accepts any packet from any source'], 'one report for one exposure');
+      assert.deepEqual(await signalsOf(allowedOneByOne, 'DROP'), []);
+      assert.deepEqual(await signalsOf(['-A INPUT -j LOG', '-A FORWARD -j DROP', '-A INPUT -p tcp -m tcp --dport 22 -j DROP']), ['5 ACCEPT: Every port is open: chain INPUT has policy ACCEPT and no rule drops what its rules do not match']);
+    });
+
+    it('reports a script that leaves INPUT open with -P INPUT ACCEPT, once the whole script is read', async () => {
+      const opened = await scanShell('iptables -F\niptables -P INPUT ACCEPT\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n');
+      assert.deepEqual(opened.scan.findings.map((finding) => `${finding.ruleId} ${opened.text.slice(finding.span.start, finding.span.end)}`), ['all-ports-exposed ACCEPT', 'exposed-sensitive-port 22']);
+      assert.equal(opened.text.slice(0, opened.scan.findings[0].span.start).split('\n').length, 2);
+      for (const closing of ['iptables -P INPUT DROP', 'iptables -A INPUT -j DROP', 'sudo iptables -A INPUT -j REJECT', 'firewall-cmd --direct --add-rule ipv4 filter INPUT 99 -j DROP']) {
+        const closed = await scanShell(`iptables -P INPUT ACCEPT\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n${closing}\n`);
+        assert.deepEqual(closed.scan.findings.filter((finding) => finding.ruleId === 'all-ports-exposed'), [], closing);
+      }
+      const otherTable = await scanShell('iptables -t nat -P INPUT ACCEPT\niptables -P FORWARD ACCEPT\n');
+      assert.deepEqual(otherTable.scan.findings, []);
+    });
+
     it('says what the rule does in the hover', async () => {
       const scanned = await scanIptables(fixture('rules.v4'));
       assert.equal(describeUse(scanned.at('1363', 1)), 'allowed inbound on eth0 from any source (iptables, chain INPUT, policy DROP)');

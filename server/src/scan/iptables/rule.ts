@@ -43,6 +43,8 @@ export interface IptablesRule {
   targetToken?: Token;
   /** Whether any match narrows the packets beyond their source and interface (ports, protocol, state...). */
   narrowed: boolean;
+  /** Whether a match narrows them beyond their protocol too (ports, state, addresses...): `-p tcp --syn` does not. */
+  narrowedBeyondProtocol: boolean;
   destinationPorts: PortOption[];
   sourcePorts: PortOption[];
   /** The address a DNAT or SNAT rewrites to (`--to-destination 10.0.0.5:443`, `--to-source`, `--to`). */
@@ -84,6 +86,7 @@ export function parseIptablesRule(tokens: readonly Token[], where: RuleLocation 
     protocolWritten: false,
     protocol: 'any',
     narrowed: false,
+    narrowedBeyondProtocol: false,
     destinationPorts: [],
     sourcePorts: [],
   };
@@ -100,7 +103,12 @@ export function parseIptablesRule(tokens: readonly Token[], where: RuleLocation 
       valueAt++;
     }
     const value = tokens[valueAt];
-    if (narrowsPackets(option, value)) rule.narrowed = true;
+    if (narrowsPackets(option, value)) {
+      rule.narrowed = true;
+      if (!PROTOCOL_OPTIONS.has(option) && !((option === '-m' || option === '--match') && Object.hasOwn(PROTOCOLS, value?.text.toLowerCase() ?? ''))) {
+        rule.narrowedBeyondProtocol = true;
+      }
+    }
     if (!value) continue;
     if (COMMANDS[option]) {
       index = readCommand(rule, tokens, index, COMMANDS[option]);
@@ -121,6 +129,7 @@ function readCommand(rule: IptablesRule, tokens: readonly Token[], at: number, c
   const next = tokens[at + 2];
   if (command === 'policy') {
     rule.target = next?.text;
+    rule.targetToken = next;
     return next ? at + 2 : at + 1;
   }
   if (next && /^\d{1,6}$/.test(next.text)) {
@@ -130,8 +139,14 @@ function readCommand(rule: IptablesRule, tokens: readonly Token[], at: number, c
   return at + 1;
 }
 
-// Options that leave a rule matching every port: where packets come from, comments, the verdict.
-const WHOLE_TRAFFIC_OPTIONS = new Set(['-s', '--source', '--src', '-i', '--in-interface', '-j', '--jump', '-g', '--goto', '-t', '--table', '--comment']);
+// Options that leave a rule matching every port: where packets come from, comments, the verdict and its options.
+const WHOLE_TRAFFIC_OPTIONS = new Set([
+  '-s', '--source', '--src', '-i', '--in-interface', '-j', '--jump', '-g', '--goto', '-t', '--table', '--comment',
+  '--reject-with', '--log-prefix', '--log-level',
+]);
+
+// What names a protocol alone: `-p tcp`, and `--syn`, which takes the new TCP connections (all of them).
+const PROTOCOL_OPTIONS = new Set(['-p', '--protocol', '--syn']);
 
 function narrowsPackets(option: string, value: Token | undefined): boolean {
   if (!option.startsWith('-') || COMMANDS[option] || WHOLE_TRAFFIC_OPTIONS.has(option)) return false;
@@ -331,7 +346,7 @@ function addPorts(out: MentionCollector, option: PortOption, facts: MentionFacts
 
 /**
  * Reads one iptables rule and adds its ports (see addIptablesRulePorts). `-P CHAIN POLICY` rules update
- * `policies` for the rules after them. Returns the mentions it added.
+ * `policies` for the rules after them. Returns the rule as read.
  */
 export function readIptablesRule(
   tokens: readonly Token[],
@@ -339,12 +354,13 @@ export function readIptablesRule(
   policies: ChainPolicies,
   tool: string,
   where: RuleLocation = {},
-): PortMention[] {
+): IptablesRule {
   const rule = parseIptablesRule(tokens, where);
-  if (recordPolicy(rule, policies)) return [];
+  if (recordPolicy(rule, policies)) return rule;
   const facts = iptablesRuleFacts(rule, policies, tool, where.entry);
   addAllPortsSignal(rule, facts, out);
-  return addIptablesRulePorts(rule, facts, out);
+  addIptablesRulePorts(rule, facts, out);
+  return rule;
 }
 
 /**

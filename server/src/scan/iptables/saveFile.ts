@@ -3,6 +3,7 @@ import { widest } from '../exposure';
 import type { OutlineSymbol } from '../format';
 import type { RelatedSpan, Span } from '../mention';
 import { PlainToken, type Token, splitWords } from '../token';
+import { InputPolicyWatch, endsChain, isFilterInput } from './inputPolicy';
 import {
   type ChainEntry,
   type ChainPolicies,
@@ -188,8 +189,9 @@ function knownChains(file: SaveFile): Set<string> {
 
 /**
  * The lines other lines' readings depend on: tables, chain declarations, COMMIT, policy commands, jumps into
- * other chains, and the rules of chains that are never declared (a first rule makes such a chain known). Every
- * other line (a rule with a verdict, a comment, a blank) is read from its own text and these lines alone.
+ * other chains, the rules of chains that are never declared (a first rule makes such a chain known), and the
+ * rules that end INPUT (whether its policy opens every port depends on them). Every other line (a rule with a
+ * verdict, a comment, a blank) is read from its own text and these lines alone.
  */
 export function saveFileContextLines(file: SaveFile): Span[] {
   const known = knownChains(file);
@@ -200,7 +202,8 @@ export function saveFileContextLines(file: SaveFile): Span[] {
       const { rule } = line;
       const jumps = rule.target !== undefined && known.has(`${rule.table}/${rule.target}`);
       const undeclared = rule.chain !== undefined && !file.chains.has(`${rule.table}/${rule.chain}`);
-      if (rule.command === 'policy' || jumps || undeclared) context.push(line.line);
+      const endsInput = isFilterInput(rule.table, rule.chain) && endsChain(rule);
+      if (rule.command === 'policy' || jumps || undeclared || endsInput) context.push(line.line);
     }
   }
   return context;
@@ -236,6 +239,8 @@ export interface SaveFileDialect {
 export function scanSaveFile(file: SaveFile, out: MentionCollector, dialect: SaveFileDialect): void {
   const policies = declaredPolicies(file);
   const entries = chainEntries(file);
+  const inputPolicy = new InputPolicyWatch();
+  inputPolicy.declare(file.chains.get('filter/INPUT')?.policy);
   for (const line of file.lines) {
     if (line.kind === 'comment' && line.commentedRule) addCommentedRule(line.commentedRule, policies, entries, out, dialect.tool);
     if (line.kind !== 'rule') {
@@ -243,6 +248,7 @@ export function scanSaveFile(file: SaveFile, out: MentionCollector, dialect: Sav
       continue;
     }
     const { rule } = line;
+    inputPolicy.see(rule);
     if (recordPolicy(rule, policies)) continue;
     const entry = entries.get(`${rule.table}/${rule.chain}`);
     const facts = iptablesRuleFacts(rule, policies, dialect.tool, entry);
@@ -252,6 +258,7 @@ export function scanSaveFile(file: SaveFile, out: MentionCollector, dialect: Sav
     const mentions = addIptablesRulePorts(rule, final.facts, out);
     if (final.related.length > 0) for (const mention of mentions) mention.related = final.related;
   }
+  inputPolicy.report(out);
 }
 
 function addCommentedRule(rule: IptablesRule, policies: ChainPolicies, entries: Map<string, ChainEntry>, out: MentionCollector, tool: string): void {

@@ -247,9 +247,13 @@ class ScriptWalk {
     this.out = new MentionCollector(SHELL, context.resolveServiceName);
   }
 
-  /** The statements the scanner reads, in document order, so variables are assigned before they are used. */
+  /**
+   * The statements the scanner reads, in document order, so variables are assigned before they are used; then
+   * what only the whole script tells.
+   */
   visitAll(nodes: readonly Node[]): void {
     for (const node of nodes) this.visit(node);
+    this.state.inputPolicy.report(this.out);
   }
 
   private visit(node: Node): void {

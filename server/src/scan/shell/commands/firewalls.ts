@@ -4,7 +4,7 @@ import { readUfwCommand } from '../../ufw/command';
 import type { CommandHandler } from '../command';
 
 const iptables: CommandHandler = (command, out) => {
-  readIptablesRule(command.args, out, command.state.iptablesPolicies, command.name);
+  command.state.inputPolicy.see(readIptablesRule(command.args, out, command.state.iptablesPolicies, command.name));
 };
 
 const ufw: CommandHandler = (command, out) => readUfwCommand(command.args, out);
@@ -17,10 +17,11 @@ const firewallCmd: CommandHandler = (command, out) => {
   const direct = readFirewallCmd(command.args, out, zones);
   command.state.firewalldDefaultZone = zones.defaultZone;
   if (direct) {
-    readIptablesRule(direct.rule, out, command.state.iptablesPolicies, 'firewall-cmd --direct', {
+    const rule = readIptablesRule(direct.rule, out, command.state.iptablesPolicies, 'firewall-cmd --direct', {
       table: direct.table,
       chain: direct.chain,
     });
+    command.state.inputPolicy.see(rule);
   }
 };
 

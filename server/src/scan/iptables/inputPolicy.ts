@@ -1,0 +1,55 @@
+import type { MentionCollector } from '../collector';
+import type { Token } from '../token';
+import type { IptablesRule } from './rule';
+
+// Targets after which the packet goes on to the next rule, or (RETURN from a built-in chain) to the policy.
+const PASSING_TARGETS = new Set([
+  'LOG', 'NFLOG', 'ULOG', 'RETURN', 'MARK', 'CONNMARK', 'CT', 'NOTRACK', 'TRACE', 'TCPMSS', 'DSCP', 'TOS', 'TTL', 'HL',
+  'CLASSIFY', 'SET', 'AUDIT', 'CHECKSUM', 'SECMARK', 'CONNSECMARK', 'IDLETIMER', 'LED', 'RATEEST', 'TEE',
+]);
+
+/**
+ * Whether no packet that reaches the rule goes on to the chain's policy: it accepts or drops them all (a drop
+ * may name a protocol or an interface, as `-p tcp --syn -j DROP` does), or it may (a jump to another chain,
+ * which is not followed here, so the policy is given the benefit of the doubt).
+ */
+export function endsChain(rule: IptablesRule): boolean {
+  if (rule.command !== 'append' && rule.command !== 'insert') return false;
+  const target = rule.target?.toUpperCase();
+  if (!target || PASSING_TARGETS.has(target)) return false;
+  if (target === 'ACCEPT') return !rule.source && !rule.narrowed && (!rule.inInterface || rule.inInterface.startsWith('!'));
+  if (target === 'DROP' || target === 'REJECT') return !rule.source && !rule.narrowedBeyondProtocol;
+  return true;
+}
+
+/** The filter table's INPUT chain, which every packet to this host passes: other chains are not about exposure. */
+export function isFilterInput(table: string, chain: string | undefined): boolean {
+  return table === 'filter' && chain === 'INPUT';
+}
+
+/**
+ * Watches the filter table's INPUT chain: when its policy is ACCEPT and no rule ends the chain, every port that
+ * no rule denies is open to any source. That is reported once, at the policy, as one all-ports exposure (an
+ * accept-everything rule is reported at the rule instead, and ends the chain here).
+ */
+export class InputPolicyWatch {
+  private policy: Token | undefined;
+  private ended = false;
+
+  /** The policy an iptables-save file declares for the chain (`:INPUT ACCEPT`). */
+  declare(policy: Token | undefined): void {
+    this.policy = policy;
+  }
+
+  /** A rule, in any order: `-P INPUT ACCEPT` sets the policy (the last one counts); a rule may end the chain. */
+  see(rule: IptablesRule): void {
+    if (!isFilterInput(rule.table, rule.chain)) return;
+    if (rule.command === 'policy') this.policy = rule.targetToken;
+    else if (endsChain(rule)) this.ended = true;
+  }
+
+  report(out: MentionCollector): void {
+    if (!this.policy || this.ended || this.policy.text.toUpperCase() !== 'ACCEPT') return;
+    out.addSignal(this.policy, 0, this.policy.text.length, 'all-ports-open', 'chain INPUT has policy ACCEPT and no rule drops what its rules do not match');
+  }
+}
