@@ -150,6 +150,31 @@ describe('nftables scanner', () => {
       assert.equal(scan.at('23').role, 'deny', 'each element of a verdict map takes its own verdict');
     });
 
+    it('reports input chains that accept what no rule stops once, at the policy', async () => {
+      const openWith = async (policy: string, ...rules: string[]) => {
+        const text = ['table inet filter {', '  chain input {', `    type filter hook input priority 0;${policy}`, ...rules.map((rule) => `    ${rule}`), '  }', '}'].join('\n');
+        const scan = await scanNft(text);
+        return scan.scan.findings.filter((finding) => finding.ruleId === 'all-ports-exposed').map((finding) => `${text.slice(finding.span.start, finding.span.end)}: ${finding.message}`);
+      };
+      const allowedOneByOne = ['iif lo accept', 'ct state invalid drop', 'ip saddr 203.0.113.9 drop', 'tcp dport 22 accept'];
+      assert.deepEqual(await openWith(' policy accept;', ...allowedOneByOne), ['policy accept: Every port is open: chain input has policy accept, and no rule drops what its rules do not match']);
+      assert.deepEqual(await openWith('', ...allowedOneByOne), [
+        'type filter hook input priority 0: Every port is open: chain input has no policy, so it accepts, and no rule drops what its rules do not match',
+      ]);
+      for (const ending of ['counter drop', 'reject with icmpx type admin-prohibited', 'meta l4proto tcp drop', 'iifname "eth0" drop', 'jump input_rest', 'tcp dport vmap { 25 : jump mail }']) {
+        assert.deepEqual(await openWith(' policy accept;', ...allowedOneByOne, ending), [], `${ending} ends the chain (or may: a jump is not followed)`);
+      }
+      assert.deepEqual(await openWith(' policy drop;', ...allowedOneByOne), []);
+      // A second input chain that drops the rest filters the same packets; a nat chain filters nothing.
+      const twoTables = `${inputChain('tcp dport 22 accept')}\ntable ip extra {\n  chain input {\n    type filter hook input priority 10;\n  }\n}\n`;
+      assert.deepEqual((await scanNft(twoTables)).scan.findings.filter((finding) => finding.ruleId === 'all-ports-exposed'), []);
+      const natOnly = await scanNft('table ip nat {\n  chain input {\n    type nat hook input priority 100;\n  }\n}\n');
+      assert.deepEqual(natOnly.scan.findings, []);
+      // One `nft` command of a script is no whole ruleset.
+      const script = await scanShell(`nft add chain inet filter input '{ type filter hook input priority 0; policy accept; }'\nnft add rule inet filter input drop\n`);
+      assert.deepEqual(script.scan.findings.filter((finding) => finding.ruleId === 'all-ports-exposed'), []);
+    });
+
     it('reads verdict maps and concatenations with a source per element', async () => {
       const scan = await scanNft(inputChain('tcp dport vmap { 22 : accept, 23 : drop }', 'ip saddr . tcp dport { 10.0.0.1 . 5432, 198.51.100.7 . 6379 } accept'));
       assert.equal(scan.at('22').role, 'allow');
@@ -388,7 +413,10 @@ describe('nftables scanner', () => {
         assert.equal(on(scan, 15, '3456').role, 'forward');
         assert.equal(on(scan, 14, '3000').context.mappedTo, '3.3.3.3');
       },
-      'nftables-debian--nftables.conf': (scan) => assert.deepEqual(scan.ports, []),
+      'nftables-debian--nftables.conf': (scan) => {
+        assert.deepEqual(scan.ports, []);
+        assert.deepEqual(scan.scan.findings.map((finding) => finding.ruleId), ['all-ports-exposed'], 'the input chain filters nothing');
+      },
       'nftables-debian--workstation.nft': (scan) => assert.deepEqual(scan.ports, [], 'ICMPv6 types and commented rules are no ports'),
       'nftables-upstream--load_balancing.nft': (scan) => {
         assert.deepEqual(scan.ports, [4040, 4050, 80, 53, 80]);
@@ -398,6 +426,7 @@ describe('nftables scanner', () => {
         assert.deepEqual(scan.tokens, ['ssh', 'domain', 'https', '123-125']);
         assert.equal(scan.at('domain').port, 53);
         assert.equal(scan.at('123-125').variable?.name, 'tcp_ports');
+        assert.ok(scan.scan.findings.some((finding) => finding.ruleId === 'all-ports-exposed'), 'no rule of its input chain drops anything');
       },
     };
     corpusTests('nftables', 'nftables', expectations, [readFixture('nftables', 'gateway.nft')]);

@@ -6,6 +6,7 @@ import { DefinitionUses, definitionFacts, namesPorts } from './definitionUses';
 import type { Via } from './elements';
 import { type Analysis, type RuleAnalysis, analyseNftables, analyseNftablesText, factsOf } from './analysis';
 import { restrictNftablesSource } from './fixes';
+import { addOpenInputSignal } from './inputPolicy';
 import { type PortUse, portComponents } from './rule';
 import type { Define, NamedSet } from './ruleset';
 import { withSystemAliases } from './serviceNames';
@@ -102,6 +103,8 @@ export const nftablesScanner: FormatScanner = {
   scan(text: string, context: ScanContext) {
     const out = new MentionCollector(NFTABLES, withSystemAliases(context.resolveServiceName));
     readNftables(text, out, NFTABLES);
+    // Only a whole ruleset says whether its input chains are open: one `nft` command of a script does not.
+    addOpenInputSignal(text, analyseNftablesText(text), out);
     return out.output;
   },
 };

@@ -66,6 +66,8 @@ export interface RuleReading {
   verdict?: Verdict;
   nat?: { kind: NatKind; mappedTo?: string };
   jumps: { target: string; iface?: string }[];
+  /** Whether a match narrows the packets beyond their protocol and interface (ports, addresses, state...). */
+  narrowed: boolean;
 }
 
 const TRANSPORT: Record<string, Protocol> = { tcp: 'tcp', udp: 'udp', udplite: 'udp', sctp: 'sctp', dccp: 'dccp', th: 'any' };
@@ -159,7 +161,7 @@ function splitTarget(text: string): { host: string; portFrom: number } | undefin
 
 /** Reads one rule's matches, verdict, NAT statement and jumps. */
 class RuleReader {
-  readonly reading: RuleReading = { uses: [], jumps: [] };
+  readonly reading: RuleReading = { uses: [], jumps: [], narrowed: false };
 
   constructor(
     private readonly items: readonly Item[],
@@ -197,6 +199,7 @@ class RuleReader {
 
   /** `SELECTOR [op] VALUE` or `SELECTOR vmap|map VALUE`; returns where the next expression starts. */
   private match(selector: Selector): number {
+    if (selector.fields.some((field) => field.kind !== 'l4proto' && field.kind !== 'iface')) this.reading.narrowed = true;
     let at = selector.next;
     const mapWord = wordText(this.items[at]);
     if ((mapWord === 'vmap' || mapWord === 'map') && this.items[at + 1]) {

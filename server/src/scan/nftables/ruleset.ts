@@ -28,6 +28,8 @@ export interface Chain {
   table: string;
   name: string;
   hook?: string;
+  /** A base chain's `type filter hook input priority 0`: its type (filter, nat, route) and where it is written. */
+  base?: { type: string; span: Span };
   policy?: { text: string; span: Span };
   rules: Rule[];
 }
@@ -150,7 +152,10 @@ class RulesetReader {
       if (isWord(first, 'type')) {
         const hook = statement.items.findIndex((item) => isWord(item, 'hook'));
         const hookName = statement.items[hook + 1];
-        if (hook >= 0 && isWord(hookName)) chain.hook = hookName.text;
+        if (hook >= 0 && isWord(hookName)) {
+          chain.hook = hookName.text;
+          chain.base = { type: isWord(second) ? second.text : '', span: statement.span };
+        }
       } else if (isWord(first, 'policy') && isWord(second)) {
         chain.policy = { text: second.text, span: statement.span };
       } else if (!isWord(first, 'comment') && !isWord(first, 'devices') && !isWord(first, 'device')) {
