@@ -198,6 +198,22 @@ describe('ufw files', () => {
     });
   });
 
+  describe('default policies in scripts', () => {
+    it("reports ufw default allow incoming once, where the script's last incoming default is set", async () => {
+      const allPorts = async (script: string) => {
+        const scanned = await scanShell(script);
+        return scanned.scan.findings
+          .filter((finding) => finding.ruleId === 'all-ports-exposed')
+          .map((finding) => `${scanned.text.slice(0, finding.span.start).split('\n').length} ${scanned.text.slice(finding.span.start, finding.span.end)}: ${finding.message}`);
+      };
+      const opened = ["2 allow: Every port is open: ufw's default policy for incoming traffic is allow"];
+      assert.deepEqual(await allPorts('ufw --force reset\nufw default allow\nufw allow 22/tcp\n'), opened);
+      assert.deepEqual(await allPorts('ufw default deny outgoing\nsudo ufw default allow incoming\nufw default deny routed\n'), opened);
+      assert.deepEqual(await allPorts('ufw default allow incoming\nufw default deny incoming\nufw allow 22/tcp\n'), [], 'the last default wins');
+      assert.deepEqual(await allPorts('ufw default deny incoming\nufw default allow outgoing\n'), []);
+    });
+  });
+
   describe('corpus', () => {
     const names = readdirSync(CORPUS);
     const expected = (name: string) => (/\.rules$/.test(name) ? 'ufw' : 'ufw-profile');

@@ -9,6 +9,8 @@ export interface ScriptState {
   iptablesPolicies: Map<string, string>;
   /** Whether INPUT's policy opens every port, reported when the script has been read. */
   inputPolicy: InputPolicyWatch;
+  /** The action of the last `ufw default ... incoming`. */
+  ufwIncomingDefault?: Token;
   /** Sources added to firewalld zones with `--add-source`, by zone. */
   firewalldZoneSources: Map<string, string[]>;
   /** The zone `firewall-cmd --set-default-zone` chose; firewalld's own default is `public`. */
@@ -17,6 +19,15 @@ export interface ScriptState {
 
 export function newScriptState(): ScriptState {
   return { iptablesPolicies: new Map(), inputPolicy: new InputPolicyWatch(), firewalldZoneSources: new Map(), firewalldDefaultZone: 'public' };
+}
+
+/** What only the whole script tells: a default policy that lets in every port no rule stops, once, where it is set. */
+export function reportScriptEnd(state: ScriptState, out: MentionCollector): void {
+  state.inputPolicy.report(out);
+  const ufwDefault = state.ufwIncomingDefault;
+  if (ufwDefault?.text.toLowerCase() === 'allow') {
+    out.addSignal(ufwDefault, 0, ufwDefault.text.length, 'all-ports-open', "ufw's default policy for incoming traffic is allow");
+  }
 }
 
 /** A simple command after wrappers such as `sudo` and `env` are peeled off. */

@@ -4,7 +4,7 @@ import type { FormatScanner, ScanContext } from '../format';
 import type { ScanOutput, Span } from '../mention';
 import { CompactText, relocateOutput } from '../compactText';
 import { PlainToken, type Token } from '../token';
-import { type CommandHandler, type ScriptState, type ShellCommand, newScriptState } from './command';
+import { type CommandHandler, type ScriptState, type ShellCommand, newScriptState, reportScriptEnd } from './command';
 import { containerCommands } from './commands/containers';
 import { databaseClientCommands } from './commands/databaseClients';
 import { firewallCommands } from './commands/firewalls';
@@ -253,7 +253,7 @@ class ScriptWalk {
    */
   visitAll(nodes: readonly Node[]): void {
     for (const node of nodes) this.visit(node);
-    this.state.inputPolicy.report(this.out);
+    reportScriptEnd(this.state, this.out);
   }
 
   private visit(node: Node): void {

@@ -16,6 +16,16 @@ function splitProtocol(text: string): { ports: string; protocol?: Protocol } {
 }
 
 /**
+ * `default allow|deny|reject [incoming|outgoing|routed]` (incoming when no direction is named): the policy for
+ * the traffic no rule matches. Returns the action's word when the command sets the incoming policy.
+ */
+export function incomingDefault(tokens: readonly Token[]): Token | undefined {
+  const [command, action, direction] = tokens.map((token) => token.text.toLowerCase());
+  if (command !== 'default' || !/^(allow|deny|reject)$/.test(action ?? '')) return undefined;
+  return direction === undefined || direction === 'incoming' ? tokens[1] : undefined;
+}
+
+/**
  * Reads a ufw command line (without `ufw`): the full syntax
  * `[insert N|prepend|route|delete] allow|deny|reject|limit [in|out] [on IF] [log] [proto P] [from SRC [port P]] [to DST [port P]]`
  * and the short one `allow 447/tcp`, `allow 80,443/tcp`, `allow 6000:6007/tcp`, `allow ssh`.

@@ -1,13 +1,16 @@
 import { readFirewallCmd } from '../../firewalld/command';
 import { readIptablesRule } from '../../iptables/rule';
-import { readUfwCommand } from '../../ufw/command';
+import { incomingDefault, readUfwCommand } from '../../ufw/command';
 import type { CommandHandler } from '../command';
 
 const iptables: CommandHandler = (command, out) => {
   command.state.inputPolicy.see(readIptablesRule(command.args, out, command.state.iptablesPolicies, command.name));
 };
 
-const ufw: CommandHandler = (command, out) => readUfwCommand(command.args, out);
+const ufw: CommandHandler = (command, out) => {
+  command.state.ufwIncomingDefault = incomingDefault(command.args) ?? command.state.ufwIncomingDefault;
+  readUfwCommand(command.args, out);
+};
 
 const firewallCmd: CommandHandler = (command, out) => {
   const zones = {
