@@ -90,6 +90,25 @@ describe('pf scanner', () => {
       assert.equal(scan.at('449').exposure, 'public');
     });
 
+    it('reports a pass in without a port that no later block may override once, at its pass', async () => {
+      const allPorts = async (...rules: string[]) => {
+        const text = ['ext_if = "em0"', 'table <admins> { 10.0.0.0/8 }', ...rules].join('\n');
+        const scan = await scanPf(text);
+        return scan.scan.findings
+          .filter((finding) => finding.ruleId === 'all-ports-exposed')
+          .map((finding) => `${text.slice(0, finding.span.start).split('\n').length}: ${finding.message}`);
+      };
+      assert.deepEqual(await allPorts('block in all', 'pass in all', 'pass in proto tcp to port 22'), ['4: Every port is open: this pass rule lets any source in to every port']);
+      assert.deepEqual(await allPorts('pass', 'block in on $ext_if proto tcp to port 23'), ['3: Every port is open: this pass rule lets any source in to every port'], 'a block of some ports leaves the rest open');
+      assert.deepEqual(await allPorts('pass in quick on ! lo0 proto { tcp udp }', 'block in all'), ['3: Every port is open: this pass rule lets any source in to every port on ! lo0'], 'quick decides at once');
+      assert.deepEqual(await allPorts('pass in all', 'block in all', 'pass in proto tcp to port 22'), [], 'the later block decides for what pass in all let in');
+      assert.deepEqual(
+        await allPorts('block in all', 'pass in on $ext_if', 'pass in from <admins>', 'pass out all', 'pass in inet proto icmp', 'pass in proto tcp from any port 53', 'match in all scrub (no-df)', 'rdr pass on $ext_if proto tcp to port 80 -> 10.0.0.5'),
+        [],
+        'one named interface, a source, outbound, ICMP, a source port, match and rdr rules open no port to everyone',
+      );
+    });
+
     it('reads source ports as other', async () => {
       const scan = await scanPf('pass in quick on egress inet6 proto udp from any port 547 to (egress) port 546\npass in proto udp from port bootps to port bootpc');
       assert.equal(scan.at('547').role, 'other');
@@ -223,6 +242,8 @@ describe('pf scanner', () => {
       'Rexypoo--pf-basics--pf.conf': (scan) => {
         assert.deepEqual(scan.tokens, ['6000:6010'], 'commented rules are not read');
         assert.equal(on(scan, 35, '6000:6010').role, 'deny');
+        const [open] = scan.scan.findings.filter((finding) => finding.ruleId === 'all-ports-exposed');
+        assert.equal(scan.text.slice(0, open.span.start).split('\n').length, 20, "OpenBSD's default pass, which only a later block of X11's ports narrows");
       },
       'drduh--config--pf.conf': (scan) => {
         assert.deepEqual(scan.ports, [123]);

@@ -7,6 +7,7 @@ import { DefinitionUses, definitionFacts, namesPorts } from '../nftables/definit
 import { PF_TOOL, type PfAnalysis, analysePf, exposes, pfFacts } from './analysis';
 import type { Macro } from './definitions';
 import { restrictPfSource } from './fixes';
+import { addOpenPassSignals } from './openPass';
 import type { PfPortUse } from './rule';
 
 export const PF = 'pf';
@@ -67,7 +68,9 @@ class PfMentions {
 export const pfScanner: FormatScanner = {
   scan(text: string, context: ScanContext) {
     const out = new MentionCollector(PF, withSystemAliases(context.resolveServiceName));
-    new PfMentions(out).add(analysePf(text));
+    const analysis = analysePf(text);
+    new PfMentions(out).add(analysis);
+    addOpenPassSignals(analysis, out);
     return out.output;
   },
 };

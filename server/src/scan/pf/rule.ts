@@ -23,8 +23,12 @@ export interface PfRuleReading {
   /** `rdr pass` and `nat pass` also pass what they translate. */
   passes: boolean;
   direction?: 'in' | 'out';
+  /** `quick`: the first matching rule decides, not the last. */
+  quick: boolean;
   iface?: { text: string; negated: boolean };
   protocol: Protocol;
+  /** The protocols `proto` names, as written (`icmp`, `{ tcp udp }`); none when the rule names none. */
+  protocolsNamed: string[];
   source?: { addresses: RuleToken[]; negated: boolean };
   fromWord?: RuleToken;
   toWord?: RuleToken;
@@ -34,7 +38,7 @@ export interface PfRuleReading {
   redirects: boolean;
 }
 
-const PROTOCOLS = new Set(['tcp', 'udp', 'sctp']);
+export const PORT_PROTOCOLS = new Set(['tcp', 'udp', 'sctp']);
 const COMPARISONS = new Set(['=', '!=', '<', '<=', '>', '>=']);
 const REDIRECTIONS = new Set(['rdr-to', 'divert-to']);
 const TRANSLATIONS = new Set(['nat-to', 'binat-to', 'af-to']);
@@ -52,7 +56,7 @@ class PfRuleReader {
     if (tokens[0].text === 'no') this.at = 2;
     const passes = tokens[this.at]?.text === 'pass' && /^(rdr|nat|binat)$/.test(action);
     if (passes) this.at++;
-    this.reading = { action, passes: action === 'pass' || passes, protocol: 'any', uses: [], redirects: false };
+    this.reading = { action, passes: action === 'pass' || passes, quick: false, protocol: 'any', protocolsNamed: [], uses: [], redirects: false };
   }
 
   read(): PfRuleReading {
@@ -61,6 +65,7 @@ class PfRuleReader {
       const token = tokens[this.at++];
       const word = token.kind === 'word' || token.kind === 'operator' ? token.text : '';
       if ((word === 'in' || word === 'out') && !this.side) this.reading.direction = word;
+      else if (word === 'quick' && !this.side) this.reading.quick = true;
       else if (word === 'on' && !this.side) this.reading.iface = this.readInterface();
       else if (word === 'proto') this.readProtocol();
       else if (word === 'all') this.side = 'destination';
@@ -103,7 +108,8 @@ class PfRuleReader {
   private readProtocol(): void {
     const { items } = this.readItem();
     const protocols = items.map((item) => item.text.toLowerCase());
-    this.reading.protocol = protocols.length === 1 && PROTOCOLS.has(protocols[0]) ? (protocols[0] as Protocol) : 'any';
+    this.reading.protocolsNamed = protocols;
+    this.reading.protocol = protocols.length === 1 && PORT_PROTOCOLS.has(protocols[0]) ? (protocols[0] as Protocol) : 'any';
   }
 
   /** `from SRC`, `to DST`: the address is optional before `port` (`from port bootps`). */
