@@ -83,6 +83,16 @@ describe('firewall formats over stdio', () => {
     });
   }
 
+  it('nftables: warns once that an input chain accepting the rest opens every port, until a drop closes it', async () => {
+    const text = ['table inet filter {', '  chain input {', '    type filter hook input priority 0; policy accept;', '    ct state established,related accept', '    tcp dport 22 accept', '  }', '}', ''].join('\n');
+    const uri = 'file:///etc/nftables.d/open.nft';
+    await client.open(uri, text, 'nftables');
+    const allPorts = () => client.diagnostics(uri).then((items) => items.filter((d) => d.code === 'all-ports-exposed').map((d) => `${d.message}@${d.range.start.line + 1}:${d.range.start.character + 1}`));
+    assert.deepEqual(await allPorts(), ['Every port is open: chain input has policy accept, and no rule drops what its rules do not match@3:40']);
+    await client.edit(uri, { start: { line: 5, character: 0 }, end: { line: 5, character: 0 } }, '    counter drop\n');
+    assert.deepEqual(await allPorts(), []);
+  });
+
   it('iptables: keeps diagnostics right through edits sent as ranges, as VS Code types them', async () => {
     const text = readFileSync(join(EXAMPLES, 'rules.v4'), 'utf8');
     const uri = 'file:///etc/iptables/edited/rules.v4';
