@@ -1,7 +1,7 @@
 /**
  * Issue 3 in a real VS Code: firewall configurations get their own language, hovers on an nftables set
- * element and on an iptables-save --dport say what the rule does with the port, and a rule typed into an
- * iptables-save file is judged as it is typed.
+ * element and on an iptables-save --dport say what the rule does with the port, and a rule or a policy typed
+ * into an iptables-save file is judged as it is typed.
  */
 import * as assert from 'node:assert/strict';
 import { eventually, hoverOn, positionIn, useUiSession } from './session';
@@ -65,5 +65,21 @@ describe('UI: firewall configurations (issue 3)', function () {
     for (let undo = 0; undo < 10 && (await workbench.editorText()) !== original; undo++) await workbench.page.keyboard.press('Control+Z');
     assert.equal(await workbench.editorText(), original);
     await eventually('no row for the undone rule', () => workbench.problems(), (rows) => !rows.some((entry) => entry.includes('port 1363')));
+  });
+
+  it('warns once in the Problems panel when the INPUT policy is switched to ACCEPT with no rule to drop the rest', async () => {
+    const { workbench } = session();
+    await workbench.openFile(RULES_V4);
+    const original = await workbench.editorText();
+    const { line, column } = positionIn(RULES_V4, ':INPUT DROP', 'DROP', 0);
+    await workbench.gotoPosition(line, column);
+    await workbench.page.keyboard.press('Control+Shift+ArrowRight');
+    await workbench.page.keyboard.type('ACCEPT');
+    const row = `Every port is open: chain INPUT has policy ACCEPT and no rule drops what its rules do not match Port Lens all-ports-exposed [Ln ${line}, Col ${column}]`;
+    await eventually('the open policy in the Problems panel', () => workbench.problems(), (rows) => rows.includes(row));
+    assert.equal((await workbench.problems()).filter((entry) => entry.includes('all-ports-exposed')).length, 1, 'one row for the policy, not one per port');
+    for (let undo = 0; undo < 10 && (await workbench.editorText()) !== original; undo++) await workbench.page.keyboard.press('Control+Z');
+    assert.equal(await workbench.editorText(), original);
+    await eventually('no row once the policy is DROP again', () => workbench.problems(), (rows) => !rows.some((entry) => entry.includes('all-ports-exposed')));
   });
 });
