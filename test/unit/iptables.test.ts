@@ -295,6 +295,11 @@ describe('iptables-save files', () => {
       }
       const otherTable = await scanShell('iptables -t nat -P INPUT ACCEPT\niptables -P FORWARD ACCEPT\n');
       assert.deepEqual(otherTable.scan.findings, []);
+      // iptables and ip6tables keep their own INPUT: closing one leaves the other open.
+      const families = await scanShell('iptables -P INPUT ACCEPT\nip6tables -P INPUT ACCEPT\niptables -A INPUT -j DROP\n');
+      assert.deepEqual(families.scan.findings.map((finding) => `${families.text.slice(0, finding.span.start).split('\n').length} ${finding.message}`), [
+        '2 Every port is open: chain INPUT of ip6tables has policy ACCEPT and no rule drops what its rules do not match',
+      ]);
     });
 
     it('says what the rule does in the hover', async () => {

@@ -37,18 +37,18 @@ function readOptions(tokens: readonly Token[]): OptionWord[] {
  * Reads a firewall-cmd command line (without the program name): `--add-port=P[-Q]/proto`, `--add-source-port`,
  * `--add-forward-port=port=P:proto=tcp:toport=Q:toaddr=A`, `--add-rich-rule='rule ...'` and their removals, with
  * `--zone`; `--add-source` and `--set-default-zone` update `zones` for the commands after it. Returns the words
- * after `--direct --add-rule <family> <table> <chain> <priority>`, which are an iptables rule of that chain, for
- * the caller to read.
+ * after `--direct --add-rule <family> <table> <chain> <priority>`, which are an iptables rule of that chain
+ * (`ipv4`, `ipv6` or `eb`), for the caller to read.
  */
 export function readFirewallCmd(
   tokens: readonly Token[],
   out: MentionCollector,
   zones: FirewalldZones,
-): { table: string; chain: string; rule: Token[] } | undefined {
+): { family: string; table: string; chain: string; rule: Token[] } | undefined {
   const directAt = tokens.findIndex((token) => token.text === '--add-rule');
   if (directAt >= 0 && tokens.some((token) => token.text === '--direct')) {
-    const [, table, chain] = tokens.slice(directAt + 1, directAt + 4).map((token) => token.text);
-    return table && chain ? { table, chain, rule: tokens.slice(directAt + 5) } : undefined;
+    const [family, table, chain] = tokens.slice(directAt + 1, directAt + 4).map((token) => token.text);
+    return table && chain ? { family, table, chain, rule: tokens.slice(directAt + 5) } : undefined;
   }
 
   const options = readOptions(tokens);

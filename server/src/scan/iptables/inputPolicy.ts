@@ -36,6 +36,9 @@ export class InputPolicyWatch {
   private policy: Token | undefined;
   private ended = false;
 
+  /** @param chain how the report names the chain: `INPUT`, or `INPUT of ip6tables` where a script sets both. */
+  constructor(private readonly chain = 'INPUT') {}
+
   /** The policy an iptables-save file declares for the chain (`:INPUT ACCEPT`). */
   declare(policy: Token | undefined): void {
     this.policy = policy;
@@ -50,6 +53,6 @@ export class InputPolicyWatch {
 
   report(out: MentionCollector): void {
     if (!this.policy || this.ended || this.policy.text.toUpperCase() !== 'ACCEPT') return;
-    out.addSignal(this.policy, 0, this.policy.text.length, 'all-ports-open', 'chain INPUT has policy ACCEPT and no rule drops what its rules do not match');
+    out.addSignal(this.policy, 0, this.policy.text.length, 'all-ports-open', `chain ${this.chain} has policy ACCEPT and no rule drops what its rules do not match`);
   }
 }

@@ -7,8 +7,8 @@ import type { Token } from '../token';
 export interface ScriptState {
   /** iptables chain policies set with `-P`, by table and chain (`filter/INPUT`). */
   iptablesPolicies: Map<string, string>;
-  /** Whether INPUT's policy opens every port, reported when the script has been read. */
-  inputPolicy: InputPolicyWatch;
+  /** Whether INPUT's policy opens every port, for iptables and ip6tables apart; reported when the script has been read. */
+  inputPolicies: { ipv4: InputPolicyWatch; ipv6: InputPolicyWatch };
   /** The action of the last `ufw default ... incoming`. */
   ufwIncomingDefault?: Token;
   /** Sources added to firewalld zones with `--add-source`, by zone. */
@@ -18,12 +18,18 @@ export interface ScriptState {
 }
 
 export function newScriptState(): ScriptState {
-  return { iptablesPolicies: new Map(), inputPolicy: new InputPolicyWatch(), firewalldZoneSources: new Map(), firewalldDefaultZone: 'public' };
+  return {
+    iptablesPolicies: new Map(),
+    inputPolicies: { ipv4: new InputPolicyWatch(), ipv6: new InputPolicyWatch('INPUT of ip6tables') },
+    firewalldZoneSources: new Map(),
+    firewalldDefaultZone: 'public',
+  };
 }
 
 /** What only the whole script tells: a default policy that lets in every port no rule stops, once, where it is set. */
 export function reportScriptEnd(state: ScriptState, out: MentionCollector): void {
-  state.inputPolicy.report(out);
+  state.inputPolicies.ipv4.report(out);
+  state.inputPolicies.ipv6.report(out);
   const ufwDefault = state.ufwIncomingDefault;
   if (ufwDefault?.text.toLowerCase() === 'allow') {
     out.addSignal(ufwDefault, 0, ufwDefault.text.length, 'all-ports-open', "ufw's default policy for incoming traffic is allow");

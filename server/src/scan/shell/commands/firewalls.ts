@@ -4,7 +4,8 @@ import { incomingDefault, readUfwCommand } from '../../ufw/command';
 import type { CommandHandler } from '../command';
 
 const iptables: CommandHandler = (command, out) => {
-  command.state.inputPolicy.see(readIptablesRule(command.args, out, command.state.iptablesPolicies, command.name));
+  const family = command.name.startsWith('ip6') ? 'ipv6' : 'ipv4';
+  command.state.inputPolicies[family].see(readIptablesRule(command.args, out, command.state.iptablesPolicies, command.name));
 };
 
 const ufw: CommandHandler = (command, out) => {
@@ -24,7 +25,7 @@ const firewallCmd: CommandHandler = (command, out) => {
       table: direct.table,
       chain: direct.chain,
     });
-    command.state.inputPolicy.see(rule);
+    if (direct.family === 'ipv4' || direct.family === 'ipv6') command.state.inputPolicies[direct.family].see(rule);
   }
 };
 
