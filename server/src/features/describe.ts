@@ -46,8 +46,8 @@ function sentence(first: string, second: string, third = '', fourth = ''): strin
   return joined(joined(joined(first, second, ' '), third, ' '), fourth, ' ');
 }
 
-/** Values from the file may hold line breaks or runs of spaces; a description is one line. */
-const LOOSE_SPACE = /\s\s|[^\S ]/;
+/** Values from the file may hold line breaks or runs of spaces, or start or end with a space; a description is one line. */
+const LOOSE_SPACE = /\s\s|[^\S ]|^ | $/;
 
 /**
  * What the text does with the port, in words: "allowed inbound on eth0 from any source (iptables, chain INPUT,
@@ -86,5 +86,5 @@ export function describeUse(mention: PortMention): string {
       break;
   }
   const described = `${text}${surroundings(mention)}`;
-  return LOOSE_SPACE.test(described) || described.startsWith(' ') || described.endsWith(' ') ? described.replace(/\s+/g, ' ').trim() : described;
+  return LOOSE_SPACE.test(described) ? described.replace(/\s+/g, ' ').trim() : described;
 }

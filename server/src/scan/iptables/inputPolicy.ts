@@ -1,6 +1,6 @@
 import type { MentionCollector } from '../collector';
 import type { Token } from '../token';
-import type { IptablesRule } from './rule';
+import { type IptablesRule, takesEveryPort } from './rule';
 
 // Targets after which the packet goes on to the next rule, or (RETURN from a built-in chain) to the policy.
 const PASSING_TARGETS = new Set([
@@ -17,7 +17,7 @@ export function endsChain(rule: IptablesRule): boolean {
   if (rule.command !== 'append' && rule.command !== 'insert') return false;
   const target = rule.target?.toUpperCase();
   if (!target || PASSING_TARGETS.has(target)) return false;
-  if (target === 'ACCEPT') return !rule.source && !rule.narrowed && (!rule.inInterface || rule.inInterface.startsWith('!'));
+  if (target === 'ACCEPT') return !rule.source && takesEveryPort(rule);
   if (target === 'DROP' || target === 'REJECT') return !rule.source && !rule.narrowedBeyondProtocol;
   return true;
 }

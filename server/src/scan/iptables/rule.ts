@@ -324,6 +324,11 @@ export function addIptablesRulePorts(rule: IptablesRule, facts: MentionFacts, ou
   return added;
 }
 
+/** Whether a rule's matches take every packet, on every interface but one it names with `!`; its source aside. */
+export function takesEveryPort(rule: IptablesRule): boolean {
+  return !rule.narrowed && (!rule.inInterface || rule.inInterface.startsWith('!'));
+}
+
 /**
  * An inbound rule that accepts every port from any source on every interface (`-A INPUT -j ACCEPT`): one signal,
  * not one per port. Accepting everything on one named interface (`-i lan`, `-i tun0`) trusts that network, which
@@ -331,7 +336,7 @@ export function addIptablesRulePorts(rule: IptablesRule, facts: MentionFacts, ou
  */
 export function addAllPortsSignal(rule: IptablesRule, facts: MentionFacts, out: MentionCollector): void {
   if (facts.role !== 'allow' || facts.exposure !== 'any' || facts.context.direction !== 'inbound') return;
-  if (rule.narrowed || !rule.targetToken || (rule.inInterface && !rule.inInterface.startsWith('!'))) return;
+  if (!rule.targetToken || !takesEveryPort(rule)) return;
   const on = rule.inInterface ? ` on ${rule.inInterface}` : '';
   const detail = `chain ${rule.chain} accepts any packet${on} from ${facts.context.source ?? 'any source'}`;
   out.addSignal(rule.targetToken, 0, rule.targetToken.text.length, 'all-ports-open', detail);

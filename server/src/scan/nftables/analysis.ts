@@ -54,8 +54,8 @@ function chainContexts(ruleset: Ruleset, readings: readonly { rule: Rule; readin
   const contexts = new Map<string, ChainContext>();
   const queue: Chain[] = [];
   for (const chain of ruleset.chains.values()) {
-    if (!chain.hook) continue;
-    contexts.set(chain.key, { direction: HOOK_DIRECTIONS[chain.hook], policy: chain.policy });
+    if (!chain.base) continue;
+    contexts.set(chain.key, { direction: HOOK_DIRECTIONS[chain.base.hook], policy: chain.policy });
     queue.push(chain);
   }
   for (let index = 0; index < queue.length; index++) {

@@ -20,7 +20,7 @@ function endsChain(reading: RuleReading): boolean {
  * no rule denies is open to any source. That is reported once, at the first such chain's policy.
  */
 export function addOpenInputSignal(text: string, analysis: Analysis, out: MentionCollector): void {
-  const inputs = [...analysis.ruleset.chains.values()].filter((chain) => chain.hook === 'input' && chain.base?.type === 'filter');
+  const inputs = [...analysis.ruleset.chains.values()].filter((chain) => chain.base?.hook === 'input' && chain.base.type === 'filter');
   if (inputs.length === 0) return;
   const ended = new Set(analysis.rules.filter((rule) => endsChain(rule.reading)).map((rule) => rule.rule.chain.key));
   if (inputs.some((chain) => ended.has(chain.key) || (chain.policy && chain.policy.text !== 'accept'))) return;

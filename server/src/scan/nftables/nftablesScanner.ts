@@ -94,17 +94,18 @@ export class NftablesMentions {
   }
 }
 
-/** Reads nftables text (a file, a heredoc, or the words of an `nft` command) into `out`. */
-export function readNftables(text: string, out: MentionCollector, tool: string, makeToken?: TokenFactory): void {
-  new NftablesMentions(out, tool).add(makeToken ? analyseNftables(text, makeToken) : analyseNftablesText(text));
+/** Reads the words of an `nft` command into `out`, each word's token made where the command writes it. */
+export function readNftables(text: string, out: MentionCollector, tool: string, makeToken: TokenFactory): void {
+  new NftablesMentions(out, tool).add(analyseNftables(text, makeToken));
 }
 
 export const nftablesScanner: FormatScanner = {
   scan(text: string, context: ScanContext) {
     const out = new MentionCollector(NFTABLES, withSystemAliases(context.resolveServiceName));
-    readNftables(text, out, NFTABLES);
+    const analysis = analyseNftablesText(text);
+    new NftablesMentions(out, NFTABLES).add(analysis);
     // Only a whole ruleset says whether its input chains are open: one `nft` command of a script does not.
-    addOpenInputSignal(text, analyseNftablesText(text), out);
+    addOpenInputSignal(text, analysis, out);
     return out.output;
   },
 };

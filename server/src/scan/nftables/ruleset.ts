@@ -27,9 +27,8 @@ export interface Chain {
   key: string;
   table: string;
   name: string;
-  hook?: string;
-  /** A base chain's `type filter hook input priority 0`: its type (filter, nat, route) and where it is written. */
-  base?: { type: string; span: Span };
+  /** A base chain's `type filter hook input priority 0`: its type (filter, nat, route), its hook, and where it is written. */
+  base?: { type: string; hook: string; span: Span };
   policy?: { text: string; span: Span };
   rules: Rule[];
 }
@@ -152,10 +151,7 @@ class RulesetReader {
       if (isWord(first, 'type')) {
         const hook = statement.items.findIndex((item) => isWord(item, 'hook'));
         const hookName = statement.items[hook + 1];
-        if (hook >= 0 && isWord(hookName)) {
-          chain.hook = hookName.text;
-          chain.base = { type: isWord(second) ? second.text : '', span: statement.span };
-        }
+        if (hook >= 0 && isWord(hookName)) chain.base = { type: isWord(second) ? second.text : '', hook: hookName.text, span: statement.span };
       } else if (isWord(first, 'policy') && isWord(second)) {
         chain.policy = { text: second.text, span: statement.span };
       } else if (!isWord(first, 'comment') && !isWord(first, 'devices') && !isWord(first, 'device')) {
