@@ -63,7 +63,7 @@ export class PfDefinitions {
 
   private lexString(string: PfToken): PfToken[] {
     const start = string.token.span.start;
-    return lexPf(this.text, start, start + string.text.length).filter((token) => !('newline' in token && token.newline));
+    return lexPf(this.text, start, start + string.text.length).filter((token) => !token.newline);
   }
 
   /** Replaces `$name` with the macro's value, keeping where each value token is written. */
@@ -76,7 +76,7 @@ export class PfDefinitions {
         macro.used = true;
         this.expand(macro.value, depth + 1, macro, out);
       } else {
-        out.push(via ? { ...token, via } : token);
+        out.push(via ? { kind: token.kind, text: token.text, token: token.token, via } : token);
       }
     }
     return out;
