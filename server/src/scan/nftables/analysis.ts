@@ -79,7 +79,7 @@ export function analyseNftables(text: string, makeToken?: TokenFactory): Analysi
   const resolver = new ElementResolver(ruleset);
   const readings = ruleset.rules.map((rule) => ({ rule, reading: readRule(rule.items, resolver, rule.scope) }));
   const contexts = chainContexts(ruleset, readings);
-  return { ruleset, resolver, rules: readings.map((item) => ({ ...item, chain: contexts.get(item.rule.chain.key) ?? {} })) };
+  return { ruleset, resolver, rules: readings.map(({ rule, reading }) => ({ rule, reading, chain: contexts.get(rule.chain.key) ?? {} })) };
 }
 
 /** The analysis of a whole text, remembered: the scanner and then the fix builders read the same file. */

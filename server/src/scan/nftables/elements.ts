@@ -37,8 +37,10 @@ export class ElementResolver {
   /** `scope` is the `family/table` whose named sets `@name` refers to. */
   elements(item: Item, scope: string, depth = 0, via?: Via): Element[] {
     if (depth > MAX_DEPTH) return [];
-    if (item.kind === 'group') return splitAtCommas(item.items).flatMap((part) => this.elementOf(part, scope, depth, via));
-    return this.elementOf([item], scope, depth, via);
+    if (item.kind !== 'group') return this.elementOf([item], scope, depth, via);
+    const elements: Element[] = [];
+    for (const part of splitAtCommas(item.items)) elements.push(...this.elementOf(part, scope, depth, via));
+    return elements;
   }
 
   /** The first item of each element's first component, following `$name` inside elements: a flat list of values. */

@@ -70,13 +70,13 @@ export interface RuleReading {
   narrowed: boolean;
 }
 
-const TRANSPORT: Record<string, Protocol> = { tcp: 'tcp', udp: 'udp', udplite: 'udp', sctp: 'sctp', dccp: 'dccp', th: 'any' };
+const TRANSPORT = new Map<string, Protocol>([['tcp', 'tcp'], ['udp', 'udp'], ['udplite', 'udp'], ['sctp', 'sctp'], ['dccp', 'dccp'], ['th', 'any']]);
 const TRANSPORT_KEYS = new Set(['dport', 'sport', 'flags', 'checksum', 'sequence', 'ackseq', 'doff', 'window', 'urgptr', 'option', 'length', 'vtag', 'type', 'chunk']);
 const HEADERS = new Set(['ip', 'ip6', 'ether', 'vlan', 'arp', 'icmp', 'icmpv6', 'igmp', 'ah', 'esp', 'comp', 'dst', 'frag', 'hbh', 'mh', 'rt', 'srh', 'gre', 'vxlan', 'geneve', 'ct', 'meta', 'fib', 'ipsec', 'osf', 'socket', 'exthdr']);
 const BARE_META = new Set(['iif', 'iifname', 'oif', 'oifname', 'iiftype', 'oiftype', 'iifgroup', 'oifgroup', 'l4proto', 'nfproto', 'mark', 'skuid', 'skgid', 'pkttype', 'cgroup']);
 const VERDICTS = new Set(['accept', 'drop', 'reject', 'queue', 'continue', 'return', 'jump', 'goto']);
 const STATEMENTS = new Set([...VERDICTS, 'counter', 'log', 'limit', 'dnat', 'snat', 'masquerade', 'redirect', 'tproxy', 'notrack', 'comment', 'meter', 'add', 'update', 'delete', 'set', 'map', 'vmap', 'mod', 'and', 'or', 'xor', 'flow', 'dup', 'fwd', 'synproxy', 'quota', 'numgen', 'jhash', 'symhash', 'to', 'with', 'over', 'until', 'fully-random', 'random', 'persistent']);
-const OPERATORS: Record<string, string> = { '==': '==', eq: '==', '!=': '!=', ne: '!=', '<': '<', lt: '<', '>': '>', gt: '>', '<=': '<=', le: '<=', '>=': '>=', ge: '>=' };
+const OPERATORS = new Map([['==', '=='], ['eq', '=='], ['!=', '!='], ['ne', '!='], ['<', '<'], ['lt', '<'], ['>', '>'], ['gt', '>'], ['<=', '<='], ['le', '<='], ['>=', '>='], ['ge', '>=']]);
 const SEPARATORS = new Set([',', '.', ':']);
 const IDENTIFIER = /^[a-z][a-z0-9-]*$/;
 
@@ -94,13 +94,14 @@ function readField(items: readonly Item[], at: number): { field: Field; next: nu
   const key = items[at + 1];
   const keyText = isWord(key) && !key.quoted ? key.text : '';
   const plain = (kind: FieldKind, next: number) => ({ field: { kind, protocol: 'any' as Protocol, sourcePort: false }, next });
-  if (word.text in TRANSPORT) {
+  const transport = TRANSPORT.get(word.text);
+  if (transport) {
     if (!TRANSPORT_KEYS.has(keyText)) return undefined;
     const isPort = keyText === 'dport' || keyText === 'sport';
-    return { field: { kind: isPort ? 'port' : 'other', protocol: TRANSPORT[word.text], sourcePort: keyText === 'sport' }, next: at + 2 };
+    return { field: { kind: isPort ? 'port' : 'other', protocol: transport, sourcePort: keyText === 'sport' }, next: at + 2 };
   }
   if (BARE_META.has(word.text)) return plain(fieldKind('meta', word.text), at + 1);
-  if (HEADERS.has(word.text) && IDENTIFIER.test(keyText) && !STATEMENTS.has(keyText) && !HEADERS.has(keyText) && !(keyText in TRANSPORT)) {
+  if (HEADERS.has(word.text) && IDENTIFIER.test(keyText) && !STATEMENTS.has(keyText) && !HEADERS.has(keyText) && !TRANSPORT.has(keyText)) {
     return plain(fieldKind(word.text, keyText), at + 2);
   }
   return undefined;
@@ -137,7 +138,7 @@ function isValue(items: readonly Item[], at: number): boolean {
   if (!item) return false;
   if (item.kind === 'group') return true;
   if (item.quoted) return true;
-  return !SEPARATORS.has(item.text) && !(item.text in OPERATORS) && !STATEMENTS.has(item.text) && !readField(items, at);
+  return !SEPARATORS.has(item.text) && !OPERATORS.has(item.text) && !STATEMENTS.has(item.text) && !readField(items, at);
 }
 
 function wordText(item: Item | undefined): string {
@@ -208,7 +209,7 @@ class RuleReader {
       if (mapWord === 'vmap') for (const element of elements) this.elementJump(selector, element);
       return at + 2;
     }
-    const operator = OPERATORS[mapWord];
+    const operator = OPERATORS.get(mapWord);
     if (operator) at++;
     if (!isValue(this.items, at)) return at;
     const value = this.items[at];
@@ -228,10 +229,11 @@ class RuleReader {
 
   /** A single field's value applies to the whole rule: its source, interface or protocol. */
   private ruleLevel(field: Field, elements: readonly Element[], negated: boolean, written: Item): void {
-    const texts = elements.flatMap((element) => this.componentTexts(element, 0));
+    const texts: string[] = [];
+    for (const element of elements) texts.push(...this.componentTexts(element, 0));
     if (field.kind === 'saddr') this.reading.source = sourceOf(texts, negated, isWord(written) ? written.text : undefined);
     else if (field.kind === 'iface') this.reading.iface = { text: texts.join(', '), negated };
-    else if (field.kind === 'l4proto' && texts.length === 1 && texts[0] in TRANSPORT && !negated) this.reading.protocol = TRANSPORT[texts[0]];
+    else if (field.kind === 'l4proto' && texts.length === 1 && TRANSPORT.has(texts[0]) && !negated) this.reading.protocol = TRANSPORT.get(texts[0]);
   }
 
   /** Adds the port components of each element; other components of a concatenation qualify that element. */
@@ -244,7 +246,7 @@ class RuleReader {
       const protocols = multi ? component('l4proto') : [];
       selector.fields.forEach((field, index) => {
         if (field.kind !== 'port') return;
-        const protocol = field.protocol === 'any' && protocols[0] in TRANSPORT ? TRANSPORT[protocols[0]] : field.protocol;
+        const protocol = (field.protocol === 'any' && TRANSPORT.get(protocols[0])) || field.protocol;
         for (const value of this.componentValues(element.components[index], element.via)) {
           if (!isWord(value.item)) continue;
           this.reading.uses.push({

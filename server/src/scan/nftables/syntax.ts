@@ -1,5 +1,5 @@
 import type { Span } from '../mention';
-import { endOfRun, runPattern } from '../lexing';
+import { BLANKS, CharacterSet, WHITESPACE } from '../lexing';
 import { PlainToken, type Token } from '../token';
 
 /** A word of an nftables statement: a keyword, a value, or one of the operators `:` and `.`, or a `,`. */
@@ -33,14 +33,18 @@ interface Lexeme {
   kind: 'word' | 'open' | 'close' | 'comma' | 'end';
   from: number;
   to: number;
-  quoted?: boolean;
+  quoted: boolean;
   /** For `end`: a newline (which a brace group ignores) rather than a `;`. */
-  newline?: boolean;
+  newline: boolean;
 }
 
-const PUNCTUATION: Record<string, Lexeme['kind']> = { '{': 'open', '}': 'close', ',': 'comma', ';': 'end' };
-const WORD = runPattern('[^\\s{},;"#\\\\]');
-const SPACES = runPattern('[^\\S\\n]');
+// Every lexeme is built here, with the same fields in the same order: one object shape keeps the reads fast.
+function lexeme(kind: Lexeme['kind'], from: number, to: number, quoted = false, newline = false): Lexeme {
+  return { kind, from, to, quoted, newline };
+}
+
+const PUNCTUATION = new Map<string, Lexeme['kind']>([['{', 'open'], ['}', 'close'], [',', 'comma'], [';', 'end']]);
+const WORD = new CharacterSet(/[^\s{},;"#\\]/);
 
 /**
  * Splits nftables text into words, strings, braces, commas and statement ends. Comments run from `#` to the end
@@ -53,7 +57,7 @@ function lex(text: string): Lexeme[] {
   while (at < text.length) {
     const char = text[at];
     if (char === '\n') {
-      lexemes.push({ kind: 'end', from: at, to: at + 1, newline: true });
+      lexemes.push(lexeme('end', at, at + 1, false, true));
       at++;
     } else if (char === '#') {
       const end = text.indexOf('\n', at);
@@ -65,19 +69,19 @@ function lex(text: string): Lexeme[] {
     } else if (char === '"') {
       let end = at + 1;
       while (end < text.length && text[end] !== '"' && text[end] !== '\n') end++;
-      lexemes.push({ kind: 'word', from: at + 1, to: end, quoted: true });
+      lexemes.push(lexeme('word', at + 1, end, true));
       at = text[end] === '"' ? end + 1 : end;
-    } else if (PUNCTUATION[char]) {
-      lexemes.push({ kind: PUNCTUATION[char], from: at, to: at + 1 });
+    } else if (PUNCTUATION.has(char)) {
+      lexemes.push(lexeme(PUNCTUATION.get(char)!, at, at + 1));
       at++;
-    } else if (/\s/.test(char)) {
-      at = endOfRun(SPACES, text, at);
+    } else if (WHITESPACE.has(text, at)) {
+      at = BLANKS.endOfRun(text, at);
     } else {
-      const end = endOfRun(WORD, text, at + 1);
+      const end = WORD.endOfRun(text, at + 1);
       if (end - at > 1 && text[end - 1] === ':' && text[end - 2] !== ':') {
-        lexemes.push({ kind: 'word', from: at, to: end - 1 }, { kind: 'word', from: end - 1, to: end });
+        lexemes.push(lexeme('word', at, end - 1), lexeme('word', end - 1, end));
       } else {
-        lexemes.push({ kind: 'word', from: at, to: end });
+        lexemes.push(lexeme('word', at, end));
       }
       at = end;
     }
@@ -169,7 +173,7 @@ class StatementReader {
   }
 
   private word(lexeme: Lexeme): Word {
-    return { kind: 'word', text: this.text.slice(lexeme.from, lexeme.to), token: this.makeToken(lexeme.from, lexeme.to), quoted: lexeme.quoted === true };
+    return { kind: 'word', text: this.text.slice(lexeme.from, lexeme.to), token: this.makeToken(lexeme.from, lexeme.to), quoted: lexeme.quoted };
   }
 
   /** A brace group and the groups inside it, read with a stack so that deep nesting cannot exhaust the call stack. */

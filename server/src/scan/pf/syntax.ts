@@ -1,5 +1,5 @@
 import type { Span } from '../mention';
-import { endOfRun, runPattern } from '../lexing';
+import { BLANKS, CharacterSet, WHITESPACE } from '../lexing';
 import { PlainToken } from '../token';
 
 /**
@@ -18,8 +18,7 @@ export interface PfStatement {
 }
 
 const OPERATORS = ['!=', '<=', '>=', '><', '<>', '->', '<', '>', '=', '!'];
-const WORD = runPattern('[^\\s{}(),<>=!"#\\\\]');
-const SPACES = runPattern('[^\\S\\n]');
+const WORD = new CharacterSet(/[^\s{}(),<>=!"#\\]/);
 const OPERATOR_STARTS = new Set(OPERATORS.map((operator) => operator[0]));
 const TABLE_NAME = /^<[\w.-]+>/;
 /** Statements that cannot sit inside an open `{ ... }` list: a list still open there was never closed. */
@@ -63,8 +62,8 @@ export function lexPf(text: string, from = 0, to = text.length): Lexeme[] {
       at++;
       while (at < to && (text[at] === ' ' || text[at] === '\t' || text[at] === '\r')) at++;
       if (text[at] === '\n') at++;
-    } else if (/\s/.test(char)) {
-      at = endOfRun(SPACES, text, at, to);
+    } else if (WHITESPACE.has(text, at)) {
+      at = BLANKS.endOfRun(text, at, to);
     } else if (char === '"') {
       const end = closingIndex(text, at, to, '"');
       lexemes.push(token(text, 'string', at + 1, end));
@@ -88,7 +87,7 @@ export function lexPf(text: string, from = 0, to = text.length): Lexeme[] {
         at += operator.length;
         continue;
       }
-      const end = endOfRun(WORD, text, at + 1, to);
+      const end = WORD.endOfRun(text, at + 1, to);
       lexemes.push(token(text, 'word', at, end));
       at = end;
     }

@@ -1,4 +1,4 @@
-import { endOfRun, runPattern } from '../../lexing';
+import { CharacterSet, WHITESPACE } from '../../lexing';
 import type { Span } from '../../mention';
 
 export type LexemeKind = 'word' | 'string' | 'open' | 'close' | 'comma' | 'equals';
@@ -17,7 +17,7 @@ export interface Lexeme {
 }
 
 const PUNCTUATION: Record<string, LexemeKind> = { '(': 'open', ')': 'close', ',': 'comma', '=': 'equals' };
-const WORD = runPattern('[^\\s()\'",=]');
+const WORD = new CharacterSet(/[^\s()'",=]/);
 
 /**
  * Splits statement text into lexemes, dropping what the language ignores: `/* ... *\/` comments (opened at the
@@ -44,7 +44,7 @@ export function lexStatements(text: string): Lexeme[] {
       continue;
     }
     if (lineEnd < at) lineEnd = endOfLine(text, at);
-    if (/\s/.test(char)) {
+    if (WHITESPACE.has(text, at)) {
       at++;
       continue;
     }
@@ -71,7 +71,7 @@ export function lexStatements(text: string): Lexeme[] {
       at++;
       continue;
     }
-    const end = endOfRun(WORD, text, at + 1);
+    const end = WORD.endOfRun(text, at + 1);
     if (end === at + 1 && char === '-' && endsLine(text, end)) {
       nextLineContinues = true;
       at = end;
@@ -91,7 +91,7 @@ function endOfLine(text: string, from: number): number {
 /** True when only blanks or a comment follow `from` on its line: a lone `-` there continues the statement. */
 function endsLine(text: string, from: number): boolean {
   let at = from;
-  while (at < text.length && text[at] !== '\n' && /\s/.test(text[at])) at++;
+  while (at < text.length && text[at] !== '\n' && WHITESPACE.has(text, at)) at++;
   return at >= text.length || text[at] === '\n' || (text[at] === '/' && text[at + 1] === '*');
 }
 
