@@ -10,9 +10,9 @@ export type ChainPolicies = Map<string, string>;
 
 export type Direction = 'inbound' | 'outbound';
 
-const PROTOCOLS: Record<string, Protocol> = {
-  tcp: 'tcp', udp: 'udp', sctp: 'sctp', dccp: 'dccp', '6': 'tcp', '17': 'udp', '132': 'sctp', '33': 'dccp',
-};
+const PROTOCOLS = new Map<string, Protocol>([
+  ['tcp', 'tcp'], ['udp', 'udp'], ['sctp', 'sctp'], ['dccp', 'dccp'], ['6', 'tcp'], ['17', 'udp'], ['132', 'sctp'], ['33', 'dccp'],
+]);
 // `:1024` means 0-1024 and `1024:` means 1024-65535 in iptables.
 const PORT_SPEC: PortSpecOptions = { rangeSeparators: ':', allowNames: true, openRanges: true };
 // NAT targets write their port ranges with a hyphen: `--to-ports 8000-8010`, `--to-destination h:1000-2000`.
@@ -53,10 +53,10 @@ export interface IptablesRule {
   toPorts?: Token;
 }
 
-const COMMANDS: Record<string, string> = {
-  '-A': 'append', '--append': 'append', '-I': 'insert', '--insert': 'insert', '-R': 'replace', '--replace': 'replace',
-  '-D': 'delete', '--delete': 'delete', '-C': 'check', '--check': 'check', '-P': 'policy', '--policy': 'policy',
-};
+const COMMANDS = new Map([
+  ['-A', 'append'], ['--append', 'append'], ['-I', 'insert'], ['--insert', 'insert'], ['-R', 'replace'], ['--replace', 'replace'],
+  ['-D', 'delete'], ['--delete', 'delete'], ['-C', 'check'], ['--check', 'check'], ['-P', 'policy'], ['--policy', 'policy'],
+]);
 
 /** How a user-defined chain is reached: from which chain that has a direction, and who can get there. */
 export interface ChainEntry {
@@ -79,16 +79,24 @@ export interface RuleLocation {
 
 /** Reads the words of an iptables command line (without the program name) or of an iptables-save rule line. */
 export function parseIptablesRule(tokens: readonly Token[], where: RuleLocation = {}): IptablesRule {
+  // Every field is set here, the optional ones to undefined, so that all rules share one object shape.
   const rule: IptablesRule = {
     table: where.table ?? 'filter',
     command: where.chain ? 'append' : undefined,
     chain: where.chain,
+    head: undefined,
     protocolWritten: false,
     protocol: 'any',
+    source: undefined,
+    inInterface: undefined,
+    target: undefined,
+    targetToken: undefined,
     narrowed: false,
     narrowedBeyondProtocol: false,
     destinationPorts: [],
     sourcePorts: [],
+    natAddress: undefined,
+    toPorts: undefined,
   };
   let negateNext = false;
   for (let index = 0; index < tokens.length; index++) {
@@ -105,13 +113,14 @@ export function parseIptablesRule(tokens: readonly Token[], where: RuleLocation 
     const value = tokens[valueAt];
     if (narrowsPackets(option, value)) {
       rule.narrowed = true;
-      if (!PROTOCOL_OPTIONS.has(option) && !((option === '-m' || option === '--match') && Object.hasOwn(PROTOCOLS, value?.text.toLowerCase() ?? ''))) {
+      if (!PROTOCOL_OPTIONS.has(option) && !((option === '-m' || option === '--match') && PROTOCOLS.has(value?.text.toLowerCase() ?? ''))) {
         rule.narrowedBeyondProtocol = true;
       }
     }
     if (!value) continue;
-    if (COMMANDS[option]) {
-      index = readCommand(rule, tokens, index, COMMANDS[option]);
+    const command = COMMANDS.get(option);
+    if (command) {
+      index = readCommand(rule, tokens, index, command);
       continue;
     }
     if (!readOption(rule, option, value, negated)) continue;
@@ -149,7 +158,7 @@ const WHOLE_TRAFFIC_OPTIONS = new Set([
 const PROTOCOL_OPTIONS = new Set(['-p', '--protocol', '--syn']);
 
 function narrowsPackets(option: string, value: Token | undefined): boolean {
-  if (!option.startsWith('-') || COMMANDS[option] || WHOLE_TRAFFIC_OPTIONS.has(option)) return false;
+  if (!option.startsWith('-') || COMMANDS.has(option) || WHOLE_TRAFFIC_OPTIONS.has(option)) return false;
   if (option === '-m' || option === '--match') return value?.text !== 'comment';
   if (option === '-p' || option === '--protocol') return !/^(all|0)$/i.test(value?.text ?? '');
   return true;
@@ -163,7 +172,7 @@ function readOption(rule: IptablesRule, option: string, value: Token, negated: b
     case '-t': case '--table': rule.table = value.text; break;
     case '-p': case '--protocol':
       rule.protocolWritten = true;
-      rule.protocol = PROTOCOLS[value.text.toLowerCase()] ?? 'any';
+      rule.protocol = PROTOCOLS.get(value.text.toLowerCase()) ?? 'any';
       break;
     case '-s': case '--source': case '--src': rule.source = written(); break;
     case '-i': case '--in-interface': rule.inInterface = written(); break;
