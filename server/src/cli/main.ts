@@ -4,7 +4,7 @@ import { loadSettings } from './config';
 import { type FailOn, USAGE, UsageError, parseArguments } from './args';
 import { colourEnabled, reportWriter } from './report';
 import { type Tally, addTally, emptyTally } from './reportedFile';
-import { type ScanJob, type WorkerMessage, scanAll, scanInProcess } from './scanPool';
+import { type ScanJob, type WorkerMessage, batchingSink, scanAll, scanInProcess } from './scanPool';
 import { MissingPathError, filesToScan } from './walk';
 import { PortLensService } from '../service/portLensService';
 
@@ -56,7 +56,11 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 if (!isMainThread) {
   // This same bundle is the scan worker's script (see scanPool.ts).
   const post = (message: WorkerMessage) => parentPort!.postMessage(message);
-  scanInProcess(workerData as ScanJob, (index, part) => post({ index, part })).then(() => post({ done: true }));
+  const { sink, flush } = batchingSink(post);
+  scanInProcess(workerData as ScanJob, sink).then(() => {
+    flush();
+    post({ done: true });
+  });
 } else if (require.main === module) {
   // `portlens scan | head`: the reader has all it wants, which is no error of ours.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -1,4 +1,4 @@
-import { relative, sep } from 'node:path';
+import { isAbsolute, normalize, relative, sep } from 'node:path';
 import type { Severity } from '../rules/finding';
 import type { OutputFormat } from './args';
 import type { ReportedFile, ReportedFinding, Tally } from './reportedFile';
@@ -8,18 +8,34 @@ import { sarifWriter } from './sarif';
 const IGNORE_TITLES = ['Ignore this finding on this line', 'Ignore this finding in this file'];
 const SUPPRESSION_HINTS = new Set(['suppression-without-reason', 'unused-suppression']);
 
-/** A finding as the JSON contract writes it: fix titles only. Written out field by field: reports hold many. */
+/**
+ * A finding as the JSON contract writes it: fix titles only. Written out field by field, and the justification
+ * only where a comment gives one: reports hold many findings, and objects of one shape serialize fastest.
+ */
 function contractFinding(finding: ReportedFinding) {
   const titles = finding.fixes.map((fix) => fix.title);
   if (!SUPPRESSION_HINTS.has(finding.ruleId)) titles.push(...IGNORE_TITLES);
   const { ruleId, severity, line, column, endLine, endColumn, port, endPort, message, suppressed } = finding;
-  const written = { ruleId, severity, line, column, endLine, endColumn, port, endPort, message, fixes: titles };
-  return suppressed === undefined ? written : { ...written, justification: suppressed };
+  if (suppressed === undefined) return { ruleId, severity, line, column, endLine, endColumn, port, endPort, message, fixes: titles };
+  return { ruleId, severity, line, column, endLine, endColumn, port, endPort, message, fixes: titles, justification: suppressed };
 }
 
+/** A file as the JSON contract writes it; its findings silenced by a comment go apart, last. */
+function contractFile(file: ReportedFile) {
+  const findings: ReturnType<typeof contractFinding>[] = [];
+  const suppressedFindings: ReturnType<typeof contractFinding>[] = [];
+  for (const finding of file.findings) (finding.suppressed === undefined ? findings : suppressedFindings).push(contractFinding(finding));
+  const { language, mentions, skipped, notices } = file;
+  return { path: displayPath(file.path), language, mentions, findings, skipped, notices, suppressedFindings };
+}
+
+/**
+ * A path as the report shows it: relative to the current folder, with `/`. The walker's paths are normalised
+ * already, so a relative one is shown as it is, without resolving the folder again for each file.
+ */
 export function displayPath(path: string): string {
-  const shown = relative(process.cwd(), path) || path;
-  return shown.split(sep).join('/');
+  const shown = (isAbsolute(path) ? relative(process.cwd(), path) : normalize(path)) || path;
+  return sep === '/' ? shown : shown.split(sep).join('/');
 }
 
 /** ANSI colours, on only for terminals (or FORCE_COLOR) and never with NO_COLOR. */
@@ -71,13 +87,7 @@ function jsonWriter(version: string): ReportWriter {
   return {
     replacements: false,
     head: () => `{"version":1,"tool":${JSON.stringify({ name: 'portlens', version })},"files":[\n`,
-    file: (file) =>
-      JSON.stringify({
-        ...file,
-        path: displayPath(file.path),
-        findings: file.findings.filter((finding) => finding.suppressed === undefined).map(contractFinding),
-        suppressedFindings: file.findings.filter((finding) => finding.suppressed !== undefined).map(contractFinding),
-      }),
+    file: (file) => JSON.stringify(contractFile(file)),
     between: ',\n',
     tail: () => '\n]}\n',
   };

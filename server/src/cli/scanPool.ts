@@ -67,15 +67,41 @@ export async function scanAll(job: ScanJob, workerScript: string, emit: (part: F
   );
 }
 
-/** A message from a scan worker: one file's part, or the end of its share. */
-export type WorkerMessage = { index: number; part: FilePart | undefined } | { done: true };
+/** A message from a scan worker: the parts of some of its files, in order, or the end of its share. */
+export type WorkerMessage = { first: number; parts: (FilePart | undefined)[] } | { done: true };
+
+/** Parts a worker holds before it posts them: each message costs far more than the bytes it carries. */
+const PARTS_PER_MESSAGE = 100;
+const CHUNK_BYTES_PER_MESSAGE = 1 << 20;
+
+/**
+ * A sink for a worker's scan that posts its files' parts in batches, and a flush for the last of them.
+ * The scan hands over parts in file order, so a batch is the parts from its first index on.
+ */
+export function batchingSink(post: (message: WorkerMessage) => void): { sink: PartSink; flush: () => void } {
+  let first = 0;
+  let parts: (FilePart | undefined)[] = [];
+  let bytes = 0;
+  const flush = () => {
+    if (parts.length > 0) post({ first, parts });
+    first += parts.length;
+    parts = [];
+    bytes = 0;
+  };
+  const sink: PartSink = (_index, part) => {
+    parts.push(part);
+    bytes += part?.chunk.length ?? 0;
+    if (parts.length >= PARTS_PER_MESSAGE || bytes >= CHUNK_BYTES_PER_MESSAGE) flush();
+  };
+  return { sink, flush };
+}
 
 function runWorker(script: string, job: ScanJob, sink: PartSink): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData: job });
     worker.on('message', (message: WorkerMessage) => {
       if ('done' in message) resolve();
-      else sink(message.index, message.part);
+      else message.parts.forEach((part, offset) => sink(message.first + offset, part));
     });
     worker.once('error', reject);
     worker.once('exit', (code) => {
