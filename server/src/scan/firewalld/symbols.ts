@@ -6,9 +6,9 @@ import { describeMatch } from './zones';
 
 const ROOT_KINDS: Record<string, OutlineSymbolKind> = { zone: 'zone', policy: 'section', service: 'section', direct: 'section' };
 /** Elements that name what they refer to in one attribute. */
-const NAMING_ATTRIBUTES: Record<string, string> = {
-  service: 'name', interface: 'name', 'ingress-zone': 'name', 'egress-zone': 'name', helper: 'name', include: 'service',
-};
+const NAMING_ATTRIBUTES = new Map([
+  ['service', 'name'], ['interface', 'name'], ['ingress-zone', 'name'], ['egress-zone', 'name'], ['helper', 'name'], ['include', 'service'],
+]);
 
 function rootDetail(root: XmlElement): string | undefined {
   if (root.name !== 'policy') return attributeValue(root, 'target');
@@ -30,7 +30,7 @@ function childName(text: string, root: XmlElement, child: XmlElement): { name: s
   }
   const element = readPortElement(child);
   if (element) return { name: summarizeRule({ elements: [element], services: [] }) };
-  const attribute = NAMING_ATTRIBUTES[child.name];
+  const attribute = NAMING_ATTRIBUTES.get(child.name);
   const named = attribute && attributeValue(child, attribute);
   return named ? { name: `${child.name} ${named}` } : undefined;
 }

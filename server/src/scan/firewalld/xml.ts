@@ -31,7 +31,7 @@ const NAME_CHAR = /[-\w:.]/;
 const WHITESPACE = /\s/;
 /** Deeper nesting than any firewalld file has; bounds the end-tag search and the walkers' recursion. */
 const MAX_DEPTH = 16;
-const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const ENTITIES = new Map([['lt', '<'], ['gt', '>'], ['amp', '&'], ['quot', '"'], ['apos', "'"]]);
 
 export function attribute(element: XmlElement, name: string): XmlAttribute | undefined {
   return element.attributes.find((item) => item.name === name);
@@ -53,7 +53,7 @@ export function decodeEntities(raw: string): string {
       const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
       return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
     }
-    return ENTITIES[name] ?? whole;
+    return ENTITIES.get(name) ?? whole;
   });
 }
 

@@ -27,9 +27,9 @@ export interface Analysis {
   rules: RuleAnalysis[];
 }
 
-const HOOK_DIRECTIONS: Record<string, Direction> = {
-  input: 'inbound', prerouting: 'inbound', forward: 'inbound', ingress: 'inbound', output: 'outbound', postrouting: 'outbound', egress: 'outbound',
-};
+const HOOK_DIRECTIONS = new Map<string, Direction>([
+  ['input', 'inbound'], ['prerouting', 'inbound'], ['forward', 'inbound'], ['ingress', 'inbound'], ['output', 'outbound'], ['postrouting', 'outbound'], ['egress', 'outbound'],
+]);
 
 /** A chain no base chain jumps to says its direction only through its name, as iptables users name theirs. */
 function directionFromName(name: string): Direction | undefined {
@@ -55,7 +55,7 @@ function chainContexts(ruleset: Ruleset, readings: readonly { rule: Rule; readin
   const queue: Chain[] = [];
   for (const chain of ruleset.chains.values()) {
     if (!chain.base) continue;
-    contexts.set(chain.key, { direction: HOOK_DIRECTIONS[chain.base.hook], policy: chain.policy });
+    contexts.set(chain.key, { direction: HOOK_DIRECTIONS.get(chain.base.hook), policy: chain.policy });
     queue.push(chain);
   }
   for (let index = 0; index < queue.length; index++) {

@@ -32,22 +32,22 @@ const COMMAND_HANDLERS = new Map<string, CommandHandler>(
 );
 
 /** Programs that run the command after them; the value lists their options that take an argument. */
-const WRAPPERS: Record<string, { valued: string; operands?: number }> = {
-  sudo: { valued: 'ugpChDrtTUR' },
-  doas: { valued: 'uC' },
-  env: { valued: 'uCS' },
-  nohup: { valued: '' },
-  exec: { valued: 'a' },
-  time: { valued: 'fo' },
-  command: { valued: '' },
-  builtin: { valued: '' },
-  nice: { valued: 'n' },
-  ionice: { valued: 'cnp' },
-  stdbuf: { valued: 'ioe' },
-  setsid: { valued: '' },
-  timeout: { valued: 'ks', operands: 1 },
-  chroot: { valued: '', operands: 1 },
-};
+const WRAPPERS = new Map<string, { valued: string; operands?: number }>([
+  ['sudo', { valued: 'ugpChDrtTUR' }],
+  ['doas', { valued: 'uC' }],
+  ['env', { valued: 'uCS' }],
+  ['nohup', { valued: '' }],
+  ['exec', { valued: 'a' }],
+  ['time', { valued: 'fo' }],
+  ['command', { valued: '' }],
+  ['builtin', { valued: '' }],
+  ['nice', { valued: 'n' }],
+  ['ionice', { valued: 'cnp' }],
+  ['stdbuf', { valued: 'ioe' }],
+  ['setsid', { valued: '' }],
+  ['timeout', { valued: 'ks', operands: 1 }],
+  ['chroot', { valued: '', operands: 1 }],
+]);
 
 /** Commands whose quoted arguments are the text they write, and so may be another format's lines. */
 const TEXT_WRITERS = new Set(['echo', 'printf']);
@@ -156,7 +156,7 @@ function programName(text: string): string {
 function unwrap(words: Token[]): Token[] {
   let rest = words;
   for (;;) {
-    const wrapper = rest.length > 1 ? WRAPPERS[programName(rest[0].text)] : undefined;
+    const wrapper = rest.length > 1 ? WRAPPERS.get(programName(rest[0].text)) : undefined;
     if (!wrapper) return rest;
     let at = 1;
     while (at < rest.length && rest[at].text.startsWith('-') && rest[at].text !== '--') {

@@ -5,7 +5,7 @@ import type { Exposure, Role } from '../mention';
 import type { Token } from '../token';
 import { ROUTED_NOTE } from './tuple';
 
-const ACTION_ROLES: Record<string, Role> = { allow: 'allow', limit: 'allow', deny: 'deny', reject: 'deny' };
+const ACTION_ROLES = new Map<string, Role>([['allow', 'allow'], ['limit', 'allow'], ['deny', 'deny'], ['reject', 'deny']]);
 const PORT_SPEC = { rangeSeparators: ':', allowNames: true };
 
 /** Splits `80,443/tcp` into the port list and the protocol. */
@@ -35,7 +35,7 @@ export function readUfwCommand(tokens: readonly Token[], out: MentionCollector):
   let at = 0;
   let deleting = false;
   let routed = false;
-  while (at < words.length && !(words[at] in ACTION_ROLES)) {
+  while (at < words.length && !ACTION_ROLES.has(words[at])) {
     if (words[at] === 'delete') deleting = true;
     else if (words[at] === 'route') routed = true;
     else if (!/^(insert|prepend|\d+|--dry-run|--force)$/.test(words[at])) return;
@@ -43,7 +43,7 @@ export function readUfwCommand(tokens: readonly Token[], out: MentionCollector):
   }
   if (at >= words.length) return;
   const action = words[at];
-  const role: Role = deleting ? 'other' : ACTION_ROLES[action];
+  const role: Role = deleting ? 'other' : ACTION_ROLES.get(action)!;
   at++;
 
   let direction: 'inbound' | 'outbound' = 'inbound';

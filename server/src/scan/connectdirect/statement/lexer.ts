@@ -16,7 +16,7 @@ export interface Lexeme {
   lineHead: boolean;
 }
 
-const PUNCTUATION: Record<string, LexemeKind> = { '(': 'open', ')': 'close', ',': 'comma', '=': 'equals' };
+const PUNCTUATION = new Map<string, LexemeKind>([['(', 'open'], [')', 'close'], [',', 'comma'], ['=', 'equals']]);
 const WORD = new CharacterSet(/[^\s()'",=]/);
 
 /**
@@ -66,8 +66,9 @@ export function lexStatements(text: string): Lexeme[] {
       at = string.end;
       continue;
     }
-    if (PUNCTUATION[char]) {
-      lexemes.push({ kind: PUNCTUATION[char], text: char, textStart: at, span: { start: at, end: at + 1 }, lineHead });
+    const punctuation = PUNCTUATION.get(char);
+    if (punctuation) {
+      lexemes.push({ kind: punctuation, text: char, textStart: at, span: { start: at, end: at + 1 }, lineHead });
       at++;
       continue;
     }
