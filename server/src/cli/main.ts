@@ -4,7 +4,7 @@ import { loadSettings } from './config';
 import { type FailOn, USAGE, UsageError, parseArguments } from './args';
 import { colourEnabled, reportWriter } from './report';
 import { type Tally, addTally, emptyTally } from './reportedFile';
-import { type ScanJob, type WorkerMessage, batchingSink, scanAll, scanInProcess } from './scanPool';
+import { type ScanSetup, scanAll, serveScanTasks } from './scanPool';
 import { MissingPathError, filesToScan } from './walk';
 import { PortLensService } from '../service/portLensService';
 
@@ -29,13 +29,13 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       const { languageIds } = await PortLensService.create(settings);
       if (!languageIds.includes(args.language)) throw new UsageError(`--language must be one of ${languageIds.join(', ')}, not '${args.language}'`);
     }
-    const files = [...filesToScan(args.paths)];
+    const files = filesToScan(args.paths);
     const output = { format: args.format, version: VERSION, colour: colourEnabled(process.stdout) };
     const writer = reportWriter(output);
     const tally = emptyTally();
     let written = false;
     process.stdout.write(writer.head());
-    await scanAll({ files, settings, language: args.language, output }, __filename, (part) => {
+    await scanAll({ settings, language: args.language, output }, files, __filename, (part) => {
       addTally(tally, part.tally);
       if (!part.chunk) return;
       process.stdout.write(written ? writer.between + part.chunk : part.chunk);
@@ -55,12 +55,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 
 if (!isMainThread) {
   // This same bundle is the scan worker's script (see scanPool.ts).
-  const post = (message: WorkerMessage) => parentPort!.postMessage(message);
-  const { sink, flush } = batchingSink(post);
-  scanInProcess(workerData as ScanJob, sink).then(() => {
-    flush();
-    post({ done: true });
-  });
+  void serveScanTasks(workerData as ScanSetup, parentPort!);
 } else if (require.main === module) {
   // `portlens scan | head`: the reader has all it wants, which is no error of ours.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {

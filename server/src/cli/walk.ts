@@ -14,19 +14,24 @@ export class MissingPathError extends Error {}
 
 /**
  * The files under each path, in a stable order: folders are walked recursively, skipping `.git`,
- * `node_modules`, symlinked folders (loops) and what each folder's `.gitignore` excludes.
+ * `node_modules`, symlinked folders (loops) and what each folder's `.gitignore` excludes. Every path is checked
+ * before the first file comes, so that a missing one is a usage error before any output; the walk itself is
+ * lazy, so that scanning can start while it goes on.
  */
-export function* filesToScan(paths: readonly string[]): Generator<FileToScan> {
-  for (const path of paths) {
-    let isDirectory: boolean;
+export function filesToScan(paths: readonly string[]): Iterable<FileToScan> {
+  const roots = paths.map((path) => {
     try {
-      isDirectory = statSync(path).isDirectory();
+      return { path, isDirectory: statSync(path).isDirectory() };
     } catch {
       throw new MissingPathError(`no such file or folder: ${path}`);
     }
-    if (isDirectory) yield* walkFolder(path, []);
-    else yield { path, named: true };
-  }
+  });
+  return (function* () {
+    for (const { path, isDirectory } of roots) {
+      if (isDirectory) yield* walkFolder(path, []);
+      else yield { path, named: true };
+    }
+  })();
 }
 
 interface IgnoreScope {
