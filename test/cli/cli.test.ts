@@ -118,6 +118,15 @@ describe('portlens scan (bundled CLI)', () => {
     assert.equal(sarif.runs[0].results.length, 151);
   });
 
+  it('scans the whole tree on one core, beyond the files read to decide on workers', () => {
+    for (let index = 0; index < 450; index++) writeFileSync(join(workspace, `deploy-${String(index).padStart(3, '0')}.sh`), `#!/bin/sh\nssh -p ${2000 + index} deploy@host\n`);
+    // taskset limits the CPUs the scan may use, which is what Node counts as available.
+    const result = spawnSync('taskset', ['-c', '0', process.execPath, CLI, 'scan', '--format', 'text'], { cwd: workspace, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(result.status, 0, result.stderr);
+    // `ssh -p 2375` is the one finding: the Docker API port has a TLS partner.
+    assert.match(result.stdout, /\n450 port mentions in 450 files, 1 finding \(0 errors, 0 warnings, 1 information\)\n$/);
+  });
+
   it('stops quietly when the reader of its output goes away (portlens scan | head)', () => {
     for (let index = 0; index < 50; index++) writeFileSync(join(workspace, `deploy-${index}.sh`), 'ssh -p 2222 deploy@host\n'.repeat(200));
     const result = spawnSync('sh', ['-c', `node ${JSON.stringify(CLI)} scan --format json | head -c 100`], { cwd: workspace, encoding: 'utf8', timeout: 60_000 });

@@ -67,7 +67,8 @@ export async function scanAll(setup: ScanSetup, files: Iterable<FileToScan>, wor
   const walk = files[Symbol.iterator]();
   const head = take(walk, availableParallelism() * FILES_PER_WORKER);
   const count = Math.min(availableParallelism(), Math.floor(head.length / FILES_PER_WORKER));
-  if (count < 2) return (await fileScanner(setup))(head, 0, sink);
+  // On one core the head may not be the whole walk: what is left of it is scanned here too.
+  if (count < 2) return (await fileScanner(setup))(head.concat(take(walk, Infinity)), 0, sink);
   const workers = Array.from({ length: count }, () => new ScanWorker(workerScript, setup, sink));
   try {
     for (let first = 0, turn = 0; ; turn++) {
