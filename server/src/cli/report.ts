@@ -8,16 +8,13 @@ import { sarifWriter } from './sarif';
 const IGNORE_TITLES = ['Ignore this finding on this line', 'Ignore this finding in this file'];
 const SUPPRESSION_HINTS = new Set(['suppression-without-reason', 'unused-suppression']);
 
-/**
- * A finding as the JSON contract writes it: fix titles only. Written out field by field, and the justification
- * only where a comment gives one: reports hold many findings, and objects of one shape serialize fastest.
- */
+/** A finding as the JSON contract writes it: fix titles only. Written out field by field: reports hold many. */
 function contractFinding(finding: ReportedFinding) {
   const titles = finding.fixes.map((fix) => fix.title);
   if (!SUPPRESSION_HINTS.has(finding.ruleId)) titles.push(...IGNORE_TITLES);
   const { ruleId, severity, line, column, endLine, endColumn, port, endPort, message, suppressed } = finding;
-  if (suppressed === undefined) return { ruleId, severity, line, column, endLine, endColumn, port, endPort, message, fixes: titles };
-  return { ruleId, severity, line, column, endLine, endColumn, port, endPort, message, fixes: titles, justification: suppressed };
+  const written = { ruleId, severity, line, column, endLine, endColumn, port, endPort, message, fixes: titles };
+  return suppressed === undefined ? written : { ...written, justification: suppressed };
 }
 
 /** A file as the JSON contract writes it; its findings silenced by a comment go apart, last. */
