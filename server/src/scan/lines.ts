@@ -12,6 +12,16 @@ export function lastAtOrBefore(sorted: readonly number[], value: number): number
   return low;
 }
 
+/** Calls `visit` with the start and end (without the line break) of every line of `text`. */
+export function forEachLine(text: string, visit: (start: number, end: number) => void): void {
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    visit(start, end > start && text[end - 1] === '\r' ? end - 1 : end);
+    start = end + 1;
+  }
+}
+
 /** Offsets where each line of a text starts. */
 export function lineStarts(text: string): number[] {
   const starts = [0];

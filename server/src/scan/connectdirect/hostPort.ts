@@ -1,3 +1,5 @@
+import { WHITESPACE } from '../lexing';
+
 /** Where the two halves of a Connect:Direct `host;port` value lie in a text. */
 export interface SemicolonHostPort {
   host: string;
@@ -35,8 +37,8 @@ export function listItems(text: string, from = 0, to = text.length): { from: num
     if (end < 0 || end > to) end = to;
     let itemFrom = start;
     let itemTo = end;
-    while (itemFrom < itemTo && /\s/.test(text[itemFrom])) itemFrom++;
-    while (itemTo > itemFrom && /\s/.test(text[itemTo - 1])) itemTo--;
+    while (itemFrom < itemTo && WHITESPACE.has(text, itemFrom)) itemFrom++;
+    while (itemTo > itemFrom && WHITESPACE.has(text, itemTo - 1)) itemTo--;
     if (itemTo > itemFrom) items.push({ from: itemFrom, to: itemTo });
     start = end + 1;
   }

@@ -1,4 +1,5 @@
 import type { MentionCollector } from '../collector';
+import { CharacterSet, WHITESPACE } from '../lexing';
 import type { Exposure, MentionContext, Role } from '../mention';
 import type { Token } from '../token';
 import { addPortElement, type PortElement, type PortSlice, protocolOf, sliceText, verbatimSlice, withNote } from './portElements';
@@ -6,6 +7,8 @@ import { type XmlElement, attributeValue } from './xml';
 import { type AddressMatch, describeMatch, matchExposure } from './zones';
 
 export type RichAction = 'accept' | 'reject' | 'drop' | 'mark';
+/** A keyword or attribute name of a rich rule: it runs to a blank or to `=`. */
+const CLAUSE_WORD = new CharacterSet(/[^\s=]/);
 
 /** A rich rule (firewalld.richlanguage(5)), read from `rule ...` text or from a `<rule>` element. */
 export interface RichRule {
@@ -88,9 +91,9 @@ export function readRichRuleText(token: Token, from: number): RichRule {
   let current: Clause = { keyword: '', invert: false, attributes: new Map() };
   let at = from;
   while (at < text.length) {
-    while (at < text.length && /\s/.test(text[at])) at++;
+    at = WHITESPACE.endOfRun(text, at);
     const wordStart = at;
-    while (at < text.length && !/[\s=]/.test(text[at])) at++;
+    at = CLAUSE_WORD.endOfRun(text, at);
     const word = text.slice(wordStart, at);
     if (text[at] !== '=') {
       if (word.toLowerCase() === 'not') current.invert = true;
@@ -101,7 +104,7 @@ export function readRichRuleText(token: Token, from: number): RichRule {
     const quote = text[at] === '"' || text[at] === "'" ? text[at] : undefined;
     if (quote) at++;
     const valueStart = at;
-    while (at < text.length && (quote ? text[at] !== quote : !/\s/.test(text[at]))) at++;
+    while (at < text.length && (quote ? text[at] !== quote : !WHITESPACE.has(text, at))) at++;
     current.attributes.set(word.toLowerCase(), { value: text.slice(valueStart, at), slice: { token, from: valueStart, to: at } });
     if (quote && at < text.length) at++;
   }

@@ -4,7 +4,7 @@ import { type XmlElement, attributeValue, textOf } from './xml';
 import { readFirewalldXml, shortName } from './xmlScanner';
 import { describeMatch } from './zones';
 
-const ROOT_KINDS: Record<string, OutlineSymbolKind> = { zone: 'zone', policy: 'section', service: 'section', direct: 'section' };
+const ROOT_KINDS = new Map<string, OutlineSymbolKind>([['zone', 'zone'], ['policy', 'section'], ['service', 'section'], ['direct', 'section']]);
 /** Elements that name what they refer to in one attribute. */
 const NAMING_ATTRIBUTES = new Map([
   ['service', 'name'], ['interface', 'name'], ['ingress-zone', 'name'], ['egress-zone', 'name'], ['helper', 'name'], ['include', 'service'],
@@ -39,7 +39,7 @@ function childName(text: string, root: XmlElement, child: XmlElement): { name: s
 export function firewalldSymbols(text: string): OutlineSymbol[] {
   const symbols: OutlineSymbol[] = [];
   for (const root of readFirewalldXml(text)) {
-    const kind = Object.hasOwn(ROOT_KINDS, root.name) ? ROOT_KINDS[root.name] : undefined;
+    const kind = ROOT_KINDS.get(root.name);
     if (!kind) continue;
     const children: OutlineSymbol[] = [];
     for (const child of root.children) {

@@ -1,3 +1,4 @@
+import { CharacterSet, WHITESPACE } from '../lexing';
 import type { Span } from '../mention';
 
 /** One attribute of a start tag: its value decoded, and where the value is written. */
@@ -26,9 +27,8 @@ export interface XmlReadOptions {
   isVoid?(name: string, depth: number): boolean;
 }
 
-const NAME_START = /[A-Za-z_:]/;
-const NAME_CHAR = /[-\w:.]/;
-const WHITESPACE = /\s/;
+const NAME_START = new CharacterSet(/[A-Za-z_:]/);
+const NAME_CHAR = new CharacterSet(/[-\w:.]/);
 /** Deeper nesting than any firewalld file has; bounds the end-tag search and the walkers' recursion. */
 const MAX_DEPTH = 16;
 const ENTITIES = new Map([['lt', '<'], ['gt', '>'], ['amp', '&'], ['quot', '"'], ['apos', "'"]]);
@@ -87,7 +87,7 @@ class XmlReader {
       else if (text.startsWith('<?', lt)) this.skipPast('?>', lt + 2);
       else if (text.startsWith('<!', lt)) this.skipPast('>', lt + 2);
       else if (text[lt + 1] === '/') this.readEndTag();
-      else if (NAME_START.test(text[lt + 1] ?? '')) this.readStartTag();
+      else if (NAME_START.has(text, lt + 1)) this.readStartTag();
       else this.at = lt + 1;
     }
     for (const element of this.open) this.close(element, text.length, text.length);
@@ -100,9 +100,7 @@ class XmlReader {
   }
 
   private readName(from: number): string {
-    let end = from;
-    while (end < this.text.length && NAME_CHAR.test(this.text[end])) end++;
-    return this.text.slice(from, end);
+    return this.text.slice(from, NAME_CHAR.endOfRun(this.text, from));
   }
 
   private readStartTag(): void {
@@ -143,7 +141,7 @@ class XmlReader {
         return 'self-closing';
       }
       if (char === '<') return 'cut';
-      if (NAME_START.test(char)) into.push(this.readAttribute());
+      if (NAME_START.has(text, this.at)) into.push(this.readAttribute());
       else this.at++;
     }
     return 'cut';
@@ -170,7 +168,7 @@ class XmlReader {
   }
 
   private skipWhitespace(): void {
-    while (this.at < this.text.length && WHITESPACE.test(this.text[this.at])) this.at++;
+    this.at = WHITESPACE.endOfRun(this.text, this.at);
   }
 
   private readEndTag(): void {

@@ -2,6 +2,7 @@ import type { MentionCollector, MentionFacts } from '../collector';
 import { widest } from '../exposure';
 import type { OutlineSymbol } from '../format';
 import type { RelatedSpan, Span } from '../mention';
+import { forEachLine } from '../lines';
 import { PlainToken, type Token, splitWords } from '../token';
 import { InputPolicyWatch, endsChain, isFilterInput } from './inputPolicy';
 import {
@@ -41,16 +42,6 @@ export interface SaveFile {
 }
 
 const COUNTERS = /^\[\d+:\d+\]$/;
-
-/** Calls `visit` with the start and end (without the line break) of every line of `text`. */
-export function forEachLine(text: string, visit: (start: number, end: number) => void): void {
-  for (let start = 0; start <= text.length; ) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    visit(start, end > start && text[end - 1] === '\r' ? end - 1 : end);
-    start = end + 1;
-  }
-}
 
 /**
  * The words of a rule line. `iptables-save -c` puts the counters first (`[3:180] -A INPUT ...`), and hand-edited

@@ -1,7 +1,7 @@
 import type { Protocol } from '../../catalog/types';
 import type { MentionCollector, MentionFacts } from '../collector';
 import type { OutlineSymbol } from '../format';
-import { forEachLine } from '../iptables/saveFile';
+import { forEachLine } from '../lines';
 import type { RelatedSpan, Span } from '../mention';
 import { PlainToken } from '../token';
 
