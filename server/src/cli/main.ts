@@ -35,10 +35,11 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     const tally = emptyTally();
     let written = false;
     process.stdout.write(writer.head());
-    await scanAll({ settings, language: args.language, output }, files, __filename, (part) => {
-      addTally(tally, part.tally);
-      if (!part.chunk) return;
-      process.stdout.write(written ? writer.between + part.chunk : part.chunk);
+    await scanAll({ settings, language: args.language, output }, files, __filename, (batch) => {
+      addTally(tally, batch.tally);
+      if (batch.bytes.length === 0) return;
+      if (written) process.stdout.write(writer.between);
+      process.stdout.write(batch.bytes);
       written = true;
     });
     process.stdout.write(writer.tail(tally));

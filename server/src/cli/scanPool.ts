@@ -14,37 +14,61 @@ export interface ScanSetup {
   output: OutputOptions;
 }
 
-/** One file's part of the report, and what it adds to the counts. */
-export interface FilePart {
-  chunk: string;
+/**
+ * The report of consecutive files in walk order: their parts, joined and encoded (a format may have nothing to
+ * say of a file, so it can be empty), and what they add to the counts.
+ */
+export interface ReportBatch {
+  first: number;
+  files: number;
+  bytes: Uint8Array;
   tally: Tally;
 }
 
-/** Hands over the part of the file at `index` in walk order; undefined for a file that is not reported. */
-export type PartSink = (index: number, part: FilePart | undefined) => void;
+export type BatchSink = (batch: ReportBatch) => void;
 
 /** Below this many files, starting workers (each loads the parser) costs more than it saves. */
 const FILES_PER_WORKER = 200;
 /** Files handed to a worker at a time, numbered in walk order. */
 const FILES_PER_TASK = 50;
+/**
+ * Parts go out in batches: each message between threads and each write to stdout costs far more than the bytes
+ * it carries, and a part per message or per write took a sixth of a large scan.
+ */
+const FILES_PER_BATCH = 100;
+const CHARACTERS_PER_BATCH = 1 << 20;
 
-/** Scans files one after the other, handing over each one's part as soon as it is read. */
-export type FileScanner = (files: readonly FileToScan[], first: number, sink: PartSink) => void;
+/** Scans consecutive files from the one numbered `first`, handing over their report in batches as it goes. */
+export type FileScanner = (files: readonly FileToScan[], first: number, sink: BatchSink) => void;
 
 /** The service and the report writer, loaded once for all the files this thread scans. */
 export async function fileScanner(setup: ScanSetup): Promise<FileScanner> {
   const scanner = await PortLensService.create(setup.settings);
   const writer = reportWriter(setup.output);
   const limitBytes = setup.settings.maxFileSizeMB * 1024 * 1024;
-  return (files, first, sink) =>
-    files.forEach((file, offset) => {
+  // Encoded here, on the scanning thread, so that the thread writing stdout only copies bytes.
+  const encoder = new TextEncoder();
+  return (files, first, sink) => {
+    let batch = { first, files: 0, chunks: [] as string[], characters: 0, tally: emptyTally() };
+    const handOver = () => {
+      const { files: count, chunks, tally } = batch;
+      if (count > 0) sink({ first: batch.first, files: count, bytes: encoder.encode(chunks.join(writer.between)), tally });
+      batch = { first: batch.first + count, files: 0, chunks: [], characters: 0, tally: emptyTally() };
+    };
+    for (const file of files) {
+      batch.files++;
       const scanned = scanFile(file, scanner, limitBytes, setup.language);
-      if (!scanned) return sink(first + offset, undefined);
-      const report = reportFile(scanned, scanner, writer.replacements);
-      const tally = emptyTally();
-      tallyFile(tally, report);
-      sink(first + offset, { chunk: writer.file(report), tally });
-    });
+      if (scanned) {
+        const report = reportFile(scanned, scanner, writer.replacements);
+        tallyFile(batch.tally, report);
+        const chunk = writer.file(report);
+        if (chunk) batch.chunks.push(chunk);
+        batch.characters += chunk.length;
+      }
+      if (batch.files >= FILES_PER_BATCH || batch.characters >= CHARACTERS_PER_BATCH) handOver();
+    }
+    handOver();
+  };
 }
 
 /**
@@ -52,23 +76,14 @@ export async function fileScanner(setup: ScanSetup): Promise<FileScanner> {
  * in tasks of consecutive files, while the walk goes on. Parts reach `emit` in walk order, each as soon as every
  * file before it is done, so the report streams out instead of being held whole.
  */
-export async function scanAll(setup: ScanSetup, files: Iterable<FileToScan>, workerScript: string, emit: (part: FilePart) => void): Promise<void> {
-  const pending = new Map<number, FilePart | undefined>();
-  let next = 0;
-  const sink: PartSink = (index, part) => {
-    pending.set(index, part);
-    for (; pending.has(next); next++) {
-      const ready = pending.get(next);
-      pending.delete(next);
-      if (ready) emit(ready);
-    }
-  };
+export async function scanAll(setup: ScanSetup, files: Iterable<FileToScan>, workerScript: string, emit: BatchSink): Promise<void> {
   // The walk is read as far as it takes to decide how many workers pay off; the rest streams to them.
   const walk = files[Symbol.iterator]();
   const head = take(walk, availableParallelism() * FILES_PER_WORKER);
   const count = Math.min(availableParallelism(), Math.floor(head.length / FILES_PER_WORKER));
-  // On one core the head may not be the whole walk: what is left of it is scanned here too.
-  if (count < 2) return (await fileScanner(setup))(head.concat(take(walk, Infinity)), 0, sink);
+  // On one core the head may not be the whole walk: what is left of it is scanned here too, already in order.
+  if (count < 2) return (await fileScanner(setup))(head.concat(take(walk, Infinity)), 0, emit);
+  const sink = inWalkOrder(emit);
   const workers = Array.from({ length: count }, () => new ScanWorker(workerScript, setup, sink));
   try {
     for (let first = 0, turn = 0; ; turn++) {
@@ -81,6 +96,20 @@ export async function scanAll(setup: ScanSetup, files: Iterable<FileToScan>, wor
   } finally {
     for (const worker of workers) void worker.stop();
   }
+}
+
+/** Holds batches that arrive early and hands each to `emit` once every file before it has been. */
+function inWalkOrder(emit: BatchSink): BatchSink {
+  const pending = new Map<number, ReportBatch>();
+  let next = 0;
+  return (batch) => {
+    pending.set(batch.first, batch);
+    for (let ready = pending.get(next); ready; ready = pending.get(next)) {
+      pending.delete(next);
+      next += ready.files;
+      emit(ready);
+    }
+  };
 }
 
 /** Up to `count` more items of `iterator`. */
@@ -97,33 +126,22 @@ function take<T>(iterator: Iterator<T>, count: number): T[] {
 /** A task for a worker: files numbered from `first` in walk order, or the end of the walk. */
 export type WorkerTask = { first: number; files: FileToScan[] } | { end: true };
 
-/** A message from a scan worker: the parts of consecutive files from `first`, or the end of its tasks. */
-export type WorkerMessage = { first: number; parts: (FilePart | undefined)[] } | { done: true };
+/** A message from a scan worker: a batch of its files' report, or the end of its tasks. */
+export type WorkerMessage = { batch: ReportBatch } | { done: true };
 
-/** Parts a worker holds before it posts them: each message costs far more than the bytes it carries. */
-const PARTS_PER_MESSAGE = 100;
-const CHUNK_BYTES_PER_MESSAGE = 1 << 20;
+/** The thread side of a message port, as a worker sees its parent. */
+interface ParentPort {
+  on(event: 'message', listener: (task: WorkerTask) => void): void;
+  postMessage(message: WorkerMessage, transfer?: ArrayBuffer[]): void;
+}
 
-/** The worker side: scans each task as it comes and posts its parts in batches, then says when the walk is done. */
-export async function serveScanTasks(setup: ScanSetup, port: { on(event: 'message', listener: (task: WorkerTask) => void): void; postMessage(message: WorkerMessage): void }): Promise<void> {
+/** The worker side: scans each task as it comes and posts its batches, then says when the walk is done. */
+export async function serveScanTasks(setup: ScanSetup, port: ParentPort): Promise<void> {
   const scan = await fileScanner(setup);
   port.on('message', (task) => {
     if ('end' in task) return port.postMessage({ done: true });
-    let first = task.first;
-    let parts: (FilePart | undefined)[] = [];
-    let bytes = 0;
-    const flush = () => {
-      if (parts.length > 0) port.postMessage({ first, parts });
-      first += parts.length;
-      parts = [];
-      bytes = 0;
-    };
-    scan(task.files, task.first, (_index, part) => {
-      parts.push(part);
-      bytes += part?.chunk.length ?? 0;
-      if (parts.length >= PARTS_PER_MESSAGE || bytes >= CHUNK_BYTES_PER_MESSAGE) flush();
-    });
-    flush();
+    // The bytes move to the main thread instead of being copied.
+    scan(task.files, task.first, (batch) => port.postMessage({ batch }, [batch.bytes.buffer as ArrayBuffer]));
   });
 }
 
@@ -132,12 +150,12 @@ class ScanWorker {
   private readonly worker: Worker;
   private readonly done: Promise<void>;
 
-  constructor(script: string, setup: ScanSetup, sink: PartSink) {
+  constructor(script: string, setup: ScanSetup, sink: BatchSink) {
     this.worker = new Worker(script, { workerData: setup });
     this.done = new Promise((resolve, reject) => {
       this.worker.on('message', (message: WorkerMessage) => {
         if ('done' in message) resolve();
-        else message.parts.forEach((part, offset) => sink(message.first + offset, part));
+        else sink(message.batch);
       });
       this.worker.once('error', reject);
       this.worker.once('exit', (code) => reject(new Error(`scan worker stopped with exit code ${code}`)));
