@@ -66,8 +66,12 @@ describe('portlens scan (bundled CLI)', () => {
     // Known by their first bytes only: one is read whole past its head, the other is too large to read.
     writeFileSync(join(workspace, 'bin', 'provision'), `#!/bin/sh\n${'# padding\n'.repeat(3000)}ssh -p 2202 host\n`);
     writeFileSync(join(workspace, 'bin', 'restore'), `#!/bin/sh\n${'# padding\n'.repeat(600_000)}ssh -p 2203 host\n`);
+    // A .gitignore deeper down rules its own folder only.
+    writeFileSync(join(workspace, 'bin', '.gitignore'), 'local-*\n');
+    writeFileSync(join(workspace, 'bin', 'local-test.sh'), script);
+    writeFileSync(join(workspace, 'local-keep.sh'), script);
     const report = JSON.parse(portlens(['scan', '.', '--format=json'], workspace).stdout) as JsonReport;
-    assert.deepEqual(report.files.map((file) => file.path), ['bin/provision', 'bin/restore', 'bin/start']);
+    assert.deepEqual(report.files.map((file) => file.path), ['bin/provision', 'bin/restore', 'bin/start', 'local-keep.sh']);
     const [provision, restore] = report.files;
     assert.deepEqual(provision.mentions.map((mention) => [mention.line, mention.port]), [[3002, 2202]]);
     assert.match(restore.skipped!, /larger than the 5 MB limit/);

@@ -40,14 +40,15 @@ interface IgnoreScope {
 }
 
 function* walkFolder(folder: string, scopes: IgnoreScope[]): Generator<FileToScan> {
-  const localRules = readGitignore(folder);
-  const active = localRules ? [...scopes, { base: folder, rules: localRules }] : scopes;
   let entries: Dirent[];
   try {
     entries = readdirSync(folder, { withFileTypes: true });
   } catch {
     return;
   }
+  // Only folders that list a .gitignore are asked for one: a failed open per folder cost more than the listing.
+  const localRules = entries.some((entry) => entry.name === '.gitignore' && !entry.isDirectory()) ? readGitignore(folder) : undefined;
+  const active = localRules ? [...scopes, { base: folder, rules: localRules }] : scopes;
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (ALWAYS_SKIPPED.has(entry.name)) continue;
