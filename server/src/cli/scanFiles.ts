@@ -30,9 +30,11 @@ export function scanFile(file: FileToScan, service: PortLensService, limitBytes:
     descriptor = openSync(file.path, 'r');
     const stats = fstatSync(descriptor);
     byteLength = stats.size;
+    // A regular file is read for as many bytes as it says it has; a small one's head is the whole of it.
+    const headLength = stats.isFile() ? Math.min(byteLength, HEAD_BYTES) : HEAD_BYTES;
     let head: Buffer | undefined;
     if (languageId === UNKNOWN_LANGUAGE) {
-      head = readStart(descriptor, HEAD_BYTES);
+      head = readStart(descriptor, headLength);
       languageId = service.detectLanguage(file.path, lenientUtf8.decode(head));
       if (languageId === UNKNOWN_LANGUAGE) return undefined;
     }
@@ -40,7 +42,8 @@ export function scanFile(file: FileToScan, service: PortLensService, limitBytes:
     if (!stats.isFile()) {
       bytes = readFileSync(descriptor);
       byteLength = bytes.length;
-    } else bytes = byteLength <= limitBytes ? readStart(descriptor, byteLength) : (head ?? readStart(descriptor, HEAD_BYTES));
+    } else if (byteLength > limitBytes) bytes = head ?? readStart(descriptor, headLength);
+    else bytes = head?.length === byteLength ? head : readStart(descriptor, byteLength);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : `cannot be read (${(error as Error).message})`;
     return { path: file.path, text: '', scan: { languageId: languageId ?? UNKNOWN_LANGUAGE, mentions: [], signals: [], findings: [], notices: [], skipped: reason } };

@@ -23,15 +23,18 @@ const MAX_EMBEDDING_DEPTH = 6;
  */
 export class FormatRegistry {
   private readonly definitions: FormatDefinition[] = [];
+  /** The formats a file can be on its own, in the order detection tries them (the CLI asks for every file). */
+  private readonly standalone: FormatDefinition[] = [];
   private readonly byLanguage = new Map<string, FormatDefinition>();
 
   register(definition: FormatDefinition): void {
     this.definitions.push(definition);
+    if (definition.standalone) this.standalone.push(definition);
     this.byLanguage.set(definition.languageId, definition);
   }
 
   get languageIds(): string[] {
-    return this.definitions.filter((definition) => definition.standalone).map((definition) => definition.languageId);
+    return this.standalone.map((definition) => definition.languageId);
   }
 
   has(languageId: string): boolean {
@@ -40,11 +43,10 @@ export class FormatRegistry {
 
   /** The language of a file, from its name first and then from its first lines; `unknown` if neither tells. */
   detect(path: string, head: string): string {
-    const standalone = this.definitions.filter((definition) => definition.standalone);
-    const normalized = path.replace(/\\/g, '/');
-    const byName = standalone.find((definition) => definition.fileNames.some((pattern) => pattern.test(normalized)));
+    const normalized = path.includes('\\') ? path.replace(/\\/g, '/') : path;
+    const byName = this.standalone.find((definition) => definition.fileNames.some((pattern) => pattern.test(normalized)));
     if (byName) return byName.languageId;
-    const byContent = standalone.find((definition) => definition.content?.test(head));
+    const byContent = head ? this.standalone.find((definition) => definition.content?.test(head)) : undefined;
     return byContent?.languageId ?? UNKNOWN_LANGUAGE;
   }
 
