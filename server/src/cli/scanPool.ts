@@ -32,8 +32,9 @@ const FILES_PER_WORKER = 200;
 /** Files handed to a worker at a time, numbered in walk order. */
 const FILES_PER_TASK = 50;
 /**
- * Parts go out in batches: each message between threads and each write to stdout costs far more than the bytes
- * it carries, and a part per message or per write took a sixth of a large scan.
+ * Parts go out in batches: a message between threads or a write to stdout costs far more than one small file's
+ * part. Written a file at a time, the generated firewall workspace's 190 MB report took 1.0-1.3 s to pass through
+ * a pipe, against 0.5-0.9 s in writes of 1 MB.
  */
 const FILES_PER_BATCH = 100;
 const CHARACTERS_PER_BATCH = 1 << 20;
