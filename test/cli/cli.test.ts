@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 const CLI = join(__dirname, '..', '..', '..', 'server', 'out', 'portlens.js');
 
@@ -23,6 +23,10 @@ interface JsonReport {
     skipped?: string;
     notices?: string[];
   }[];
+}
+
+interface SarifLog {
+  runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
 }
 
 describe('portlens scan (bundled CLI)', () => {
@@ -75,6 +79,18 @@ describe('portlens scan (bundled CLI)', () => {
     const [provision, restore] = report.files;
     assert.deepEqual(provision.mentions.map((mention) => [mention.line, mention.port]), [[3002, 2202]]);
     assert.match(restore.skipped!, /larger than the 5 MB limit/);
+  });
+
+  it('shows every path relative to the current folder, in every format, however the path was given', () => {
+    mkdirSync(join(workspace, 'deploy'));
+    writeFileSync(join(workspace, 'deploy', 'open-ports.sh'), 'iptables -A INPUT -p tcp --dport 1363 -j ACCEPT\n');
+    const given = ['deploy/open-ports.sh', './deploy//open-ports.sh', join(workspace, 'deploy', 'open-ports.sh'), join('..', basename(workspace), 'deploy', 'open-ports.sh')];
+    for (const path of given) {
+      const json = JSON.parse(portlens(['scan', path, '--format', 'json'], workspace).stdout) as JsonReport;
+      assert.equal(json.files[0].path, 'deploy/open-ports.sh', path);
+      const sarif = JSON.parse(portlens(['scan', path, '--format', 'sarif'], workspace).stdout) as SarifLog;
+      assert.equal(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri, 'deploy/open-ports.sh', path);
+    }
   });
 
   it('reads a pipe to its end, as in portlens scan <(iptables-save)', () => {

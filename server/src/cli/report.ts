@@ -1,7 +1,6 @@
-import { isAbsolute, normalize, relative, sep } from 'node:path';
 import type { Severity } from '../rules/finding';
 import type { OutputFormat } from './args';
-import type { ReportedFile, ReportedFinding, Tally } from './reportedFile';
+import { type ReportedFile, type ReportedFinding, type Tally, displayPath } from './reportedFile';
 import { sarifWriter } from './sarif';
 
 /** Findings about a port can also be silenced with a comment; the suppression hints themselves cannot. */
@@ -24,15 +23,6 @@ function contractFile(file: ReportedFile) {
   for (const finding of file.findings) (finding.suppressed === undefined ? findings : suppressedFindings).push(contractFinding(finding));
   const { language, mentions, skipped, notices } = file;
   return { path: displayPath(file.path), language, mentions, findings, skipped, notices, suppressedFindings };
-}
-
-/**
- * A path as the report shows it: relative to the current folder, with `/`. The walker's paths are normalised
- * already, so a relative one is shown as it is, without resolving the folder again for each file.
- */
-export function displayPath(path: string): string {
-  const shown = (isAbsolute(path) ? relative(process.cwd(), path) : normalize(path)) || path;
-  return sep === '/' ? shown : shown.split(sep).join('/');
 }
 
 /** ANSI colours, on only for terminals (or FORCE_COLOR) and never with NO_COLOR. */

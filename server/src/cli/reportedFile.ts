@@ -1,3 +1,4 @@
+import { isAbsolute, normalize, relative, sep } from 'node:path';
 import { describeUse } from '../features/describe';
 import { type Severity, SEVERITY_RANK } from '../rules/finding';
 import { lineOf, lineStarts } from '../scan/lines';
@@ -48,6 +49,17 @@ export interface ReportedFile {
   findings: ReportedFinding[];
   skipped?: string;
   notices?: string[];
+}
+
+/**
+ * A path as every report shows it: relative to the current folder, with `/`. A relative path that stays below
+ * the folder is that path normalised, without resolving the folder again for each file; one that climbs out
+ * (`../project/x`) may come back in, so it is worked out like an absolute one.
+ */
+export function displayPath(path: string): string {
+  const normalized = isAbsolute(path) ? '' : normalize(path);
+  const shown = (normalized && !normalized.startsWith('..') ? normalized : relative(process.cwd(), path)) || path;
+  return sep === '/' ? shown : shown.split(sep).join('/');
 }
 
 /** Turns offsets into lines and columns and names each port's service, once, where the text is at hand. */

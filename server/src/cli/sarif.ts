@@ -1,14 +1,15 @@
-import { relative, sep } from 'node:path';
+import { sep } from 'node:path';
 import { RULES, RULE_DOCS_REPOSITORY_URL } from '../rules/catalog';
 import type { Severity } from '../rules/finding';
 import type { RuleLevel } from '../rules/catalog';
 import type { ReportWriter } from './report';
-import type { Location, ReportedFinding } from './reportedFile';
+import { type Location, type ReportedFinding, displayPath } from './reportedFile';
 
 const SARIF_LEVELS: Record<RuleLevel, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note', off: 'none' };
 
+/** The path the other reports show, as a URI relative to %SRCROOT% (the current folder). */
 function artifactUri(path: string): string {
-  return (relative(process.cwd(), path) || path).split(sep).map(encodeURIComponent).join('/');
+  return displayPath(path).split('/').map(encodeURIComponent).join('/');
 }
 
 function region(location: Location) {
