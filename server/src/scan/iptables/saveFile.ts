@@ -39,6 +39,8 @@ export interface SaveFile {
   lines: SaveFileLine[];
   /** Chain declarations by `table/chain`. */
   chains: Map<string, ChainDeclaration>;
+  /** Every chain of the file by `table/chain`: the declared ones and those that have rules. */
+  knownChains: Set<string>;
 }
 
 const COUNTERS = /^\[\d+:\d+\]$/;
@@ -85,7 +87,8 @@ function unquotedWords(text: string, start: number, end: number): Token[] | unde
 
 /** Reads the tables, chain declarations, rules and comments of an iptables-save (iptables-restore) file. */
 export function readSaveFile(text: string): SaveFile {
-  const file: SaveFile = { lines: [], chains: new Map() };
+  const file: Omit<SaveFile, 'knownChains'> = { lines: [], chains: new Map() };
+  const ruleChains = new Set<string>();
   let table = 'filter';
   forEachLine(text, (start, end) => {
     let first = start;
@@ -105,9 +108,15 @@ export function readSaveFile(text: string): SaveFile {
         file.lines.push({ kind: 'chain', chain, line });
       }
     } else if (/^COMMIT\b/.test(text.slice(first, first + 7))) file.lines.push({ kind: 'commit', line });
-    else file.lines.push({ kind: 'rule', rule: parseIptablesRule(ruleLineTokens(text, first, end), { table }), line });
+    else {
+      const rule = parseIptablesRule(ruleLineTokens(text, first, end), { table });
+      // A rule's `-t` may name another table than the section's: the rule says where its chain is.
+      if (rule.chain) ruleChains.add(`${rule.table}/${rule.chain}`);
+      file.lines.push({ kind: 'rule', rule, line });
+    }
   });
-  return file;
+  // Declared chains first, then those only rules name: the order in which chainEntries meets the root chains.
+  return { ...file, knownChains: new Set([...file.chains.keys(), ...ruleChains]) };
 }
 
 const COMMENTED_RULE = /^#[ \t#]*(?=(?:-A|--append|-I|--insert)[ \t])/;
@@ -139,7 +148,7 @@ function declaredPolicies(file: SaveFile): ChainPolicies {
  * widens (or turns inbound once), so this stays linear in the number of jumps.
  */
 export function chainEntries(file: SaveFile): Map<string, ChainEntry> {
-  const known = knownChains(file);
+  const known = file.knownChains;
   const jumps = new Map<string, IptablesRule[]>();
   for (const line of file.lines) {
     if (line.kind !== 'rule' || !line.rule.chain) continue;
@@ -171,13 +180,6 @@ export function chainEntries(file: SaveFile): Map<string, ChainEntry> {
   return entries;
 }
 
-/** The chains of a file, by `table/chain`: the declared ones and those that have rules. */
-function knownChains(file: SaveFile): Set<string> {
-  const known = new Set(file.chains.keys());
-  for (const line of file.lines) if (line.kind === 'rule' && line.rule.chain) known.add(`${line.rule.table}/${line.rule.chain}`);
-  return known;
-}
-
 /**
  * The lines other lines' readings depend on: tables, chain declarations, COMMIT, policy commands, jumps into
  * other chains, the rules of chains that are never declared (a first rule makes such a chain known), and the
@@ -185,7 +187,7 @@ function knownChains(file: SaveFile): Set<string> {
  * verdict, a comment, a blank) is read from its own text and these lines alone.
  */
 export function saveFileContextLines(file: SaveFile): Span[] {
-  const known = knownChains(file);
+  const known = file.knownChains;
   const context: Span[] = [];
   for (const line of file.lines) {
     if (line.kind === 'table' || line.kind === 'chain' || line.kind === 'commit') context.push(line.line);
