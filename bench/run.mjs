@@ -53,6 +53,9 @@ async function hoverLatency() {
   }
 }
 
+/** One run of the floor: Node reading every file of the workspace and running one regex. */
+const timeFloor = (workspace) => timeCommand([join(root, 'bench', 'floor.mjs'), workspace.path]).ms;
+
 /** Median scan time of the CLI against the floor (Node reading the same files and running one regex). */
 function scanAgainstFloor(label, workspace) {
   const floorRuns = [];
@@ -60,7 +63,7 @@ function scanAgainstFloor(label, workspace) {
   let mentions = 0;
   let findings = 0;
   for (let run = 0; run < RUNS; run++) {
-    floorRuns.push(timeCommand([join(root, 'bench', 'floor.mjs'), workspace.path]).ms);
+    floorRuns.push(timeFloor(workspace));
     const scan = timeCommand([join(root, 'server', 'out', 'portlens.js'), 'scan', workspace.path, '--format', 'json', '--fail-on', 'none']);
     scanRuns.push(scan.ms);
     const files = JSON.parse(scan.stdout).files;
@@ -81,7 +84,7 @@ function scanAgainstFloor(label, workspace) {
  * process (bench/enginePasses.mjs). The first pass includes V8 compiling the scanners; the best later pass does not.
  */
 function enginePasses(label, workspace) {
-  const floorMs = median(Array.from({ length: RUNS }, () => timeCommand([join(root, 'bench', 'floor.mjs'), workspace.path]).ms));
+  const floorMs = median(Array.from({ length: RUNS }, () => timeFloor(workspace)));
   const passes = JSON.parse(timeCommand([join(root, 'bench', 'enginePasses.mjs'), workspace.path]).stdout);
   const bestMs = Math.min(...passes.laterMs);
   const mb = workspace.bytes / 1e6;
