@@ -33,9 +33,18 @@ export interface ParsedPort {
   writtenName?: string;
 }
 
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
+
+/** A port written as 1 to 5 digits, as a number; every scanner asks this of most words it meets. */
 export function parsePortNumber(text: string, allowZero = false): number | undefined {
-  if (!/^\d{1,5}$/.test(text)) return undefined;
-  const value = Number(text);
+  if (text.length === 0 || text.length > 5) return undefined;
+  let value = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < DIGIT_0 || code > DIGIT_9) return undefined;
+    value = value * 10 + code - DIGIT_0;
+  }
   if (value > 65535 || (value === 0 && !allowZero)) return undefined;
   return value;
 }
@@ -47,7 +56,12 @@ export function parsePortNumber(text: string, allowZero = false): number | undef
 export class MentionCollector {
   readonly mentions: PortMention[] = [];
   readonly signals: RiskSignal[] = [];
-  private readonly seen = new Set<string>();
+  /**
+   * The spans already taken, as the end of each start: one number per mention instead of a string key. Two
+   * mentions that start alike but end apart are rare and go in `seenOther`.
+   */
+  private readonly seenEnds = new Map<number, number>();
+  private readonly seenOther = new Set<string>();
 
   constructor(
     readonly language: string,
@@ -159,9 +173,15 @@ export class MentionCollector {
 
   /** Keeps one mention per span: two readers of the same words (a URL inside an option) must not double it. */
   private push(mention: PortMention): boolean {
-    const key = `${mention.span.start}:${mention.span.end}`;
-    if (this.seen.has(key)) return false;
-    this.seen.add(key);
+    const { start, end } = mention.span;
+    const seenEnd = this.seenEnds.get(start);
+    if (seenEnd === undefined) this.seenEnds.set(start, end);
+    else if (seenEnd === end) return false;
+    else {
+      const key = `${start}:${end}`;
+      if (this.seenOther.has(key)) return false;
+      this.seenOther.add(key);
+    }
     this.mentions.push(mention);
     return true;
   }

@@ -66,7 +66,8 @@ function roleAndNote(use: PfPortUse, reading: PfRuleReading): { role: Role; note
 }
 
 function isLoopback(iface: PfRuleReading['iface']): boolean {
-  return iface !== undefined && !iface.negated && iface.text.split(', ').every((name) => /^lo\d*$/.test(name));
+  // Every name must start with `lo`, so the first one is checked before the list is split.
+  return iface !== undefined && !iface.negated && iface.text.startsWith('lo') && iface.text.split(', ').every((name) => /^lo\d*$/.test(name));
 }
 
 /** Who a pass rule lets in: its `from` addresses, or any source when it has none (GUIDE section 2). */

@@ -70,7 +70,7 @@ export class PfDefinitions {
   expand(tokens: readonly PfToken[], depth = 0, via?: Macro, out: RuleToken[] = []): RuleToken[] {
     for (const token of tokens) {
       if (out.length >= MAX_RULE_TOKENS) break;
-      const reference = token.kind === 'word' ? MACRO_REFERENCE.exec(token.text) : null;
+      const reference = token.kind === 'word' && token.text.startsWith('$') ? MACRO_REFERENCE.exec(token.text) : null;
       const macro = reference ? this.macros.get(reference[1]) : undefined;
       if (macro && depth < MAX_DEPTH) {
         macro.used = true;
