@@ -138,6 +138,23 @@ describe('portlens scan (bundled CLI)', () => {
     assert.equal(sarif.runs[0].results.length, 151);
   });
 
+  it('keeps every character of paths and text beyond ASCII when workers hand their report over as UTF-8', () => {
+    // Two-, three- and four-byte characters (an accent, CJK, an emoji written as a surrogate pair), across workers.
+    const names: string[] = [];
+    for (let index = 0; index < 450; index++) {
+      const name = `régle-防火墙-🔥-${String(index).padStart(3, '0')}.sh`;
+      names.push(name);
+      writeFileSync(join(workspace, name), `#!/bin/sh\n# pare-feu « ${index} »\nufw allow in on wlän0 from 10.0.0.0/8 to any port ${3000 + index} proto tcp\n`);
+    }
+    const json = portlens(['scan', '--format', 'json', '--fail-on', 'none'], workspace);
+    const report = JSON.parse(json.stdout) as JsonReport;
+    assert.deepEqual(report.files.map((file) => file.path), names);
+    assert.deepEqual(report.files.map((file) => file.mentions[0].port), names.map((_, index) => 3000 + index));
+    assert.equal(report.files[449].mentions[0].description, 'allowed inbound on wlän0 from 10.0.0.0/8 (a private network) (ufw)');
+    const text = portlens(['scan', '--format', 'text', '--fail-on', 'none'], workspace);
+    assert.ok(text.stdout.includes(`\n${names[449]} shellscript\n`), 'the text report names the last file whole');
+  });
+
   it('scans the whole tree on one core, beyond the files read to decide on workers', () => {
     for (let index = 0; index < 450; index++) writeFileSync(join(workspace, `deploy-${String(index).padStart(3, '0')}.sh`), `#!/bin/sh\nssh -p ${2000 + index} deploy@host\n`);
     // taskset limits the CPUs the scan may use, which is what Node counts as available.
