@@ -56,7 +56,10 @@ export class PortLensService {
   }
 
   static async create(settings: PortLensSettings = DEFAULT_SETTINGS): Promise<PortLensService> {
-    return new PortLensService(await createFormatRegistry(), settings, new PortCatalog());
+    // WebAssembly compiles the shell parser off this thread: the catalog is built meanwhile, not after it.
+    const registry = createFormatRegistry();
+    const catalog = new PortCatalog();
+    return new PortLensService(await registry, settings, catalog);
   }
 
   get languageIds(): string[] {
