@@ -26,7 +26,7 @@ export function scanFile(file: FileToScan, service: PortLensService, limitBytes:
   let descriptor: number | undefined;
   try {
     // Most files of a repository (docs, code, data) are known to be none of ours from their name or first bytes.
-    if (!file.named && !languageId) languageId = service.detectLanguage(file.path, '');
+    if (!file.named && !languageId) languageId = service.detectLanguageByName(file.path);
     descriptor = openSync(file.path, 'r');
     const stats = fstatSync(descriptor);
     byteLength = stats.size;
@@ -35,7 +35,7 @@ export function scanFile(file: FileToScan, service: PortLensService, limitBytes:
     let head: Buffer | undefined;
     if (languageId === UNKNOWN_LANGUAGE) {
       head = readStart(descriptor, headLength);
-      languageId = service.detectLanguage(file.path, lenientUtf8.decode(head));
+      languageId = service.detectLanguageByContent(lenientUtf8.decode(head));
       if (languageId === UNKNOWN_LANGUAGE) return undefined;
     }
     // A pipe (`portlens scan <(iptables-save)`) has no size to go by: it is read to its end.

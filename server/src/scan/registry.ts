@@ -43,11 +43,18 @@ export class FormatRegistry {
 
   /** The language of a file, from its name first and then from its first lines; `unknown` if neither tells. */
   detect(path: string, head: string): string {
+    return this.detectByName(path) ?? this.detectByContent(head);
+  }
+
+  /** The language a file's name tells, if it tells one. */
+  detectByName(path: string): string | undefined {
     const normalized = path.includes('\\') ? path.replace(/\\/g, '/') : path;
-    const byName = this.standalone.find((definition) => definition.fileNames.some((pattern) => pattern.test(normalized)));
-    if (byName) return byName.languageId;
-    const byContent = head ? this.standalone.find((definition) => definition.content?.test(head)) : undefined;
-    return byContent?.languageId ?? UNKNOWN_LANGUAGE;
+    return this.standalone.find((definition) => definition.fileNames.some((pattern) => pattern.test(normalized)))?.languageId;
+  }
+
+  /** The language a file's first lines tell, or `unknown`: for a file whose name tells none. */
+  detectByContent(head: string): string {
+    return this.standalone.find((definition) => definition.content?.test(head))?.languageId ?? UNKNOWN_LANGUAGE;
   }
 
   /** The format of a file a script writes to (`/etc/ssh/sshd_config`), embedded-only formats included. */

@@ -39,6 +39,8 @@ export interface HoverResult {
 }
 
 const BINARY_PROBE_LENGTH = 8000;
+/** How much of a file's start language detection reads. */
+const DETECTION_LENGTH = 4096;
 
 /**
  * The Port Lens language service: text in, plain data out. It holds no connection and knows nothing of
@@ -75,7 +77,17 @@ export class PortLensService {
   }
 
   detectLanguage(path: string, text: string): string {
-    return this.registry.detect(path, text.slice(0, 4096));
+    return this.registry.detect(path, text.slice(0, DETECTION_LENGTH));
+  }
+
+  /** The language a file's name tells, or `unknown`: the CLI asks this before it reads a file. */
+  detectLanguageByName(path: string): string {
+    return this.registry.detectByName(path) ?? UNKNOWN_LANGUAGE;
+  }
+
+  /** The language the start of a file tells, for a file whose name told none. */
+  detectLanguageByContent(text: string): string {
+    return this.registry.detectByContent(text.slice(0, DETECTION_LENGTH));
   }
 
   scan(request: ScanRequest): FileScan {
