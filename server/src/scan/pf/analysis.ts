@@ -65,9 +65,11 @@ function roleAndNote(use: PfPortUse, reading: PfRuleReading): { role: Role; note
   }
 }
 
+/** `lo0`, or a list of loopback interfaces as the rule reader joins them (`lo0, lo1`). */
+const LOOPBACK_INTERFACES = /^lo\d*(?:, lo\d*)*$/;
+
 function isLoopback(iface: PfRuleReading['iface']): boolean {
-  // Every name must start with `lo`, so the first one is checked before the list is split.
-  return iface !== undefined && !iface.negated && iface.text.startsWith('lo') && iface.text.split(', ').every((name) => /^lo\d*$/.test(name));
+  return iface !== undefined && !iface.negated && LOOPBACK_INTERFACES.test(iface.text);
 }
 
 /** Who a pass rule lets in: its `from` addresses, or any source when it has none (GUIDE section 2). */
