@@ -87,8 +87,9 @@ export async function fileScanner(setup: ScanSetup): Promise<FileScanner> {
 
 /**
  * Scans the files on every core: the parser is single-threaded, so a large tree is dealt out to worker threads
- * in tasks of consecutive files, while the walk goes on. Parts reach `emit` in walk order, each as soon as every
- * file before it is done, so the report streams out instead of being held whole.
+ * in tasks of consecutive files, each task to whichever worker finishes one first, while the walk goes on. Parts
+ * reach `emit` in walk order, each as soon as every file before it is done, so the report streams out instead of
+ * being held whole.
  */
 export async function scanAll(setup: ScanSetup, files: Iterable<FileToScan>, workerScript: string, emit: BatchSink): Promise<void> {
   // The walk is read as far as it takes to decide how many workers pay off; the rest streams to them.
@@ -98,17 +99,22 @@ export async function scanAll(setup: ScanSetup, files: Iterable<FileToScan>, wor
   // On one core the head may not be the whole walk: what is left of it is scanned here too, already in order.
   if (count < 2) return (await fileScanner(setup))(head.concat(take(walk, Infinity)), 0, emit);
   const sink = inWalkOrder(emit);
+  const tasks = tasksOf(head, walk);
   const workers = Array.from({ length: count }, () => new ScanWorker(workerScript, setup, sink));
   try {
-    for (let first = 0, turn = 0; ; turn++) {
-      const files = head.length > 0 ? head.splice(0, FILES_PER_TASK) : take(walk, FILES_PER_TASK);
-      if (files.length === 0) break;
-      workers[turn % count].send({ first, files });
-      first += files.length;
-    }
-    await Promise.all(workers.map((worker) => worker.finish()));
+    await Promise.all(workers.map((worker) => worker.work(tasks)));
   } finally {
     for (const worker of workers) void worker.stop();
+  }
+}
+
+/** The walk in tasks of consecutive files, numbered from the first file: the head already taken, then the rest. */
+function* tasksOf(head: FileToScan[], walk: Iterator<FileToScan>): Generator<WorkerTask> {
+  for (let first = 0; ; ) {
+    const files = head.length > 0 ? head.splice(0, FILES_PER_TASK) : take(walk, FILES_PER_TASK);
+    if (files.length === 0) return;
+    yield { first, files };
+    first += files.length;
   }
 }
 
@@ -137,11 +143,14 @@ function take<T>(iterator: Iterator<T>, count: number): T[] {
   return taken;
 }
 
-/** A task for a worker: files numbered from `first` in walk order, or the end of the walk. */
-export type WorkerTask = { first: number; files: FileToScan[] } | { end: true };
+/** A task for a worker: files numbered from `first` in walk order. */
+export interface WorkerTask {
+  first: number;
+  files: FileToScan[];
+}
 
-/** A message from a scan worker: a batch of its files' report, or the end of its tasks. */
-export type WorkerMessage = { batch: ReportBatch } | { done: true };
+/** A message from a scan worker: a batch of its files' report, or the end of a task (after all its batches). */
+export type WorkerMessage = { batch: ReportBatch } | { taskDone: true };
 
 /** The thread side of a message port, as a worker sees its parent. */
 interface ParentPort {
@@ -149,41 +158,53 @@ interface ParentPort {
   postMessage(message: WorkerMessage, transfer?: ArrayBuffer[]): void;
 }
 
-/** The worker side: scans each task as it comes and posts its batches, then says when the walk is done. */
+/** The worker side: scans each task as it comes, posting its batches, then says the task is done. */
 export async function serveScanTasks(setup: ScanSetup, port: ParentPort): Promise<void> {
   const scan = await fileScanner(setup);
   port.on('message', (task) => {
-    if ('end' in task) return port.postMessage({ done: true });
     // The bytes move to the main thread instead of being copied.
     scan(task.files, task.first, (batch) => port.postMessage({ batch }, [batch.bytes.buffer as ArrayBuffer]));
+    port.postMessage({ taskDone: true });
   });
 }
+
+/**
+ * Tasks a worker holds at once: the next one waits in its queue while it scans the current one, so it never
+ * idles for a message's round trip, and no more, so that a worker slowed by its files or by the other threads
+ * leaves the rest of the walk to the others.
+ */
+const TASKS_IN_HAND = 2;
 
 /** The main thread's handle on one scan worker. */
 class ScanWorker {
   private readonly worker: Worker;
-  private readonly done: Promise<void>;
 
-  constructor(script: string, setup: ScanSetup, sink: BatchSink) {
+  constructor(script: string, setup: ScanSetup, private readonly sink: BatchSink) {
     this.worker = new Worker(script, { workerData: setup });
-    this.done = new Promise((resolve, reject) => {
+  }
+
+  /** Takes tasks from `tasks`, shared with the other workers, until none are left and every part has arrived. */
+  work(tasks: Iterator<WorkerTask>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let inHand = 0;
+      const takeNext = () => {
+        const next = tasks.next();
+        if (next.done) return;
+        this.worker.postMessage(next.value);
+        inHand++;
+      };
       this.worker.on('message', (message: WorkerMessage) => {
-        if ('done' in message) resolve();
-        else sink(message.batch);
+        if ('batch' in message) return this.sink(message.batch);
+        inHand--;
+        takeNext();
+        if (inHand === 0) resolve();
       });
       this.worker.once('error', reject);
       this.worker.once('exit', (code) => reject(new Error(`scan worker stopped with exit code ${code}`)));
+      for (let task = 0; task < TASKS_IN_HAND; task++) takeNext();
+      // A walk that ran out before this worker's turn leaves it nothing to do.
+      if (inHand === 0) resolve();
     });
-  }
-
-  send(task: WorkerTask): void {
-    this.worker.postMessage(task);
-  }
-
-  /** Ends the walk for this worker and waits until every part of its tasks has arrived. */
-  finish(): Promise<void> {
-    this.send({ end: true });
-    return this.done;
   }
 
   stop(): Promise<number> {
