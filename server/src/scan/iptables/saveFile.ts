@@ -3,7 +3,7 @@ import { widest } from '../exposure';
 import type { OutlineSymbol } from '../format';
 import type { RelatedSpan, Span } from '../mention';
 import { forEachLine } from '../lines';
-import { PlainToken, type Token, splitWords } from '../token';
+import { PlainToken, type Token, splitWords, unquotedWords } from '../token';
 import { InputPolicyWatch, endsChain, isFilterInput } from './inputPolicy';
 import {
   type ChainEntry,
@@ -44,45 +44,20 @@ export interface SaveFile {
 }
 
 const COUNTERS = /^\[\d+:\d+\]$/;
+/** iptables-restore splits a rule line at blanks only. */
+const isBlank = (code: number) => code === 32 || code === 9;
 
 /**
  * The words of a rule line. `iptables-save -c` puts the counters first (`[3:180] -A INPUT ...`), and hand-edited
  * files sometimes split the command (`- A INPUT`, which iptables-restore rejects): both still read as a rule.
  */
 export function ruleLineTokens(text: string, start: number, end: number): Token[] {
-  const tokens = unquotedWords(text, start, end) ?? splitWords(text.slice(start, end), start);
+  const tokens = unquotedWords(text, start, end, isBlank) ?? splitWords(text.slice(start, end), start);
   if (tokens.length > 0 && COUNTERS.test(tokens[0].text)) tokens.shift();
   if (tokens.length > 1 && tokens[0].text === '-' && /^[AIDR]$/.test(tokens[1].text)) {
     tokens.splice(0, 2, new PlainToken(`-${tokens[1].text}`, tokens[0].span.start));
   }
   return tokens;
-}
-
-const SPACE = 32;
-const TAB = 9;
-const DOUBLE_QUOTE = 34;
-const SINGLE_QUOTE = 39;
-
-/**
- * The words of a line without quotes, split at blanks: most rule lines, read without the general tokenizer's
- * bookkeeping, which large files feel. Undefined when the line has a quote.
- */
-function unquotedWords(text: string, start: number, end: number): Token[] | undefined {
-  const words: Token[] = [];
-  for (let at = start; at < end; ) {
-    let code = text.charCodeAt(at);
-    if (code === SPACE || code === TAB) {
-      at++;
-      continue;
-    }
-    const from = at;
-    while (at < end && code !== SPACE && code !== TAB) {
-      if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) return undefined;
-      code = text.charCodeAt(++at);
-    }
-    words.push(new PlainToken(text.slice(from, at), from));
-  }
-  return words;
 }
 
 /** Reads the tables, chain declarations, rules and comments of an iptables-save (iptables-restore) file. */
@@ -116,7 +91,9 @@ export function readSaveFile(text: string): SaveFile {
     }
   });
   // Declared chains first, then those only rules name: the order in which chainEntries meets the root chains.
-  return { ...file, knownChains: new Set([...file.chains.keys(), ...ruleChains]) };
+  const knownChains = new Set(file.chains.keys());
+  for (const key of ruleChains) knownChains.add(key);
+  return { lines: file.lines, chains: file.chains, knownChains };
 }
 
 const COMMENTED_RULE = /^#[ \t#]*(?=(?:-A|--append|-I|--insert)[ \t])/;
