@@ -27,4 +27,13 @@ describe('scan pool', () => {
     assert.equal(tasksByThread.get(heldUp), 2, `tasks by thread: ${JSON.stringify([...tasksByThread])}`);
     assert.equal([...tasksByThread.values()].reduce((sum, count) => sum + count, 0), 12);
   });
+
+  it('passes on an error that the walk meets while the workers scan', async () => {
+    function* walk(): Generator<FileToScan> {
+      for (let index = 0; index < 700; index++) yield { path: `file-${index}.rules`, named: false };
+      throw new Error('the walk could not read a folder');
+    }
+    const setup = { settings: DEFAULT_SETTINGS, output: { format: 'json' as const, version: 'test', colour: false } };
+    await assert.rejects(scanAll(setup, walk(), HELD_UP_WORKER, () => {}), /the walk could not read a folder/);
+  });
 });

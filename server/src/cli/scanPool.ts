@@ -196,7 +196,12 @@ class ScanWorker {
       this.worker.on('message', (message: WorkerMessage) => {
         if ('batch' in message) return this.sink(message.batch);
         inHand--;
-        takeNext();
+        // The walk goes on here, outside scanAll's own frames: what it throws must still reach the caller.
+        try {
+          takeNext();
+        } catch (error) {
+          return reject(error);
+        }
         if (inHand === 0) resolve();
       });
       this.worker.once('error', reject);
