@@ -62,7 +62,8 @@ export function ruleLineTokens(text: string, start: number, end: number): Token[
 
 /** Reads the tables, chain declarations, rules and comments of an iptables-save (iptables-restore) file. */
 export function readSaveFile(text: string): SaveFile {
-  const file: Omit<SaveFile, 'knownChains'> = { lines: [], chains: new Map() };
+  const lines: SaveFileLine[] = [];
+  const chains = new Map<string, ChainDeclaration>();
   const ruleChains = new Set<string>();
   let table = 'filter';
   forEachLine(text, (start, end) => {
@@ -70,30 +71,30 @@ export function readSaveFile(text: string): SaveFile {
     while (first < end && (text[first] === ' ' || text[first] === '\t')) first++;
     const line = { start, end };
     const lead = first < end ? text[first] : '';
-    if (lead === '') file.lines.push({ kind: 'blank', line });
-    else if (lead === '#') file.lines.push({ kind: 'comment', text: text.slice(first, end), line, commentedRule: commentedRule(text, first, end, table) });
+    if (lead === '') lines.push({ kind: 'blank', line });
+    else if (lead === '#') lines.push({ kind: 'comment', text: text.slice(first, end), line, commentedRule: commentedRule(text, first, end, table) });
     else if (lead === '*') {
       const name = splitWords(text.slice(first + 1, end), first + 1)[0] ?? new PlainToken('', first + 1);
       table = name.text || table;
-      file.lines.push({ kind: 'table', name, line });
+      lines.push({ kind: 'table', name, line });
     } else if (lead === ':') {
       const chain = readChainDeclaration(text, first, end, table);
       if (chain) {
-        file.chains.set(`${table}/${chain.name.text}`, chain);
-        file.lines.push({ kind: 'chain', chain, line });
+        chains.set(`${table}/${chain.name.text}`, chain);
+        lines.push({ kind: 'chain', chain, line });
       }
-    } else if (/^COMMIT\b/.test(text.slice(first, first + 7))) file.lines.push({ kind: 'commit', line });
+    } else if (/^COMMIT\b/.test(text.slice(first, first + 7))) lines.push({ kind: 'commit', line });
     else {
       const rule = parseIptablesRule(ruleLineTokens(text, first, end), { table });
       // A rule's `-t` may name another table than the section's: the rule says where its chain is.
       if (rule.chain) ruleChains.add(`${rule.table}/${rule.chain}`);
-      file.lines.push({ kind: 'rule', rule, line });
+      lines.push({ kind: 'rule', rule, line });
     }
   });
   // Declared chains first, then those only rules name: the order in which chainEntries meets the root chains.
-  const knownChains = new Set(file.chains.keys());
+  const knownChains = new Set(chains.keys());
   for (const key of ruleChains) knownChains.add(key);
-  return { lines: file.lines, chains: file.chains, knownChains };
+  return { lines, chains, knownChains };
 }
 
 const COMMENTED_RULE = /^#[ \t#]*(?=(?:-A|--append|-I|--insert)[ \t])/;
