@@ -5,8 +5,13 @@ import type { TextEdit } from '../format';
 import type { Exposure, MentionContext, PortMention, Role } from '../mention';
 import type { Token } from '../token';
 
-/** Chain policies set so far (`-P INPUT DROP`, `:INPUT DROP [0:0]`), keyed `table/chain`. */
+/** Chain policies set so far (`-P INPUT DROP`, `:INPUT DROP [0:0]`), keyed by `chainKey`. */
 export type ChainPolicies = Map<string, string>;
+
+/** How a chain is keyed wherever a file's chains are looked up: chains of different tables share names. */
+export function chainKey(table: string, chain: string): string {
+  return `${table}/${chain}`;
+}
 
 export type Direction = 'inbound' | 'outbound';
 
@@ -242,8 +247,8 @@ function exposureOf(rule: IptablesRule, role: Role, direction: Direction | undef
 
 /** The chain whose policy applies to a rule: its own, or for a user-defined chain the chain it is reached from. */
 export function policyChainOf(rule: IptablesRule, policies: ChainPolicies, entry?: ChainEntry): string | undefined {
-  if (rule.chain && policies.has(`${rule.table}/${rule.chain}`)) return rule.chain;
-  if (entry && policies.has(`${rule.table}/${entry.root}`)) return entry.root;
+  if (rule.chain && policies.has(chainKey(rule.table, rule.chain))) return rule.chain;
+  if (entry && policies.has(chainKey(rule.table, entry.root))) return entry.root;
   return undefined;
 }
 
@@ -285,7 +290,7 @@ export function iptablesRuleFacts(rule: IptablesRule, policies: ChainPolicies, t
     interface: rule.inInterface,
     table: rule.table,
     chain: rule.chain,
-    policy: policyChain ? policies.get(`${rule.table}/${policyChain}`) : undefined,
+    policy: policyChain ? policies.get(chainKey(rule.table, policyChain)) : undefined,
     mappedTo: forwardTargetOf(rule, role),
     mappedPort: mappedPortOf(rule, role),
     note: role === 'other' ? otherNote(rule) : undefined,
@@ -296,7 +301,7 @@ export function iptablesRuleFacts(rule: IptablesRule, policies: ChainPolicies, t
 /** `-P CHAIN POLICY` (and `:CHAIN POLICY` declarations) set the policy that the rules after them report. */
 export function recordPolicy(rule: IptablesRule, policies: ChainPolicies): boolean {
   if (rule.command !== 'policy') return false;
-  if (rule.chain && rule.target) policies.set(`${rule.table}/${rule.chain}`, rule.target.toUpperCase());
+  if (rule.chain && rule.target) policies.set(chainKey(rule.table, rule.chain), rule.target.toUpperCase());
   return true;
 }
 

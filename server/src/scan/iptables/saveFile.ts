@@ -11,6 +11,7 @@ import {
   type IptablesRule,
   addAllPortsSignal,
   addIptablesRulePorts,
+  chainKey,
   directionOf,
   iptablesRuleFacts,
   parseIptablesRule,
@@ -37,9 +38,9 @@ export type SaveFileLine =
 
 export interface SaveFile {
   lines: SaveFileLine[];
-  /** Chain declarations by `table/chain`. */
+  /** Chain declarations by `chainKey`. */
   chains: Map<string, ChainDeclaration>;
-  /** Every chain of the file by `table/chain`: the declared ones and those that have rules. */
+  /** Every chain of the file by `chainKey`: the declared ones and those that have rules. */
   knownChains: Set<string>;
 }
 
@@ -80,14 +81,14 @@ export function readSaveFile(text: string): SaveFile {
     } else if (lead === ':') {
       const chain = readChainDeclaration(text, first, end, table);
       if (chain) {
-        chains.set(`${table}/${chain.name.text}`, chain);
+        chains.set(chainKey(table, chain.name.text), chain);
         lines.push({ kind: 'chain', chain, line });
       }
     } else if (/^COMMIT\b/.test(text.slice(first, first + 7))) lines.push({ kind: 'commit', line });
     else {
       const rule = parseIptablesRule(ruleLineTokens(text, first, end), { table });
       // A rule's `-t` may name another table than the section's: the rule says where its chain is.
-      if (rule.chain) ruleChains.add(`${rule.table}/${rule.chain}`);
+      if (rule.chain) ruleChains.add(chainKey(rule.table, rule.chain));
       lines.push({ kind: 'rule', rule, line });
     }
   });
@@ -113,7 +114,7 @@ function readChainDeclaration(text: string, first: number, end: number, table: s
   return { table, name: nameWord, policy, line: { start: first, end } };
 }
 
-/** The policies the file declares, by `table/chain`. */
+/** The policies the file declares, by `chainKey`. */
 function declaredPolicies(file: SaveFile): ChainPolicies {
   const policies: ChainPolicies = new Map();
   for (const [key, chain] of file.chains) if (chain.policy) policies.set(key, chain.policy.text.toUpperCase());
@@ -130,7 +131,7 @@ export function chainEntries(file: SaveFile): Map<string, ChainEntry> {
   const jumps = new Map<string, IptablesRule[]>();
   for (const line of file.lines) {
     if (line.kind !== 'rule' || !line.rule.chain) continue;
-    const from = `${line.rule.table}/${line.rule.chain}`;
+    const from = chainKey(line.rule.table, line.rule.chain);
     const rules = jumps.get(from);
     if (rules) rules.push(line.rule);
     else jumps.set(from, [line.rule]);
@@ -144,8 +145,9 @@ export function chainEntries(file: SaveFile): Map<string, ChainEntry> {
   for (let next = 0; next < queue.length; next++) {
     const { key, entry } = queue[next];
     for (const rule of jumps.get(key) ?? []) {
-      const target = `${rule.table}/${rule.target}`;
-      if (!rule.target || !known.has(target) || directionOf(rule.target)) continue;
+      if (!rule.target || directionOf(rule.target)) continue;
+      const target = chainKey(rule.table, rule.target);
+      if (!known.has(target)) continue;
       const sources = rule.source ? [rule.source] : entry.sources;
       const reached: ChainEntry = { ...entry, exposure: sourceExposure(rule, entry.exposure), sources };
       const merged = mergeEntries(entries.get(target), reached);
@@ -171,8 +173,8 @@ export function saveFileContextLines(file: SaveFile): Span[] {
     if (line.kind === 'table' || line.kind === 'chain' || line.kind === 'commit') context.push(line.line);
     else if (line.kind === 'rule') {
       const { rule } = line;
-      const jumps = rule.target !== undefined && known.has(`${rule.table}/${rule.target}`);
-      const undeclared = rule.chain !== undefined && !file.chains.has(`${rule.table}/${rule.chain}`);
+      const jumps = rule.target !== undefined && known.has(chainKey(rule.table, rule.target));
+      const undeclared = rule.chain !== undefined && !file.chains.has(chainKey(rule.table, rule.chain));
       const endsInput = isFilterInput(rule.table, rule.chain) && endsChain(rule);
       if (rule.command === 'policy' || jumps || undeclared || endsInput) context.push(line.line);
     }
@@ -211,7 +213,7 @@ export function scanSaveFile(file: SaveFile, out: MentionCollector, dialect: Sav
   const policies = declaredPolicies(file);
   const entries = chainEntries(file);
   const inputPolicy = new InputPolicyWatch();
-  inputPolicy.declare(file.chains.get('filter/INPUT')?.policy);
+  inputPolicy.declare(file.chains.get(chainKey('filter', 'INPUT'))?.policy);
   for (const line of file.lines) {
     if (line.kind === 'comment' && line.commentedRule) addCommentedRule(line.commentedRule, policies, entries, out, dialect.tool);
     if (line.kind !== 'rule') {
@@ -221,7 +223,7 @@ export function scanSaveFile(file: SaveFile, out: MentionCollector, dialect: Sav
     const { rule } = line;
     inputPolicy.see(rule);
     if (recordPolicy(rule, policies)) continue;
-    const entry = entries.get(`${rule.table}/${rule.chain}`);
+    const entry = entryOf(rule, entries);
     const facts = iptablesRuleFacts(rule, policies, dialect.tool, entry);
     const reading = { facts, related: policyRelated(file, rule, policies, facts, entry) };
     const final = dialect.visit?.(line, reading) ?? reading;
@@ -232,8 +234,13 @@ export function scanSaveFile(file: SaveFile, out: MentionCollector, dialect: Sav
   inputPolicy.report(out);
 }
 
+/** How the chain of a rule is reached, for a rule in a user-defined chain. */
+function entryOf(rule: IptablesRule, entries: Map<string, ChainEntry>): ChainEntry | undefined {
+  return rule.chain ? entries.get(chainKey(rule.table, rule.chain)) : undefined;
+}
+
 function addCommentedRule(rule: IptablesRule, policies: ChainPolicies, entries: Map<string, ChainEntry>, out: MentionCollector, tool: string): void {
-  const facts = iptablesRuleFacts(rule, policies, tool, entries.get(`${rule.table}/${rule.chain}`));
+  const facts = iptablesRuleFacts(rule, policies, tool, entryOf(rule, entries));
   for (const mention of addIptablesRulePorts(rule, facts, out)) {
     mention.role = 'other';
     mention.exposure = 'unknown';
@@ -245,7 +252,7 @@ function addCommentedRule(rule: IptablesRule, policies: ChainPolicies, entries: 
 function policyRelated(file: SaveFile, rule: IptablesRule, policies: ChainPolicies, facts: MentionFacts, entry?: ChainEntry): RelatedSpan[] {
   if (facts.role !== 'allow' && facts.role !== 'deny') return [];
   const chain = policyChainOf(rule, policies, entry);
-  const declaration = chain ? file.chains.get(`${rule.table}/${chain}`) : undefined;
+  const declaration = chain ? file.chains.get(chainKey(rule.table, chain)) : undefined;
   if (!declaration?.policy) return [];
   const via = chain === rule.chain ? '' : ` (${rule.chain} is reached from ${chain})`;
   return [{ span: { start: declaration.line.start, end: declaration.policy.span.end }, message: `chain ${chain} policy ${declaration.policy.text}${via}` }];

@@ -5,7 +5,7 @@ import type { Token } from '../token';
 
 /** What earlier commands of the same script decided, which later commands depend on. */
 export interface ScriptState {
-  /** iptables chain policies set with `-P`, by table and chain (`filter/INPUT`). */
+  /** iptables chain policies set with `-P`, by `chainKey` (`filter/INPUT`). */
   iptablesPolicies: Map<string, string>;
   /** Whether INPUT's policy opens every port, for iptables and ip6tables apart; reported when the script has been read. */
   inputPolicies: { ipv4: InputPolicyWatch; ipv6: InputPolicyWatch };
