@@ -1,3 +1,4 @@
+import { type CharacterSet, WHITESPACE } from './lexing';
 import type { Span } from './mention';
 
 /** Where part of a token's text came from when it was expanded from a variable. */
@@ -42,36 +43,25 @@ export class PlainToken implements Token {
   }
 }
 
-/** Whether a character is white space as a regular expression's `\s` sees it (Unicode spaces included). */
-export function isWhiteSpace(code: number): boolean {
-  if (code === 32 || (code >= 9 && code <= 13)) return true;
-  if (code < 0xa0) return false;
-  return (
-    code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
-    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
-  );
-}
-
 const DOUBLE_QUOTE = 34;
 const SINGLE_QUOTE = 39;
 
 /**
- * The words of `text` from `start` to `end`, split at the characters `separates` accepts, each at its offset
- * plus `shift`. Undefined when the stretch has a quote: quotes need the general tokenizer's bookkeeping, which
- * most lines of a large file can do without.
+ * The words of `text` from `start` to `end`, split at the members of `separators`, each at its offset plus
+ * `shift`. Undefined when the stretch has a quote: quotes need the general tokenizer's bookkeeping, which most
+ * lines of a large file can do without.
  */
-export function unquotedWords(text: string, start: number, end: number, separates: (code: number) => boolean, shift = 0): Token[] | undefined {
+export function unquotedWords(text: string, start: number, end: number, separators: CharacterSet, shift = 0): Token[] | undefined {
   const words: Token[] = [];
   for (let at = start; at < end; ) {
-    let code = text.charCodeAt(at);
-    if (separates(code)) {
+    if (separators.has(text, at)) {
       at++;
       continue;
     }
     const from = at;
-    while (at < end && !separates(code)) {
+    for (; at < end && !separators.has(text, at); at++) {
+      const code = text.charCodeAt(at);
       if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) return undefined;
-      code = text.charCodeAt(++at);
     }
     words.push(new PlainToken(text.slice(from, at), from + shift));
   }
@@ -83,7 +73,7 @@ export function unquotedWords(text: string, start: number, end: number, separate
  * Quoted text keeps its offsets, so a port inside `'--dport 22'` still maps to the right column.
  */
 export function splitWords(line: string, lineStart: number): Token[] {
-  return unquotedWords(line, 0, line.length, isWhiteSpace, lineStart) ?? quotedWords(line, lineStart);
+  return unquotedWords(line, 0, line.length, WHITESPACE, lineStart) ?? quotedWords(line, lineStart);
 }
 
 function quotedWords(line: string, lineStart: number): Token[] {

@@ -2,6 +2,7 @@ import type { MentionCollector, MentionFacts } from '../collector';
 import { widest } from '../exposure';
 import type { OutlineSymbol } from '../format';
 import type { RelatedSpan, Span } from '../mention';
+import { CharacterSet } from '../lexing';
 import { forEachLine } from '../lines';
 import { PlainToken, type Token, splitWords, unquotedWords } from '../token';
 import { InputPolicyWatch, endsChain, isFilterInput } from './inputPolicy';
@@ -45,15 +46,15 @@ export interface SaveFile {
 }
 
 const COUNTERS = /^\[\d+:\d+\]$/;
-/** iptables-restore splits a rule line at blanks only. */
-const isBlank = (code: number) => code === 32 || code === 9;
+/** The blanks iptables-restore splits a line at: spaces and tabs only. */
+const SPACE_OR_TAB = new CharacterSet(/[ \t]/);
 
 /**
  * The words of a rule line. `iptables-save -c` puts the counters first (`[3:180] -A INPUT ...`), and hand-edited
  * files sometimes split the command (`- A INPUT`, which iptables-restore rejects): both still read as a rule.
  */
 export function ruleLineTokens(text: string, start: number, end: number): Token[] {
-  const tokens = unquotedWords(text, start, end, isBlank) ?? splitWords(text.slice(start, end), start);
+  const tokens = unquotedWords(text, start, end, SPACE_OR_TAB) ?? splitWords(text.slice(start, end), start);
   if (tokens.length > 0 && COUNTERS.test(tokens[0].text)) tokens.shift();
   if (tokens.length > 1 && tokens[0].text === '-' && /^[AIDR]$/.test(tokens[1].text)) {
     tokens.splice(0, 2, new PlainToken(`-${tokens[1].text}`, tokens[0].span.start));
@@ -68,8 +69,7 @@ export function readSaveFile(text: string): SaveFile {
   const ruleChains = new Set<string>();
   let table = 'filter';
   forEachLine(text, (start, end) => {
-    let first = start;
-    while (first < end && (text[first] === ' ' || text[first] === '\t')) first++;
+    const first = SPACE_OR_TAB.endOfRun(text, start, end);
     const line = { start, end };
     const lead = first < end ? text[first] : '';
     if (lead === '') lines.push({ kind: 'blank', line });
