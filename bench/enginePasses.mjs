@@ -1,7 +1,7 @@
 // The engine without the CLI's cold start: one thread scans every file of a workspace several times over in one
 // process, with the scanner each CLI thread runs (read, scan, JSON report, encoded in batches). The first pass
 // pays for V8 compiling the scanners; the later ones show the engine's own speed. Run by
-// `node bench/run.mjs engine`; prints one JSON line.
+// `node bench/run.mjs engine` and by bench/instructions.mjs; prints one JSON line. Usage: enginePasses.mjs DIR [PASSES]
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ const { DEFAULT_SETTINGS } = compiled('settings/settings.js');
 const { filesToScan } = compiled('cli/walk.js');
 const { fileScanner } = compiled('cli/scanPool.js');
 
-const PASSES = 4;
+const PASSES = Number(process.argv[3] ?? 4);
 const scan = await fileScanner({ settings: DEFAULT_SETTINGS, output: { format: 'json', version: 'bench', colour: false } });
 const files = [...filesToScan([process.argv[2]])];
 const passes = [];
