@@ -13,6 +13,11 @@ export function chainKey(table: string, chain: string): string {
   return `${table}/${chain}`;
 }
 
+/** The chain a `chainKey` names: what follows the first `/`, as no iptables table's name holds one. */
+export function chainOfKey(key: string): string {
+  return key.slice(key.indexOf('/') + 1);
+}
+
 export type Direction = 'inbound' | 'outbound';
 
 const PROTOCOLS = new Map<string, Protocol>([

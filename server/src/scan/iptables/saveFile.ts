@@ -13,6 +13,7 @@ import {
   addAllPortsSignal,
   addIptablesRulePorts,
   chainKey,
+  chainOfKey,
   directionOf,
   iptablesRuleFacts,
   parseIptablesRule,
@@ -139,8 +140,9 @@ export function chainEntries(file: SaveFile): Map<string, ChainEntry> {
   const entries = new Map<string, ChainEntry>();
   const queue: { key: string; entry: ChainEntry }[] = [];
   for (const key of known) {
-    const direction = directionOf(key.slice(key.indexOf('/') + 1));
-    if (direction) queue.push({ key, entry: { root: key.slice(key.indexOf('/') + 1), direction, exposure: 'any' } });
+    const root = chainOfKey(key);
+    const direction = directionOf(root);
+    if (direction) queue.push({ key, entry: { root, direction, exposure: 'any' } });
   }
   for (let next = 0; next < queue.length; next++) {
     const { key, entry } = queue[next];
