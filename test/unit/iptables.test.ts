@@ -514,6 +514,18 @@ describe('iptables-save files', () => {
       assert.equal(restrictSource(scanned, scanned.at('443'), ['10.0.0.0/8']), undefined, 'an IPv4 network in an ip6tables file');
     });
 
+    it('gives every port of a multiport rule the same edit, and follows a change of the trusted networks', async () => {
+      const scanned = await scanIptables('*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp -m multiport --dports 446,447,448 -j ACCEPT\nCOMMIT\n');
+      const at = scanned.text.indexOf(' -p tcp');
+      const [ddm, drda, tls] = ['446', '447', '448'].map((port) => restrictSource(scanned, scanned.at(port), ['10.0.0.0/8']));
+      assert.deepEqual(ddm, [{ span: { start: at, end: at }, newText: ' -s 10.0.0.0/8' }]);
+      assert.deepEqual([drda, tls], [ddm, ddm]);
+      // Same text, new settings: the edit is made for the new networks, not taken from the last ones.
+      assert.deepEqual(restrictSource(scanned, scanned.at('447'), ['192.168.0.0/16', '172.16.0.0/12']), [
+        { span: { start: at, end: at }, newText: ' -s 192.168.0.0/16,172.16.0.0/12' },
+      ]);
+    });
+
     it('leaves rules that are no open allow rules alone', async () => {
       const scanned = await scanIptables(fixture('rules.v4'));
       for (const [line, written] of [[25, '1364'], [27, 'ssh'], [30, '53'], [7, '8443'], [38, '2375'], [34, '587']] as const) {

@@ -7,19 +7,36 @@ import { ruleLineTokens } from './saveFile';
 // ip6tables files say so through their chains (ufw6-), their ICMP protocol, or an IPv6 address after -s/-d.
 const IPV6_EVIDENCE = /\bufw6-|\bipv6-icmp\b|\bicmpv6\b|(?:^|[ \t])(?:-[sd]|--source|--destination|--src|--dst)[ \t]+(?:![ \t]+)?[0-9a-f]{0,4}::?(?:[0-9a-f]|\/)/im;
 
-// The rules ask for a fix per finding, all on the same text: look at each text once.
-let lastFamily: { text: string; ipv6: boolean } | undefined;
+/**
+ * The rules ask for a fix per finding, all on the same text, and every port of a rule line for the same edit:
+ * the last text's fitting networks and its edits by line are kept, for the trusted networks they were made for.
+ */
+interface TextFixes {
+  text: string;
+  networks: readonly string[];
+  fitting: string[];
+  editByLine: Map<number, TextEdit | undefined>;
+}
+let lastText: TextFixes | undefined;
+
+function fixesOfText(text: string, networks: readonly string[]): TextFixes {
+  if (lastText?.text !== text || lastText.networks !== networks) {
+    const ipv6 = IPV6_EVIDENCE.test(text);
+    lastText = { text, networks, fitting: networks.filter((network) => network.includes(':') === ipv6), editByLine: new Map() };
+  }
+  return lastText;
+}
 
 /** The networks an iptables-save text can take: ip6tables files only IPv6 ones, iptables files only IPv4 ones. */
 export function networksForFile(text: string, networks: readonly string[]): string[] {
-  if (lastFamily?.text !== text) lastFamily = { text, ipv6: IPV6_EVIDENCE.test(text) };
-  const { ipv6 } = lastFamily;
-  return networks.filter((network) => network.includes(':') === ipv6);
+  return fixesOfText(text, networks).fitting;
 }
 
-/** The edit that restricts the rule on `line` to `networks`, if it can take one. */
+/** The edit that restricts the rule on `line` to those of `networks` the file can take, if it can take one. */
 export function restrictRuleLine(text: string, line: Span, networks: readonly string[]): TextEdit | undefined {
-  return sourceRestrictionEdit(ruleLineTokens(text, line.start, line.end), networks);
+  const { fitting, editByLine } = fixesOfText(text, networks);
+  if (!editByLine.has(line.start)) editByLine.set(line.start, sourceRestrictionEdit(ruleLineTokens(text, line.start, line.end), fitting));
+  return editByLine.get(line.start);
 }
 
 /** Only inbound allow rules let anyone reach a port; a source on another rule changes nothing worth fixing. */
@@ -30,6 +47,6 @@ export function opensInbound(mention: PortMention): boolean {
 /** iptables-save: `-s NET[,NET]` after the chain name of an inbound allow rule that names no source. */
 export function restrictIptablesSource(text: string, mention: PortMention, networks: readonly string[]): TextEdit[] | undefined {
   if (!opensInbound(mention)) return undefined;
-  const edit = restrictRuleLine(text, lineAround(text, mention.span.start), networksForFile(text, networks));
+  const edit = restrictRuleLine(text, lineAround(text, mention.span.start), networks);
   return edit ? [edit] : undefined;
 }

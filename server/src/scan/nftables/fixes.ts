@@ -18,13 +18,16 @@ const usesByStart = rememberLast((text: string) => {
   return uses;
 });
 
-/** `ip` for IPv4 networks, `ip6` for IPv6 ones; undefined for a mix, which one match cannot hold. */
-function addressFamily(networks: readonly string[]): 'ip' | 'ip6' | undefined {
+/**
+ * `ip` for IPv4 networks, `ip6` for IPv6 ones; undefined for a mix, which one match cannot hold. Every finding
+ * asks it of the same trusted networks, so the answer is kept until the settings change.
+ */
+const addressFamily = rememberLast((networks: readonly string[]): 'ip' | 'ip6' | undefined => {
   const hosts = networks.map((network) => network.split('/')[0]);
   if (hosts.length > 0 && hosts.every((host) => parseIpv4(host) !== undefined)) return 'ip';
   if (hosts.length > 0 && hosts.every((host) => parseIpv6(host) !== undefined)) return 'ip6';
   return undefined;
-}
+});
 
 /** A rule in an `ip` table cannot match IPv6 sources, nor one in an `ip6` table IPv4 sources. */
 function tableTakes(analysis: RuleAnalysis, family: 'ip' | 'ip6'): boolean {

@@ -122,14 +122,14 @@ export function restrictUfwSource(text: string, mention: PortMention, networks: 
   const fitting = networksForFile(text, networks);
   const tupleLine = tupleAbove(text, line);
   if (!tupleLine) {
-    const edit = restrictRuleLine(text, line, fitting);
+    const edit = restrictRuleLine(text, line, networks);
     return edit ? [edit] : undefined;
   }
   const tuple = parseUfwTuple(text, tupleLine.start, tupleLine.end);
   if (!tuple || !fromAnySource(tuple) || fitting.length !== 1) return undefined;
   const edits: TextEdit[] = [{ span: tuple.source.span, newText: fitting[0] }];
   for (const ruleLine of linesOfTuple(text, tupleLine)) {
-    const edit = restrictRuleLine(text, ruleLine, fitting);
+    const edit = restrictRuleLine(text, ruleLine, networks);
     if (!edit) return undefined;
     edits.push(edit);
   }
