@@ -48,24 +48,23 @@ const SINGLE_QUOTE = 39;
 
 /**
  * The words of `text` from `start` to `end`, split at the members of `separators`, each at its offset plus
- * `shift`. Undefined when the stretch has a quote: quotes need the general tokenizer's bookkeeping, which most
- * lines of a large file can do without.
+ * `shift`. Single and double quotes hold separators, and a quoted part joins the parts it touches into one word
+ * (`name="web 1"x` is `name=web 1x`); an unclosed quote runs to `end`. Read character by character, in one pass:
+ * a word without quotes, as most are, is a slice of the text.
  */
-export function unquotedWords(text: string, start: number, end: number, separators: CharacterSet, shift = 0): Token[] | undefined {
-  const words: Token[] = [];
+export function words(text: string, start: number, end: number, separators: CharacterSet, shift = 0): Token[] {
+  const tokens: Token[] = [];
   for (let at = start; at < end; ) {
     if (separators.has(text, at)) {
       at++;
       continue;
     }
     const from = at;
-    for (; at < end && !separators.has(text, at); at++) {
-      const code = text.charCodeAt(at);
-      if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) return undefined;
-    }
-    words.push(new PlainToken(text.slice(from, at), from + shift));
+    at = bareEnd(text, at, end, separators);
+    if (at === end || separators.has(text, at)) tokens.push(new PlainToken(text.slice(from, at), from + shift));
+    else at = addQuotedWord(text, from, at, end, separators, shift, tokens);
   }
-  return words;
+  return tokens;
 }
 
 /**
@@ -73,44 +72,45 @@ export function unquotedWords(text: string, start: number, end: number, separato
  * Quoted text keeps its offsets, so a port inside `'--dport 22'` still maps to the right column.
  */
 export function splitWords(line: string, lineStart: number): Token[] {
-  return unquotedWords(line, 0, line.length, WHITESPACE, lineStart) ?? quotedWords(line, lineStart);
+  return words(line, 0, line.length, WHITESPACE, lineStart);
 }
 
-function quotedWords(line: string, lineStart: number): Token[] {
-  const tokens: Token[] = [];
-  const pattern = /"([^"]*)"?|'([^']*)'?|[^\s"']+/g;
-  let current: { text: string; segments: { offset: number; doc: number; length: number }[]; start: number; end: number } | undefined;
-  let lastEnd = -1;
-  for (let match = pattern.exec(line); match; match = pattern.exec(line)) {
-    const quoted = match[1] ?? match[2];
-    const text = quoted ?? match[0];
-    const docStart = lineStart + match.index + (quoted === undefined ? 0 : 1);
-    if (!current || match.index !== lastEnd) {
-      if (current) tokens.push(segmentedToken(current));
-      current = { text: '', segments: [], start: lineStart + match.index, end: 0 };
-    }
-    current.segments.push({ offset: current.text.length, doc: docStart, length: text.length });
-    current.text += text;
-    lastEnd = match.index + match[0].length;
-    current.end = lineStart + lastEnd;
+/** Where the run of characters from `at` that are neither separators nor quotes ends. */
+function bareEnd(text: string, at: number, end: number, separators: CharacterSet): number {
+  for (; at < end && !separators.has(text, at); at++) {
+    const code = text.charCodeAt(at);
+    if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) break;
   }
-  if (current) tokens.push(segmentedToken(current));
-  return tokens;
+  return at;
 }
 
-function segmentedToken(parts: {
-  text: string;
-  segments: { offset: number; doc: number; length: number }[];
-  start: number;
-  end: number;
-}): Token {
-  if (parts.segments.length === 1 && parts.segments[0].doc === parts.start) return new PlainToken(parts.text, parts.start);
-  return new SegmentedToken(
-    parts.text,
-    { start: parts.start, end: parts.end },
-    parts.segments.map((segment) => ({ ...segment })),
-    true,
-  );
+/**
+ * Adds the word from `from` that has a quote at `at` (after the unquoted run from `from`), as the parts it is
+ * made of, each mapped to where it is written. Returns where the word ends.
+ */
+function addQuotedWord(text: string, from: number, at: number, end: number, separators: CharacterSet, shift: number, tokens: Token[]): number {
+  const segments: Segment[] = [];
+  let written = '';
+  const addPart = (partStart: number, partEnd: number) => {
+    segments.push({ offset: written.length, doc: partStart + shift, length: partEnd - partStart });
+    written += text.slice(partStart, partEnd);
+  };
+  if (at > from) addPart(from, at);
+  while (at < end && !separators.has(text, at)) {
+    const code = text.charCodeAt(at);
+    if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) {
+      const close = text.indexOf(text[at], at + 1);
+      const partEnd = close < 0 || close >= end ? end : close;
+      addPart(at + 1, partEnd);
+      at = partEnd < end ? partEnd + 1 : end;
+    } else {
+      const partEnd = bareEnd(text, at, end, separators);
+      addPart(at, partEnd);
+      at = partEnd;
+    }
+  }
+  tokens.push(new SegmentedToken(written, { start: from + shift, end: at + shift }, segments, true));
+  return at;
 }
 
 /** One stretch of a token's text and where it sits in the document. */

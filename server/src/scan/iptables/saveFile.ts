@@ -4,7 +4,7 @@ import type { OutlineSymbol } from '../format';
 import type { RelatedSpan, Span } from '../mention';
 import { CharacterSet } from '../lexing';
 import { forEachLine } from '../lines';
-import { PlainToken, type Token, splitWords, unquotedWords } from '../token';
+import { PlainToken, type Token, splitWords, words } from '../token';
 import { InputPolicyWatch, endsChain, isFilterInput } from './inputPolicy';
 import {
   type ChainEntry,
@@ -55,7 +55,7 @@ const SPACE_OR_TAB = new CharacterSet(/[ \t]/);
  * files sometimes split the command (`- A INPUT`, which iptables-restore rejects): both still read as a rule.
  */
 export function ruleLineTokens(text: string, start: number, end: number): Token[] {
-  const tokens = unquotedWords(text, start, end, SPACE_OR_TAB) ?? splitWords(text.slice(start, end), start);
+  const tokens = words(text, start, end, SPACE_OR_TAB);
   if (tokens.length > 0 && COUNTERS.test(tokens[0].text)) tokens.shift();
   if (tokens.length > 1 && tokens[0].text === '-' && /^[AIDR]$/.test(tokens[1].text)) {
     tokens.splice(0, 2, new PlainToken(`-${tokens[1].text}`, tokens[0].span.start));
