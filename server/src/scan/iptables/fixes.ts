@@ -8,21 +8,22 @@ import { ruleLineTokens } from './saveFile';
 const IPV6_EVIDENCE = /\bufw6-|\bipv6-icmp\b|\bicmpv6\b|(?:^|[ \t])(?:-[sd]|--source|--destination|--src|--dst)[ \t]+(?:![ \t]+)?[0-9a-f]{0,4}::?(?:[0-9a-f]|\/)/im;
 
 /**
- * The rules ask for a fix per finding, all on the same text, and every port of a rule line for the same edit:
- * the last text's fitting networks and its edits by line are kept, for the trusted networks they were made for.
+ * The rules ask for a fix per finding, all on the same text, and in the order of the ports, so the ports of one
+ * multiport rule ask for the same edit one after another: the last text's fitting networks and its last line's
+ * edit are kept, for the trusted networks they were made for.
  */
 interface TextFixes {
   text: string;
   networks: readonly string[];
   fitting: string[];
-  editByLine: Map<number, TextEdit | undefined>;
+  lastLine?: { start: number; edit: TextEdit | undefined };
 }
 let lastText: TextFixes | undefined;
 
 function fixesOfText(text: string, networks: readonly string[]): TextFixes {
   if (lastText?.text !== text || lastText.networks !== networks) {
     const ipv6 = IPV6_EVIDENCE.test(text);
-    lastText = { text, networks, fitting: networks.filter((network) => network.includes(':') === ipv6), editByLine: new Map() };
+    lastText = { text, networks, fitting: networks.filter((network) => network.includes(':') === ipv6) };
   }
   return lastText;
 }
@@ -34,9 +35,11 @@ export function networksForFile(text: string, networks: readonly string[]): stri
 
 /** The edit that restricts the rule on `line` to those of `networks` the file can take, if it can take one. */
 export function restrictRuleLine(text: string, line: Span, networks: readonly string[]): TextEdit | undefined {
-  const { fitting, editByLine } = fixesOfText(text, networks);
-  if (!editByLine.has(line.start)) editByLine.set(line.start, sourceRestrictionEdit(ruleLineTokens(text, line.start, line.end), fitting));
-  return editByLine.get(line.start);
+  const fixes = fixesOfText(text, networks);
+  if (fixes.lastLine?.start !== line.start) {
+    fixes.lastLine = { start: line.start, edit: sourceRestrictionEdit(ruleLineTokens(text, line.start, line.end), fixes.fitting) };
+  }
+  return fixes.lastLine.edit;
 }
 
 /** Only inbound allow rules let anyone reach a port; a source on another rule changes nothing worth fixing. */
