@@ -1,8 +1,8 @@
 import { isAbsolute, normalize, relative, sep } from 'node:path';
-import { describeUse } from '../features/describe';
+import { consecutiveDescriber } from '../features/describe';
 import { type Severity, SEVERITY_RANK } from '../rules/finding';
 import { lineOf, lineStarts } from '../scan/lines';
-import type { PortMention, Span } from '../scan/mention';
+import type { Span } from '../scan/mention';
 import type { PortLensService } from '../service/portLensService';
 import type { ScannedFile } from './scanFiles';
 
@@ -70,17 +70,7 @@ export function reportFile({ path, text, scan }: ScannedFile, service: PortLensS
     const endLine = span.end === span.start ? line : lineOf(starts, span.end);
     return { line: line + 1, column: span.start - starts[line] + 1, endLine: endLine + 1, endColumn: span.end - starts[endLine] + 1 };
   };
-  // The ports of one rule share its context object, and a sentence depends on nothing else but the role and
-  // the exposure: consecutive mentions that share all three get the sentence built for the first.
-  let described: PortMention | undefined;
-  let description = '';
-  const describe = (mention: PortMention) => {
-    if (described?.context !== mention.context || described.role !== mention.role || described.exposure !== mention.exposure) {
-      description = describeUse(mention);
-      described = mention;
-    }
-    return description;
-  };
+  const describe = consecutiveDescriber();
   const report: ReportedFile = {
     path,
     language: scan.languageId,

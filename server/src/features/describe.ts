@@ -1,4 +1,4 @@
-import type { Exposure, PortMention } from '../scan/mention';
+import type { Exposure, MentionContext, PortMention } from '../scan/mention';
 
 const EXPOSURE_NOTES: Record<Exposure, string> = {
   any: '',
@@ -87,4 +87,45 @@ export function describeUse(mention: PortMention): string {
   }
   const described = `${text}${surroundings(mention)}`;
   return LOOSE_SPACE.test(described) ? described.replace(/\s+/g, ' ').trim() : described;
+}
+
+/**
+ * Whether two contexts hold the same values in every field, which is all describeUse reads of them. The fields
+ * are named one by one: a loop over the keys read them more slowly than the sentence is built. A unit test
+ * changes each field of a complete context in turn, so a field added to MentionContext cannot be left out here.
+ */
+export function sameContext(a: MentionContext, b: MentionContext): boolean {
+  return (
+    a === b ||
+    (a.tool === b.tool &&
+      a.direction === b.direction &&
+      a.source === b.source &&
+      a.bindAddress === b.bindAddress &&
+      a.interface === b.interface &&
+      a.zone === b.zone &&
+      a.table === b.table &&
+      a.chain === b.chain &&
+      a.policy === b.policy &&
+      a.peer === b.peer &&
+      a.mappedTo === b.mappedTo &&
+      a.mappedPort === b.mappedPort &&
+      a.note === b.note)
+  );
+}
+
+/**
+ * describeUse for the ports of one file in order, as a report prints them. The ports of one rule say the same,
+ * but most scanners give each port a context object of its own: the sentence is built again only when the role,
+ * the exposure or a field of the context differs from the port before.
+ */
+export function consecutiveDescriber(): (mention: PortMention) => string {
+  let last: PortMention | undefined;
+  let description = '';
+  return (mention) => {
+    if (!last || last.role !== mention.role || last.exposure !== mention.exposure || !sameContext(last.context, mention.context)) {
+      description = describeUse(mention);
+    }
+    last = mention;
+    return description;
+  };
 }
