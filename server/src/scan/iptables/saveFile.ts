@@ -2,9 +2,9 @@ import type { MentionCollector, MentionFacts } from '../collector';
 import { widest } from '../exposure';
 import type { OutlineSymbol } from '../format';
 import type { RelatedSpan, Span } from '../mention';
-import { CharacterSet } from '../lexing';
+import { CharacterSet, WHITESPACE } from '../lexing';
 import { forEachLine } from '../lines';
-import { PlainToken, type Token, splitWords, words } from '../token';
+import { PlainToken, type Token, words } from '../token';
 import { InputPolicyWatch, endsChain, isFilterInput } from './inputPolicy';
 import {
   type ChainEntry,
@@ -76,7 +76,7 @@ export function readSaveFile(text: string): SaveFile {
     if (lead === '') lines.push({ kind: 'blank', line });
     else if (lead === '#') lines.push({ kind: 'comment', text: text.slice(first, end), line, commentedRule: commentedRule(text, first, end, table) });
     else if (lead === '*') {
-      const name = splitWords(text.slice(first + 1, end), first + 1)[0] ?? new PlainToken('', first + 1);
+      const name = words(text, first + 1, end, WHITESPACE)[0] ?? new PlainToken('', first + 1);
       table = name.text || table;
       lines.push({ kind: 'table', name, line });
     } else if (lead === ':') {
@@ -108,7 +108,7 @@ function commentedRule(text: string, first: number, end: number, table: string):
 }
 
 function readChainDeclaration(text: string, first: number, end: number, table: string): ChainDeclaration | undefined {
-  const [nameWord, policyWord] = splitWords(text.slice(first + 1, end), first + 1);
+  const [nameWord, policyWord] = words(text, first + 1, end, WHITESPACE);
   // `:` and the name touch in the format; the declaration of a nameless chain is half-typed.
   if (!nameWord || nameWord.span.start !== first + 1) return undefined;
   const policy = policyWord && policyWord.text !== '-' && !COUNTERS.test(policyWord.text) ? policyWord : undefined;

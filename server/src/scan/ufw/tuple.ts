@@ -2,7 +2,8 @@ import type { Protocol } from '../../catalog/types';
 import { classifyAddress } from '../exposure';
 import type { Exposure, Role, Span } from '../mention';
 import type { Direction } from '../iptables/rule';
-import { type Token, splitWords } from '../token';
+import { WHITESPACE } from '../lexing';
+import { type Token, words } from '../token';
 
 export const TUPLE_MARK = '### tuple ###';
 export const ROUTED_NOTE = 'routed (forwarded) traffic';
@@ -36,7 +37,7 @@ export function parseUfwTuple(text: string, start: number, end: number): UfwTupl
   const at = text.indexOf(TUPLE_MARK, start);
   if (at < 0 || at >= end) return undefined;
   const fieldsStart = at + TUPLE_MARK.length;
-  const fields = splitWords(text.slice(fieldsStart, end), fieldsStart);
+  const fields = words(text, fieldsStart, end, WHITESPACE);
   if (fields.at(-1)?.text.startsWith('comment=')) fields.pop();
   if (fields.length !== 7 && fields.length !== 9) return undefined;
   const action = ACTION.exec(fields[0].text);
