@@ -46,6 +46,10 @@ export class PlainToken implements Token {
 const DOUBLE_QUOTE = 34;
 const SINGLE_QUOTE = 39;
 
+function isQuote(code: number): boolean {
+  return code === DOUBLE_QUOTE || code === SINGLE_QUOTE;
+}
+
 /**
  * The words of `text` from `start` to `end`, split at the members of `separators`, each at its offset plus
  * `shift`. Single and double quotes hold separators, and a quoted part joins the parts it touches into one word
@@ -63,8 +67,7 @@ export function words(text: string, start: number, end: number, separators: Char
     // bareEnd's loop, written out: called here for every word, it cost 2-3% of an iptables-save scan.
     let quote = false;
     for (; at < end && !separators.has(text, at); at++) {
-      const code = text.charCodeAt(at);
-      if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) {
+      if (isQuote(text.charCodeAt(at))) {
         quote = true;
         break;
       }
@@ -85,10 +88,7 @@ export function splitWords(line: string, lineStart: number): Token[] {
 
 /** Where the run of characters from `at` that are neither separators nor quotes ends. */
 function bareEnd(text: string, at: number, end: number, separators: CharacterSet): number {
-  for (; at < end && !separators.has(text, at); at++) {
-    const code = text.charCodeAt(at);
-    if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) break;
-  }
+  while (at < end && !separators.has(text, at) && !isQuote(text.charCodeAt(at))) at++;
   return at;
 }
 
@@ -105,8 +105,7 @@ function addQuotedWord(text: string, from: number, at: number, end: number, sepa
   };
   if (at > from) addPart(from, at);
   while (at < end && !separators.has(text, at)) {
-    const code = text.charCodeAt(at);
-    if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) {
+    if (isQuote(text.charCodeAt(at))) {
       const close = text.indexOf(text[at], at + 1);
       const partEnd = close < 0 || close >= end ? end : close;
       addPart(at + 1, partEnd);
