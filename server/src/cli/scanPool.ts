@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { PortLensService } from '../service/portLensService';
@@ -27,8 +28,15 @@ export interface ReportBatch {
 
 export type BatchSink = (batch: ReportBatch) => void;
 
-/** Below this many files, starting workers (each loads the parser) costs more than it saves. */
-const FILES_PER_WORKER = 200;
+/**
+ * Bytes of files to scan that make a worker thread pay off. Each worker's V8 compiles the scanners afresh, about
+ * 1.7 s of CPU over the corpus workspace, as much as scanning 10 MB of it. On two cores one thread scanned 2-13 MB
+ * of the bench's workspaces as fast as two workers or faster (by up to a third), and two were faster from about
+ * 16-20 MB (docs/architecture.md). The count of files did not move that line.
+ */
+const BYTES_PER_WORKER = 6 * 1024 * 1024;
+/** A walk of this many files has work enough for every core in opening them, whatever their size. */
+const FILES_FOR_EVERY_CORE = 100_000;
 /** Files handed to a worker at a time, numbered in walk order. */
 const FILES_PER_TASK = 50;
 /**
@@ -40,7 +48,7 @@ const FILES_PER_BATCH = 100;
 const CHARACTERS_PER_BATCH = 1 << 20;
 
 /** Scans consecutive files from the one numbered `first`, handing over their report in batches as it goes. */
-export type FileScanner = (files: readonly FileToScan[], first: number, sink: BatchSink) => void;
+export type FileScanner = (files: Iterable<FileToScan>, first: number, sink: BatchSink) => void;
 
 /**
  * The parts joined by `between` as UTF-8, written straight into one buffer: joining them into one string first
@@ -86,20 +94,21 @@ export async function fileScanner(setup: ScanSetup): Promise<FileScanner> {
 }
 
 /**
- * Scans the files on every core: the parser is single-threaded, so a large tree is dealt out to worker threads
- * in tasks of consecutive files, each task to whichever worker finishes one first, while the walk goes on. Parts
+ * Scans the files on as many cores as pay off: the parser is single-threaded, so a large tree is dealt out to
+ * worker threads in tasks of consecutive files, each task to whichever worker finishes one first, while the walk goes on. Parts
  * reach `emit` in walk order, each as soon as every file before it is done, so the report streams out instead of
  * being held whole.
  */
 export async function scanAll(setup: ScanSetup, files: Iterable<FileToScan>, workerScript: string, emit: BatchSink): Promise<void> {
   // The walk is read as far as it takes to decide how many workers pay off; the rest streams to them.
   const walk = files[Symbol.iterator]();
-  const head = take(walk, availableParallelism() * FILES_PER_WORKER);
-  const count = Math.min(availableParallelism(), Math.floor(head.length / FILES_PER_WORKER));
-  // On one core the head may not be the whole walk: what is left of it is scanned here too, already in order.
-  if (count < 2) return (await fileScanner(setup))(head.concat(take(walk, Infinity)), 0, emit);
+  const cores = availableParallelism();
+  const { head, bytes } = takeBytes(walk, cores * BYTES_PER_WORKER, setup.settings.maxFileSizeMB * 1024 * 1024);
+  const count = head.length >= FILES_FOR_EVERY_CORE ? cores : Math.min(cores, Math.floor(bytes / BYTES_PER_WORKER));
+  // Scanned here, the head may not be the whole walk: what is left of it follows, already in order.
+  if (count < 2) return (await fileScanner(setup))(concat(head, walk), 0, emit);
   const sink = inWalkOrder(emit);
-  const tasks = tasksOf(head, walk);
+  const tasks = tasksOf(concat(head, walk));
   const workers = Array.from({ length: count }, () => new ScanWorker(workerScript, setup, sink));
   try {
     await Promise.all(workers.map((worker) => worker.work(tasks)));
@@ -108,10 +117,10 @@ export async function scanAll(setup: ScanSetup, files: Iterable<FileToScan>, wor
   }
 }
 
-/** The walk in tasks of consecutive files, numbered from the first file: the head already taken, then the rest. */
-function* tasksOf(head: FileToScan[], walk: Iterator<FileToScan>): Generator<WorkerTask> {
+/** The walk in tasks of consecutive files, numbered from the first file. */
+function* tasksOf(walk: Iterator<FileToScan>): Generator<WorkerTask> {
   for (let first = 0; ; ) {
-    const files = head.length > 0 ? head.splice(0, FILES_PER_TASK) : take(walk, FILES_PER_TASK);
+    const files = take(walk, FILES_PER_TASK);
     if (files.length === 0) return;
     yield { first, files };
     first += files.length;
@@ -130,6 +139,36 @@ function inWalkOrder(emit: BatchSink): BatchSink {
       emit(ready);
     }
   };
+}
+
+/**
+ * Files of the walk until their sizes add up to `enough` bytes, or until it ends. A file over the size limit is
+ * reported skipped without being read, and one that cannot be read is reported as such: they add nothing.
+ */
+function takeBytes(walk: Iterator<FileToScan>, enough: number, limitBytes: number): { head: FileToScan[]; bytes: number } {
+  const head: FileToScan[] = [];
+  let bytes = 0;
+  while (bytes < enough && head.length < FILES_FOR_EVERY_CORE) {
+    const item = walk.next();
+    if (item.done) break;
+    head.push(item.value);
+    const size = sizeOf(item.value.path);
+    if (size <= limitBytes) bytes += size;
+  }
+  return { head, bytes };
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+function* concat<T>(head: readonly T[], rest: Iterator<T>): Generator<T> {
+  yield* head;
+  for (let item = rest.next(); !item.done; item = rest.next()) yield item.value;
 }
 
 /** Up to `count` more items of `iterator`. */
