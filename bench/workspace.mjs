@@ -226,17 +226,17 @@ const CORPUS_FAMILIES = ['iptables', 'nftables', 'ufw', 'firewalld', 'pf'];
 const CORPUS_COPIES = 300;
 
 /**
- * The firewall files of ../shared/corpus, real files written by others, copied into 300 sites: the density of
- * ports and findings that real rule files have, which the generated firewall workspace far exceeds.
+ * The firewall files of ../shared/corpus, real files written by others, copied into 300 sites (or `copies`): the
+ * density of ports and findings that real rule files have, which the generated firewall workspace far exceeds.
  */
-export function copyCorpusWorkspace(path, corpus) {
+export function copyCorpusWorkspace(path, corpus, copies = CORPUS_COPIES) {
   const files = CORPUS_FAMILIES.flatMap((family) => readdirSync(join(corpus, family)).map((name) => join(family, name)));
   const size = generateOnce(path, 0, (_next, add) => {
     // Bytes, not text: the corpus keeps its files byte for byte, invalid UTF-8 included.
     const texts = files.map((file) => readFileSync(join(corpus, file)));
-    for (let site = 0; site < CORPUS_COPIES; site++) files.forEach((file, index) => add(join(`site-${site}`, file), texts[index]));
+    for (let site = 0; site < copies; site++) files.forEach((file, index) => add(join(`site-${site}`, file), texts[index]));
   });
-  return { path, ...size, summary: `the ${CORPUS_FAMILIES.join(', ')} files of the corpus, ${CORPUS_COPIES} copies of each` };
+  return { path, ...size, summary: `the ${CORPUS_FAMILIES.join(', ')} files of the corpus, ${copies} copies of each` };
 }
 
 /** A 50,000-rule iptables-save file, and the one-rule edit the re-scan benchmark makes in its middle. */
