@@ -30,9 +30,9 @@ export type BatchSink = (batch: ReportBatch) => void;
 
 /**
  * Bytes of files to scan that make a worker thread pay off. Each worker's V8 compiles the scanners afresh, about
- * 1.7 s of CPU over the corpus workspace, as much as scanning 10 MB of it. On two cores one thread scanned 2-13 MB
- * of the bench's workspaces as fast as two workers or faster (by up to a third), and two were faster from about
- * 16-20 MB (docs/architecture.md). The count of files did not move that line.
+ * 1.7 s of CPU over the corpus workspace. On two cores one thread scanned 0.7-11 MB of the bench's files as fast
+ * as two workers or faster (by up to a quarter), and two were faster from 13-20 MB, depending on the files
+ * (README, eighth session). The number of files did not move that line.
  */
 const BYTES_PER_WORKER = 6 * 1024 * 1024;
 /** A walk of this many files has work enough for every core in opening them, whatever their size. */
@@ -95,9 +95,9 @@ export async function fileScanner(setup: ScanSetup): Promise<FileScanner> {
 
 /**
  * Scans the files on as many cores as pay off: the parser is single-threaded, so a large tree is dealt out to
- * worker threads in tasks of consecutive files, each task to whichever worker finishes one first, while the walk goes on. Parts
- * reach `emit` in walk order, each as soon as every file before it is done, so the report streams out instead of
- * being held whole.
+ * worker threads in tasks of consecutive files, each task to whichever worker finishes one first, while the walk
+ * goes on. Parts reach `emit` in walk order, each as soon as every file before it is done, so the report streams
+ * out instead of being held whole.
  */
 export async function scanAll(setup: ScanSetup, files: Iterable<FileToScan>, workerScript: string, emit: BatchSink): Promise<void> {
   // The walk is read as far as it takes to decide how many workers pay off; the rest streams to them.
@@ -160,7 +160,7 @@ function takeBytes(walk: Iterator<FileToScan>, enough: number, limitBytes: numbe
 
 function sizeOf(path: string): number {
   try {
-    return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+    return statSync(path).size;
   } catch {
     return 0;
   }
