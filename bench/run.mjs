@@ -124,9 +124,10 @@ async function rescanAfterEdit() {
 }
 
 const firewallWorkspace = () => generateFirewallWorkspace(join(root, 'bench', 'firewall-workspace'));
-const corpusWorkspace = () => copyCorpusWorkspace(join(root, 'bench', 'corpus-workspace'), join(root, '..', 'shared', 'corpus'));
+const CORPUS = join(root, '..', 'shared', 'corpus');
+const corpusWorkspace = () => copyCorpusWorkspace(join(root, 'bench', 'corpus-workspace'), CORPUS);
 // A repository's worth of rule files (20 copies, 1.7 MB): what a CI job scans, where start-up weighs most.
-const corpusRepository = () => copyCorpusWorkspace(join(root, 'bench', 'corpus-repository'), join(root, '..', 'shared', 'corpus'), 20);
+const corpusRepository = () => copyCorpusWorkspace(join(root, 'bench', 'corpus-repository'), CORPUS, 20);
 
 /** Every measure by name; `node bench/run.mjs rescan hover` runs only those, `npm run bench` all of them. */
 const MEASURES = {

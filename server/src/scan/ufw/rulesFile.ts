@@ -119,12 +119,12 @@ function linesOfTuple(text: string, tupleLine: Span): Span[] {
 export function restrictUfwSource(text: string, mention: PortMention, networks: readonly string[]): TextEdit[] | undefined {
   if (!opensInbound(mention)) return undefined;
   const line = lineAround(text, mention.span.start);
-  const fitting = networksForFile(text, networks);
   const tupleLine = tupleAbove(text, line);
   if (!tupleLine) {
     const edit = restrictRuleLine(text, line, networks);
     return edit ? [edit] : undefined;
   }
+  const fitting = networksForFile(text, networks);
   const tuple = parseUfwTuple(text, tupleLine.start, tupleLine.end);
   if (!tuple || !fromAnySource(tuple) || fitting.length !== 1) return undefined;
   const edits: TextEdit[] = [{ span: tuple.source.span, newText: fitting[0] }];
