@@ -1,0 +1,36 @@
+import * as assert from 'node:assert/strict';
+import { relocateMention } from '../../server/src/scan/compactText';
+import type { PortMention, Span } from '../../server/src/scan/mention';
+
+describe('moving a mention', () => {
+  // Required: a field added to PortMention must be added here, and then relocateMention must carry it.
+  const complete: Required<PortMention> = {
+    span: { start: 120, end: 124 },
+    port: 1363,
+    endPort: null,
+    protocol: 'tcp',
+    role: 'allow',
+    exposure: 'any',
+    language: 'shellscript',
+    context: { tool: 'iptables', direction: 'inbound', chain: 'INPUT', policy: 'DROP' },
+    writtenName: 'ndm-requester',
+    variable: { name: 'CD_PORT', definition: { start: 8, end: 20 } },
+    related: [{ span: { start: 30, end: 48 }, message: 'chain INPUT policy DROP' }],
+  };
+  const byTen = (span: Span): Span => ({ start: span.start + 10, end: span.end + 10 });
+
+  it('moves every span and keeps every other field', () => {
+    assert.deepEqual(relocateMention(complete, byTen), {
+      ...complete,
+      span: { start: 130, end: 134 },
+      variable: { name: 'CD_PORT', definition: { start: 18, end: 30 } },
+      related: [{ span: { start: 40, end: 58 }, message: 'chain INPUT policy DROP' }],
+    });
+  });
+
+  it('adds no field the mention does not have', () => {
+    const { writtenName: _name, variable: _variable, related: _related, ...bare } = complete;
+    const moved = relocateMention(bare, byTen);
+    assert.deepEqual(Object.keys(moved).sort(), Object.keys(bare).sort());
+  });
+});
