@@ -100,9 +100,8 @@ export function rescanEdit(previous: ScanRecord, text: string, scanner: EditScan
   const signals = move.outside(scan.signals, (signal) => move.signal(signal));
   const ofMentions = move.outside(reusable.mentionFindings, (finding) => move.finding(finding));
   if (!kept || !signals || !ofMentions) return undefined;
-  // The kept mentions are in order, so the fresh ones go in where the first mention after the edit starts.
-  const firstAfter = kept.findIndex((mention) => mention.span.start >= newEnd);
-  const mentions = firstAfter < 0 ? kept.concat(fresh.mentions) : kept.slice(0, firstAfter).concat(fresh.mentions, kept.slice(firstAfter));
+  const firstAfter = firstStartingFrom(kept, newEnd);
+  const mentions = kept.slice(0, firstAfter).concat(fresh.mentions, kept.slice(firstAfter));
   const allSignals = signals.concat(fresh.signals);
   const mentionFindings = ofMentions.concat(scanner.mentionFindings(text, fresh.mentions, fresh.signals));
   const findings = scanner.fileFindings(text, mentions, allSignals, mentionFindings);
@@ -111,6 +110,22 @@ export function rescanEdit(previous: ScanRecord, text: string, scanner: EditScan
     scan: { languageId: scan.languageId, mentions, signals: allSignals, findings, notices: [] },
     reusable: { contextLines, mentionFindings },
   };
+}
+
+/**
+ * The index of the first item that starts at or after `offset`, or the length, in items sorted by position. A
+ * binary search: on the first edit of a file the code still runs unoptimised, and a callback for each of 25,000
+ * mentions cost that edit 10-30 ms.
+ */
+function firstStartingFrom(items: readonly { span: Span }[], offset: number): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (items[middle].span.start < offset) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** A line span with its line break, so the lines laid end to end stay lines. */
