@@ -17,6 +17,18 @@ export function byPosition(a: { span: Span }, b: { span: Span }): number {
   return a.span.start - b.span.start || a.span.end - b.span.end;
 }
 
+/** How many of `items`, in text order, start before `offset`: a binary search. */
+export function countStartingBefore(items: readonly { span: Span }[], offset: number): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (items[middle].span.start < offset) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /** The circumstances a scanner read around a port, which the hover puts into words and the rules weigh. */
 export interface MentionContext {
   /** The program or statement that holds the port: `iptables`, `docker run`, `ssh`, `sshd_config`. */

@@ -4,7 +4,7 @@ import { portHover } from '../features/hover';
 import type { RuleContext } from '../rules/context';
 import { fileFindings, mentionFindings } from '../rules/evaluate';
 import type { Finding } from '../rules/finding';
-import { type PortMention, type RiskSignal, type Span, byPosition } from '../scan/mention';
+import { type PortMention, type RiskSignal, type Span, byPosition, countStartingBefore } from '../scan/mention';
 import type { CommentSyntax, OutlineSymbol } from '../scan/format';
 import { type FormatRegistry, UNKNOWN_LANGUAGE, createFormatRegistry } from '../scan/registry';
 import { DEFAULT_SETTINGS, type PortLensSettings } from '../settings/settings';
@@ -193,14 +193,8 @@ export class PortLensService {
 
 /** Binary search over mentions sorted by start; a cursor right after a port still counts as on it. */
 export function mentionAt(mentions: readonly PortMention[], offset: number): PortMention | undefined {
-  let low = 0;
-  let high = mentions.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (mentions[mid].span.start <= offset) low = mid + 1;
-    else high = mid;
-  }
-  for (let index = low - 1; index >= 0 && index >= low - 8; index--) {
+  const upTo = countStartingBefore(mentions, offset + 1);
+  for (let index = upTo - 1; index >= 0 && index >= upTo - 8; index--) {
     const { start, end } = mentions[index].span;
     if (offset >= start && offset <= end) return mentions[index];
   }

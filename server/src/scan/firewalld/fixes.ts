@@ -1,5 +1,5 @@
 import type { FormatFixes, TextEdit } from '../format';
-import type { Span } from '../mention';
+import { type Span, countStartingBefore } from '../mention';
 import { readRichRuleElement } from './richRule';
 import { type XmlElement, attributeValue } from './xml';
 import { readFirewalldXml } from './xmlScanner';
@@ -28,14 +28,7 @@ export function richRuleOptions(port: string, protocol: string, networks: readon
 
 /** The element of `elements` (in document order) whose span holds `span`, by binary search. */
 function elementAt(elements: readonly XmlElement[], span: Span): XmlElement | undefined {
-  let low = 0;
-  let high = elements.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (elements[mid].span.start <= span.start) low = mid + 1;
-    else high = mid;
-  }
-  const element = elements[low - 1];
+  const element = elements[countStartingBefore(elements, span.start + 1) - 1];
   return element && span.end <= element.span.end ? element : undefined;
 }
 
