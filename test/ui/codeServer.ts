@@ -573,10 +573,15 @@ export class Workbench {
     });
   }
 
-  /** The text of the active editor's rendered lines (only what is scrolled into view). */
+  /** The text of the active editor's rendered lines (only what is scrolled into view), in line order. */
   async editorText(): Promise<string> {
     return step('editorText()', async () => {
-      const text = await this.page.locator(`${SELECTORS.activeEditor} .view-lines`).innerText();
+      // The editor draws each line at its own height and reuses the line elements: after an edit that adds
+      // lines, their order in the page is not the order of the lines, so they are sorted by where they are drawn.
+      const lines = await this.page
+        .locator(`${SELECTORS.activeEditor} .view-lines > .view-line`)
+        .evaluateAll((elements) => elements.map((element) => ({ top: parseFloat(element.style.top), text: element.innerText })));
+      const text = lines.sort((a, b) => a.top - b.top).map((line) => line.text).join('\n');
       return text.replace(/\u00a0/g, ' '); // the editor renders spaces as non-breaking spaces
     });
   }

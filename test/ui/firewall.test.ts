@@ -1,13 +1,14 @@
 /**
  * Issue 3 in a real VS Code: firewall configurations get their own language, hovers on an nftables set
  * element and on an iptables-save --dport say what the rule does with the port, and a rule or a policy typed
- * into an iptables-save file is judged as it is typed.
+ * into an iptables-save file is judged as it is typed; a firewalld zone's open port becomes rich rules by quick fix.
  */
 import * as assert from 'node:assert/strict';
 import { eventually, hoverOn, positionIn, useUiSession } from './session';
 
 const NFTABLES = 'firewall/nftables.conf';
 const RULES_V4 = 'firewall/rules.v4';
+const ZONE = 'firewall/firewalld/zones/public.xml';
 
 describe('UI: firewall configurations (issue 3)', function () {
   const session = useUiSession();
@@ -82,5 +83,26 @@ describe('UI: firewall configurations (issue 3)', function () {
     for (let undo = 0; undo < 10 && (await workbench.editorText()) !== original; undo++) await workbench.page.keyboard.press('Control+Z');
     assert.equal(await workbench.editorText(), original);
     await eventually('no row once the policy is DROP again', () => workbench.problems(), (rows) => !rows.some((entry) => entry.includes('all-ports-exposed')));
+  });
+
+  // Last in the suite: the zone's own 1363 finding would stay in the Problems panel the tests above read.
+  it('turns a <port> open to any source in a public zone into one rich rule per trusted network, in its place', async () => {
+    const { workbench } = session();
+    await workbench.openFile(ZONE);
+    assert.equal(await workbench.languageMode(), 'firewalld');
+    const original = await workbench.editorText();
+    const { line, column } = positionIn(ZONE, '<port protocol="tcp" port="1364"/>', '1364');
+    await workbench.gotoPosition(line, column);
+    const row = `Connect:Direct server port 1364 is open to any source Port Lens exposed-sensitive-port [Ln ${line}, Col ${column - 1}]`;
+    await eventually('the open port in the Problems panel', () => workbench.problems(), (rows) => rows.includes(row));
+    await workbench.applyQuickFix('Restrict the source to trusted networks (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)');
+    const rules = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map(
+      (network) => `  <rule family="ipv4"><source address="${network}"/><port protocol="tcp" port="1364"/><accept/></rule>`,
+    );
+    const lines = original.split('\n');
+    const expected = [...lines.slice(0, line - 1), ...rules, ...lines.slice(line)].join('\n');
+    // The whole text: the three rules stand where the port was, in order, and no other line changed.
+    await eventually('the rich rules in place of the port', () => workbench.editorText(), (text) => text === expected);
+    await eventually('no row for the port open to any source', () => workbench.problems(), (rows) => !rows.some((entry) => entry.includes('1364 is open to any source')));
   });
 });
