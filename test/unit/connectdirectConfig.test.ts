@@ -10,7 +10,7 @@ import {
   symbolsOf,
 } from './connectdirectHelpers';
 import { fuzzFormat } from './fuzz';
-import { scanAs, scanShell } from './helpers';
+import { scanAs, scanShell, assertEvery } from './helpers';
 
 const netmap = (text: string) => scanAs('connectdirect-netmap', text);
 
@@ -21,7 +21,7 @@ describe('Connect:Direct UNIX configuration records', () => {
         ['local.node:\\', ' :tcp.api=0.0.0.0;1363:\\', ' :comm.bufsize=65536:', 'other.api:\\', ' :tcp.api=127.0.0.1;2363:', 'v6:\\', ' :tcp.api=::;3363:', 'lan:\\', ' :tcp.api=10.1.2.3;4363:', 'named:\\', ' :tcp.api=cdhost;5363:'].join('\n'),
       );
       assert.deepEqual(scanned.tokens, ['1363', '2363', '3363', '4363', '5363']);
-      assert.ok(scanned.scan.mentions.every((mention) => mention.role === 'listen' && mention.context.direction === 'inbound'));
+      assertEvery(scanned.scan.mentions, (mention) => mention.role === 'listen' && mention.context.direction === 'inbound');
       assert.deepEqual(scanned.scan.mentions.map((mention) => mention.exposure), ['any', 'loopback', 'any', 'private', 'unknown']);
       assert.equal(scanned.at('1363').context.note, 'API listener, tcp.api in record local.node');
       assert.equal(scanned.at('1363').context.bindAddress, '0.0.0.0');
@@ -42,7 +42,7 @@ describe('Connect:Direct UNIX configuration records', () => {
         ].join('\n'),
       );
       assert.deepEqual(scanned.tokens, ['11364', '11364', '11365', '4400', '1364']);
-      assert.ok(scanned.scan.mentions.every((mention) => mention.role === 'connect' && mention.exposure === 'unknown'));
+      assertEvery(scanned.scan.mentions, (mention) => mention.role === 'connect' && mention.exposure === 'unknown');
       const partner = scanned.at('11364');
       assert.equal(partner.context.peer, 'the server of partner CLEARHOUSE at cd.clearhouse.example.com');
       assert.equal(partner.context.note, 'server port of partner CLEARHOUSE');

@@ -103,11 +103,9 @@ export function outlineNames(symbols: readonly OutlineSymbol[], indent = ''): st
 }
 
 /**
- * Scans hostile input to the end, with no notice of a failure. A scanner that hangs is stopped by mocha's
- * timeout; how fast the scanners are is the benchmark's business (npm run bench), not a unit test's.
+ * Scans hostile input to the end, with no notice of a failure (scanAs fails on one). A scanner that hangs is
+ * stopped by mocha's timeout; how fast the scanners are is the benchmark's business (npm run bench).
  */
-export async function scanHostile(languageId: string, text: string): Promise<ScannedText> {
-  const scanned = await scanAs(languageId, text);
-  assert.deepEqual(scanned.scan.notices, []);
-  return scanned;
+export function scanHostile(languageId: string, text: string): Promise<ScannedText> {
+  return scanAs(languageId, text);
 }

@@ -9,7 +9,7 @@ import {
   symbolsOf,
 } from './connectdirectHelpers';
 import { fuzzFormat } from './fuzz';
-import { scanAs } from './helpers';
+import { scanAs, assertEvery } from './helpers';
 
 const windows = (text: string) => scanAs('connectdirect-ini', text);
 const spcli = (text: string) => scanAs('connectdirect-spcli', text);
@@ -29,7 +29,7 @@ describe('Connect:Direct for Windows INI files', () => {
         ].join('\r\n'),
       );
       assert.deepEqual(scanned.tokens, ['11364', '11365', '11366', '4400']);
-      assert.ok(scanned.scan.mentions.every((mention) => mention.role === 'connect' && mention.exposure === 'unknown'));
+      assertEvery(scanned.scan.mentions, (mention) => mention.role === 'connect' && mention.exposure === 'unknown');
       assert.equal(scanned.at('11364').context.peer, 'the server of partner CLEARHOUSE at cd.clearhouse.example.com');
       assert.deepEqual(scanned.at('11364').related?.map((related) => scanned.text.slice(related.span.start, related.span.end)), ['Node:CLEARHOUSE']);
       assert.equal(scanned.at('11366').context.peer, 'the server of partner CLEARHOUSE at alternate address 198.51.100.8');

@@ -9,7 +9,7 @@ import {
   symbolsOf,
 } from './connectdirectHelpers';
 import { fuzzFormat } from './fuzz';
-import { scanAs } from './helpers';
+import { scanAs, assertEvery } from './helpers';
 
 const zos = (text: string) => scanAs('connectdirect-zos', text);
 
@@ -24,7 +24,7 @@ describe('Connect:Direct z/OS members', () => {
         ].join('\n'),
       );
       assert.deepEqual(scanned.tokens, ['1364', '11364', '21364', '1363', '2363', '3363']);
-      assert.ok(scanned.scan.mentions.every((mention) => mention.role === 'listen'));
+      assertEvery(scanned.scan.mentions, (mention) => mention.role === 'listen');
       assert.deepEqual(scanned.scan.mentions.map((mention) => mention.exposure), ['any', 'private', 'unknown', 'any', 'loopback', 'unknown']);
       assert.equal(scanned.at('1363').context.note, 'API listener, TCP.API.LISTEN');
       assert.equal(scanned.at('1363').context.bindAddress, 'ANYADDR6');
@@ -54,7 +54,7 @@ describe('Connect:Direct z/OS members', () => {
     it('reads the port of TCP and UDT33 adjacent nodes, TCPAPI and ALTERNATE.COMMINFO, and not PARSESS or SNA names', async () => {
       const scanned = await zos(readFixture('NETMAP.txt'));
       assert.deepEqual(scanned.tokens, ['1364', '1363', '11364', '11365', '4400']);
-      assert.ok(scanned.scan.mentions.every((mention) => mention.role === 'connect' && mention.exposure === 'unknown'));
+      assertEvery(scanned.scan.mentions, (mention) => mention.role === 'connect' && mention.exposure === 'unknown');
       const partner = scanned.at('11364');
       assert.equal(partner.context.peer, 'the server of partner CLEARHOUSE at cd.clearhouse.example.com');
       assert.deepEqual(partner.related?.map((related) => scanned.text.slice(related.span.start, related.span.end)), ['CLEARHOUSE']);

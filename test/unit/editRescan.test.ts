@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { type ScanRecord, editedLines, rescanEdit } from '../../server/src/service/editRescan';
 import type { PortLensService } from '../../server/src/service/portLensService';
 import { readSettings } from '../../server/src/settings/settings';
-import { testService } from './helpers';
+import { cleanRescan, cleanScan, testService } from './helpers';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'iptables');
@@ -79,8 +79,8 @@ const editArbitrary: fc.Arbitrary<Edit> = fc.oneof(
 /** A re-scan must be indistinguishable from scanning the new text whole. */
 function assertSameAsFullScan(service: PortLensService, previous: ScanRecord, text: string): ScanRecord {
   const request = { text, languageId: 'iptables', path: '/etc/iptables/rules.v4' };
-  const record = service.rescan(previous, request);
-  const whole = service.scan(request);
+  const record = cleanRescan(service, previous, request);
+  const whole = cleanScan(service, request);
   assert.deepEqual(record.scan, whole, `re-scan differs from a full scan after editing to:\n${text}`);
   return record;
 }
@@ -123,7 +123,7 @@ describe('re-scan after an edit', () => {
     fc.assert(
       fc.property(fc.array(editArbitrary, { minLength: 1, maxLength: 6 }), (edits) => {
         let text = RULESET;
-        let record = service.rescan(undefined, { text, languageId: 'iptables' });
+        let record = cleanRescan(service, undefined, { text, languageId: 'iptables' });
         for (const edit of edits) {
           text = applyEdit(text, edit);
           record = assertSameAsFullScan(service, record, text);
@@ -138,7 +138,7 @@ describe('re-scan after an edit', () => {
       const original = readFileSync(join(CORPUS, name), 'utf8');
       fc.assert(
         fc.property(editArbitrary, (edit) => {
-          const record = service.rescan(undefined, { text: original, languageId: 'iptables' });
+          const record = cleanRescan(service, undefined, { text: original, languageId: 'iptables' });
           assertSameAsFullScan(service, record, applyEdit(original, edit));
         }),
         { numRuns: 40 },
@@ -147,7 +147,7 @@ describe('re-scan after an edit', () => {
   });
 
   it('reads only the context lines and the edited rule when a rule changes', () => {
-    const record = service.rescan(undefined, { text: RULESET, languageId: 'iptables' });
+    const record = cleanRescan(service, undefined, { text: RULESET, languageId: 'iptables' });
     const edited = RULESET.replace('-A INPUT -p tcp --dport 22 -j ACCEPT', '-A INPUT -p tcp --dport 2222 -j ACCEPT');
     const scanner = service.editScanner('iptables', undefined);
     const readTexts: string[] = [];
@@ -156,11 +156,11 @@ describe('re-scan after an edit', () => {
     assert.equal(readTexts.length, 1);
     assert.ok(readTexts[0].includes('--dport 2222'));
     assert.ok(!readTexts[0].includes('--dport 443'), 'untouched rules are not read again');
-    assert.deepEqual(spliced.scan, service.scan({ text: edited, languageId: 'iptables' }));
+    assert.deepEqual(spliced.scan, cleanScan(service, { text: edited, languageId: 'iptables' }));
   });
 
   it('scans the whole text again when the edit touches a line other lines depend on', () => {
-    const record = service.rescan(undefined, { text: RULESET, languageId: 'iptables' });
+    const record = cleanRescan(service, undefined, { text: RULESET, languageId: 'iptables' });
     const scanner = service.editScanner('iptables', undefined);
     const changes: [string, string][] = [
       [':INPUT DROP [0:0]', ':INPUT ACCEPT [0:0]'],
@@ -174,9 +174,9 @@ describe('re-scan after an edit', () => {
   });
 
   it('keeps the untouched mentions as they were, moved by the length of the edit', () => {
-    const record = service.rescan(undefined, { text: RULESET, languageId: 'iptables' });
+    const record = cleanRescan(service, undefined, { text: RULESET, languageId: 'iptables' });
     const edited = RULESET.replace('-A INPUT -i lo -j ACCEPT\n', '-A INPUT -i lo -j ACCEPT\n-A INPUT -p tcp --dport 3306 -j ACCEPT\n');
-    const spliced = service.rescan(record, { text: edited, languageId: 'iptables' });
+    const spliced = cleanRescan(service, record, { text: edited, languageId: 'iptables' });
     const written = spliced.scan.mentions.map((mention) => edited.slice(mention.span.start, mention.span.end));
     assert.deepEqual(written, ['8080', '80', '3306', '22', '80', '443', '1363', '8470:8476', '447', '23']);
     const before = record.scan.mentions.find((mention) => mention.port === 8080);

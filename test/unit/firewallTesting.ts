@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PortMention } from '../../server/src/scan/mention';
 import { fuzzFormat } from './fuzz';
-import { type ScannedText, scanAs, testService } from './helpers';
+import { type ScannedText, cleanScan, scanAs, testService } from './helpers';
 
 export { applyEdits } from './textEdits';
 
@@ -26,9 +26,13 @@ export function corpusTests(languageId: string, folder: string, expectations: Re
   const corpusFolder = join(repositoryRoot, '..', 'shared', 'corpus', folder);
   const corpus = readdirSync(corpusFolder).map((name) => ({ name, text: readFileSync(join(corpusFolder, name), 'utf8') }));
   describe(`${languageId} corpus`, () => {
-    it(`recognises every corpus file as ${languageId}`, async () => {
+    it(`recognises every corpus file as ${languageId} and reads it without a problem`, async () => {
       const service = await testService();
-      for (const { name, text } of corpus) assert.equal(service.detectLanguage(`corpus/${folder}/${name}`, text), languageId, name);
+      for (const { name, text } of corpus) {
+        const path = `corpus/${folder}/${name}`;
+        assert.equal(service.detectLanguage(path, text), languageId, name);
+        assert.equal(cleanScan(service, { text, path }).languageId, languageId, name);
+      }
     });
     for (const { name, text } of corpus) {
       it(`reads the ports of ${name}`, async () => {

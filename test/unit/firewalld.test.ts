@@ -8,7 +8,7 @@ import { richRuleOptions } from '../../server/src/scan/firewalld/fixes';
 import { readXml } from '../../server/src/scan/firewalld/xml';
 import type { PortMention } from '../../server/src/scan/mention';
 import { fuzzFormat } from './fuzz';
-import { type ScannedText, scanAs, scanShell, testService } from './helpers';
+import { type ScannedText, scanAs, scanShell, cleanScan, testService, assertEvery } from './helpers';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'firewalld');
@@ -114,7 +114,7 @@ describe('firewalld', () => {
       assert.equal(ssh.protocol, 'tcp');
       assert.equal(ssh.context.zone, 'Public');
       assert.equal(scanned.lineOf(scanned.at('993')), 26);
-      assert.ok(scanned.scan.mentions.every((mention) => mention.exposure === 'any' && mention.context.direction === 'inbound'));
+      assertEvery(scanned.scan.mentions, (mention) => mention.exposure === 'any' && mention.context.direction === 'inbound');
     });
 
     it('reads services as definitions that expose nothing, with ranges as one mention', async () => {
@@ -339,7 +339,7 @@ describe('firewalld', () => {
       const scanned = await scanFirewalld(`<zone>\n  <short>Public</short>\n${ports.join('\n')}\n</zone>\n`);
       assert.equal(scanned.scan.mentions.length, 10_000);
       assert.equal(scanned.scan.mentions[9_999].port, 19_999);
-      assert.ok(scanned.scan.mentions.every((mention) => mention.exposure === 'any'));
+      assertEvery(scanned.scan.mentions, (mention) => mention.exposure === 'any');
     });
 
     it('reads deep nesting and stray end tags without recursion trouble', () => {
@@ -386,7 +386,7 @@ describe('firewalld', () => {
         ].join('\n'),
       );
       assert.deepEqual(script.tokens, ['1364', '1363', '8080']);
-      assert.ok(script.scan.mentions.every((mention) => mention.language === 'firewalld'));
+      assertEvery(script.scan.mentions, (mention) => mention.language === 'firewalld');
       assert.deepEqual(script.scan.mentions.map((mention) => mention.exposure), ['any', 'private', 'any']);
       assert.equal(script.at('8080').context.zone, 'public', 'a fragment is read as the default zone');
     });
@@ -489,10 +489,10 @@ describe('firewalld zones named by their file', () => {
 
   it('takes the zone from the file name, as firewalld does', async () => {
     const service = await testService();
-    const internal = service.scan({ text: zone, languageId: 'firewalld', path: '/etc/firewalld/zones/internal.xml' });
+    const internal = cleanScan(service, { text: zone, languageId: 'firewalld', path: '/etc/firewalld/zones/internal.xml' });
     assert.equal(internal.mentions[0].context.zone, 'internal');
     assert.equal(internal.mentions[0].exposure, 'unknown');
-    const dmz = service.scan({ text: zone, languageId: 'firewalld', path: '/etc/firewalld/zones/dmz.xml' });
+    const dmz = cleanScan(service, { text: zone, languageId: 'firewalld', path: '/etc/firewalld/zones/dmz.xml' });
     assert.equal(dmz.mentions[0].exposure, 'any');
   });
 
@@ -505,9 +505,9 @@ describe('firewalld zones named by their file', () => {
   it('reports a zone that accepts everything from the internet once, at its target', async () => {
     const text = '<zone target="ACCEPT">\n  <short>Public</short>\n  <interface name="eth0"/>\n  <port protocol="tcp" port="443"/>\n</zone>\n';
     const service = await testService();
-    const scan = service.scan({ text, languageId: 'firewalld', path: 'zones/public.xml' });
+    const scan = cleanScan(service, { text, languageId: 'firewalld', path: 'zones/public.xml' });
     assert.deepEqual(scan.findings.map((finding) => `${finding.ruleId} ${text.slice(finding.span.start, finding.span.end)}`), ['all-ports-exposed ACCEPT']);
-    const trusted = service.scan({ text: text.replace('<short>Public</short>', ''), languageId: 'firewalld', path: 'zones/trusted.xml' });
+    const trusted = cleanScan(service, { text: text.replace('<short>Public</short>', ''), languageId: 'firewalld', path: 'zones/trusted.xml' });
     assert.deepEqual(trusted.findings.map((finding) => finding.ruleId), [], 'an internal zone that accepts everything is its own business');
   });
 });

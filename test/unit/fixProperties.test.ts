@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import type { Finding, FixAction } from '../../server/src/rules/finding';
 import type { PortMention } from '../../server/src/scan/mention';
 import type { FileScan } from '../../server/src/service/portLensService';
-import { testService } from './helpers';
+import { cleanScan, testService } from './helpers';
 import { applyEdits } from './textEdits';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -47,10 +47,10 @@ describe('quick fixes on every example and corpus file', () => {
       const text = readFileSync(path, 'utf8');
       const languageId = service.detectLanguage(path, text);
       if (languageId === 'unknown') return;
-      const before = service.scan({ text, languageId, path });
+      const before = cleanScan(service, { text, languageId, path });
       for (const finding of before.findings.filter((candidate) => !candidate.suppressed)) {
         for (const fix of finding.fixes) {
-          checkFix(text, before, finding, fix, service.scan({ text: applyEdits(text, fix.edits), languageId, path }));
+          checkFix(text, before, finding, fix, cleanScan(service, { text: applyEdits(text, fix.edits), languageId, path }));
           fixesChecked++;
         }
       }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { testService } from './helpers';
+import { cleanScan, testService } from './helpers';
 
 /** Edits that turn a real file into the half-typed or damaged text an editor sees mid-keystroke. */
 function mutate(sample: string): fc.Arbitrary<string> {
@@ -16,7 +16,8 @@ function mutate(sample: string): fc.Arbitrary<string> {
 
 /**
  * Fuzzes one format's scanner with random text and with mutations of real samples: it must never throw, and
- * every mention it reports must lie inside the text and name a valid port.
+ * every mention it reports must lie inside the text and name a valid port. A scanner that throws shows as a notice,
+ * which fails the property.
  */
 export function fuzzFormat(languageId: string, samples: readonly string[], runs = 200): void {
   it(`${languageId}: survives random and mutated input`, async () => {
@@ -24,7 +25,7 @@ export function fuzzFormat(languageId: string, samples: readonly string[], runs 
     const inputs = fc.oneof(fc.string({ maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 200 }), fc.constantFrom(...samples).chain(mutate));
     fc.assert(
       fc.property(inputs, (text) => {
-        const scan = service.scan({ text, languageId });
+        const scan = cleanScan(service, { text, languageId });
         for (const mention of scan.mentions) {
           assert.ok(mention.span.start >= 0 && mention.span.end <= text.length && mention.span.start <= mention.span.end);
           assert.ok(mention.port >= 0 && mention.port <= 65535 && (mention.endPort === null || mention.endPort >= mention.port));

@@ -1,13 +1,52 @@
 import * as assert from 'node:assert/strict';
 import type { PortMention } from '../../server/src/scan/mention';
-import { type FileScan, PortLensService } from '../../server/src/service/portLensService';
+import { createFormatRegistry } from '../../server/src/scan/registry';
+import type { ScanRecord } from '../../server/src/service/editRescan';
+import { type FileScan, PortLensService, type ScanRequest } from '../../server/src/service/portLensService';
+
+/**
+ * Names a language family (`pf`, `ufw`, `connectdirect`) whose scanners throw on every input. The harness test
+ * (test/harness) runs each format's tests with it set, and fails when any of them still passes.
+ */
+export const BROKEN_FORMAT_VARIABLE = 'PORTLENS_TEST_BROKEN_FORMAT';
 
 let shared: Promise<PortLensService> | undefined;
+let brokenCalls = 0;
+
+/** How often a scanner broken through BROKEN_FORMAT_VARIABLE has been asked to scan in this process. */
+export function brokenScannerCalls(): number {
+  return brokenCalls;
+}
 
 /** One service for the whole run: loading the tree-sitter parser is the slow part. */
 export function testService(): Promise<PortLensService> {
-  shared ??= PortLensService.create();
+  shared ??= PortLensService.create(undefined, registryForTests(process.env[BROKEN_FORMAT_VARIABLE]));
   return shared;
+}
+
+async function registryForTests(brokenFamily: string | undefined) {
+  const registry = await createFormatRegistry();
+  if (!brokenFamily) return registry;
+  const throwing = {
+    scan(): never {
+      brokenCalls++;
+      throw new Error(`the ${brokenFamily} scanner was broken on purpose (${BROKEN_FORMAT_VARIABLE})`);
+    },
+  };
+  for (const languageId of registry.languageIds) {
+    if (languageId.startsWith(brokenFamily)) registry.definition(languageId)!.scanner = throwing;
+  }
+  return registry;
+}
+
+/**
+ * The service's scan, failing the test if the scanner met a problem (the service turns a scanner's exception into
+ * a notice, so without this a crashed scanner looks like a file without ports).
+ */
+export function cleanScan(service: PortLensService, request: ScanRequest): FileScan {
+  const scan = service.scan(request);
+  assert.deepEqual(scan.notices, [], `the ${scan.languageId} scan met a problem`);
+  return scan;
 }
 
 /** A scan result that can be asked about the text it came from. */
@@ -55,14 +94,34 @@ export class ScannedText {
   }
 }
 
+/** The service's re-scan of an edited text, failing the test as `cleanScan` does. */
+export function cleanRescan(service: PortLensService, previous: ScanRecord | undefined, request: ScanRequest): ScanRecord {
+  const record = service.rescan(previous, request);
+  assert.deepEqual(record.scan.notices, [], `the ${record.scan.languageId} re-scan met a problem`);
+  return record;
+}
+
+export interface ScanOptions {
+  path?: string;
+  /** The test is about a problem the scan reports; by default any notice fails the test. */
+  expectNotices?: boolean;
+}
+
 /** Scans `text` as the given language, as the editor would for a document of that language. */
-export async function scanAs(languageId: string, text: string): Promise<ScannedText> {
+export async function scanAs(languageId: string, text: string, options: ScanOptions = {}): Promise<ScannedText> {
   const service = await testService();
-  const scan = service.scan({ text, languageId });
+  const request = { text, languageId, path: options.path };
+  const scan = options.expectNotices ? service.scan(request) : cleanScan(service, request);
   assert.equal(scan.languageId, languageId, `the service does not know the language ${languageId}`);
   return new ScannedText(text, scan);
 }
 
 export function scanShell(text: string): Promise<ScannedText> {
   return scanAs('shellscript', text);
+}
+
+/** Every item satisfies `holds`, and there is at least one: `[].every(...)` is true, which proves nothing. */
+export function assertEvery<T>(items: readonly T[], holds: (item: T) => boolean, message?: string): void {
+  assert.ok(items.length > 0, message ?? 'expected at least one item');
+  items.forEach((item, index) => assert.ok(holds(item), `${message ?? 'item'} #${index}: ${JSON.stringify(item)}`));
 }

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { readSettings } from '../../server/src/settings/settings';
-import { testService } from './helpers';
+import { cleanScan, testService } from './helpers';
 
 async function hoverOn(text: string, written: string, occurrence = 0): Promise<string> {
   const service = await testService();
-  const scan = service.scan({ text, languageId: 'shellscript' });
+  const scan = cleanScan(service, { text, languageId: 'shellscript' });
   let offset = -1;
   for (let seen = 0; seen <= occurrence; seen++) offset = text.indexOf(written, offset + 1);
   const hover = service.hover(scan, text, offset + 1);
@@ -65,7 +65,7 @@ describe('hover card', () => {
 
   it('has nothing to say between ports', async () => {
     const service = await testService();
-    const scan = service.scan({ text: 'ssh -p 2222 host', languageId: 'shellscript' });
+    const scan = cleanScan(service, { text: 'ssh -p 2222 host', languageId: 'shellscript' });
     assert.equal(service.hover(scan, 'ssh -p 2222 host', 1), undefined);
   });
 });

@@ -8,7 +8,7 @@ import { sourceRestrictionEdit } from '../../server/src/scan/iptables/rule';
 import type { PortMention } from '../../server/src/scan/mention';
 import { splitWords } from '../../server/src/scan/token';
 import { fuzzFormat } from './fuzz';
-import { type ScannedText, scanAs, scanShell, testService } from './helpers';
+import { type ScannedText, scanAs, scanShell, cleanScan, testService, assertEvery } from './helpers';
 import { applyEdits } from './textEdits';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -126,7 +126,7 @@ describe('iptables-save files', () => {
     it('offers the tables and their chains as the outline', async () => {
       const service = await testService();
       const text = fixture('rules.v4');
-      const symbols = service.symbols(service.scan({ text, languageId: 'iptables' }), text);
+      const symbols = service.symbols(cleanScan(service, { text, languageId: 'iptables' }), text);
       assert.deepEqual(symbols.map((symbol) => symbol.name), ['nat', 'filter']);
       assert.deepEqual(symbols[1].children!.map((chain) => `${chain.name} ${chain.detail ?? '-'}`), ['INPUT DROP', 'FORWARD DROP', 'OUTPUT ACCEPT', 'TRUSTED -', 'LOGDROP -']);
       assert.ok(text.slice(symbols[0].span.start, symbols[0].span.end).endsWith('COMMIT'));
@@ -400,7 +400,7 @@ describe('iptables-save files', () => {
         assert.equal(scanned.text.slice(mention.span.start, mention.span.end), want.written, `mention ${index}`);
         assert.deepEqual([mention.port, mention.endPort], [want.port, want.endPort], `mention ${index}`);
       });
-      assert.equal(scanned.scan.mentions.filter((mention) => mention.context.chain === 'USERS').every((mention) => mention.context.direction === 'inbound'), true);
+      assertEvery(scanned.scan.mentions.filter((mention) => mention.context.chain === 'USERS'), (mention) => mention.context.direction === 'inbound');
     });
   });
 
@@ -469,14 +469,14 @@ describe('iptables-save files', () => {
     it('reads the commented-out port forwards of a router', async () => {
       const scanned = await scanIptables(corpusFile('eriq-augustine--pi-router--rules.v4'));
       assert.deepEqual(scanned.tokens, ['22', '22', '22', '22', '22222', '22']);
-      assert.ok(scanned.scan.mentions.every((mention) => mention.role === 'other' && mention.exposure === 'unknown'));
+      assertEvery(scanned.scan.mentions, (mention) => mention.role === 'other' && mention.exposure === 'unknown');
       assert.equal(on(scanned, 44, '22222').context.mappedTo, '192.168.10.172:22');
     });
 
     it('reads open ports, source ports and outbound rules', async () => {
       const exit = await scanIptables(corpusFile('juhanurmi--exitnode--rules.v4'));
       assert.deepEqual(exit.tokens, ['22', '80', '443'], 'ICMP types and limits are not ports');
-      assert.ok(exit.scan.mentions.every((mention) => mention.role === 'allow' && mention.exposure === 'any'));
+      assertEvery(exit.scan.mentions, (mention) => mention.role === 'allow' && mention.exposure === 'any');
       for (const name of ['laduke--zt-iptables--rules.v4', 'laduke--zt-iptables--rules.v6']) {
         const scanned = await scanIptables(corpusFile(name));
         assert.deepEqual([scanned.at('22').role, scanned.at('22').exposure], ['allow', 'any'], name);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { nftablesDefinition } from '../../server/src/scan/nftables/nftablesScanner';
 import { applyEdits, corpusTests, on, readFixture } from './firewallTesting';
-import { type ScannedText, scanAs, scanShell, testService } from './helpers';
+import { type ScannedText, scanAs, scanShell, testService, assertEvery } from './helpers';
 
 const scanNft = (text: string) => scanAs('nftables', text);
 
@@ -38,7 +38,7 @@ describe('nftables scanner', () => {
       const scan = await scanNft(inputChain('tcp dport {80,443} accept', 'tcp dport {', '  8080, # proxy', '  8443', '} accept', 'udp dport { ssh , 53 } accept'));
       assert.deepEqual(scan.tokens, ['80', '443', '8080', '8443', 'ssh', '53']);
       assert.equal(scan.lineOf(scan.at('8443')), 7);
-      assert.ok(scan.scan.mentions.every((mention) => mention.role === 'allow'));
+      assertEvery(scan.scan.mentions, (mention) => mention.role === 'allow');
     });
 
     it('reads source ports as other, and != as every port but the one written', async () => {
@@ -211,7 +211,7 @@ describe('nftables scanner', () => {
       ].join('\n');
       const scan = await scanNft(text);
       assert.deepEqual(scan.tokens, ['2222', '3000-3010', '4000']);
-      assert.ok(scan.scan.mentions.every((mention) => mention.role === 'allow' && mention.exposure === 'private'));
+      assertEvery(scan.scan.mentions, (mention) => mention.role === 'allow' && mention.exposure === 'private');
       assert.ok(scan.at('4000').related?.some((item) => item.message.includes('@allowed')));
     });
 
@@ -233,7 +233,7 @@ describe('nftables scanner', () => {
       ].join('\n');
       const scan = await scanNft(text);
       assert.deepEqual(scan.tokens, ['8443', '5000']);
-      assert.ok(scan.scan.mentions.every((mention) => mention.role === 'define' && mention.exposure === 'unknown'));
+      assertEvery(scan.scan.mentions, (mention) => mention.role === 'define' && mention.exposure === 'unknown');
       assert.equal(scan.at('5000').context.note, 'element of set later');
     });
   });

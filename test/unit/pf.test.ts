@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { pfDefinition } from '../../server/src/scan/pf/pfScanner';
 import { applyEdits, corpusTests, on, readFixture } from './firewallTesting';
-import { type ScannedText, scanAs, testService } from './helpers';
+import { type ScannedText, scanAs, testService, assertEvery } from './helpers';
 
 const scanPf = (text: string) => scanAs('pf', text);
 
@@ -28,7 +28,7 @@ describe('pf scanner', () => {
       assert.equal(scan.at('ssh').port, 22);
       assert.equal(scan.at('53').protocol, 'udp');
       assert.deepEqual([scan.at('6000:6010').port, scan.at('6000:6010').endPort], [6000, 6010]);
-      assert.ok(scan.scan.mentions.every((mention) => mention.exposure === 'any'));
+      assertEvery(scan.scan.mentions, (mention) => mention.exposure === 'any');
     });
 
     it('reads the operators = != < <= > >= and the ranges >< and <>', async () => {
@@ -61,7 +61,7 @@ describe('pf scanner', () => {
       assert.equal(scan.at('25').role, 'allow');
       assert.equal(scan.at('25').context.direction, 'outbound');
       assert.equal(scan.at('113').role, 'deny');
-      assert.ok(scan.scan.mentions.every((mention) => mention.exposure === 'unknown'));
+      assertEvery(scan.scan.mentions, (mention) => mention.exposure === 'unknown');
     });
 
     it('reads the source: literals, abbreviated networks, negation, tables and loopback interfaces', async () => {

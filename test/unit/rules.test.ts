@@ -2,14 +2,14 @@ import * as assert from 'node:assert/strict';
 import type { Finding } from '../../server/src/rules/finding';
 import { exposureSeverity } from '../../server/src/rules/severity';
 import { type PortLensSettings, readSettings } from '../../server/src/settings/settings';
-import { testService } from './helpers';
+import { cleanScan, testService } from './helpers';
 import { applyEdits } from './textEdits';
 
 async function findingsIn(text: string, settings: Partial<Record<keyof PortLensSettings, unknown>> = {}, languageId = 'shellscript'): Promise<Finding[]> {
   const service = await testService();
   service.configure(readSettings(settings));
   try {
-    return service.scan({ text, languageId }).findings;
+    return cleanScan(service, { text, languageId }).findings;
   } finally {
     service.configure(readSettings({}));
   }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fuzzFormat } from './fuzz';
-import { scanShell } from './helpers';
+import { scanShell, assertEvery } from './helpers';
 
 describe('shell scanner', () => {
   describe('remote shells', () => {
@@ -41,7 +41,7 @@ describe('shell scanner', () => {
         ['nc -l -p 4444', 'nc -lvnp 4445', 'nc -l 4446', 'ncat --listen 127.0.0.1 4447', 'nc -s 10.1.2.3 -l -p 4448'].join('\n'),
       );
       assert.deepEqual(script.ports, [4444, 4445, 4446, 4447, 4448]);
-      assert.ok(script.scan.mentions.every((mention) => mention.role === 'listen'));
+      assertEvery(script.scan.mentions, (mention) => mention.role === 'listen');
       assert.equal(script.at('4444').exposure, 'any');
       assert.equal(script.at('4447').exposure, 'loopback');
       assert.equal(script.at('4448').exposure, 'private');
@@ -138,7 +138,7 @@ describe('shell scanner', () => {
         'CD_API_PORT=1363\nexport CD_HOST_PORT=1364\nlocal dbPort=5432\nSSH_PORTS="22 2222"\nRETRIES=1363\nSUPPORT_LEVEL=3\nTIMEOUT=447',
       );
       assert.deepEqual(script.tokens, ['1363', '1364', '5432', '22', '2222']);
-      assert.ok(script.scan.mentions.every((mention) => mention.role === 'define'));
+      assertEvery(script.scan.mentions, (mention) => mention.role === 'define');
     });
 
     it('resolves a variable where a command uses it, and points back at its definition', async () => {

@@ -6,7 +6,7 @@ import type { TextEdit } from '../../server/src/scan/format';
 import type { PortMention } from '../../server/src/scan/mention';
 import { ufwRulesFormat } from '../../server/src/scan/ufw/ufwFormat';
 import { fuzzFormat } from './fuzz';
-import { type ScannedText, scanAs, scanShell, testService } from './helpers';
+import { type ScannedText, scanAs, scanShell, cleanScan, testService, assertEvery } from './helpers';
 import { applyEdits } from './textEdits';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -161,7 +161,7 @@ describe('ufw files', () => {
     it('reads every group of ports= as definitions that open nothing', async () => {
       const scanned = await scanProfiles(fixture('applications.d/portlens-demo'));
       assert.deepEqual(scanned.tokens, ['1364', '1363', '10000:20000', '3478', '5349', '80', '8443']);
-      assert.ok(scanned.scan.mentions.every((mention) => mention.role === 'define' && mention.exposure === 'unknown'));
+      assertEvery(scanned.scan.mentions, (mention) => mention.role === 'define' && mention.exposure === 'unknown');
       assert.deepEqual(scanned.scan.mentions.map((mention) => mention.protocol), ['tcp', 'tcp', 'udp', 'any', 'tcp', 'tcp', 'any']);
       const relay = scanned.at('10000:20000');
       assert.deepEqual([relay.port, relay.endPort], [10000, 20000]);
@@ -185,7 +185,7 @@ describe('ufw files', () => {
     it('offers the profiles as the outline', async () => {
       const service = await testService();
       const text = fixture('applications.d/portlens-demo');
-      const symbols = service.symbols(service.scan({ text, languageId: 'ufw-profile' }), text);
+      const symbols = service.symbols(cleanScan(service, { text, languageId: 'ufw-profile' }), text);
       assert.deepEqual(symbols.map((symbol) => `${symbol.name}: ${symbol.detail}`), ['Connect Direct: IBM Connect:Direct (server 1364, API 1363)', 'Media Relay: Media relay', 'Broken: Half-typed profile']);
       assert.equal(text.slice(symbols[1].selection.start, symbols[1].selection.end), 'Media Relay');
       assert.ok(text.slice(symbols[1].span.start, symbols[1].span.end).endsWith('ports=10000:20000/udp|3478|5349/tcp'));
@@ -235,7 +235,7 @@ describe('ufw files', () => {
       for (const name of ['jajusu--PalvelintenHallinta--user.rules', 'jajusu--PalvelintenHallinta--user6.rules']) {
         const scanned = await scanRules(corpusFile(name));
         assert.deepEqual(scanned.ports, [4505, 4506, 22, 2222, 80, 81], name);
-        assert.ok(scanned.scan.mentions.every((mention) => mention.role === 'allow' && mention.exposure === 'any'), name);
+        assertEvery(scanned.scan.mentions, (mention) => mention.role === 'allow' && mention.exposure === 'any', name);
         assert.deepEqual(onLine(scanned, 21), ['4505 allow any']);
         assert.deepEqual(onLine(scanned, 20), [], 'the tuple');
       }
@@ -255,7 +255,7 @@ describe('ufw files', () => {
       assert.deepEqual(before.tokens, ['67', '68', '5353', '1900'], 'ICMP types and limits are no ports');
       const after = await scanRules(corpusFile('ufw-upstream--after.rules'));
       assert.deepEqual(after.ports, [137, 138, 139, 445, 67, 68]);
-      assert.ok(after.scan.mentions.every((mention) => mention.role === 'other' && mention.context.note === 'handed to chain ufw-skip-to-policy-input'));
+      assertEvery(after.scan.mentions, (mention) => mention.role === 'other' && mention.context.note === 'handed to chain ufw-skip-to-policy-input');
     });
 
     it('reads the application profiles of ufw and syncthing', async () => {

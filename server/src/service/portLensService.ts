@@ -57,9 +57,9 @@ export class PortLensService {
     this.catalog = baseCatalog.withCustomPorts(settings.customPorts);
   }
 
-  static async create(settings: PortLensSettings = DEFAULT_SETTINGS): Promise<PortLensService> {
+  /** `registry` is for tests that need a changed set of formats (one whose scanner throws, say). */
+  static async create(settings: PortLensSettings = DEFAULT_SETTINGS, registry: Promise<FormatRegistry> = createFormatRegistry()): Promise<PortLensService> {
     // WebAssembly compiles the shell parser off this thread: the catalog is built meanwhile, not after it.
-    const registry = createFormatRegistry();
     const catalog = new PortCatalog();
     return new PortLensService(await registry, settings, catalog);
   }
