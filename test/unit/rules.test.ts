@@ -37,6 +37,24 @@ describe('risk rules', () => {
   });
 
   describe('exposure findings that a reviewer agrees with', () => {
+    it('judges a source by its whole prefix: 10.0.0.0/1 is half the internet, 172.16.0.0/8 a public network', async () => {
+      const text = [
+        '#!/bin/sh',
+        'iptables -A INPUT -p tcp -s 10.0.0.0/1 --dport 6379 -j ACCEPT',
+        'iptables -A INPUT -p tcp -s 172.16.0.0/8 --dport 2375 -j ACCEPT',
+        'iptables -A INPUT -p tcp -s 172.16.0.0/12 --dport 11211 -j ACCEPT',
+        'ufw allow from 10.0.0.0/7 to any port 27017 proto tcp',
+        '',
+      ].join('\n');
+      assert.deepEqual(summary(text, await findingsIn(text)), [
+        'exposed-critical-port error @6379',
+        'cleartext-protocol information @2375',
+        'exposed-critical-port warning @2375',
+        'exposed-critical-port information @11211',
+        'exposed-critical-port warning @27017',
+      ]);
+    });
+
     it('reports the Connect:Direct API open to any source as an error, on the port token', async () => {
       const text = 'iptables -A INPUT -p tcp --dport 1363 -j ACCEPT';
       const findings = await findingsIn(text);

@@ -1,3 +1,4 @@
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import type { Exposure } from './mention';
 
 const ANY_WORDS = new Set(['*', 'any', 'anywhere', 'all', 'anyaddr', 'anyaddr6', '0.0.0.0', '::', '[::]', '0/0']);
@@ -5,8 +6,9 @@ const LOOPBACK_WORDS = new Set(['localhost', 'ip6-localhost', 'lo', 'loopback'])
 
 /**
  * Who can reach something bound to or allowed from `address`, per the severity policy (GUIDE section 2):
- * wildcards and /0 are `any`, RFC 1918, ULA, CGNAT and link-local are `private`, 127/8 and ::1 are `loopback`,
- * other literal addresses are `public`, and names or variables that cannot be resolved are `unknown`.
+ * wildcards and /0 are `any`, networks wholly inside RFC 1918, ULA, CGNAT and link-local are `private`, inside
+ * 127/8 or ::1 `loopback`, other literal addresses and networks `public`, and names or variables that cannot be
+ * resolved `unknown`.
  */
 export function classifyAddress(address: string): Exposure {
   let exposure = classified.get(address);
@@ -27,47 +29,102 @@ function classifyUncached(address: string): Exposure {
   if (text.startsWith('[') && text.includes(']')) text = text.slice(1, text.indexOf(']')) + text.slice(text.indexOf(']') + 1);
   if (ANY_WORDS.has(text)) return 'any';
   if (LOOPBACK_WORDS.has(text)) return 'loopback';
-
-  const [host, prefixText] = text.split('/', 2);
-  const prefix = prefixText === undefined ? undefined : Number(prefixText);
-  if (prefix === 0) return 'any';
-
-  const ipv4 = parseIpv4(host);
-  if (ipv4 !== undefined) {
-    if (ipv4 === 0 && (prefix === undefined || prefix === 32)) return 'any';
-    return classifyIpv4(ipv4);
-  }
-  const ipv6 = parseIpv6(host);
-  if (ipv6 !== undefined) return classifyIpv6(ipv6);
-  return 'unknown';
+  const network = parseNetwork(text);
+  return network ? classifyNetwork(network) : 'unknown';
 }
 
-function classifyIpv4(value: number): Exposure {
-  const inBlock = (base: string, bits: number) => {
-    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-    return ((value & mask) >>> 0) === ((parseIpv4(base)! & mask) >>> 0);
-  };
-  if (inBlock('127.0.0.0', 8)) return 'loopback';
-  if (
-    inBlock('10.0.0.0', 8) ||
-    inBlock('172.16.0.0', 12) ||
-    inBlock('192.168.0.0', 16) ||
-    inBlock('100.64.0.0', 10) ||
-    inBlock('169.254.0.0', 16)
-  ) {
-    return 'private';
-  }
-  return 'public';
+/** An address with the length of its prefix: `10.0.0.0/8`, or a single address with the family's full length. */
+export interface Network {
+  address: string;
+  prefix: number;
+  family: 'ipv4' | 'ipv6';
 }
 
-function classifyIpv6(groups: number[]): Exposure {
-  if (groups.every((group) => group === 0)) return 'any';
-  if (groups.slice(0, 7).every((group) => group === 0) && groups[7] === 1) return 'loopback';
-  const first = groups[0];
-  if ((first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80) return 'private';
-  const mappedV4 = groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff;
-  if (mappedV4) return classifyIpv4(((groups[6] << 16) | groups[7]) >>> 0);
-  return 'public';
+const FULL_LENGTH = { ipv4: 32, ipv6: 128 } as const;
+
+/**
+ * Reads `address`, `address/length` and iptables' `address/dotted-mask`; undefined for anything else (a host
+ * name, a variable, a malformed address or prefix).
+ */
+export function parseNetwork(text: string): Network | undefined {
+  const slash = text.indexOf('/');
+  const address = slash < 0 ? text : text.slice(0, slash);
+  const family = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : undefined;
+  if (!family) return undefined;
+  if (slash < 0) return { address, prefix: FULL_LENGTH[family], family };
+  const lengthText = text.slice(slash + 1);
+  const prefix = /^\d{1,3}$/.test(lengthText) ? Number(lengthText) : family === 'ipv4' ? maskLength(lengthText) : undefined;
+  if (prefix === undefined || prefix > FULL_LENGTH[family]) return undefined;
+  return { address, prefix, family };
+}
+
+/** The prefix length of a contiguous dotted netmask (`255.255.0.0` is 16); undefined for any other text. */
+function maskLength(mask: string): number | undefined {
+  const value = parseIpv4(mask);
+  if (value === undefined) return undefined;
+  const length = 32 - Math.log2(2 ** 32 - value);
+  return Number.isInteger(length) ? length : undefined;
+}
+
+/** True when every address of `inner` lies in `outer`. */
+export function networkContains(outer: Network, inner: Network): boolean {
+  if (outer.family !== inner.family || outer.prefix > inner.prefix) return false;
+  return blockListOf(outer).check(inner.address, inner.family);
+}
+
+/** The class blocks are asked again and again; a network's list is built once. */
+const blockLists = new WeakMap<Network, BlockList>();
+
+function blockListOf(network: Network): BlockList {
+  let list = blockLists.get(network);
+  if (!list) {
+    list = new BlockList();
+    list.addSubnet(network.address, network.prefix, network.family);
+    blockLists.set(network, list);
+  }
+  return list;
+}
+
+function block(text: string, exposure: Exposure): { network: Network; exposure: Exposure } {
+  return { network: parseNetwork(text)!, exposure };
+}
+
+/**
+ * The address classes of the severity policy. A network takes a block's class only when all of it lies inside
+ * the block: `10.0.0.0/1` reaches far more than 10/8. Documentation ranges are public on purpose (examples are
+ * written with them, and a rule that names them is treated as naming real hosts).
+ */
+const CLASS_BLOCKS = [
+  block('127.0.0.0/8', 'loopback'),
+  block('::1/128', 'loopback'),
+  block('10.0.0.0/8', 'private'), // RFC 1918
+  block('172.16.0.0/12', 'private'),
+  block('192.168.0.0/16', 'private'),
+  block('100.64.0.0/10', 'private'), // RFC 6598 shared address space (carrier-grade NAT)
+  block('169.254.0.0/16', 'private'), // RFC 3927 link-local
+  block('fc00::/7', 'private'), // RFC 4193 unique local
+  block('fe80::/10', 'private'), // RFC 4291 link-local
+];
+
+/**
+ * Networks that stand for the whole internet: half of either family (OpenVPN's `0.0.0.0/1` and `128.0.0.0/1`
+ * pair, `::/1`), or all of IPv6 global unicast (`2000::/3`, RFC 4291 section 2.4).
+ */
+const INTERNET = [parseNetwork('2000::/3')!];
+const IPV4_MAPPED = parseNetwork('::ffff:0.0.0.0/96')!;
+
+function classifyNetwork(network: Network): Exposure {
+  if (network.prefix <= 1) return 'any';
+  if (network.prefix === FULL_LENGTH[network.family] && (network.address === '0.0.0.0' || parseIpv6(network.address)?.every((group) => group === 0))) {
+    return 'any'; // the wildcard address a listener binds to
+  }
+  if (INTERNET.some((internet) => networkContains(network, internet))) return 'any';
+  if (networkContains(IPV4_MAPPED, network)) {
+    const groups = parseIpv6(network.address)!;
+    const v4 = [groups[6] >>> 8, groups[6] & 0xff, groups[7] >>> 8, groups[7] & 0xff].join('.');
+    return classifyNetwork({ address: v4, prefix: network.prefix - 96, family: 'ipv4' });
+  }
+  return CLASS_BLOCKS.find((candidate) => networkContains(candidate.network, network))?.exposure ?? 'public';
 }
 
 /** A dotted-quad IPv4 address as an unsigned 32-bit number; undefined if `text` is not one. */
