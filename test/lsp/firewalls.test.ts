@@ -48,7 +48,7 @@ const CASES: Case[] = [
     line: '  <port protocol="tcp" port="8471"/>',
     token: '8471',
     card: [/\*\*8471\/tcp\*\* · IBM i database server/, /allowed inbound on eth0 in zone public from any source/],
-    diagnostics: ['exposed-sensitive-port@7', 'cleartext-protocol@8', 'exposed-critical-port@8', 'exposed-critical-port@11'],
+    diagnostics: ['exposed-sensitive-port@6', 'exposed-sensitive-port@7', 'cleartext-protocol@8', 'exposed-critical-port@8', 'exposed-critical-port@11'],
   },
   {
     file: 'pf.conf',

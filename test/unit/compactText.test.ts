@@ -14,6 +14,7 @@ describe('moving a mention', () => {
     language: 'shellscript',
     context: { tool: 'iptables', direction: 'inbound', chain: 'INPUT', policy: 'DROP' },
     writtenName: 'ndm-requester',
+    reference: 'ndm-requester → 1363/tcp (firewalld service ndm-requester; services/ndm-requester.xml)',
     variable: { name: 'CD_PORT', definition: { start: 8, end: 20 } },
     related: [{ span: { start: 30, end: 48 }, message: 'chain INPUT policy DROP' }],
   };
@@ -29,7 +30,7 @@ describe('moving a mention', () => {
   });
 
   it('adds no field the mention does not have', () => {
-    const { writtenName: _name, variable: _variable, related: _related, ...bare } = complete;
+    const { writtenName: _name, reference: _reference, variable: _variable, related: _related, ...bare } = complete;
     const moved = relocateMention(bare, byTen);
     assert.deepEqual(Object.keys(moved).sort(), Object.keys(bare).sort());
   });

@@ -95,7 +95,14 @@ describe('firewalld', () => {
         'firewalld-upstream--services-samba.xml': [['139', 'define'], ['445', 'define']],
         'firewalld-upstream--services-ssh.xml': [['22', 'define']],
         'firewalld-upstream--services-upnp-client.xml': [['1900', 'other']],
-        'gucci-on-fleek--maxchernoff.ca--outgoing.xml': [['8369', 'allow']],
+        'firewalld-upstream--policies-gateway-world-to-HOST.xml': [['dhcpv6-client', 'allow']],
+        'firewalld-upstream--zones-dmz.xml': [['ssh', 'allow']],
+        'firewalld-upstream--zones-external.xml': [['ssh', 'allow']],
+        'firewalld-upstream--zones-public.xml': [['ssh', 'allow'], ['dhcpv6-client', 'allow']],
+        'gucci-on-fleek--maxchernoff.ca--incoming.xml': ['dhcpv6-client', 'ssh', 'http', 'https', 'http3', 'dns', 'dns', 'dns-over-tls', 'syslog', 'syslog'].map((name) => [name, 'allow']),
+        'gucci-on-fleek--maxchernoff.ca--outgoing.xml': [
+          'mdns', 'dhcpv6-client', 'ssh', 'http', 'https', 'http3', 'dns', 'dns', 'dns-over-tls', 'ntp', 'smtp', '8369', 'imaps', 'wireguard',
+        ].map((name) => [name, 'allow']),
         'syncthing--firewalld--syncthing-gui.xml': [['8384', 'define']],
         'syncthing--firewalld--syncthing.xml': [['22000', 'define'], ['21027', 'define']],
       };
@@ -139,10 +146,21 @@ describe('firewalld', () => {
       assert.equal(scanned.find('!!prometheus.node.port!!-!!prometheus.openwrt.port!!'), undefined);
     });
 
-    it('reads the templated incoming zone without a mention or a crash', async () => {
+    it('reads the templated incoming zone: its services, and no template placeholder', async () => {
       const scanned = await scanFirewalld(corpusFile('gucci-on-fleek--maxchernoff.ca--incoming.xml'));
-      assert.deepEqual(scanned.tokens, []);
-      assert.deepEqual(scanned.scan.notices, []);
+      assert.equal(scanned.tokens.some((token) => token.includes('!!')), false);
+      const dns = scanned.scan.mentions.filter((mention) => mention.writtenName === 'dns');
+      assert.deepEqual(dns.map((mention) => `${mention.port}/${mention.protocol}`), ['53/tcp', '53/udp'], 'one mention per port the service defines');
+      assert.equal(dns[0].span.start, dns[1].span.start);
+    });
+
+    it('opens the stock zones\' services to any source: ssh in public is the sensitive-port warning', async () => {
+      const scanned = await scanFirewalld(corpusFile('firewalld-upstream--zones-public.xml'));
+      const ssh = scanned.at('ssh');
+      assert.deepEqual([ssh.port, ssh.protocol, ssh.exposure, ssh.context.zone], [22, 'tcp', 'any', 'Public']);
+      assert.match(ssh.reference ?? '', /^ssh → 22\/tcp \(firewalld service ssh; firewalld 1\.3\.3 stock service\)$/);
+      const findings = scanned.scan.findings.map((finding) => `${finding.ruleId} ${finding.severity} ${scanned.text.slice(finding.span.start, finding.span.end)}`);
+      assert.deepEqual(findings, ['exposed-sensitive-port warning ssh']);
     });
   });
 
@@ -233,9 +251,9 @@ describe('firewalld', () => {
       assert.equal(atValue(scanned, 'to-port="22"').context.peer, '10.0.5.20');
     });
 
-    it('finds no port in priorities, limits, marks, log levels, service rules or descriptions', async () => {
+    it('finds no port in priorities, limits, marks, log levels or descriptions, and a service\'s ports at its name', async () => {
       const scanned = await scanFirewalld(fixture('edge-public.xml'));
-      assert.deepEqual(scanned.tokens, ['1364', '8470-8476', '5353', '1900', '8443', '443', '1363', '9200', '23', '2375', '6379', '2222', '22', '514', '3389', '53']);
+      assert.deepEqual(scanned.tokens, ['ssh', 'https', '1364', '8470-8476', '5353', '1900', '8443', '443', '1363', '9200', '23', '2375', 'ldap', '6379', '2222', '22', '514', '3389', '53']);
     });
   });
 
@@ -315,7 +333,7 @@ describe('firewalld', () => {
     it('reads what it can of a file cut off mid-tag and mid-attribute', async () => {
       const text = fixture('edge-public.xml');
       const cut = await scanFirewalld(`${text.slice(0, text.indexOf('<source-port'))}<port port="9201" protocol="tcp`);
-      assert.deepEqual(cut.tokens, ['1364', '8470-8476', '5353', '9201']);
+      assert.deepEqual(cut.tokens, ['ssh', 'https', '1364', '8470-8476', '5353', '9201']);
       assert.deepEqual([cut.at('9201').exposure, cut.at('9201').protocol], ['any', 'tcp']);
       const midRule = await scanFirewalld(`${text.slice(0, text.indexOf('<log prefix'))}<accept`);
       assert.equal(midRule.at('1363').role, 'allow');
@@ -360,7 +378,7 @@ describe('firewalld', () => {
         `firewall-cmd --add-rich-rule='rule family="ipv4" source address="10.1.0.0/16" service name="ssh" log prefix="ssh 22" level="info" limit value="3/m" accept'`,
       ].join('\n');
       const script = await scanShell(text);
-      assert.deepEqual(script.tokens, ['1364', '1363', '5900-5910', '23', '443', '8443', '2049']);
+      assert.deepEqual(script.tokens, ['1364', '1363', '5900-5910', '23', '443', '8443', '2049', 'ssh']);
       const cd = script.at('1364');
       assert.deepEqual([cd.role, cd.exposure, cd.protocol, cd.context.source, cd.context.zone], ['allow', 'private', 'tcp', '10.0.0.0/8', 'public']);
       assert.equal(text.slice(cd.span.start, cd.span.end), '1364');
@@ -370,6 +388,8 @@ describe('firewalld', () => {
       assert.deepEqual([script.at('443').role, script.at('443').context.mappedTo], ['forward', '10.0.0.7:8443']);
       assert.equal(script.at('2049').role, 'other');
       assert.match(script.at('2049').context.note ?? '', /rule removed/);
+      const ssh = script.at('ssh');
+      assert.deepEqual([ssh.port, ssh.protocol, ssh.role, ssh.exposure, ssh.context.source], [22, 'tcp', 'allow', 'private', '10.1.0.0/16']);
     });
 
     it('reads zone files and zone fragments that scripts write under /etc/firewalld', async () => {

@@ -60,21 +60,23 @@ function linkLine(port: number, info: PortInfo): string {
 
 function title(mention: PortMention, info: PortInfo): string {
   const name = info.custom?.name ?? info.curated?.title ?? info.service;
-  const written = mention.writtenName ? ` (written \`${mention.writtenName}\`)` : '';
+  const written = mention.writtenName && !mention.reference ? ` (written \`${mention.writtenName}\`)` : '';
   return `**${portLabel(mention)}**${name ? ` · ${escapeMarkdown(name)}` : ''}${written}`;
 }
 
 /** The hover card for one port: what it is, what this line does with it, how risky that is, and the sources. */
 export function portHover(mention: PortMention, catalog: PortCatalog): string {
   const useLine = `**Here:** ${escapeMarkdown(describeUse(mention))}`;
-  const variableLine = mention.variable ? [`Value of \`$${mention.variable.name}\`.`] : [];
-  if (mention.endPort !== null) return rangeHover(mention, catalog, [useLine, ...variableLine]);
+  // Where the port's value comes from when the line does not write it.
+  const originLines = mention.variable ? [`Value of \`$${mention.variable.name}\`.`] : [];
+  if (mention.reference) originLines.push(escapeMarkdown(mention.reference));
+  if (mention.endPort !== null) return rangeHover(mention, catalog, [useLine, ...originLines]);
   const info = catalog.lookup(mention.port, mention.protocol);
   return [
     title(mention, info),
     ...knowledgeLines(info),
     useLine,
-    ...variableLine,
+    ...originLines,
     ...securityLines(info),
     linkLine(mention.port, info),
   ].join('\n\n');

@@ -117,6 +117,26 @@ export class MentionCollector {
     return this.push(mention) ? mention : undefined;
   }
 
+  /**
+   * Adds a port that the name at `token.text.slice(from, to)` stands for without writing it (a firewalld service
+   * opens the ports its definition lists): `portText` is the port or `first-last` range from the definition, and
+   * `reference` says how the name reaches it. One name may open several ports, each a mention at the name.
+   */
+  addReferencedPort(token: Token, from: number, to: number, portText: string, facts: MentionFacts, reference: string): PortMention | undefined {
+    const parsed = this.parsePort(portText, facts.protocol, { rangeSeparators: '-' });
+    if (!parsed) return undefined;
+    const span = token.spanOf(from, to);
+    const key = `${span.start}:${span.end}:${parsed.port}:${parsed.endPort}:${facts.protocol}`;
+    if (this.seenOther.has(key)) return undefined;
+    this.seenOther.add(key);
+    const { protocol, role, exposure, context } = facts;
+    const mention: PortMention = { span, port: parsed.port, endPort: parsed.endPort, protocol, role, exposure, language: this.language, context };
+    mention.writtenName = token.text.slice(from, to);
+    mention.reference = reference;
+    this.mentions.push(mention);
+    return mention;
+  }
+
   /** Adds every element of a list such as `80,443` or `22,8000:8010`, one mention each. */
   addPortList(
     token: Token,

@@ -66,6 +66,7 @@ export function relocateMention(mention: PortMention, place: (span: Span) => Spa
     context: mention.context,
   };
   if (mention.writtenName !== undefined) moved.writtenName = mention.writtenName;
+  if (mention.reference !== undefined) moved.reference = mention.reference;
   if (mention.variable) moved.variable = { ...mention.variable, definition: place(mention.variable.definition) };
   if (mention.related) moved.related = relocateRelated(mention.related, place);
   return moved;

@@ -11,6 +11,11 @@ export interface ScanContext {
    * `path` is the file the text is written to, when the script says.
    */
   scanEmbedded(languageId: string, text: string, path?: string): ScanOutput;
+  /**
+   * Reads a file beside the scanned one (`../services/myapp.xml` from a zone), as text; undefined when it is not
+   * a regular file or cannot be read, and absent for text held inside another file, which has no folder.
+   */
+  readNearby?(relativePath: string): string | undefined;
 }
 
 /** One format's reader: text in, port mentions and risk signals out, with spans relative to the text. */

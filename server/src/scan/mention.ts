@@ -67,6 +67,11 @@ export interface PortMention {
   context: MentionContext;
   /** The service name as written where the syntax takes a port (`--dport ssh`). */
   writtenName?: string;
+  /**
+   * For a port that a name opens without writing it (firewalld `<service name="ssh"/>`), how the name reaches the
+   * port: "ssh → 22/tcp (firewalld service ssh; firewalld 1.3.3 stock service)". Several mentions share the name.
+   */
+  reference?: string;
   /** When the port came through a variable (`--dport $CD_PORT`), the variable and where its value is written. */
   variable?: { name: string; definition: Span };
   /** Other places that explain this one: the chain policy, the `define`, the partner's node record. */

@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import type { ServiceNameResolver } from './collector';
 import type { FormatDefinition, ScanContext } from './format';
 import type { ScanOutput } from './mention';
@@ -72,17 +73,31 @@ export class FormatRegistry {
     return this.byLanguage.get(languageId);
   }
 
-  scan(languageId: string, text: string, resolveServiceName: ServiceNameResolver, path?: string, depth = 0): ScanOutput {
+  /** `readFile` reads a file the scanned file points to (see ScanContext.readNearby); given only for a file on disk. */
+  scan(languageId: string, text: string, resolveServiceName: ServiceNameResolver, path?: string, readFile?: (path: string) => string | undefined): ScanOutput {
+    return this.scanAtDepth(languageId, text, resolveServiceName, path, readFile, 0);
+  }
+
+  private scanAtDepth(
+    languageId: string,
+    text: string,
+    resolveServiceName: ServiceNameResolver,
+    path: string | undefined,
+    readFile: ((path: string) => string | undefined) | undefined,
+    depth: number,
+  ): ScanOutput {
     const definition = this.byLanguage.get(languageId);
     if (!definition) return { mentions: [], signals: [] };
     const context: ScanContext = {
       resolveServiceName,
       path,
+      // An embedded text's path is where a script writes it, on some other machine: nothing is read beside it.
       scanEmbedded: (embeddedLanguage, embeddedText, embeddedPath) =>
         depth >= MAX_EMBEDDING_DEPTH
           ? { mentions: [], signals: [] }
-          : this.scan(embeddedLanguage, embeddedText, resolveServiceName, embeddedPath, depth + 1),
+          : this.scanAtDepth(embeddedLanguage, embeddedText, resolveServiceName, embeddedPath, undefined, depth + 1),
     };
+    if (readFile && path) context.readNearby = (relativePath) => readFile(join(dirname(path), relativePath));
     return definition.scanner.scan(text, context);
   }
 }

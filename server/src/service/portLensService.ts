@@ -9,6 +9,7 @@ import type { CommentSyntax, OutlineSymbol } from '../scan/format';
 import { type FormatRegistry, UNKNOWN_LANGUAGE, createFormatRegistry } from '../scan/registry';
 import { DEFAULT_SETTINGS, type PortLensSettings } from '../settings/settings';
 import { type EditScanner, type ScanRecord, rescanEdit } from './editRescan';
+import { readNearbyFile } from './nearbyFile';
 
 /** What the engine found in one file. The editor, the CLI and the tests all read this. */
 export interface FileScan {
@@ -162,7 +163,7 @@ export class PortLensService {
     });
     const comment = this.registry.definition(languageId)!.comment;
     return {
-      read: (text) => this.registry.scan(languageId, text, resolveName, path),
+      read: (text) => this.registry.scan(languageId, text, resolveName, path, readNearbyFile),
       mentionFindings: (text, mentions, signals) => mentionFindings(context(text, mentions, signals)),
       fileFindings: (text, mentions, signals, ofMentions) => fileFindings(context(text, mentions, signals), ofMentions, comment),
     };
@@ -170,8 +171,8 @@ export class PortLensService {
 
   /** The card for the port under `offset`, or the format's own card for the word there (a node name). */
   hover(scan: FileScan, text: string, offset: number): HoverResult | undefined {
-    const mention = mentionAt(scan.mentions, offset);
-    if (mention) return { markdown: portHover(mention, this.catalog), span: mention.span };
+    const here = mentionsAt(scan.mentions, offset);
+    if (here.length > 0) return { markdown: here.map((mention) => portHover(mention, this.catalog)).join('\n\n---\n\n'), span: here[0].span };
     return this.registry.definition(scan.languageId)?.hover?.(text, offset);
   }
 
@@ -191,12 +192,18 @@ export class PortLensService {
   }
 }
 
-/** Binary search over mentions sorted by start; a cursor right after a port still counts as on it. */
-export function mentionAt(mentions: readonly PortMention[], offset: number): PortMention | undefined {
+/**
+ * The mentions under `offset`, by binary search over mentions sorted by start; a cursor right after a port still
+ * counts as on it. Several mentions share a span where one name opens several ports (a firewalld service).
+ */
+export function mentionsAt(mentions: readonly PortMention[], offset: number): PortMention[] {
   const upTo = countStartingBefore(mentions, offset + 1);
   for (let index = upTo - 1; index >= 0 && index >= upTo - 8; index--) {
     const { start, end } = mentions[index].span;
-    if (offset >= start && offset <= end) return mentions[index];
+    if (offset < start || offset > end) continue;
+    let first = index;
+    while (first > 0 && mentions[first - 1].span.start === start && mentions[first - 1].span.end === end) first--;
+    return mentions.slice(first, index + 1);
   }
-  return undefined;
+  return [];
 }

@@ -3,14 +3,23 @@ import type { Role } from '../mention';
 import type { Token } from '../token';
 import { type PortElement, type PortSlice, addPortElement, protocolOf } from './portElements';
 import { type RuleScope, addRichRulePorts, readRichRuleText } from './richRule';
-import { zoneExposure } from './zones';
+import { type ServiceDefinition, type ServiceLookup, addServiceReference, stockService } from './services';
+import { DEFAULT_ZONE, zoneExposure } from './zones';
 
 export { zoneExposure } from './zones';
 
-/** What earlier firewall-cmd calls in the same script said about zones. */
-export interface FirewalldZones {
+/** What earlier firewall-cmd calls in the same script said. */
+export interface FirewalldState {
+  /** Sources added to zones with `--add-source`, by zone. */
   sources: Map<string, string[]>;
+  /** The zone `--set-default-zone` chose; firewalld's own default is `public`. */
   defaultZone: string;
+  /** Services made with `--new-service` and given ports with `--service=NAME --add-port`. */
+  services: Map<string, ServiceDefinition>;
+}
+
+export function newFirewalldState(): FirewalldState {
+  return { sources: new Map(), defaultZone: DEFAULT_ZONE, services: new Map() };
 }
 
 interface OptionWord {
@@ -36,14 +45,14 @@ function readOptions(tokens: readonly Token[]): OptionWord[] {
 /**
  * Reads a firewall-cmd command line (without the program name): `--add-port=P[-Q]/proto`, `--add-source-port`,
  * `--add-forward-port=port=P:proto=tcp:toport=Q:toaddr=A`, `--add-rich-rule='rule ...'` and their removals, with
- * `--zone`; `--add-source` and `--set-default-zone` update `zones` for the commands after it. Returns the words
+ * `--zone`; `--add-source` and `--set-default-zone` update `state` for the commands after it. Returns the words
  * after `--direct --add-rule <family> <table> <chain> <priority>`, which are an iptables rule of that chain
  * (`ipv4`, `ipv6` or `eb`), for the caller to read.
  */
 export function readFirewallCmd(
   tokens: readonly Token[],
   out: MentionCollector,
-  zones: FirewalldZones,
+  state: FirewalldState,
 ): { family: string; table: string; chain: string; rule: Token[] } | undefined {
   const directAt = tokens.findIndex((token) => token.text === '--add-rule');
   if (directAt >= 0 && tokens.some((token) => token.text === '--direct')) {
@@ -52,7 +61,8 @@ export function readFirewallCmd(
   }
 
   const options = readOptions(tokens);
-  const { scope, portRole } = commandScope(options, zones);
+  const { scope, portRole } = commandScope(options, state);
+  const definedService = serviceBeingDefined(options, state);
   const facts = (role: Role, note?: string): MentionFacts => ({
     protocol: 'any',
     role,
@@ -65,6 +75,7 @@ export function readFirewallCmd(
     switch (option.name) {
       case '--add-port':
         addPortElement(out, portOption(value, option.valueFrom, 'port'), facts(portRole));
+        definedService?.ports.push(value.text.slice(option.valueFrom));
         break;
       case '--remove-port':
         addPortElement(out, portOption(value, option.valueFrom, 'port'), facts('other', 'port removed from the zone'));
@@ -72,6 +83,13 @@ export function readFirewallCmd(
       case '--add-source-port':
         addPortElement(out, portOption(value, option.valueFrom, 'source-port'), facts('allow'));
         break;
+      case '--add-service':
+      case '--remove-service': {
+        const removed = option.name === '--remove-service';
+        const serviceFacts = removed ? facts('other', 'service removed from the zone') : facts(portRole);
+        addServiceReference(out, value, option.valueFrom, value.text.length, serviceFacts, scope.services);
+        break;
+      }
       case '--add-forward-port':
         addPortElement(out, forwardPortOption(value, option.valueFrom), { ...facts('allow'), exposure: scope.exposure });
         break;
@@ -89,29 +107,46 @@ export function readFirewallCmd(
  * bound to it. `--service`/`--new-service` define a service's ports; `--policy` works on a policy, whose zones the
  * command does not name.
  */
-function commandScope(options: readonly OptionWord[], zones: FirewalldZones): { scope: RuleScope; portRole: Role } {
+function commandScope(options: readonly OptionWord[], state: FirewalldState): { scope: RuleScope; portRole: Role } {
   const valueOf = (name: string) => {
     const option = options.find((item) => item.name === name && item.value);
     return option?.value?.text.slice(option.valueFrom);
   };
-  const zone = valueOf('--zone') ?? zones.defaultZone;
+  const zone = valueOf('--zone') ?? state.defaultZone;
   const newDefault = valueOf('--set-default-zone');
-  if (newDefault) zones.defaultZone = newDefault;
+  if (newDefault) state.defaultZone = newDefault;
   for (const option of options) {
     if (option.name === '--add-source' && option.value) {
-      zones.sources.set(zone, [...(zones.sources.get(zone) ?? []), option.value.text.slice(option.valueFrom)]);
+      state.sources.set(zone, [...(state.sources.get(zone) ?? []), option.value.text.slice(option.valueFrom)]);
     }
   }
   const service = valueOf('--service') ?? valueOf('--new-service');
   const policy = valueOf('--policy');
   const base = { tool: 'firewall-cmd', direction: 'inbound' as const };
+  const services: ServiceLookup = (name) => state.services.get(name) ?? stockService(name);
   if (service) {
-    return { scope: { exposure: 'unknown', opens: false, context: { ...base, note: `defines the ports of service ${service}` } }, portRole: 'define' };
+    return { scope: { exposure: 'unknown', opens: false, context: { ...base, note: `defines the ports of service ${service}` }, services }, portRole: 'define' };
   }
-  if (policy) return { scope: { exposure: 'unknown', opens: true, context: { ...base, note: `in policy ${policy}` } }, portRole: 'allow' };
-  const sources = zones.sources.get(zone) ?? [];
+  if (policy) return { scope: { exposure: 'unknown', opens: true, context: { ...base, note: `in policy ${policy}` }, services }, portRole: 'allow' };
+  const sources = state.sources.get(zone) ?? [];
   const context = { ...base, zone, source: sources.join(', ') || undefined };
-  return { scope: { exposure: zoneExposure(zone, sources), opens: true, context }, portRole: 'allow' };
+  return { scope: { exposure: zoneExposure(zone, sources), opens: true, context, services }, portRole: 'allow' };
+}
+
+/**
+ * The script's own service that `--new-service=NAME` creates, or `--service=NAME --add-port` adds to; it wins
+ * over a stock service of the same name for the commands after it, as the permanent configuration would.
+ */
+function serviceBeingDefined(options: readonly OptionWord[], state: FirewalldState): ServiceDefinition | undefined {
+  const option = options.find((item) => (item.name === '--new-service' || item.name === '--service') && item.value);
+  const name = option?.value?.text.slice(option.valueFrom);
+  if (!option?.value || !name) return undefined;
+  let definition = state.services.get(name);
+  if (!definition) {
+    definition = { ports: [], origin: `defined by this script (firewall-cmd ${option.name}=${name})` };
+    state.services.set(name, definition);
+  }
+  return definition;
 }
 
 /** `1364/tcp`, `5000-5100/udp`: the port slice and the protocol after the last slash. */

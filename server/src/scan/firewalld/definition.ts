@@ -1,5 +1,6 @@
 import type { FormatDefinition } from '../format';
 import { firewalldFixes } from './fixes';
+import { firewalldHover } from './hover';
 import { firewalldSymbols } from './symbols';
 import { FIREWALLD, firewalldScanner } from './xmlScanner';
 
@@ -15,5 +16,6 @@ export const firewalldFormat: FormatDefinition = {
   comment: { block: ['<!--', '-->'] },
   scanner: firewalldScanner,
   fixes: firewalldFixes,
+  hover: firewalldHover,
   symbols: firewalldSymbols,
 };

@@ -39,7 +39,10 @@ function indentBefore(text: string, offset: number): string | undefined {
   return /^[ \t]*$/.test(before) ? before : undefined;
 }
 
-/** `<port .../>` becomes one `<rule>` per network holding it, with a source and `<accept/>`; same for `<forward-port>`. */
+/**
+ * `<port .../>` or `<service .../>` becomes one `<rule>` per network holding it, with a source and `<accept/>`;
+ * the same for `<forward-port>`, which needs no action.
+ */
 function wrapInRichRules(text: string, element: XmlElement, networks: readonly string[]): TextEdit[] {
   const written = text.slice(element.span.start, element.span.end);
   const action = element.name === 'forward-port' ? '' : '<accept/>';
@@ -69,9 +72,12 @@ function addRuleSource(text: string, rule: XmlElement, networks: readonly string
   return edits;
 }
 
+const WRAPPED_IN_RULES = new Set(['port', 'service', 'forward-port']);
+
 /**
- * firewalld XML: a `<port>` or `<forward-port>` directly in a zone or policy becomes rich rules with a source; a
- * rich rule gets a `<source>`. Undefined for anything else (a service defines ports; a denied port needs nothing).
+ * firewalld XML: a `<port>`, `<service>` or `<forward-port>` directly in a zone or policy becomes rich rules with a
+ * source; a rich rule gets a `<source>`. Undefined for anything else (a service file defines ports; a denied port
+ * needs nothing).
  */
 export const firewalldFixes: FormatFixes = {
   restrictSource(text, mention, networks) {
@@ -79,7 +85,7 @@ export const firewalldFixes: FormatFixes = {
     const root = elementAt(readFirewalldXml(text), mention.span);
     if (!root || (root.name !== 'zone' && root.name !== 'policy')) return undefined;
     const holder = elementAt(root.children, mention.span);
-    if (holder?.name === 'port' || holder?.name === 'forward-port') return wrapInRichRules(text, holder, networks);
+    if (holder && WRAPPED_IN_RULES.has(holder.name)) return wrapInRichRules(text, holder, networks);
     if (holder?.name === 'rule') return addRuleSource(text, holder, networks);
     return undefined;
   },

@@ -1,8 +1,9 @@
-import type { MentionCollector } from '../collector';
+import type { MentionCollector, MentionFacts } from '../collector';
 import { CharacterSet, WHITESPACE } from '../lexing';
 import type { Exposure, MentionContext, Role } from '../mention';
 import type { Token } from '../token';
 import { addPortElement, type PortElement, type PortSlice, protocolOf, sliceText, verbatimSlice, withNote } from './portElements';
+import { type ServiceLookup, addServiceReference } from './services';
 import { type XmlElement, attributeValue } from './xml';
 import { type AddressMatch, describeMatch, matchExposure } from './zones';
 
@@ -16,8 +17,8 @@ export interface RichRule {
   source?: AddressMatch;
   destination?: AddressMatch;
   elements: PortElement[];
-  /** `service name="ssh"`: ports defined elsewhere, not written here. */
-  services: string[];
+  /** `service name="ssh"`: where the name is written; its ports are defined elsewhere. */
+  services: PortSlice[];
   action?: RichAction;
 }
 
@@ -30,6 +31,8 @@ export interface RuleScope {
   opens: boolean;
   /** The rule is being taken away (`--remove-rich-rule`). */
   removed?: boolean;
+  /** Where service names find their ports: the workspace's definitions, then firewalld's stock ones. */
+  services: ServiceLookup;
 }
 
 /** A keyword of a rule (`source`, `port`, `accept`, or `rule` itself) with its `key=value` attributes. */
@@ -63,7 +66,7 @@ function ruleFromClauses(clauses: readonly Clause[]): RichRule {
         rule.elements.push({ kind: 'forward-port', port: slice('port'), toPort: slice('to-port'), toAddress: value('to-addr'), protocol: protocolOf(value('protocol')) });
         break;
       case 'service':
-        if (value('name')) rule.services.push(value('name')!);
+        if (value('name')) rule.services.push(slice('name')!);
         break;
       default:
         if (ACTIONS.has(clause.keyword)) rule.action = clause.keyword as RichAction;
@@ -147,14 +150,16 @@ export function addRichRulePorts(rule: RichRule, out: MentionCollector, scope: R
   if (rule.destination) context = withNote(context, `to destination ${describeMatch(rule.destination)}`);
   if (rule.action === 'mark') context = withNote(context, 'marks the matched packets');
   if (scope.removed) context = withNote(context, 'rule removed');
-  for (const element of rule.elements) {
-    const forwarded = element.kind === 'forward-port';
+  const facts = (forwarded: boolean): MentionFacts => {
     const role: Role = scope.removed ? 'other' : forwarded ? 'forward' : rule.action ? ACTION_ROLES[rule.action] : 'other';
     const opens = scope.opens && (role === 'allow' || role === 'forward');
     const exposure = !opens ? 'unknown' : rule.source ? matchExposure(rule.source) : scope.exposure;
-    const elementContext = forwarded || rule.action ? context : withNote(context, 'no action: the rule only logs');
-    addPortElement(out, element, { protocol: element.protocol, role, exposure, context: elementContext });
+    return { protocol: 'any', role, exposure, context: forwarded || rule.action ? context : withNote(context, 'no action: the rule only logs') };
+  };
+  for (const element of rule.elements) {
+    addPortElement(out, element, { ...facts(element.kind === 'forward-port'), protocol: element.protocol });
   }
+  for (const service of rule.services) addServiceReference(out, service.token, service.from, service.to, facts(false), scope.services);
 }
 
 /** A rule in a few words, for the outline: `source 10.0.0.0/8 port 1364/tcp accept`. */
@@ -162,7 +167,7 @@ export function summarizeRule(rule: RichRule): string {
   const parts: string[] = [];
   if (rule.source) parts.push(`source ${describeMatch(rule.source)}`);
   if (rule.destination) parts.push(`destination ${describeMatch(rule.destination)}`);
-  for (const service of rule.services) parts.push(`service ${service}`);
+  for (const service of rule.services) parts.push(`service ${sliceText(service)}`);
   for (const element of rule.elements) {
     const port = element.port ? sliceText(element.port) : '?';
     parts.push(`${element.kind} ${port}${element.protocol === 'any' ? '' : `/${element.protocol}`}`);

@@ -1,11 +1,12 @@
 import { MentionCollector } from '../collector';
 import { widest } from '../exposure';
-import type { FormatScanner } from '../format';
+import type { FormatScanner, ScanContext } from '../format';
 import { type ChainPolicies, readIptablesRule } from '../iptables/rule';
 import type { MentionContext, Role } from '../mention';
 import { rememberLast } from '../rememberLast';
 import { PlainToken, splitWords } from '../token';
-import { addPortElement, withNote } from './portElements';
+import { addPortElement, sliceText, withNote } from './portElements';
+import { type ServiceDefinition, type ServiceLookup, addServiceReference, stockService } from './services';
 import { type RuleScope, addRichRulePorts, readAddressMatch, readPortElement, readRichRuleElement } from './richRule';
 import { type XmlElement, attribute, attributeValue, decodeEntities, readXml, textOf } from './xml';
 import { DEFAULT_ZONE, describeMatch, isInternetFacing, matchExposure } from './zones';
@@ -25,6 +26,37 @@ const LEAF_ELEMENTS = new Set([
 export const readFirewalldXml = rememberLast((text: string): XmlElement[] =>
   readXml(text, { isVoid: (name, depth) => depth > 0 && LEAF_ELEMENTS.has(name) }),
 );
+
+/**
+ * Service names resolve as firewalld resolves them: a definition in the configuration's own `services/` folder
+ * (beside `zones/` and `policies/`) wins over the stock one (firewalld.service(5)). Each name is read once a scan.
+ */
+function workspaceServices(context: ScanContext): ServiceLookup {
+  const folder = context.path && /(?:^|\/)(?:zones|policies)\/[^/]+\.xml$/.test(context.path.replace(/\\/g, '/')) ? '../services' : undefined;
+  const read = new Map<string, ServiceDefinition | undefined>();
+  return (name) => {
+    if (!folder || !context.readNearby) return stockService(name);
+    if (!read.has(name)) {
+      const relative = `${folder}/${name}.xml`;
+      const text = context.readNearby(relative);
+      read.set(name, text === undefined ? undefined : serviceDefinition(text, `services/${name}.xml`));
+    }
+    return read.get(name) ?? stockService(name);
+  };
+}
+
+/** The ports and includes of a service file's text (firewalld.service(5)). */
+export function serviceDefinition(text: string, origin: string): ServiceDefinition | undefined {
+  const root = readXml(text, { isVoid: (name, depth) => depth > 0 && LEAF_ELEMENTS.has(name) }).find((element) => element.name === 'service');
+  if (!root) return undefined;
+  const ports: string[] = [];
+  for (const child of root.children) {
+    const element = readPortElement(child);
+    if (element?.kind === 'port' && element.port) ports.push(`${sliceText(element.port)}/${element.protocol}`);
+  }
+  const includes = childrenNamed(root, 'include').map((include) => attributeValue(include, 'service') ?? '').filter(Boolean);
+  return { ports, includes, origin };
+}
 
 export function childrenNamed(element: XmlElement, name: string): XmlElement[] {
   return element.children.filter((child) => child.name === name);
@@ -54,6 +86,13 @@ function readPortHolder(holder: XmlElement, out: MentionCollector, scope: RuleSc
       addRichRulePorts(readRichRuleElement(child), out, scope);
       continue;
     }
+    const name = child.name === 'service' ? attribute(child, 'name') : undefined;
+    if (name) {
+      // A zone or policy opens the ports of each service it names, as it would a `<port>` (firewalld.zone(5)).
+      const facts = { protocol: 'any' as const, role, exposure, context: scope.context };
+      addServiceReference(out, new PlainToken(name.raw, name.valueStart), 0, name.raw.length, facts, scope.services);
+      continue;
+    }
     const element = readPortElement(child);
     if (element) addPortElement(out, element, { protocol: element.protocol, role, exposure, context: scope.context });
   }
@@ -69,8 +108,8 @@ function zoneOfPath(path: string | undefined): string | undefined {
  * zone. The file name names the zone; without a path the `<short>` name stands for it, and a zone with neither is
  * taken for the default zone.
  */
-function readZone(text: string, zone: XmlElement, out: MentionCollector, path: string | undefined): void {
-  const written = zoneOfPath(path) ?? shortName(text, zone);
+function readZone(text: string, zone: XmlElement, out: MentionCollector, file: FirewalldFile): void {
+  const written = zoneOfPath(file.path) ?? shortName(text, zone);
   const name = written ?? DEFAULT_ZONE;
   const sources = childrenNamed(zone, 'source').map(readAddressMatch).filter((match) => match !== undefined);
   const interfaces = childrenNamed(zone, 'interface').map((item) => attributeValue(item, 'name') ?? '').filter(Boolean);
@@ -95,14 +134,14 @@ function readZone(text: string, zone: XmlElement, out: MentionCollector, path: s
       out.addSignal(new PlainToken(written.raw, written.valueStart), 0, written.raw.length, 'all-ports-open', `zone ${name} has target ACCEPT${context.source ? ` for ${context.source}` : ''}`);
     }
   }
-  readPortHolder(zone, out, { exposure, context, opens: true }, 'allow');
+  readPortHolder(zone, out, { exposure, context, opens: true, services: file.services }, 'allow');
 }
 
 /**
  * A policy's ingress zones say where traffic comes from: `HOST` is this host's own outbound traffic, `ANY` or an
  * internet-facing zone is anyone. An egress zone other than `HOST` means the traffic is forwarded through.
  */
-function readPolicy(_text: string, policy: XmlElement, out: MentionCollector): void {
+function readPolicy(_text: string, policy: XmlElement, out: MentionCollector, file: FirewalldFile): void {
   const zonesOf = (name: string) => childrenNamed(policy, name).map((item) => attributeValue(item, 'name') ?? '').filter(Boolean);
   const ingress = zonesOf('ingress-zone');
   const egress = zonesOf('egress-zone');
@@ -118,14 +157,14 @@ function readPolicy(_text: string, policy: XmlElement, out: MentionCollector): v
   };
   if (!outbound && egress.length > 0 && !egress.some(isHost)) context = withNote(context, `forwarded to zone ${egress.join(', ')}`);
   if (disabled) context = withNote(context, 'the policy is disabled');
-  readPortHolder(policy, out, { exposure: fromAnyone ? 'any' : 'unknown', context, opens: !outbound && !disabled }, 'allow');
+  readPortHolder(policy, out, { exposure: fromAnyone ? 'any' : 'unknown', context, opens: !outbound && !disabled, services: file.services }, 'allow');
 }
 
 /** A service file defines ports that zones and policies open by naming the service; it opens nothing itself. */
-function readService(text: string, service: XmlElement, out: MentionCollector): void {
+function readService(text: string, service: XmlElement, out: MentionCollector, file: FirewalldFile): void {
   const name = shortName(text, service);
   const context: MentionContext = { tool: 'firewalld service', note: name ? `defines a port of service ${name}` : 'defines a port of this service' };
-  readPortHolder(service, out, { exposure: 'unknown', context, opens: false }, 'define');
+  readPortHolder(service, out, { exposure: 'unknown', context, opens: false, services: file.services }, 'define');
 }
 
 /** direct.xml: `<rule ipv table chain priority>` holds the words of an iptables rule of that chain; a passthrough, a whole one. */
@@ -148,7 +187,13 @@ function impliedZone(children: XmlElement[]): XmlElement {
   return { name: 'zone', attributes: [], span, startTag: { start: span.start, end: span.start }, content: span, children };
 }
 
-const ROOT_READERS: Record<string, (text: string, root: XmlElement, out: MentionCollector, path: string | undefined) => void> = {
+/** What a reader knows of the file besides its text. */
+interface FirewalldFile {
+  path: string | undefined;
+  services: ServiceLookup;
+}
+
+const ROOT_READERS: Record<string, (text: string, root: XmlElement, out: MentionCollector, file: FirewalldFile) => void> = {
   zone: readZone,
   policy: readPolicy,
   service: readService,
@@ -159,12 +204,13 @@ const ROOT_READERS: Record<string, (text: string, root: XmlElement, out: Mention
 export const firewalldScanner: FormatScanner = {
   scan(text, context) {
     const out = new MentionCollector(FIREWALLD, context.resolveServiceName);
+    const file: FirewalldFile = { path: context.path, services: workspaceServices(context) };
     const strays: XmlElement[] = [];
     for (const root of readFirewalldXml(text)) {
-      if (Object.hasOwn(ROOT_READERS, root.name)) ROOT_READERS[root.name](text, root, out, context.path);
+      if (Object.hasOwn(ROOT_READERS, root.name)) ROOT_READERS[root.name](text, root, out, file);
       else strays.push(root);
     }
-    if (strays.length > 0) readZone(text, impliedZone(strays), out, context.path);
+    if (strays.length > 0) readZone(text, impliedZone(strays), out, file);
     return out.output;
   },
 };

@@ -1,4 +1,5 @@
 import type { MentionCollector } from '../collector';
+import { type FirewalldState, newFirewalldState } from '../firewalld/command';
 import type { ScanContext } from '../format';
 import { InputPolicyWatch } from '../iptables/inputPolicy';
 import type { Token } from '../token';
@@ -11,18 +12,15 @@ export interface ScriptState {
   inputPolicies: { ipv4: InputPolicyWatch; ipv6: InputPolicyWatch };
   /** The action of the last `ufw default ... incoming`. */
   ufwIncomingDefault?: Token;
-  /** Sources added to firewalld zones with `--add-source`, by zone. */
-  firewalldZoneSources: Map<string, string[]>;
-  /** The zone `firewall-cmd --set-default-zone` chose; firewalld's own default is `public`. */
-  firewalldDefaultZone: string;
+  /** What earlier firewall-cmd calls said: zone sources, the default zone, the services the script defines. */
+  firewalld: FirewalldState;
 }
 
 export function newScriptState(): ScriptState {
   return {
     iptablesPolicies: new Map(),
     inputPolicies: { ipv4: new InputPolicyWatch(), ipv6: new InputPolicyWatch('INPUT of ip6tables') },
-    firewalldZoneSources: new Map(),
-    firewalldDefaultZone: 'public',
+    firewalld: newFirewalldState(),
   };
 }
 

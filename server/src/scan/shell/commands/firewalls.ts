@@ -14,12 +14,7 @@ const ufw: CommandHandler = (command, out) => {
 };
 
 const firewallCmd: CommandHandler = (command, out) => {
-  const zones = {
-    sources: command.state.firewalldZoneSources,
-    defaultZone: command.state.firewalldDefaultZone,
-  };
-  const direct = readFirewallCmd(command.args, out, zones);
-  command.state.firewalldDefaultZone = zones.defaultZone;
+  const direct = readFirewallCmd(command.args, out, command.state.firewalld);
   if (direct) {
     const rule = readIptablesRule(direct.rule, out, command.state.iptablesPolicies, 'firewall-cmd --direct', {
       table: direct.table,
