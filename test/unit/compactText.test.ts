@@ -17,6 +17,7 @@ describe('moving a mention', () => {
     reference: 'ndm-requester → 1363/tcp (firewalld service ndm-requester; services/ndm-requester.xml)',
     variable: { name: 'CD_PORT', definition: { start: 8, end: 20 } },
     related: [{ span: { start: 30, end: 48 }, message: 'chain INPUT policy DROP' }],
+    shadowedBy: { span: { start: 50, end: 70 }, message: 'drops these packets first' },
   };
   const byTen = (span: Span): Span => ({ start: span.start + 10, end: span.end + 10 });
 
@@ -26,11 +27,12 @@ describe('moving a mention', () => {
       span: { start: 130, end: 134 },
       variable: { name: 'CD_PORT', definition: { start: 18, end: 30 } },
       related: [{ span: { start: 40, end: 58 }, message: 'chain INPUT policy DROP' }],
+      shadowedBy: { span: { start: 60, end: 80 }, message: 'drops these packets first' },
     });
   });
 
   it('adds no field the mention does not have', () => {
-    const { writtenName: _name, reference: _reference, variable: _variable, related: _related, ...bare } = complete;
+    const { writtenName: _name, reference: _reference, variable: _variable, related: _related, shadowedBy: _shadowedBy, ...bare } = complete;
     const moved = relocateMention(bare, byTen);
     assert.deepEqual(Object.keys(moved).sort(), Object.keys(bare).sort());
   });

@@ -21,7 +21,7 @@ describe('address exposure', () => {
   }
 
   // A reference model in plain bit arithmetic: a prefix of length n lies in a block of length m when n >= m and
-  // their first m bits agree. The engine asks node:net's BlockList instead.
+  // their first m bits agree. The engine works on interval sets instead (scan/addressSet.ts).
   const IPV4_BLOCKS: [number, number, string][] = [
     [0x7f000000, 8, 'loopback'], [0x0a000000, 8, 'private'], [0xac100000, 12, 'private'], [0xc0a80000, 16, 'private'],
     [0x64400000, 10, 'private'], [0xa9fe0000, 16, 'private'],
@@ -53,7 +53,9 @@ describe('address exposure', () => {
     if (length <= 1) return 'any';
     if (length === 128 && address === 0n) return 'any';
     const top = (value: bigint, bits: number) => value >> BigInt(128 - bits);
-    if (length <= 3 && top(address, length) === top(0x2n << 124n, length)) return 'any';
+    // Half of IPv6 global unicast (2000::/3), or the whole IPv4-mapped block (half of IPv4 and more), is any source.
+    if (length <= 4 && top(address, Math.min(length, 3)) === top(0x2n << 124n, Math.min(length, 3))) return 'any';
+    if (length <= 96 && top(address, length) === top(0xffffn << 32n, length)) return 'any';
     if (length >= 96 && top(address, 96) === 0xffffn) return referenceIpv4(Number(address & 0xffffffffn), length - 96);
     return IPV6_BLOCKS.find(([base, bits]) => length >= bits && top(address, bits) === top(base, bits))?.[2] ?? 'public';
   }

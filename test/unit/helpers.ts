@@ -72,8 +72,8 @@ export class ScannedText {
     return mention;
   }
 
-  /** The 1-based line a mention starts on. */
-  lineOf(mention: PortMention): number {
+  /** The 1-based line a mention (or a signal, a finding) starts on. */
+  lineOf(mention: { span: { start: number } }): number {
     return this.text.slice(0, mention.span.start).split('\n').length;
   }
 

@@ -237,7 +237,7 @@ describe('iptables-save files', () => {
       assert.equal(scanned.at('8082').context.chain, 'INPUT');
     });
 
-    it('reports a rule that accepts every port from any source on every interface once, as a signal', async () => {
+    it('reports a rule that accepts every port from any source once, as a signal, on a named interface too', async () => {
       const scanned = await scanIptables(
         [
           '*filter',
@@ -258,12 +258,13 @@ describe('iptables-save files', () => {
       );
       const signals = scanned.scan.signals.map((signal) => `${scanned.text.slice(0, signal.span.start).split('\n').length} ${signal.kind}: ${signal.detail}`);
       assert.deepEqual(signals, [
+        '3 all-ports-open: chain INPUT accepts any packet on tun0, which may face the internet, from any source',
         '4 all-ports-open: chain INPUT accepts any packet from ! 10.0.0.0/8',
-        '5 all-ports-open: chain INPUT accepts any packet on ! lan from any source',
-      ], 'trusting one named interface (a VPN, the LAN) is not exposure');
+      ], 'an interface is no source restriction; after line 4 only 10.0.0.0/8 reaches line 5');
       assert.deepEqual(scanned.tokens, []);
       const script = await scanShell('iptables -A INPUT -j ACCEPT\niptables -A INPUT -p tcp --dport 22 -j ACCEPT');
-      assert.deepEqual(script.scan.signals.map((signal) => script.text.slice(signal.span.start, signal.span.end)), ['ACCEPT']);
+      const scriptSignals = script.scan.signals.map((signal) => `${script.lineOf(signal)} ${signal.kind} ${script.text.slice(signal.span.start, signal.span.end)}`);
+      assert.deepEqual(scriptSignals, ['1 all-ports-open ACCEPT', '2 shadowed-rule ACCEPT'], 'the accept of every port takes port 22 first');
     });
 
     it('reports an INPUT policy of ACCEPT that no rule ends once, at the policy', async () => {
@@ -438,10 +439,13 @@ describe('iptables-save files', () => {
       }
     });
 
-    it('reads the REDIRECTs of a real iptables-save output, and does not report the VPN interface it trusts', async () => {
+    it('reads the REDIRECTs of a real iptables-save output, and reports the interface it accepts everything on', async () => {
       const scanned = await scanIptables(corpusFile('SivertPL--RPI-Anonymous-Box--rules.v4'));
       assert.deepEqual(scanned.tokens, ['53', '5353', '9040']);
-      assert.deepEqual(scanned.scan.signals, [], 'accepting everything on the tun0 VPN interface trusts that network; it is no exposure');
+      assert.deepEqual(
+        scanned.scan.signals.map((signal) => `${scanned.lineOf(signal)} ${signal.detail}`),
+        ['23 chain INPUT accepts any packet on tun0, which may face the internet, from any source'],
+      );
       assert.deepEqual([scanned.at('53').role, scanned.at('53').context.mappedPort, scanned.at('53').protocol], ['forward', 5353, 'udp']);
       assert.equal(scanned.at('9040').context.interface, 'eth0');
     });

@@ -51,10 +51,15 @@ const LOOSE_SPACE = /\s\s|[^\S ]|^ | $/;
 
 /**
  * What the text does with the port, in words: "allowed inbound on eth0 from any source (iptables, chain INPUT,
- * policy DROP)", "forwarded to 10.0.5.20:80". The hover card and the CLI's text report both print it.
+ * policy DROP)", "forwarded to 10.0.5.20:80". The hover card and the CLI's text report both print it; `lineOf`
+ * (1-based) lets a shadowed rule name the line that shadows it.
  */
-export function describeUse(mention: PortMention): string {
+export function describeUse(mention: PortMention, lineOf?: (offset: number) => number): string {
   const { direction, peer, mappedTo, note } = mention.context;
+  if (mention.shadowedBy) {
+    const by = lineOf ? `line ${lineOf(mention.shadowedBy.span.start)}` : 'an earlier rule';
+    return `never matches: ${by} ${mention.shadowedBy.message}${surroundings(mention)}`;
+  }
   const bound = direction === 'outbound' ? 'outbound' : 'inbound';
   let text: string;
   switch (mention.role) {
@@ -122,7 +127,8 @@ export function consecutiveDescriber(): (mention: PortMention) => string {
   let last: PortMention | undefined;
   let description = '';
   return (mention) => {
-    if (!last || last.role !== mention.role || last.exposure !== mention.exposure || !sameContext(last.context, mention.context)) {
+    const changed = !last || last.role !== mention.role || last.exposure !== mention.exposure || last.shadowedBy !== mention.shadowedBy;
+    if (changed || !sameContext(last!.context, mention.context)) {
       description = describeUse(mention);
     }
     last = mention;

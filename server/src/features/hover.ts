@@ -65,8 +65,8 @@ function title(mention: PortMention, info: PortInfo): string {
 }
 
 /** The hover card for one port: what it is, what this line does with it, how risky that is, and the sources. */
-export function portHover(mention: PortMention, catalog: PortCatalog): string {
-  const useLine = `**Here:** ${escapeMarkdown(describeUse(mention))}`;
+export function portHover(mention: PortMention, catalog: PortCatalog, lineOf?: (offset: number) => number): string {
+  const useLine = `**Here:** ${escapeMarkdown(describeUse(mention, lineOf))}`;
   // Where the port's value comes from when the line does not write it.
   const originLines = mention.variable ? [`Value of \`$${mention.variable.name}\`.`] : [];
   if (mention.reference) originLines.push(escapeMarkdown(mention.reference));

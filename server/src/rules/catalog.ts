@@ -43,6 +43,12 @@ export const RULES: readonly RuleDefinition[] = [
     securitySeverity: '7.0',
   },
   {
+    id: 'shadowed-rule',
+    defaultLevel: 'information',
+    description: 'An accept rule never matches: earlier rules drop or accept every packet it would take.',
+    securitySeverity: '2.0',
+  },
+  {
     id: 'cleartext-protocol',
     defaultLevel: 'information',
     description: 'A clear-text protocol is used where a TLS partner port exists.',

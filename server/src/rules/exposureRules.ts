@@ -89,7 +89,8 @@ function exposureFixes(context: RuleContext, mention: PortMention): FixAction[] 
 export const exposureRule: Rule = (context) => {
   const findings: Finding[] = [];
   for (const mention of context.mentions) {
-    if (!EXPOSING_ROLES.has(mention.role) || mention.context.direction === 'outbound') continue;
+    // A shadowed accept is reported once for its rule (shadowed-rule): nothing reaches its ports.
+    if (!EXPOSING_ROLES.has(mention.role) || mention.context.direction === 'outbound' || mention.shadowedBy) continue;
     const judged = judgedPort(mention, context);
     const ruleId = RULE_FOR_RISK[judged.risk];
     const severity = exposureSeverity(levelOf(context, ruleId), mention.exposure, judged.risk);

@@ -77,6 +77,11 @@ export const dockerUfwRule: Rule = (context) => {
 
 const SIGNAL_RULES: Record<SignalKind, { ruleId: string; message: (signal: RiskSignal) => string; fixTitle?: string }> = {
   'all-ports-open': { ruleId: 'all-ports-exposed', message: (signal) => `Every port is open: ${signal.detail}` },
+  // No line number in the message: findings of untouched lines are kept across edits that move lines.
+  'shadowed-rule': {
+    ruleId: 'shadowed-rule',
+    message: (signal) => `${capitalized(signal.detail)}: an earlier rule ${signal.related?.[0]?.message ?? 'takes its packets first'}`,
+  },
   'netmap-check-off': {
     ruleId: 'connectdirect-netmap-check-off',
     message: (signal) => `Connect:Direct accepts sessions from nodes outside its network map: ${signal.detail}`,
@@ -95,6 +100,10 @@ const SIGNAL_RULES: Record<SignalKind, { ruleId: string; message: (signal: RiskS
   },
   'password-in-text': { ruleId: 'connectdirect-password-in-text', message: (signal) => `A password is written in the file: ${signal.detail}` },
 };
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 /** Settings that weaken security without naming a port, as the scanners recorded them. */
 export const signalRule: Rule = (context) => {

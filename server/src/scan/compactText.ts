@@ -69,6 +69,7 @@ export function relocateMention(mention: PortMention, place: (span: Span) => Spa
   if (mention.reference !== undefined) moved.reference = mention.reference;
   if (mention.variable) moved.variable = { ...mention.variable, definition: place(mention.variable.definition) };
   if (mention.related) moved.related = relocateRelated(mention.related, place);
+  if (mention.shadowedBy) moved.shadowedBy = { ...mention.shadowedBy, span: place(mention.shadowedBy.span) };
   return moved;
 }
 

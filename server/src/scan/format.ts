@@ -42,6 +42,12 @@ export interface FormatDefinition {
   fixes?: FormatFixes;
   /** A card for a word that is not a port (a Connect:Direct node name, `SNODE`), when the format has such words. */
   hover?(text: string, offset: number): { markdown: string; span: Span } | undefined;
+  /**
+   * For a format whose rules are evaluated in order (a firewall), whether the rules of two ports may decide each
+   * other's reading: a re-scan after an edit then reads the rules of the untouched lines that interact with the
+   * edited ones together with them, and scans the whole text when their reading changes.
+   */
+  rulesInteract?(a: PortMention, b: PortMention): boolean;
   /** Outline entries (processes and steps, node records, tables and chains), for the Outline view and breadcrumbs. */
   symbols?(text: string): OutlineSymbol[];
 }

@@ -76,6 +76,8 @@ export interface PortMention {
   variable?: { name: string; definition: Span };
   /** Other places that explain this one: the chain policy, the `define`, the partner's node record. */
   related?: RelatedSpan[];
+  /** For an accept that earlier rules take every packet of: the rule that does, and what it does with them. */
+  shadowedBy?: RelatedSpan;
 }
 
 export interface RelatedSpan {
@@ -91,7 +93,8 @@ export type SignalKind =
   | 'secure-off'
   | 'weak-protocol'
   | 'secure-connection-not-enforced'
-  | 'password-in-text';
+  | 'password-in-text'
+  | 'shadowed-rule';
 
 export interface RiskSignal {
   kind: SignalKind;

@@ -1,5 +1,6 @@
 import type { Finding } from '../rules/finding';
 import { CompactText, relocateMention, relocateOutput, relocateRelated, relocateSignal } from '../scan/compactText';
+import { lineAround } from '../scan/lines';
 import { type PortMention, type RelatedSpan, type RiskSignal, type ScanOutput, type Span, byPosition, countStartingBefore } from '../scan/mention';
 import type { FileScan } from './portLensService';
 
@@ -19,6 +20,8 @@ export interface ScanRecord {
 export interface EditScanner {
   read(text: string): ScanOutput;
   mentionFindings(text: string, mentions: readonly PortMention[], signals: readonly RiskSignal[]): Finding[];
+  /** The format's `rulesInteract`, for formats whose rules are evaluated in order. */
+  interacts?(a: PortMention, b: PortMention): boolean;
   fileFindings(text: string, mentions: readonly PortMention[], signals: readonly RiskSignal[], ofMentions: readonly Finding[]): Finding[];
 }
 
@@ -82,9 +85,47 @@ export function rescanEdit(previous: ScanRecord, text: string, scanner: EditScan
 
   const move = shifter(edit);
   const contextLines = reusable.contextLines.map(move.span);
+  const kept = move.outside(scan.mentions, (mention) => move.mention(mention));
+  const signals = move.outside(scan.signals, (signal) => move.signal(signal));
+  const ofMentions = move.outside(reusable.mentionFindings, (finding) => move.finding(finding));
+  if (!kept || !signals || !ofMentions) return undefined;
   const window = { start, end: newEnd };
-  const stretches = [...contextLines.filter((line) => line.end < start).map((line) => wholeLine(text, line)), window];
-  stretches.push(...contextLines.filter((line) => line.start >= newEnd).map((line) => wholeLine(text, line)));
+  let read = readWindow(text, window, contextLines, scanner);
+  if (!read) return undefined;
+  if (scanner.interacts) {
+    // Rules of untouched lines that share ports with the edited ones are read with them: their order decides.
+    const edited = scan.mentions.filter((mention) => mention.span.start >= start && mention.span.end <= oldEnd).concat(read.fresh.mentions);
+    const neighbours = kept.filter((mention) => edited.some((other) => scanner.interacts!(mention, other)));
+    if (neighbours.length > 0) {
+      read = readWindow(text, window, contextLines.concat(neighbours.map((mention) => lineAround(text, mention.span.start))), scanner);
+      // When the edit changes how an untouched rule reads, its kept findings no longer hold.
+      if (!read || !neighbours.every((mention) => sameReading(mention, read!.outside.get(spanKey(mention.span))))) return undefined;
+    }
+  }
+  const { fresh } = read;
+
+  // A binary search, not a callback per kept mention: on the first edit of a file this code still runs
+  // unoptimised, and a callback for each of 25,000 mentions cost that edit 10-30 ms.
+  const firstAfter = countStartingBefore(kept, newEnd);
+  const mentions = kept.slice(0, firstAfter).concat(fresh.mentions, kept.slice(firstAfter));
+  const allSignals = signals.concat(fresh.signals).sort(byPosition);
+  const mentionFindings = ofMentions.concat(scanner.mentionFindings(text, fresh.mentions, fresh.signals));
+  const findings = scanner.fileFindings(text, mentions, allSignals, mentionFindings);
+  return {
+    text,
+    scan: { languageId: scan.languageId, mentions, signals: allSignals, findings, notices: [] },
+    reusable: { contextLines, mentionFindings },
+  };
+}
+
+/**
+ * Scans the edited lines laid out with `lines` (the context lines, and any others the reading needs), and returns
+ * the mentions and signals of the edited lines, and the mentions of the other lines by place, in the document's
+ * offsets; undefined when the window itself holds a context line, so that the whole text must be read.
+ */
+function readWindow(text: string, window: Span, lines: readonly Span[], scanner: EditScanner) {
+  const around = [...new Map(lines.map((line) => [line.start, wholeLine(text, line)])).values()].sort((a, b) => a.start - b.start);
+  const stretches = [...around.filter((line) => line.end <= window.start), window, ...around.filter((line) => line.start >= window.end)];
   const compact = new CompactText(text, stretches);
   const windowIndex = stretches.indexOf(window);
   const read = scanner.read(compact.text);
@@ -95,23 +136,22 @@ export function rescanEdit(previous: ScanRecord, text: string, scanner: EditScan
     (span) => compact.original(span),
   );
   fresh.mentions.sort(byPosition);
+  const outside = new Map<string, PortMention>();
+  for (const mention of read.mentions) {
+    if (!inWindow(mention.span)) outside.set(spanKey(compact.original(mention.span)), relocateMention(mention, (span) => compact.original(span)));
+  }
+  return { fresh, outside };
+}
 
-  const kept = move.outside(scan.mentions, (mention) => move.mention(mention));
-  const signals = move.outside(scan.signals, (signal) => move.signal(signal));
-  const ofMentions = move.outside(reusable.mentionFindings, (finding) => move.finding(finding));
-  if (!kept || !signals || !ofMentions) return undefined;
-  // A binary search, not a callback per kept mention: on the first edit of a file this code still runs
-  // unoptimised, and a callback for each of 25,000 mentions cost that edit 10-30 ms.
-  const firstAfter = countStartingBefore(kept, newEnd);
-  const mentions = kept.slice(0, firstAfter).concat(fresh.mentions, kept.slice(firstAfter));
-  const allSignals = signals.concat(fresh.signals);
-  const mentionFindings = ofMentions.concat(scanner.mentionFindings(text, fresh.mentions, fresh.signals));
-  const findings = scanner.fileFindings(text, mentions, allSignals, mentionFindings);
-  return {
-    text,
-    scan: { languageId: scan.languageId, mentions, signals: allSignals, findings, notices: [] },
-    reusable: { contextLines, mentionFindings },
-  };
+function spanKey(span: Span): string {
+  return `${span.start}:${span.end}`;
+}
+
+/** Whether a port reads the same in two scans: who reaches it, and what shadows it. */
+function sameReading(kept: PortMention, again: PortMention | undefined): boolean {
+  if (!again) return false;
+  const shadow = (mention: PortMention) => mention.shadowedBy && `${spanKey(mention.shadowedBy.span)} ${mention.shadowedBy.message}`;
+  return kept.exposure === again.exposure && kept.context.source === again.context.source && shadow(kept) === shadow(again);
 }
 
 /** A line span with its line break, so the lines laid end to end stay lines. */

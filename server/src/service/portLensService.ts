@@ -6,6 +6,7 @@ import { fileFindings, mentionFindings } from '../rules/evaluate';
 import type { Finding } from '../rules/finding';
 import { type PortMention, type RiskSignal, type Span, byPosition, countStartingBefore } from '../scan/mention';
 import type { CommentSyntax, OutlineSymbol } from '../scan/format';
+import { lastAtOrBefore, lineStarts } from '../scan/lines';
 import { type FormatRegistry, UNKNOWN_LANGUAGE, createFormatRegistry } from '../scan/registry';
 import { DEFAULT_SETTINGS, type PortLensSettings } from '../settings/settings';
 import { type EditScanner, type ScanRecord, rescanEdit } from './editRescan';
@@ -138,6 +139,7 @@ export class PortLensService {
       const edits = this.editScanner(languageId, request.path);
       const { mentions, signals, contextLines } = edits.read(text);
       mentions.sort(byPosition);
+      signals.sort(byPosition);
       const mentionFindings = edits.mentionFindings(text, mentions, signals);
       const findings = edits.fileFindings(text, mentions, signals, mentionFindings);
       return {
@@ -161,18 +163,23 @@ export class PortLensService {
       settings: this.settings,
       fixesFor: (language) => this.registry.definition(language)?.fixes,
     });
-    const comment = this.registry.definition(languageId)!.comment;
+    const definition = this.registry.definition(languageId)!;
     return {
+      interacts: definition.rulesInteract,
       read: (text) => this.registry.scan(languageId, text, resolveName, path, readNearbyFile),
       mentionFindings: (text, mentions, signals) => mentionFindings(context(text, mentions, signals)),
-      fileFindings: (text, mentions, signals, ofMentions) => fileFindings(context(text, mentions, signals), ofMentions, comment),
+      fileFindings: (text, mentions, signals, ofMentions) => fileFindings(context(text, mentions, signals), ofMentions, definition.comment),
     };
   }
 
   /** The card for the port under `offset`, or the format's own card for the word there (a node name). */
   hover(scan: FileScan, text: string, offset: number): HoverResult | undefined {
     const here = mentionsAt(scan.mentions, offset);
-    if (here.length > 0) return { markdown: here.map((mention) => portHover(mention, this.catalog)).join('\n\n---\n\n'), span: here[0].span };
+    if (here.length > 0) {
+      let starts: number[] | undefined;
+      const lineOf = (at: number) => lastAtOrBefore((starts ??= lineStarts(text)), at) + 1;
+      return { markdown: here.map((mention) => portHover(mention, this.catalog, lineOf)).join('\n\n---\n\n'), span: here[0].span };
+    }
     return this.registry.definition(scan.languageId)?.hover?.(text, offset);
   }
 

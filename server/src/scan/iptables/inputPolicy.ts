@@ -17,7 +17,8 @@ export function endsChain(rule: IptablesRule): boolean {
   if (rule.command !== 'append' && rule.command !== 'insert') return false;
   const target = rule.target?.toUpperCase();
   if (!target || PASSING_TARGETS.has(target)) return false;
-  if (target === 'ACCEPT') return !rule.source && takesEveryPort(rule);
+  // An accept on one named interface lets the other interfaces' packets on to the policy.
+  if (target === 'ACCEPT') return !rule.source && takesEveryPort(rule) && (!rule.inInterface || rule.inInterface.startsWith('!'));
   if (target === 'DROP' || target === 'REJECT') return !rule.source && !rule.narrowedBeyondProtocol;
   return true;
 }

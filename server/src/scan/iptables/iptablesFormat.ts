@@ -1,7 +1,7 @@
 import { MentionCollector } from '../collector';
 import type { FormatDefinition, FormatScanner } from '../format';
 import { restrictIptablesSource } from './fixes';
-import { readSaveFile, saveFileContextLines, saveFileSymbols, scanSaveFile } from './saveFile';
+import { portRulesInteract, readSaveFile, saveFileContextLines, saveFileSymbols, scanSaveFile } from './saveFile';
 
 export const IPTABLES = 'iptables';
 
@@ -48,5 +48,6 @@ export const iptablesFormat: FormatDefinition = {
     },
   },
   fixes: { restrictSource: restrictIptablesSource },
+  rulesInteract: portRulesInteract,
   symbols: (text) => saveFileSymbols(readSaveFile(text)),
 };

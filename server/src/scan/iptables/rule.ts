@@ -2,7 +2,7 @@ import type { Protocol } from '../../catalog/types';
 import type { MentionCollector, MentionFacts, PortSpecOptions } from '../collector';
 import { classifyAddress, widest } from '../exposure';
 import type { TextEdit } from '../format';
-import type { Exposure, MentionContext, PortMention, Role } from '../mention';
+import type { Exposure, MentionContext, PortMention, RiskSignal, Role } from '../mention';
 import type { Token } from '../token';
 
 /** Chain policies set so far (`-P INPUT DROP`, `:INPUT DROP [0:0]`), keyed by `chainKey`. */
@@ -51,6 +51,18 @@ export interface IptablesRule {
   target?: string;
   /** The verdict as written (`ACCEPT`), where a rule that accepts everything is reported. */
   targetToken?: Token;
+  /** `-g CHAIN` rather than `-j CHAIN`: the packet does not come back to this chain. */
+  goto: boolean;
+  /** The states a `--state` or `--ctstate` match takes, upper case. */
+  states?: string[];
+  /** `--syn` (true: the first packet of a TCP connection) or `! --syn` (false: any other TCP packet). */
+  syn?: boolean;
+  /** A protocol written that has no ports and no place in `protocol` (`icmp`, `ipv6-icmp`, `gre`), lower case. */
+  protocolName?: string;
+  /** Whether a match narrows the packets in a way the ruleset model does not read (`-m limit`, `-d`, `-m recent`). */
+  otherMatches: boolean;
+  /** The words after the chain (and rule number), which `-D CHAIN rule...` repeats to name the rule it removes. */
+  spec: string;
   /** Whether any match narrows the packets beyond their source and interface (ports, protocol, state...). */
   narrowed: boolean;
   /** Whether a match narrows them beyond their protocol too (ports, state, addresses...): `-p tcp --syn` does not. */
@@ -66,6 +78,7 @@ export interface IptablesRule {
 const COMMANDS = new Map([
   ['-A', 'append'], ['--append', 'append'], ['-I', 'insert'], ['--insert', 'insert'], ['-R', 'replace'], ['--replace', 'replace'],
   ['-D', 'delete'], ['--delete', 'delete'], ['-C', 'check'], ['--check', 'check'], ['-P', 'policy'], ['--policy', 'policy'],
+  ['-F', 'flush'], ['--flush', 'flush'],
 ]);
 
 /** How a user-defined chain is reached: from which chain that has a direction, and who can get there. */
@@ -101,6 +114,12 @@ export function parseIptablesRule(tokens: readonly Token[], where: RuleLocation 
     inInterface: undefined,
     target: undefined,
     targetToken: undefined,
+    goto: false,
+    states: undefined,
+    syn: undefined,
+    protocolName: undefined,
+    otherMatches: false,
+    spec: '',
     narrowed: false,
     narrowedBeyondProtocol: false,
     destinationPorts: [],
@@ -109,6 +128,7 @@ export function parseIptablesRule(tokens: readonly Token[], where: RuleLocation 
     toPorts: undefined,
   };
   let negateNext = false;
+  let specFrom = 0;
   for (let index = 0; index < tokens.length; index++) {
     const option = tokens[index].text;
     let negated = negateNext;
@@ -126,23 +146,39 @@ export function parseIptablesRule(tokens: readonly Token[], where: RuleLocation 
       if (!PROTOCOL_OPTIONS.has(option) && !((option === '-m' || option === '--match') && PROTOCOLS.has(value?.text.toLowerCase() ?? ''))) {
         rule.narrowedBeyondProtocol = true;
       }
+      if (!MODELLED_MATCHES.has(option)) rule.otherMatches = true;
     }
-    if (!value) continue;
     const command = COMMANDS.get(option);
+    if (command && !value) rule.command = command;
+    if (!value) continue;
     if (command) {
       index = readCommand(rule, tokens, index, command);
+      specFrom = index + 1;
       continue;
     }
     if (!readOption(rule, option, value, negated)) continue;
     index = valueAt;
   }
   if (!rule.protocolWritten && (rule.destinationPorts.length > 0 || rule.sourcePorts.length > 0)) rule.protocol = 'tcp';
+  rule.spec = tokens.slice(specFrom).map((token) => token.text).join(' ');
   return rule;
 }
+
+/**
+ * The matches the ruleset model reads (ruleset.ts); any other narrowing match (`-d`, `-m limit`, `--tcp-flags`)
+ * makes a rule's matches inexact. `-m NAME` itself narrows nothing: its options do.
+ */
+const MODELLED_MATCHES = new Set([
+  '-p', '--protocol', '-s', '--source', '--src', '-i', '--in-interface', '--dport', '--destination-port', '--dports',
+  '--destination-ports', '--state', '--ctstate', '--syn', '-m', '--match', '--sport', '--source-port', '--sports', '--source-ports',
+]);
+
 
 /** `-A CHAIN`, `-I CHAIN [N]`, `-P CHAIN POLICY`: returns the index of the command's last word. */
 function readCommand(rule: IptablesRule, tokens: readonly Token[], at: number, command: string): number {
   rule.command = command;
+  // `-F` alone flushes every chain of the table; what follows it is then another option.
+  if (command === 'flush' && tokens[at + 1].text.startsWith('-')) return at;
   rule.chain = tokens[at + 1].text;
   rule.head = tokens[at + 1];
   const next = tokens[at + 2];
@@ -180,22 +216,35 @@ function readOption(rule: IptablesRule, option: string, value: Token, negated: b
   const written = () => (negated ? `! ${value.text}` : value.text);
   switch (option) {
     case '-t': case '--table': rule.table = value.text; break;
-    case '-p': case '--protocol':
+    case '-p': case '--protocol': {
+      const name = value.text.toLowerCase();
       rule.protocolWritten = true;
-      rule.protocol = PROTOCOLS.get(value.text.toLowerCase()) ?? 'any';
+      // `! -p tcp` matches every protocol but tcp: the ports of such a rule are not tcp's.
+      rule.protocol = negated ? 'any' : (PROTOCOLS.get(name) ?? 'any');
+      if ((negated || !PROTOCOLS.has(name)) && name !== 'all' && name !== '0') rule.protocolName = negated ? `! ${name}` : name;
       break;
+    }
+    case '--syn':
+      // A flag without a value: what follows is the next option.
+      rule.syn = !negated;
+      return false;
     case '-s': case '--source': case '--src': rule.source = written(); break;
     case '-i': case '--in-interface': rule.inInterface = written(); break;
     case '-j': case '--jump': case '-g': case '--goto':
       rule.target = value.text;
       rule.targetToken = value;
+      rule.goto = option === '-g' || option === '--goto';
       break;
+    case '--state': case '--ctstate': rule.states = value.text.toUpperCase().split(','); break;
     case '--dport': case '--destination-port': rule.destinationPorts.push({ token: value, list: false, negated }); break;
     case '--sport': case '--source-port': rule.sourcePorts.push({ token: value, list: false, negated }); break;
     case '--dports': case '--destination-ports': case '--ports': rule.destinationPorts.push({ token: value, list: true, negated }); break;
+    // conntrack's original destination port: the port a client asked for before DNAT rewrote it.
+    case '--ctorigdstport': rule.destinationPorts.push({ token: value, list: false, negated }); break;
     case '--sports': case '--source-ports': rule.sourcePorts.push({ token: value, list: true, negated }); break;
     case '--to-destination': case '--to-source': case '--to': rule.natAddress = value; break;
-    case '--to-ports': rule.toPorts = value; break;
+    // iptables takes an unambiguous prefix of a long option, so `--to-port` is `--to-ports`.
+    case '--to-ports': case '--to-port': rule.toPorts = value; break;
     default: return false;
   }
   return true;
@@ -343,22 +392,22 @@ export function addIptablesRulePorts(rule: IptablesRule, facts: MentionFacts, ou
   return added;
 }
 
-/** Whether a rule's matches take every packet, on every interface but one it names with `!`; its source aside. */
+/** Whether a rule's matches take every packet, its source and input interface aside. */
 export function takesEveryPort(rule: IptablesRule): boolean {
-  return !rule.narrowed && (!rule.inInterface || rule.inInterface.startsWith('!'));
+  return !rule.narrowed;
 }
 
 /**
- * An inbound rule that accepts every port from any source on every interface (`-A INPUT -j ACCEPT`): one signal,
- * not one per port. Accepting everything on one named interface (`-i lan`, `-i tun0`) trusts that network, which
- * is a router's everyday rule, so it is not reported; `! -i lan` (everything but the LAN) is.
+ * An inbound rule that accepts every port from any source (`-A INPUT -j ACCEPT`): one signal, not one per port.
+ * An input interface other than loopback restricts no source (GUIDE section 2): `-i eth0 -j ACCEPT` opens every
+ * port to whoever reaches eth0, and the report names the interface.
  */
-export function addAllPortsSignal(rule: IptablesRule, facts: MentionFacts, out: MentionCollector): void {
-  if (facts.role !== 'allow' || facts.exposure !== 'any' || facts.context.direction !== 'inbound') return;
-  if (!rule.targetToken || !takesEveryPort(rule)) return;
-  const on = rule.inInterface ? ` on ${rule.inInterface}` : '';
+export function addAllPortsSignal(rule: IptablesRule, facts: MentionFacts, out: MentionCollector): RiskSignal | undefined {
+  if (facts.role !== 'allow' || facts.exposure !== 'any' || facts.context.direction !== 'inbound') return undefined;
+  if (!rule.targetToken || !takesEveryPort(rule)) return undefined;
+  const on = rule.inInterface ? ` on ${rule.inInterface}, which may face the internet,` : '';
   const detail = `chain ${rule.chain} accepts any packet${on} from ${facts.context.source ?? 'any source'}`;
-  out.addSignal(rule.targetToken, 0, rule.targetToken.text.length, 'all-ports-open', detail);
+  return out.addSignal(rule.targetToken, 0, rule.targetToken.text.length, 'all-ports-open', detail);
 }
 
 function addPorts(out: MentionCollector, option: PortOption, facts: MentionFacts): PortMention[] {
@@ -370,7 +419,7 @@ function addPorts(out: MentionCollector, option: PortOption, facts: MentionFacts
 
 /**
  * Reads one iptables rule and adds its ports (see addIptablesRulePorts). `-P CHAIN POLICY` rules update
- * `policies` for the rules after them. Returns the rule as read.
+ * `policies` for the rules after them. Returns the rule as read, its port mentions and its all-ports signal.
  */
 export function readIptablesRule(
   tokens: readonly Token[],
@@ -378,13 +427,12 @@ export function readIptablesRule(
   policies: ChainPolicies,
   tool: string,
   where: RuleLocation = {},
-): IptablesRule {
+): { rule: IptablesRule; mentions: PortMention[]; allPorts?: RiskSignal } {
   const rule = parseIptablesRule(tokens, where);
-  if (recordPolicy(rule, policies)) return rule;
+  if (recordPolicy(rule, policies)) return { rule, mentions: [] };
   const facts = iptablesRuleFacts(rule, policies, tool, where.entry);
-  addAllPortsSignal(rule, facts, out);
-  addIptablesRulePorts(rule, facts, out);
-  return rule;
+  const allPorts = addAllPortsSignal(rule, facts, out);
+  return { rule, mentions: addIptablesRulePorts(rule, facts, out), allPorts };
 }
 
 /**

@@ -1,11 +1,13 @@
 import type { MentionCollector, MentionFacts } from '../collector';
 import { widest } from '../exposure';
 import type { OutlineSymbol } from '../format';
-import type { RelatedSpan, Span } from '../mention';
+import type { PortMention, RelatedSpan, Span } from '../mention';
 import { CharacterSet, WHITESPACE } from '../lexing';
 import { forEachLine } from '../lines';
 import { PlainToken, type Token, words } from '../token';
+import { applyRulesetReach } from './effectiveExposure';
 import { InputPolicyWatch, endsChain, isFilterInput } from './inputPolicy';
+import { IptablesRuleset } from './ruleset';
 import {
   type ChainEntry,
   type ChainPolicies,
@@ -178,10 +180,33 @@ export function saveFileContextLines(file: SaveFile): Span[] {
       const jumps = rule.target !== undefined && known.has(chainKey(rule.table, rule.target));
       const undeclared = rule.chain !== undefined && !file.chains.has(chainKey(rule.table, rule.chain));
       const endsInput = isFilterInput(rule.table, rule.chain) && endsChain(rule);
-      if (rule.command === 'policy' || jumps || undeclared || endsInput) context.push(line.line);
+      if (rule.command === 'policy' || jumps || undeclared || endsInput || shapesOthers(rule)) context.push(line.line);
     }
   }
   return context;
+}
+
+/**
+ * A rule whose verdict may decide what rules of any port see (ruleset.ts): a verdict without a port match, or
+ * with a negated one, and a RETURN. A rule with ports shapes only the rules that share a port, which the re-scan
+ * finds by their mentions (see `portRulesInteract`).
+ */
+function shapesOthers(rule: IptablesRule): boolean {
+  const target = (rule.target ?? '').toUpperCase();
+  if (target === 'RETURN') return true;
+  if (target !== 'ACCEPT' && target !== 'DROP' && target !== 'REJECT') return false;
+  return rule.destinationPorts.length === 0 || rule.destinationPorts.some((option) => option.negated);
+}
+
+/**
+ * Whether two ports' rules may decide each other's reading: ports of the same table that overlap, for the same
+ * protocol, in rules that accept or deny. A re-scan that edits one reads the other with it.
+ */
+export function portRulesInteract(a: PortMention, b: PortMention): boolean {
+  if ((a.role !== 'allow' && a.role !== 'deny') || (b.role !== 'allow' && b.role !== 'deny')) return false;
+  if (a.context.table !== b.context.table) return false;
+  if (a.protocol !== b.protocol && a.protocol !== 'any' && b.protocol !== 'any') return false;
+  return a.port <= (b.endPort ?? b.port) && b.port <= (a.endPort ?? a.port);
 }
 
 /** The entry that covers both ways into a chain (inbound wins), or undefined when `reached` adds nothing. */
@@ -216,6 +241,11 @@ export function scanSaveFile(file: SaveFile, out: MentionCollector, dialect: Sav
   const entries = chainEntries(file);
   const inputPolicy = new InputPolicyWatch();
   inputPolicy.declare(file.chains.get(chainKey('filter', 'INPUT'))?.policy);
+  const ruleset = new IptablesRuleset(familyOf(file));
+  for (const [key, chain] of file.chains) {
+    ruleset.declareChain(chain.table, chainOfKey(key));
+    if (chain.policy) ruleset.setPolicy(chain.table, chainOfKey(key), chain.policy.text);
+  }
   for (const line of file.lines) {
     if (line.kind === 'comment' && line.commentedRule) addCommentedRule(line.commentedRule, policies, entries, out, dialect.tool);
     if (line.kind !== 'rule') {
@@ -229,11 +259,18 @@ export function scanSaveFile(file: SaveFile, out: MentionCollector, dialect: Sav
     const facts = iptablesRuleFacts(rule, policies, dialect.tool, entry);
     const reading = { facts, related: policyRelated(file, rule, policies, facts, entry) };
     const final = dialect.visit?.(line, reading) ?? reading;
-    addAllPortsSignal(rule, final.facts, out);
+    const allPorts = addAllPortsSignal(rule, final.facts, out);
     const mentions = addIptablesRulePorts(rule, final.facts, out);
     if (final.related.length > 0) for (const mention of mentions) mention.related = final.related;
+    ruleset.add({ rule, line: line.line, mentions, allPorts });
   }
   inputPolicy.report(out);
+  applyRulesetReach(ruleset, out);
+}
+
+/** ip6tables-save files name IPv6 sources; a file that names none is read as iptables'. */
+function familyOf(file: SaveFile): 'ipv4' | 'ipv6' {
+  return file.lines.some((line) => line.kind === 'rule' && line.rule.source?.includes(':')) ? 'ipv6' : 'ipv4';
 }
 
 /** How the chain of a rule is reached, for a rule in a user-defined chain. */

@@ -1,7 +1,9 @@
 import type { MentionCollector } from '../collector';
 import { type FirewalldState, newFirewalldState } from '../firewalld/command';
 import type { ScanContext } from '../format';
+import { applyRulesetReach } from '../iptables/effectiveExposure';
 import { InputPolicyWatch } from '../iptables/inputPolicy';
+import { IptablesRuleset } from '../iptables/ruleset';
 import type { Token } from '../token';
 
 /** What earlier commands of the same script decided, which later commands depend on. */
@@ -14,6 +16,8 @@ export interface ScriptState {
   ufwIncomingDefault?: Token;
   /** What earlier firewall-cmd calls said: zone sources, the default zone, the services the script defines. */
   firewalld: FirewalldState;
+  /** The iptables and ip6tables rules the script adds, in kernel order, evaluated when the script has been read. */
+  rulesets: { ipv4: IptablesRuleset; ipv6: IptablesRuleset };
 }
 
 export function newScriptState(): ScriptState {
@@ -21,6 +25,7 @@ export function newScriptState(): ScriptState {
     iptablesPolicies: new Map(),
     inputPolicies: { ipv4: new InputPolicyWatch(), ipv6: new InputPolicyWatch('INPUT of ip6tables') },
     firewalld: newFirewalldState(),
+    rulesets: { ipv4: new IptablesRuleset('ipv4'), ipv6: new IptablesRuleset('ipv6') },
   };
 }
 
@@ -28,6 +33,8 @@ export function newScriptState(): ScriptState {
 export function reportScriptEnd(state: ScriptState, out: MentionCollector): void {
   state.inputPolicies.ipv4.report(out);
   state.inputPolicies.ipv6.report(out);
+  applyRulesetReach(state.rulesets.ipv4, out);
+  applyRulesetReach(state.rulesets.ipv6, out);
   const ufwDefault = state.ufwIncomingDefault;
   if (ufwDefault?.text.toLowerCase() === 'allow') {
     out.addSignal(ufwDefault, 0, ufwDefault.text.length, 'all-ports-open', "ufw's default policy for incoming traffic is allow");

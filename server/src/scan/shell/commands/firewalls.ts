@@ -1,12 +1,26 @@
 import { readFirewallCmd } from '../../firewalld/command';
 import { readIptablesRule } from '../../iptables/rule';
+import type { IptablesRuleset } from '../../iptables/ruleset';
+import type { Token } from '../../token';
 import { incomingDefault, readUfwCommand } from '../../ufw/command';
 import type { CommandHandler } from '../command';
 
 const iptables: CommandHandler = (command, out) => {
   const family = command.name.startsWith('ip6') ? 'ipv6' : 'ipv4';
-  command.state.inputPolicies[family].see(readIptablesRule(command.args, out, command.state.iptablesPolicies, command.name));
+  const read = readIptablesRule(command.args, out, command.state.iptablesPolicies, command.name);
+  command.state.inputPolicies[family].see(read.rule);
+  addToRuleset(command.state.rulesets[family], read, command.args);
 };
+
+/** Keeps the script's rules in the order the kernel would hold them, for the evaluation at the script's end. */
+function addToRuleset(ruleset: IptablesRuleset, read: ReturnType<typeof readIptablesRule>, args: readonly Token[]): void {
+  const { rule } = read;
+  if (args.length === 0) return;
+  const line = { start: args[0].span.start, end: args[args.length - 1].span.end };
+  if (rule.command === 'policy' && rule.chain && rule.target) ruleset.setPolicy(rule.table, rule.chain, rule.target);
+  else if (rule.command === 'delete' || rule.command === 'flush') ruleset.remove(rule, rule.spec);
+  else ruleset.add({ ...read, line });
+}
 
 const ufw: CommandHandler = (command, out) => {
   command.state.ufwIncomingDefault = incomingDefault(command.args) ?? command.state.ufwIncomingDefault;
@@ -16,7 +30,7 @@ const ufw: CommandHandler = (command, out) => {
 const firewallCmd: CommandHandler = (command, out) => {
   const direct = readFirewallCmd(command.args, out, command.state.firewalld);
   if (direct) {
-    const rule = readIptablesRule(direct.rule, out, command.state.iptablesPolicies, 'firewall-cmd --direct', {
+    const { rule } = readIptablesRule(direct.rule, out, command.state.iptablesPolicies, 'firewall-cmd --direct', {
       table: direct.table,
       chain: direct.chain,
     });

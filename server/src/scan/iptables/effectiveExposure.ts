@@ -1,0 +1,52 @@
+import type { MentionCollector } from '../collector';
+import type { Exposure, PortMention, RelatedSpan } from '../mention';
+import { type IptablesRuleset, type PortReach, type RulesetRule, shadowWords } from './ruleset';
+
+/**
+ * Rewrites what each accept rule exposes from the whole ruleset's evaluation: a port that earlier rules take
+ * whole is marked shadowed (and reported once per rule), a port that they narrow takes the narrowed sources, and
+ * an accept-everything rule that nothing reaches, or only private networks reach, is no longer all ports open.
+ */
+export function applyRulesetReach(ruleset: IptablesRuleset, out: MentionCollector): void {
+  const { ports, rules } = ruleset.evaluate();
+  const shadowedRules = new Map<RulesetRule, { ports: PortMention[]; by: RelatedSpan }>();
+  for (const [mention, reach] of ports) {
+    if (reach.shadowedBy) {
+      const by = { span: reach.shadowedBy.line, message: shadowWords(reach.shadowedBy, reach.owner) };
+      mention.shadowedBy = by;
+      const rule = reach.owner!;
+      const known = shadowedRules.get(rule);
+      if (known) known.ports.push(mention);
+      else shadowedRules.set(rule, { ports: [mention], by });
+      continue;
+    }
+    const exposure = exposureOf(reach);
+    if (exposure === mention.exposure) continue;
+    mention.exposure = exposure;
+    const narrowed = reach.sources.describe();
+    if (narrowed) mention.context = { ...mention.context, source: narrowed };
+  }
+  for (const [rule, reach] of rules) {
+    const signal = rule.allPorts;
+    if (!signal || exposureOf(reach) === 'any') continue;
+    out.signals.splice(out.signals.indexOf(signal), 1);
+    if (reach.shadowedBy) shadowedRules.set(rule, { ports: [], by: { span: reach.shadowedBy.line, message: shadowWords(reach.shadowedBy, rule) } });
+  }
+  for (const [rule, shadowed] of shadowedRules) {
+    const token = rule.rule.targetToken;
+    if (!token) continue;
+    const accepted = rule.mentions.filter((mention) => mention.role === 'allow');
+    const which = shadowed.ports.length === 0 || shadowed.ports.length === accepted.length ? 'this rule' : `port ${shadowed.ports.map(portText).join(', ')} of this rule`;
+    const signal = out.addSignal(token, 0, token.text.length, 'shadowed-rule', `${which} never matches`);
+    signal.related = [shadowed.by];
+  }
+}
+
+/** Packets on loopback come from this host; the sources that reach the other interfaces decide the rest. */
+function exposureOf(reach: PortReach): Exposure {
+  return reach.sources.isEmpty ? 'loopback' : reach.sources.classify();
+}
+
+function portText(mention: PortMention): string {
+  return mention.endPort === null ? String(mention.port) : `${mention.port}-${mention.endPort}`;
+}
