@@ -176,17 +176,19 @@ describe('iptables rule order', () => {
     scanned.scan.findings.map((finding) => `${scanned.lineOf(finding)} ${finding.ruleId} ${finding.severity} ${finding.message}`);
 
   it('reports an accept appended after a final REJECT as shadowed, with the REJECT as related information', async () => {
-    const scanned = await scanAs('iptables', ['*filter', ':INPUT DROP [0:0]', '-A INPUT -p tcp --dport 22 -j ACCEPT', '-A INPUT -j REJECT', '-A INPUT -p tcp --dport 6379 -j ACCEPT', 'COMMIT', ''].join('\n'));
+    // The loopback accept takes this host's own packets first, but the REJECT is what closes the port to others.
+    const rules = ['-A INPUT -i lo -j ACCEPT', '-A INPUT -p tcp --dport 22 -j ACCEPT', '-A INPUT -j REJECT', '-A INPUT -p tcp --dport 6379 -j ACCEPT'];
+    const scanned = await scanAs('iptables', ['*filter', ':INPUT DROP [0:0]', ...rules, 'COMMIT', ''].join('\n'));
     assert.deepEqual(findings(scanned), [
-      '3 exposed-sensitive-port warning SSH port 22 is open to any source',
-      '5 shadowed-rule information This rule never matches: an earlier rule drops these packets first',
+      '4 exposed-sensitive-port warning SSH port 22 is open to any source',
+      '6 shadowed-rule information This rule never matches: an earlier rule drops these packets first',
     ]);
     const redis = scanned.at('6379');
     assert.deepEqual(redis.shadowedBy, { span: { start: scanned.text.indexOf('-A INPUT -j REJECT'), end: scanned.text.indexOf('-A INPUT -j REJECT') + 18 }, message: 'drops these packets first' });
     assert.equal(scanned.scan.findings[1].related[0].span.start, scanned.text.indexOf('-A INPUT -j REJECT'));
     const service = await testService();
     const hover = service.hover(scanned.scan, scanned.text, redis.span.start + 1);
-    assert.match(hover?.markdown ?? '', /\*\*Here:\*\* never matches: line 4 drops these packets first \(iptables, chain INPUT, policy DROP\)/);
+    assert.match(hover?.markdown ?? '', /\*\*Here:\*\* never matches: line 5 drops these packets first \(iptables, chain INPUT, policy DROP\)/);
   });
 
   it('narrows an accept to what earlier drops let through, and says so in the hover', async () => {

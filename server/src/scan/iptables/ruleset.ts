@@ -320,15 +320,18 @@ function remaining(path: PathEntry[], earlier: number[], acceptEntry: PathEntry,
   const accept = acceptEntry.match;
   let sources = AddressSet.NOTHING;
   let loopback = false;
-  let shadowedBy: RulesetRule | undefined;
+  let loopbackShadow: RulesetRule | undefined;
+  let otherShadow: RulesetRule | undefined;
   for (const name of interfaces) {
     if (!onInterface(accept.interfaces, name)) continue;
     const left = remainingOn(path, earlier, acceptEntry, ports, name);
-    if (left.sources.isEmpty) shadowedBy ??= left.shadowedBy;
+    if (left.sources.isEmpty && name === LOOPBACK) loopbackShadow ??= left.shadowedBy;
+    else if (left.sources.isEmpty) otherShadow ??= left.shadowedBy;
     else if (name === LOOPBACK) loopback = true;
     else sources = sources.union(left.sources);
   }
-  return sources.isEmpty && !loopback ? { sources, loopback, shadowedBy } : { sources, loopback };
+  // The rule that takes the packets of the other interfaces explains more than the one for loopback.
+  return sources.isEmpty && !loopback ? { sources, loopback, shadowedBy: otherShadow ?? loopbackShadow } : { sources, loopback };
 }
 
 function remainingOn(path: PathEntry[], earlier: number[], acceptEntry: PathEntry, ports: [number, number][], name: string): { sources: AddressSet; shadowedBy?: RulesetRule } {
