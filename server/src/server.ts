@@ -14,7 +14,8 @@ import { toDiagnostics, toDocumentSymbols, toLspHover } from './features/lspShap
 import { ruleDocsLinker } from './features/ruleDocs';
 import { DocumentScans } from './service/documentScans';
 import { PortLensService } from './service/portLensService';
-import { SETTINGS_SECTION, readSettings } from './settings/settings';
+import { type LogLevel, leveledLogger } from './logging/logger';
+import { SETTINGS_SECTION, readLogLevel, readSettings } from './settings/settings';
 
 /**
  * The connection: capabilities, and handlers that ask the service. No analysis happens here.
@@ -28,12 +29,16 @@ function startServer(connection: Connection): void {
   let canPullConfiguration = false;
   let canShowRelatedInformation = false;
   const docsLink = ruleDocsLinker(__dirname);
+  let logLevel: LogLevel = 'info';
+  const logger = leveledLogger(connection.console, () => logLevel);
 
   const refreshSettings = async () => {
     if (!canPullConfiguration || !service) return;
     const raw: unknown = await connection.workspace.getConfiguration(SETTINGS_SECTION);
+    logLevel = readLogLevel(raw);
     // VS Code announces every change of any setting; only a change of ours invalidates the scans.
     if (!service.configure(readSettings(raw))) return;
+    logger.info('Settings changed: every open document is scanned again.');
     scans.clear();
     connection.languages.diagnostics.refresh();
   };
@@ -43,6 +48,8 @@ function startServer(connection: Connection): void {
     canShowRelatedInformation = params.capabilities.textDocument?.publishDiagnostics?.relatedInformation === true ||
       params.capabilities.textDocument?.diagnostic !== undefined;
     service = await servicePromise;
+    service.logger = logger;
+    logger.info(`Port Lens language server started: ${service.languageIds.length} languages (${service.languageIds.join(', ')}).`);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -90,8 +97,15 @@ function startServer(connection: Connection): void {
 
   connection.languages.diagnostics.on(({ textDocument }) => {
     const document = documents.get(textDocument.uri);
-    const items = document && service ? toDiagnostics(document, scans.get(document), { relatedInformation: canShowRelatedInformation, docsLink }) : [];
-    return { kind: DocumentDiagnosticReportKind.Full, items };
+    try {
+      const items = document && service ? toDiagnostics(document, scans.get(document), { relatedInformation: canShowRelatedInformation, docsLink }) : [];
+      if (document) logger.debug(`Diagnostics for ${textDocument.uri} (version ${document.version}): ${items.length}.`);
+      return { kind: DocumentDiagnosticReportKind.Full, items };
+    } catch (error) {
+      // As vscode-eslint does: no stale problems for a document that could not be judged, and the reason in the log.
+      logger.error(`Port Lens could not judge ${textDocument.uri}; its problems are cleared`, error);
+      return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    }
   });
 
   documents.onDidClose(({ document }) => scans.forget(document.uri));

@@ -37,6 +37,27 @@ describe('portlens scan (bundled CLI)', () => {
   });
   afterEach(() => rmSync(workspace, { recursive: true, force: true }));
 
+  it('warns about a folder it cannot read, and lists it in the JSON and the summary', () => {
+    writeFileSync(join(workspace, 'open.sh'), '#!/bin/sh\niptables -A INPUT -p tcp --dport 6379 -j ACCEPT\n');
+    // A folder whose path is longer than PATH_MAX cannot be listed, even by root (chmod 000 can, for root).
+    const name = 'd'.repeat(250);
+    spawnSync('bash', ['-c', `mkdir deep && cd deep && for i in $(seq 18); do mkdir ${name} && cd ${name}; done`], { cwd: workspace });
+    try {
+      const json = portlens(['scan', '--format', 'json'], workspace);
+      assert.equal(json.status, 1, 'the scan goes on: the Redis rule is still an error');
+      assert.match(json.stderr, /^portlens: warning: skipped .*deep\/d{250}.*: cannot read this folder \(ENAMETOOLONG\)$/m);
+      const report = JSON.parse(json.stdout) as JsonReport & { skipped: { path: string; reason: string }[] };
+      assert.deepEqual(report.files.map((file) => file.path), ['open.sh']);
+      assert.equal(report.skipped.length, 1);
+      assert.match(report.skipped[0].reason, /cannot read this folder \(ENAMETOOLONG\)/);
+      const text = portlens(['scan'], workspace);
+      assert.match(text.stdout, /1 finding .*; 1 skipped \(see above\)$/m);
+    } finally {
+      // GNU rm walks by file descriptor, which Node's rmSync cannot do for a path this long.
+      spawnSync('rm', ['-rf', join(workspace, 'deep')]);
+    }
+  });
+
   it('prints the JSON contract: one mention per port token, 1-based columns, exclusive end', () => {
     mkdirSync(join(workspace, 'deploy'));
     writeFileSync(join(workspace, 'deploy', 'open-ports.sh'), '#!/bin/sh\n# partners\niptables -A INPUT -p tcp --dport 1363 -j ACCEPT\n');

@@ -21,6 +21,8 @@ export const SERVER = join(__dirname, '..', '..', '..', 'server', 'out', 'server
 export class LspClient {
   private version = 0;
   readonly stderr: string[] = [];
+  /** What the server wrote to its output channel (`window/logMessage`): LSP's type (1 error to 4 log) and text. */
+  readonly logs: { type: number; message: string }[] = [];
 
   private constructor(
     private readonly child: ChildProcess,
@@ -36,6 +38,9 @@ export class LspClient {
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
       params.items.map((item) => (item.section === 'portLens' ? client.settings : null)),
     );
+    connection.onNotification('window/logMessage', (params: { type: number; message: string }) => {
+      client.logs.push(params);
+    });
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('workspace/diagnostic/refresh', () => null);
     connection.listen();

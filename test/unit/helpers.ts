@@ -34,7 +34,7 @@ async function registryForTests(brokenFamily: string | undefined) {
     },
   };
   for (const languageId of registry.languageIds) {
-    if (languageId.startsWith(brokenFamily)) registry.definition(languageId)!.scanner = throwing;
+    if (languageId.startsWith(brokenFamily)) registry.register({ ...registry.definition(languageId)!, scanner: throwing });
   }
   return registry;
 }

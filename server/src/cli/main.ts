@@ -38,10 +38,14 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       const { languageIds } = await PortLensService.create(settings);
       if (!languageIds.includes(args.language)) throw new UsageError(`--language must be one of ${languageIds.join(', ')}, not '${args.language}'`);
     }
-    const files = filesToScan(args.paths);
+    const tally = emptyTally();
+    const files = filesToScan(args.paths, (folder, reason) => {
+      // Said at once on stderr, and counted in the report: an unreadable folder must not look like a clean one.
+      process.stderr.write(`portlens: warning: skipped ${folder}: ${reason}\n`);
+      tally.skipped.push({ path: folder, reason });
+    });
     const output = { format: args.format, version: VERSION, colour: colourEnabled(process.stdout) };
     const writer = reportWriter(output);
-    const tally = emptyTally();
     let written = false;
     process.stdout.write(writer.head());
     await scanAll({ settings, language: args.language, output }, files, __filename, (batch) => {

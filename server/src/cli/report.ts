@@ -76,7 +76,8 @@ function jsonWriter(version: string): ReportWriter {
     head: () => `{"version":1,"tool":${JSON.stringify({ name: 'portlens', version })},"files":[\n`,
     file: (file) => JSON.stringify(contractFile(file)),
     between: ',\n',
-    tail: () => '\n]}\n',
+    // Added to the contract: every file or folder that was not scanned, with the reason.
+    tail: (tally) => `\n],"skipped":${JSON.stringify(tally.skipped.map(({ path, reason }) => ({ path: displayPath(path), reason })))}}\n`,
   };
 }
 
@@ -103,10 +104,11 @@ function textWriter(colour: boolean): ReportWriter {
       return `${out.join('\n')}\n\n`;
     },
     between: '',
-    tail({ files, mentions, findings }) {
+    tail({ files, mentions, findings, skipped }) {
       const total = Object.values(findings).reduce((sum, count) => sum + count, 0);
       const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
-      const summary = `${plural(mentions, 'port mention')} in ${plural(files, 'file')}, ${plural(total, 'finding')} (${findings.error} errors, ${findings.warning} warnings, ${findings.information} information)`;
+      const skippedNote = skipped.length > 0 ? `; ${skipped.length} skipped (see above)` : '';
+      const summary = `${plural(mentions, 'port mention')} in ${plural(files, 'file')}, ${plural(total, 'finding')} (${findings.error} errors, ${findings.warning} warnings, ${findings.information} information)${skippedNote}`;
       return `${findings.error > 0 ? c.red(c.bold(summary)) : findings.warning > 0 ? c.yellow(c.bold(summary)) : c.bold(summary)}\n`;
     },
   };

@@ -14,11 +14,12 @@ export class MissingPathError extends Error {}
 
 /**
  * The files under each path, in a stable order: folders are walked recursively, skipping `.git`,
- * `node_modules`, symlinked folders (loops) and what each folder's `.gitignore` excludes. Every path is checked
+ * `node_modules`, symlinked folders (loops) and what each folder's `.gitignore` excludes; a folder that cannot be
+ * listed goes to `onUnreadable` with the reason. Every path is checked
  * before the first file comes, so that a missing one is a usage error before any output; the walk itself is
  * lazy, so that scanning can start while it goes on.
  */
-export function filesToScan(paths: readonly string[]): Iterable<FileToScan> {
+export function filesToScan(paths: readonly string[], onUnreadable: (folder: string, reason: string) => void = () => {}): Iterable<FileToScan> {
   const roots = paths.map((path) => {
     try {
       return { path, isDirectory: statSync(path).isDirectory() };
@@ -28,7 +29,7 @@ export function filesToScan(paths: readonly string[]): Iterable<FileToScan> {
   });
   return (function* () {
     for (const { path, isDirectory } of roots) {
-      if (isDirectory) yield* walkFolder(path, []);
+      if (isDirectory) yield* walkFolder(path, [], onUnreadable);
       else yield { path, named: true };
     }
   })();
@@ -39,11 +40,12 @@ interface IgnoreScope {
   rules: Ignore;
 }
 
-function* walkFolder(folder: string, scopes: IgnoreScope[]): Generator<FileToScan> {
+function* walkFolder(folder: string, scopes: IgnoreScope[], onUnreadable: (folder: string, reason: string) => void): Generator<FileToScan> {
   let entries: Dirent[];
   try {
     entries = readdirSync(folder, { withFileTypes: true });
-  } catch {
+  } catch (error) {
+    onUnreadable(folder, `cannot read this folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     return;
   }
   // Only folders that list a .gitignore are asked for one: a failed open per folder cost more than the listing.
@@ -55,7 +57,7 @@ function* walkFolder(folder: string, scopes: IgnoreScope[]): Generator<FileToSca
     const path = join(folder, entry.name);
     const isDirectory = entry.isDirectory();
     if (isIgnored(path, isDirectory, active)) continue;
-    if (isDirectory) yield* walkFolder(path, active);
+    if (isDirectory) yield* walkFolder(path, active, onUnreadable);
     else if (entry.isFile()) yield { path, named: false };
   }
 }

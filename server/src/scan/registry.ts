@@ -28,9 +28,11 @@ export class FormatRegistry {
   private readonly standalone: FormatDefinition[] = [];
   private readonly byLanguage = new Map<string, FormatDefinition>();
 
+  /** Adds a format; a second definition of the same language takes the first one's place. */
   register(definition: FormatDefinition): void {
-    this.definitions.push(definition);
-    if (definition.standalone) this.standalone.push(definition);
+    const known = this.byLanguage.get(definition.languageId);
+    replaceOrAdd(this.definitions, known, definition);
+    if (definition.standalone) replaceOrAdd(this.standalone, known, definition);
     this.byLanguage.set(definition.languageId, definition);
   }
 
@@ -100,6 +102,12 @@ export class FormatRegistry {
     if (readFile && path) context.readNearby = (relativePath) => readFile(join(dirname(path), relativePath));
     return definition.scanner.scan(text, context);
   }
+}
+
+function replaceOrAdd(list: FormatDefinition[], known: FormatDefinition | undefined, definition: FormatDefinition): void {
+  const at = known ? list.indexOf(known) : -1;
+  if (at >= 0) list[at] = definition;
+  else list.push(definition);
 }
 
 /** The registry of every format that has landed; the shell parser loads asynchronously, once. */

@@ -1,4 +1,5 @@
 import { PortCatalog } from '../catalog/catalog';
+import { type Logger, SILENT_LOGGER } from '../logging/logger';
 import type { Protocol } from '../catalog/types';
 import { portHover } from '../features/hover';
 import type { RuleContext } from '../rules/context';
@@ -50,6 +51,8 @@ const DETECTION_LENGTH = 4096;
  */
 export class PortLensService {
   private catalog: PortCatalog;
+  /** Where failures go with their stacks: the language server's output channel; nowhere by default. */
+  logger: Logger = SILENT_LOGGER;
 
   private constructor(
     private readonly registry: FormatRegistry,
@@ -107,8 +110,9 @@ export class PortLensService {
       try {
         const spliced = rescanEdit(previous, request.text, this.editScanner(languageId, request.path));
         if (spliced) return spliced;
-      } catch {
-        // The whole-text scan below meets the same problem and reports it as a notice.
+      } catch (error) {
+        // The whole-text scan below meets the same problem, if it is one, and reports it as a notice.
+        this.logger.warn(`Port Lens could not re-read only the edited lines of ${request.path ?? 'a document'}; it reads the whole text`, error);
       }
     }
     return this.read(request, languageId, skipped);
@@ -148,6 +152,7 @@ export class PortLensService {
         ...(contextLines ? { reusable: { contextLines, mentionFindings } } : {}),
       };
     } catch (error) {
+      this.logger.error(`Port Lens could not finish reading ${request.path ?? 'a document'} as ${languageId}`, error);
       return { text, scan: { ...empty, notices: [`Port Lens could not finish reading this file: ${(error as Error).message}`] } };
     }
   }

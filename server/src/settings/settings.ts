@@ -1,4 +1,5 @@
 import type { CustomPortNote, RiskClass } from '../catalog/types';
+import { LOG_LEVELS, type LogLevel } from '../logging/logger';
 import { RULES, type RuleLevel } from '../rules/catalog';
 import { parseIpv4, parseIpv6 } from '../scan/exposure';
 
@@ -124,9 +125,43 @@ export const SETTING_DEFINITIONS = {
       return value === true;
     },
   },
+  logLevel: {
+    schema: {
+      type: 'string',
+      enum: [...LOG_LEVELS],
+      default: 'info',
+      markdownDescription: 'How much the language server writes to its output channel (Output › Port Lens): `error`, `warn`, `info` or `debug`.',
+      scope: 'window',
+    },
+    read(value: unknown): LogLevel {
+      return LOG_LEVELS.includes(value as LogLevel) ? (value as LogLevel) : 'info';
+    },
+  },
+  'trace.server': {
+    schema: {
+      type: 'string',
+      enum: ['off', 'messages', 'verbose'],
+      default: 'off',
+      markdownDescription: 'Traces the messages between VS Code and the Port Lens language server in its output channel; `verbose` also turns the server\'s own log to `debug`.',
+      scope: 'window',
+    },
+    read(value: unknown): 'off' | 'messages' | 'verbose' {
+      return value === 'messages' || value === 'verbose' ? value : 'off';
+    },
+  },
 } as const;
 
 export type SettingName = keyof typeof SETTING_DEFINITIONS;
+
+/**
+ * The server's log level from the editor's `portLens` settings: `logLevel`, raised to `debug` when the client
+ * traces the protocol verbosely. Kept apart from PortLensSettings: it changes no scan.
+ */
+export function readLogLevel(raw: unknown): LogLevel {
+  const source = isRecord(raw) ? raw : {};
+  const trace = isRecord(source.trace) ? SETTING_DEFINITIONS['trace.server'].read(source.trace.server) : 'off';
+  return trace === 'verbose' ? 'debug' : SETTING_DEFINITIONS.logLevel.read(source.logLevel);
+}
 
 /** The namespace of every key in package.json and of the CLI's `.portlens.json` file. */
 export const SETTINGS_SECTION = 'portLens';
