@@ -1,9 +1,29 @@
 import * as path from 'node:path';
 import { type ExtensionContext, Position, Selection, Uri, commands, env, window, workspace } from 'vscode';
-import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  TransportKind,
+} from 'vscode-languageclient/node';
 
 /** Languages the server reads; package.json activates the extension on the same list. */
-const LANGUAGES = ['shellscript', 'firewalld', 'iptables', 'ufw', 'ufw-profile', 'nftables', 'pf', 'connectdirect', 'connectdirect-netmap', 'connectdirect-initparm', 'connectdirect-config', 'connectdirect-ini', 'connectdirect-zos', 'connectdirect-spcli'];
+const LANGUAGES = [
+  'shellscript',
+  'firewalld',
+  'iptables',
+  'ufw',
+  'ufw-profile',
+  'nftables',
+  'pf',
+  'connectdirect',
+  'connectdirect-netmap',
+  'connectdirect-initparm',
+  'connectdirect-config',
+  'connectdirect-ini',
+  'connectdirect-zos',
+  'connectdirect-spcli',
+];
 
 let client: LanguageClient | undefined;
 

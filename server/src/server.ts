@@ -40,16 +40,19 @@ function startServer(connection: Connection): void {
     if (!service.configure(readSettings(raw))) return;
     logger.info('Settings changed: every open document is scanned again.');
     scans.clear();
-    connection.languages.diagnostics.refresh();
+    await connection.languages.diagnostics.refresh();
   };
 
   connection.onInitialize(async (params) => {
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
-    canShowRelatedInformation = params.capabilities.textDocument?.publishDiagnostics?.relatedInformation === true ||
+    canShowRelatedInformation =
+      params.capabilities.textDocument?.publishDiagnostics?.relatedInformation === true ||
       params.capabilities.textDocument?.diagnostic !== undefined;
     service = await servicePromise;
     service.logger = logger;
-    logger.info(`Port Lens language server started: ${service.languageIds.length} languages (${service.languageIds.join(', ')}).`);
+    logger.info(
+      `Port Lens language server started: ${service.languageIds.length} languages (${service.languageIds.join(', ')}).`,
+    );
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -98,7 +101,10 @@ function startServer(connection: Connection): void {
   connection.languages.diagnostics.on(({ textDocument }) => {
     const document = documents.get(textDocument.uri);
     try {
-      const items = document && service ? toDiagnostics(document, scans.get(document), { relatedInformation: canShowRelatedInformation, docsLink }) : [];
+      const items =
+        document && service
+          ? toDiagnostics(document, scans.get(document), { relatedInformation: canShowRelatedInformation, docsLink })
+          : [];
       if (document) logger.debug(`Diagnostics for ${textDocument.uri} (version ${document.version}): ${items.length}.`);
       return { kind: DocumentDiagnosticReportKind.Full, items };
     } catch (error) {

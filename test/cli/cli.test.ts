@@ -8,7 +8,12 @@ const CLI = join(__dirname, '..', '..', '..', 'server', 'out', 'portlens.js');
 
 /** Runs the bundled CLI, as `npx portlens` would. */
 function portlens(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -41,13 +46,21 @@ describe('portlens scan (bundled CLI)', () => {
     writeFileSync(join(workspace, 'open.sh'), '#!/bin/sh\niptables -A INPUT -p tcp --dport 6379 -j ACCEPT\n');
     // A folder whose path is longer than PATH_MAX cannot be listed, even by root (chmod 000 can, for root).
     const name = 'd'.repeat(250);
-    spawnSync('bash', ['-c', `mkdir deep && cd deep && for i in $(seq 18); do mkdir ${name} && cd ${name}; done`], { cwd: workspace });
+    spawnSync('bash', ['-c', `mkdir deep && cd deep && for i in $(seq 18); do mkdir ${name} && cd ${name}; done`], {
+      cwd: workspace,
+    });
     try {
       const json = portlens(['scan', '--format', 'json'], workspace);
       assert.equal(json.status, 1, 'the scan goes on: the Redis rule is still an error');
-      assert.match(json.stderr, /^portlens: warning: skipped .*deep\/d{250}.*: cannot read this folder \(ENAMETOOLONG\)$/m);
+      assert.match(
+        json.stderr,
+        /^portlens: warning: skipped .*deep\/d{250}.*: cannot read this folder \(ENAMETOOLONG\)$/m,
+      );
       const report = JSON.parse(json.stdout) as JsonReport & { skipped: { path: string; reason: string }[] };
-      assert.deepEqual(report.files.map((file) => file.path), ['open.sh']);
+      assert.deepEqual(
+        report.files.map((file) => file.path),
+        ['open.sh'],
+      );
       assert.equal(report.skipped.length, 1);
       assert.match(report.skipped[0].reason, /cannot read this folder \(ENAMETOOLONG\)/);
       const text = portlens(['scan'], workspace);
@@ -60,7 +73,10 @@ describe('portlens scan (bundled CLI)', () => {
 
   it('prints the JSON contract: one mention per port token, 1-based columns, exclusive end', () => {
     mkdirSync(join(workspace, 'deploy'));
-    writeFileSync(join(workspace, 'deploy', 'open-ports.sh'), '#!/bin/sh\n# partners\niptables -A INPUT -p tcp --dport 1363 -j ACCEPT\n');
+    writeFileSync(
+      join(workspace, 'deploy', 'open-ports.sh'),
+      '#!/bin/sh\n# partners\niptables -A INPUT -p tcp --dport 1363 -j ACCEPT\n',
+    );
     const { status, stdout } = portlens(['scan', '--format', 'json'], workspace);
     assert.equal(status, 1, 'the Connect:Direct API open to any source is an error');
     const report = JSON.parse(stdout) as JsonReport;
@@ -71,10 +87,21 @@ describe('portlens scan (bundled CLI)', () => {
     const [file] = report.files;
     assert.equal(file.path, 'deploy/open-ports.sh');
     assert.equal(file.language, 'shellscript');
-    assert.deepEqual(file.findings.map((finding) => (finding as { ruleId: string }).ruleId), ['exposed-critical-port']);
+    assert.deepEqual(
+      file.findings.map((finding) => (finding as { ruleId: string }).ruleId),
+      ['exposed-critical-port'],
+    );
     assert.deepEqual(file.mentions[0], {
-      line: 3, column: 34, endLine: 3, endColumn: 38,
-      port: 1363, endPort: null, protocol: 'tcp', service: 'ndm-requester', role: 'allow', exposure: 'any',
+      line: 3,
+      column: 34,
+      endLine: 3,
+      endColumn: 38,
+      port: 1363,
+      endPort: null,
+      protocol: 'tcp',
+      service: 'ndm-requester',
+      role: 'allow',
+      exposure: 'any',
       description: 'allowed inbound from any source (iptables, chain INPUT)',
     });
   });
@@ -96,33 +123,55 @@ describe('portlens scan (bundled CLI)', () => {
     writeFileSync(join(workspace, 'bin', 'local-test.sh'), script);
     writeFileSync(join(workspace, 'local-keep.sh'), script);
     const report = JSON.parse(portlens(['scan', '.', '--format=json'], workspace).stdout) as JsonReport;
-    assert.deepEqual(report.files.map((file) => file.path), ['bin/provision', 'bin/restore', 'bin/start', 'local-keep.sh']);
+    assert.deepEqual(
+      report.files.map((file) => file.path),
+      ['bin/provision', 'bin/restore', 'bin/start', 'local-keep.sh'],
+    );
     const [provision, restore] = report.files;
-    assert.deepEqual(provision.mentions.map((mention) => [mention.line, mention.port]), [[3002, 2202]]);
+    assert.deepEqual(
+      provision.mentions.map((mention) => [mention.line, mention.port]),
+      [[3002, 2202]],
+    );
     assert.match(restore.skipped!, /larger than the 5 MB limit/);
   });
 
   it('shows every path relative to the current folder, in every format, however the path was given', () => {
     mkdirSync(join(workspace, 'deploy'));
     writeFileSync(join(workspace, 'deploy', 'open-ports.sh'), 'iptables -A INPUT -p tcp --dport 1363 -j ACCEPT\n');
-    const given = ['deploy/open-ports.sh', './deploy//open-ports.sh', join(workspace, 'deploy', 'open-ports.sh'), join('..', basename(workspace), 'deploy', 'open-ports.sh')];
+    const given = [
+      'deploy/open-ports.sh',
+      './deploy//open-ports.sh',
+      join(workspace, 'deploy', 'open-ports.sh'),
+      join('..', basename(workspace), 'deploy', 'open-ports.sh'),
+    ];
     for (const path of given) {
       const json = JSON.parse(portlens(['scan', path, '--format', 'json'], workspace).stdout) as JsonReport;
       assert.equal(json.files[0].path, 'deploy/open-ports.sh', path);
       const sarif = JSON.parse(portlens(['scan', path, '--format', 'sarif'], workspace).stdout) as SarifLog;
-      assert.equal(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri, 'deploy/open-ports.sh', path);
+      assert.equal(
+        sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri,
+        'deploy/open-ports.sh',
+        path,
+      );
     }
   });
 
   it('reads a pipe to its end, as in portlens scan <(iptables-save)', () => {
     const rules = '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 1363 -j ACCEPT\nCOMMIT\n';
-    const result = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" scan <(printf '%s' "$RULES") --language iptables --format json`], {
-      cwd: workspace,
-      encoding: 'utf8',
-      env: { ...process.env, RULES: rules },
-    });
+    const result = spawnSync(
+      'bash',
+      ['-c', `"${process.execPath}" "${CLI}" scan <(printf '%s' "$RULES") --language iptables --format json`],
+      {
+        cwd: workspace,
+        encoding: 'utf8',
+        env: { ...process.env, RULES: rules },
+      },
+    );
     const [file] = (JSON.parse(result.stdout) as JsonReport).files;
-    assert.deepEqual(file.mentions.map((mention) => mention.port), [1363]);
+    assert.deepEqual(
+      file.mentions.map((mention) => mention.port),
+      [1363],
+    );
     assert.equal(file.findings.length, 1);
   });
 
@@ -130,7 +179,10 @@ describe('portlens scan (bundled CLI)', () => {
     writeFileSync(join(workspace, 'a.sh'), 'ssh -p 2222 host\ndocker run -p 6379:6379 redis:7\n');
     const plain = portlens(['scan', 'a.sh'], workspace, { NO_COLOR: '1' });
     assert.equal(plain.status, 1);
-    assert.match(plain.stdout, /2:15 +error +Redis port 6379 is published on every host interface +exposed-critical-port/);
+    assert.match(
+      plain.stdout,
+      /2:15 +error +Redis port 6379 is published on every host interface +exposed-critical-port/,
+    );
     assert.match(plain.stdout, /^a\.sh shellscript\n/);
     assert.match(plain.stdout, /1:8 +2222\/tcp +EtherNet\/IP-1 +connects to host/);
     assert.match(plain.stdout, /2:15 +6379\/tcp +redis +published on every interface/);
@@ -145,17 +197,31 @@ describe('portlens scan (bundled CLI)', () => {
     for (let index = 0; index < 450; index++) {
       const name = `deploy-${String(index).padStart(3, '0')}.sh`;
       names.push(name);
-      writeFileSync(join(workspace, name), `#!/bin/sh\nssh -p ${2000 + index} deploy@host\n${index % 3 === 0 ? 'ufw allow 1363/tcp\n' : ''}`);
+      writeFileSync(
+        join(workspace, name),
+        `#!/bin/sh\nssh -p ${2000 + index} deploy@host\n${index % 3 === 0 ? 'ufw allow 1363/tcp\n' : ''}`,
+      );
     }
     const json = portlens(['scan', '--format', 'json', '--fail-on', 'none'], workspace);
     const report = JSON.parse(json.stdout) as JsonReport;
-    assert.deepEqual(report.files.map((file) => file.path), names);
-    assert.deepEqual(report.files.map((file) => file.mentions[0].port), names.map((_, index) => 2000 + index));
+    assert.deepEqual(
+      report.files.map((file) => file.path),
+      names,
+    );
+    assert.deepEqual(
+      report.files.map((file) => file.mentions[0].port),
+      names.map((_, index) => 2000 + index),
+    );
     const text = portlens(['scan', '--format', 'text'], workspace);
     assert.equal(text.status, 1, 'the exit status counts the findings of every worker');
     // 150 Connect:Direct API rules open to any source, and `ssh -p 2375`, whose Docker API port has a TLS partner.
-    assert.match(text.stdout, /\n600 port mentions in 450 files, 151 findings \(150 errors, 0 warnings, 1 information\)\n$/);
-    const sarif = JSON.parse(portlens(['scan', '--format', 'sarif', '--fail-on', 'none'], workspace).stdout) as { runs: { results: unknown[] }[] };
+    assert.match(
+      text.stdout,
+      /\n600 port mentions in 450 files, 151 findings \(150 errors, 0 warnings, 1 information\)\n$/,
+    );
+    const sarif = JSON.parse(portlens(['scan', '--format', 'sarif', '--fail-on', 'none'], workspace).stdout) as {
+      runs: { results: unknown[] }[];
+    };
     assert.equal(sarif.runs[0].results.length, 151);
   });
 
@@ -165,35 +231,68 @@ describe('portlens scan (bundled CLI)', () => {
     for (let index = 0; index < 450; index++) {
       const name = `régle-防火墙-🔥-${String(index).padStart(3, '0')}.sh`;
       names.push(name);
-      writeFileSync(join(workspace, name), `#!/bin/sh\n# pare-feu « ${index} »\nufw allow in on wlän0 from 10.0.0.0/8 to any port ${3000 + index} proto tcp\n`);
+      writeFileSync(
+        join(workspace, name),
+        `#!/bin/sh\n# pare-feu « ${index} »\nufw allow in on wlän0 from 10.0.0.0/8 to any port ${3000 + index} proto tcp\n`,
+      );
     }
     const json = portlens(['scan', '--format', 'json', '--fail-on', 'none'], workspace);
     const report = JSON.parse(json.stdout) as JsonReport;
-    assert.deepEqual(report.files.map((file) => file.path), names);
-    assert.deepEqual(report.files.map((file) => file.mentions[0].port), names.map((_, index) => 3000 + index));
-    assert.equal(report.files[449].mentions[0].description, 'allowed inbound on wlän0 from 10.0.0.0/8 (a private network) (ufw)');
+    assert.deepEqual(
+      report.files.map((file) => file.path),
+      names,
+    );
+    assert.deepEqual(
+      report.files.map((file) => file.mentions[0].port),
+      names.map((_, index) => 3000 + index),
+    );
+    assert.equal(
+      report.files[449].mentions[0].description,
+      'allowed inbound on wlän0 from 10.0.0.0/8 (a private network) (ufw)',
+    );
     const text = portlens(['scan', '--format', 'text', '--fail-on', 'none'], workspace);
     assert.ok(text.stdout.includes(`\n${names[449]} shellscript\n`), 'the text report names the last file whole');
   });
 
   it('scans the whole tree on one core, beyond the files read to decide on workers', () => {
-    for (let index = 0; index < 450; index++) writeFileSync(join(workspace, `deploy-${String(index).padStart(3, '0')}.sh`), `#!/bin/sh\nssh -p ${2000 + index} deploy@host\n`);
+    for (let index = 0; index < 450; index++)
+      writeFileSync(
+        join(workspace, `deploy-${String(index).padStart(3, '0')}.sh`),
+        `#!/bin/sh\nssh -p ${2000 + index} deploy@host\n`,
+      );
     // taskset limits the CPUs the scan may use, which is what Node counts as available.
-    const result = spawnSync('taskset', ['-c', '0', process.execPath, CLI, 'scan', '--format', 'text'], { cwd: workspace, encoding: 'utf8', timeout: 60_000 });
+    const result = spawnSync('taskset', ['-c', '0', process.execPath, CLI, 'scan', '--format', 'text'], {
+      cwd: workspace,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(result.status, 0, result.stderr);
     // `ssh -p 2375` is the one finding: the Docker API port has a TLS partner.
-    assert.match(result.stdout, /\n450 port mentions in 450 files, 1 finding \(0 errors, 0 warnings, 1 information\)\n$/);
+    assert.match(
+      result.stdout,
+      /\n450 port mentions in 450 files, 1 finding \(0 errors, 0 warnings, 1 information\)\n$/,
+    );
   });
 
   it('stops quietly when the reader of its output goes away (portlens scan | head)', () => {
-    for (let index = 0; index < 50; index++) writeFileSync(join(workspace, `deploy-${index}.sh`), 'ssh -p 2222 deploy@host\n'.repeat(200));
-    const result = spawnSync('sh', ['-c', `node ${JSON.stringify(CLI)} scan --format json | head -c 100`], { cwd: workspace, encoding: 'utf8', timeout: 60_000 });
+    for (let index = 0; index < 50; index++)
+      writeFileSync(join(workspace, `deploy-${index}.sh`), 'ssh -p 2222 deploy@host\n'.repeat(200));
+    const result = spawnSync('sh', ['-c', `node ${JSON.stringify(CLI)} scan --format json | head -c 100`], {
+      cwd: workspace,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(result.stdout.length, 100);
     assert.equal(result.stderr, '');
   });
 
   it('exits 2 with a clear message on usage errors', () => {
-    for (const args of [['scan', '--format', 'xml'], ['lint'], ['scan', 'missing.sh'], ['scan', '--language', 'cobol']]) {
+    for (const args of [
+      ['scan', '--format', 'xml'],
+      ['lint'],
+      ['scan', 'missing.sh'],
+      ['scan', '--language', 'cobol'],
+    ]) {
       const { status, stderr, stdout } = portlens(args, workspace);
       assert.equal(status, 2, args.join(' '));
       assert.match(stderr, /^portlens: /);
@@ -205,20 +304,41 @@ describe('portlens scan (bundled CLI)', () => {
     it('reports binary, oversized and invalid UTF-8 files and goes on with the rest', () => {
       writeFileSync(join(workspace, 'binary.sh'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 0x32, 0x32]));
       writeFileSync(join(workspace, 'huge.sh'), `ssh -p 2222 host\n${'# padding\n'.repeat(600_000)}`);
-      writeFileSync(join(workspace, 'latin1.sh'), Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from('\nnc -l -p 4444\n')]));
+      writeFileSync(
+        join(workspace, 'latin1.sh'),
+        Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from('\nnc -l -p 4444\n')]),
+      );
       writeFileSync(join(workspace, 'long-line.sh'), `echo ${'x'.repeat(1024 * 1024)}\nssh -p 2200 host\n`);
-      writeFileSync(join(workspace, 'half-typed.sh'), 'iptables -A INPUT -p tcp --dport\nssh -p 2201 "host\ncat <<EOF\nPort 9\n');
+      writeFileSync(
+        join(workspace, 'half-typed.sh'),
+        'iptables -A INPUT -p tcp --dport\nssh -p 2201 "host\ncat <<EOF\nPort 9\n',
+      );
       writeFileSync(join(workspace, 'photo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]));
       const { status, stdout } = portlens(['scan', '--format', 'json', '--fail-on', 'none'], workspace);
       assert.equal(status, 0);
       const files = Object.fromEntries((JSON.parse(stdout) as JsonReport).files.map((file) => [file.path, file]));
-      assert.deepEqual(Object.keys(files).sort(), ['binary.sh', 'half-typed.sh', 'huge.sh', 'latin1.sh', 'long-line.sh']);
+      assert.deepEqual(Object.keys(files).sort(), [
+        'binary.sh',
+        'half-typed.sh',
+        'huge.sh',
+        'latin1.sh',
+        'long-line.sh',
+      ]);
       assert.equal(files['binary.sh'].skipped, 'binary file');
       assert.match(files['huge.sh'].skipped!, /larger than the 5 MB limit/);
       assert.match(files['latin1.sh'].notices![0], /invalid UTF-8/);
-      assert.deepEqual(files['latin1.sh'].mentions.map((mention) => mention.port), [4444]);
-      assert.deepEqual(files['long-line.sh'].mentions.map((mention) => mention.port), [2200]);
-      assert.deepEqual(files['half-typed.sh'].mentions.map((mention) => mention.port), [2201]);
+      assert.deepEqual(
+        files['latin1.sh'].mentions.map((mention) => mention.port),
+        [4444],
+      );
+      assert.deepEqual(
+        files['long-line.sh'].mentions.map((mention) => mention.port),
+        [2200],
+      );
+      assert.deepEqual(
+        files['half-typed.sh'].mentions.map((mention) => mention.port),
+        [2201],
+      );
     });
 
     it('lists a binary file that the user names', () => {

@@ -10,9 +10,22 @@ describe('reported file', () => {
     const shared: MentionContext = { tool: 'iptables', chain: 'INPUT', source: '10.0.0.0/8' };
     const mention = (port: number, role: PortMention['role'], exposure: PortMention['exposure']): PortMention => {
       const start = text.indexOf(String(port));
-      return { span: { start, end: start + String(port).length }, port, endPort: null, protocol: 'tcp', role, exposure, language: 'iptables', context: shared };
+      return {
+        span: { start, end: start + String(port).length },
+        port,
+        endPort: null,
+        protocol: 'tcp',
+        role,
+        exposure,
+        language: 'iptables',
+        context: shared,
+      };
     };
-    const mentions = [mention(22, 'allow', 'private'), mention(80, 'allow', 'private'), mention(443, 'deny', 'private')];
+    const mentions = [
+      mention(22, 'allow', 'private'),
+      mention(80, 'allow', 'private'),
+      mention(443, 'deny', 'private'),
+    ];
     const scan = { languageId: 'iptables', mentions, signals: [], findings: [], notices: [] };
     const report = reportFile({ path: 'rules.v4', text, scan }, service, false);
     assert.deepEqual(

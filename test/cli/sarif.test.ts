@@ -16,6 +16,42 @@ function portlens(args: string[], cwd: string) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** The parts of a SARIF log these tests read; the schema check covers the rest. */
+interface SarifResult {
+  ruleId: string;
+  level: string;
+  locations: { physicalLocation: { region: unknown; artifactLocation: { uri: string } } }[];
+  fixes?: { artifactChanges: { replacements: { insertedContent: { text: string } }[] }[] }[];
+  suppressions?: unknown;
+}
+interface SarifLog {
+  runs: {
+    tool: {
+      driver: {
+        rules: {
+          id: string;
+          shortDescription: { text: string };
+          helpUri: string;
+          defaultConfiguration: { level: string };
+          properties: Record<string, unknown>;
+        }[];
+      };
+    };
+    results: SarifResult[];
+  }[];
+}
+
+/** The parts of the JSON contract (GUIDE section 1) these tests read. */
+interface JsonFinding {
+  ruleId: string;
+  line: number;
+  column: number;
+  fixes: string[];
+}
+interface JsonReport {
+  files: { path: string; language: string; findings: JsonFinding[]; suppressedFindings: JsonFinding[] }[];
+}
+
 const RISKY = [
   '#!/bin/sh',
   'iptables -A INPUT -p tcp --dport 1363 -j ACCEPT',
@@ -35,8 +71,7 @@ describe('portlens scan: findings, SARIF, exit codes and settings', () => {
   it('writes SARIF 2.1.0 that passes the schema, with rules, levels, suppressions and fixes', () => {
     const { status, stdout } = portlens(['scan', '--format', 'sarif', '--fail-on', 'none'], workspace);
     assert.equal(status, 0);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a SARIF log, checked against its schema below
-    const log = JSON.parse(stdout) as Record<string, any>;
+    const log = JSON.parse(stdout) as SarifLog;
     // The schema's language-tag pattern is not valid with the u flag; ajv must read patterns as plain RegExps.
     const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
     addFormats(ajv);
@@ -44,16 +79,28 @@ describe('portlens scan: findings, SARIF, exit codes and settings', () => {
     assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
     const [run] = log.runs;
     for (const rule of run.tool.driver.rules) {
-      assert.ok(rule.id && rule.shortDescription.text && /^https:\/\//.test(rule.helpUri) && rule.defaultConfiguration.level);
+      assert.ok(
+        rule.id && rule.shortDescription.text && /^https:\/\//.test(rule.helpUri) && rule.defaultConfiguration.level,
+      );
       assert.equal(typeof rule.properties['security-severity'], 'string');
     }
-    const api = run.results.find((result: { ruleId: string }) => result.ruleId === 'exposed-critical-port');
+    const api = run.results.find((result) => result.ruleId === 'exposed-critical-port')!;
     assert.equal(api.level, 'error');
-    assert.deepEqual(api.locations[0].physicalLocation.region, { startLine: 2, startColumn: 34, endLine: 2, endColumn: 38 });
+    assert.deepEqual(api.locations[0].physicalLocation.region, {
+      startLine: 2,
+      startColumn: 34,
+      endLine: 2,
+      endColumn: 38,
+    });
     assert.equal(api.locations[0].physicalLocation.artifactLocation.uri, 'open-ports.sh');
-    assert.equal(api.fixes[0].artifactChanges[0].replacements[0].insertedContent.text, ' -s 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16');
-    const suppressed = run.results.find((result: { ruleId: string }) => result.ruleId === 'exposed-sensitive-port');
-    assert.deepEqual(suppressed.suppressions, [{ kind: 'inSource', justification: 'partners connect from anywhere, netmap checking is on' }]);
+    assert.equal(
+      api.fixes?.[0].artifactChanges[0].replacements[0].insertedContent.text,
+      ' -s 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16',
+    );
+    const suppressed = run.results.find((result) => result.ruleId === 'exposed-sensitive-port');
+    assert.deepEqual(suppressed?.suppressions, [
+      { kind: 'inSource', justification: 'partners connect from anywhere, netmap checking is on' },
+    ]);
     for (const result of run.results) for (const fix of result.fixes ?? []) assert.ok(fix.artifactChanges.length > 0);
   });
 
@@ -66,25 +113,41 @@ describe('portlens scan: findings, SARIF, exit codes and settings', () => {
   });
 
   it('lists findings and suppressed findings in the JSON contract, with fix titles', () => {
-    const report = JSON.parse(portlens(['scan', '--format', 'json'], workspace).stdout);
+    const report = JSON.parse(portlens(['scan', '--format', 'json'], workspace).stdout) as JsonReport;
     const [file] = report.files;
     assert.deepEqual(file.findings[0], {
-      ruleId: 'exposed-critical-port', severity: 'error', line: 2, column: 34, endLine: 2, endColumn: 38,
-      port: 1363, endPort: null, message: 'Connect:Direct API port 1363 is open to any source',
-      fixes: ['Restrict the source to trusted networks (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)', 'Ignore this finding on this line', 'Ignore this finding in this file'],
+      ruleId: 'exposed-critical-port',
+      severity: 'error',
+      line: 2,
+      column: 34,
+      endLine: 2,
+      endColumn: 38,
+      port: 1363,
+      endPort: null,
+      message: 'Connect:Direct API port 1363 is open to any source',
+      fixes: [
+        'Restrict the source to trusted networks (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)',
+        'Ignore this finding on this line',
+        'Ignore this finding in this file',
+      ],
     });
     assert.equal(file.suppressedFindings[0].ruleId, 'exposed-sensitive-port');
   });
 
-  it('reads .portlens.json from the scanned folder and --config FILE, with the editor\'s settings', () => {
-    writeFileSync(join(workspace, '.portlens.json'), JSON.stringify({ rules: { 'exposed-critical-port': 'off' }, ignoreInlineSuppressions: true }));
-    const report = JSON.parse(portlens(['scan', '.', '--format', 'json'], workspace).stdout);
-    const rules = report.files[0].findings.map((finding: { ruleId: string }) => finding.ruleId);
+  it("reads .portlens.json from the scanned folder and --config FILE, with the editor's settings", () => {
+    writeFileSync(
+      join(workspace, '.portlens.json'),
+      JSON.stringify({ rules: { 'exposed-critical-port': 'off' }, ignoreInlineSuppressions: true }),
+    );
+    const report = JSON.parse(portlens(['scan', '.', '--format', 'json'], workspace).stdout) as JsonReport;
+    const rules = report.files[0].findings.map((finding) => finding.ruleId);
     assert.ok(!rules.includes('exposed-critical-port'));
     assert.ok(rules.includes('exposed-sensitive-port'), 'inline suppressions are ignored');
     const other = join(workspace, 'ci.json');
     writeFileSync(other, JSON.stringify({ 'portLens.trustedNetworks': ['10.20.0.0/16'] }));
-    const viaFlag = JSON.parse(portlens(['scan', 'open-ports.sh', '--config', other, '--format', 'json'], workspace).stdout);
+    const viaFlag = JSON.parse(
+      portlens(['scan', 'open-ports.sh', '--config', other, '--format', 'json'], workspace).stdout,
+    ) as JsonReport;
     assert.match(viaFlag.files[0].findings[0].fixes[0], /\(10\.20\.0\.0\/16\)/);
     writeFileSync(other, '{ not json');
     const broken = portlens(['scan', '--config', other], workspace);
@@ -99,7 +162,9 @@ describe('the editor and the CLI agree on the examples', () => {
     const workspace = mkdtempSync(join(tmpdir(), 'portlens-agree-'));
     cpSync(examples, workspace, { recursive: true });
     try {
-      const report = JSON.parse(portlens(['scan', '.', '--format', 'json', '--fail-on', 'none'], workspace).stdout);
+      const report = JSON.parse(
+        portlens(['scan', '.', '--format', 'json', '--fail-on', 'none'], workspace).stdout,
+      ) as JsonReport;
       const { client } = await LspClient.start();
       try {
         for (const file of report.files) {
@@ -108,7 +173,7 @@ describe('the editor and the CLI agree on the examples', () => {
           const fromEditor = (await client.diagnostics(uri))
             .map((d) => `${d.code}@${d.range.start.line + 1}:${d.range.start.character + 1}`)
             .sort();
-          const fromCli = file.findings.map((f: { ruleId: string; line: number; column: number }) => `${f.ruleId}@${f.line}:${f.column}`).sort();
+          const fromCli = file.findings.map((f) => `${f.ruleId}@${f.line}:${f.column}`).sort();
           assert.deepEqual(fromEditor, fromCli, file.path);
         }
       } finally {

@@ -35,7 +35,11 @@ describe('scan pool', () => {
     await scanAll(SETUP, files, HELD_UP_WORKER, (batch) => {
       emitted.push(...Buffer.from(batch.bytes).toString('utf8').split('\n'));
     });
-    assert.deepEqual(emitted.map((line) => line.split(' ')[1]), files.map((file) => file.path), 'every file, once, in walk order');
+    assert.deepEqual(
+      emitted.map((line) => line.split(' ')[1]),
+      files.map((file) => file.path),
+      'every file, once, in walk order',
+    );
     const tasksByThread = new Map<string, number>();
     for (let index = 0; index < emitted.length; index += 50) {
       const thread = emitted[index].split(' ')[0];
@@ -44,7 +48,10 @@ describe('scan pool', () => {
     const heldUp = emitted[0].split(' ')[0];
     // Dealt in turn, the held-up worker would have had half the tasks; it keeps only those it held.
     assert.equal(tasksByThread.get(heldUp), 2, `tasks by thread: ${JSON.stringify([...tasksByThread])}`);
-    assert.equal([...tasksByThread.values()].reduce((sum, count) => sum + count, 0), 12);
+    assert.equal(
+      [...tasksByThread.values()].reduce((sum, count) => sum + count, 0),
+      12,
+    );
   });
 
   it('passes on an error that the walk meets while the workers scan', async () => {
@@ -53,7 +60,10 @@ describe('scan pool', () => {
       yield* files;
       throw new Error('the walk could not read a folder');
     }
-    await assert.rejects(scanAll(SETUP, walk(), HELD_UP_WORKER, () => {}), /the walk could not read a folder/);
+    await assert.rejects(
+      scanAll(SETUP, walk(), HELD_UP_WORKER, () => {}),
+      /the walk could not read a folder/,
+    );
   });
 
   it('scans a walk of little text on this thread, however many files it has, since a worker would first compile the scanners', async () => {
@@ -66,9 +76,20 @@ describe('scan pool', () => {
     });
     const parts: { path: string; mentions: { port: number }[] }[] = [];
     await scanAll(SETUP, files, HELD_UP_WORKER, (batch) => {
-      parts.push(...Buffer.from(batch.bytes).toString('utf8').split(',\n').map((part) => JSON.parse(part)));
+      parts.push(
+        ...Buffer.from(batch.bytes)
+          .toString('utf8')
+          .split(',\n')
+          .map((part) => JSON.parse(part) as (typeof parts)[number]),
+      );
     });
-    assert.deepEqual(parts.map((part) => part.path), files.map((file) => displayPath(file.path)));
-    assert.ok(parts.every((part) => part.mentions.length === 1 && part.mentions[0].port === 1363), 'each file scanned for real');
+    assert.deepEqual(
+      parts.map((part) => part.path),
+      files.map((file) => displayPath(file.path)),
+    );
+    assert.ok(
+      parts.every((part) => part.mentions.length === 1 && part.mentions[0].port === 1363),
+      'each file scanned for real',
+    );
   });
 });

@@ -20,7 +20,16 @@ interface Outcome {
 async function runWithBrokenFamily(family: string, folder: string): Promise<Outcome[]> {
   const outcomes = join(folder, `${family}.jsonl`);
   const mocha = join(repositoryRoot, 'node_modules', 'mocha', 'bin', 'mocha.js');
-  const args = [mocha, '--timeout', '20000', '--reporter', 'dot', '--require', join(__dirname, 'brokenScannerHooks.js'), 'out/test/unit/**/*.test.js'];
+  const args = [
+    mocha,
+    '--timeout',
+    '20000',
+    '--reporter',
+    'dot',
+    '--require',
+    join(__dirname, 'brokenScannerHooks.js'),
+    'out/test/unit/**/*.test.js',
+  ];
   const env = { ...process.env, [BROKEN_FORMAT_VARIABLE]: family, PORTLENS_TEST_OUTCOMES: outcomes };
   // The run is meant to fail: its exit status says nothing here, the outcomes do.
   await run(process.execPath, args, { cwd: repositoryRoot, env, maxBuffer: 64 * 1024 * 1024 }).catch(() => undefined);
@@ -48,7 +57,15 @@ describe('the unit tests fail on a crashed scanner', function () {
 
   it('covers every family of the registry', async () => {
     const registry = await createFormatRegistry();
-    assert.deepEqual(families(registry.languageIds).sort(), ['connectdirect', 'firewalld', 'iptables', 'nftables', 'pf', 'shellscript', 'ufw']);
+    assert.deepEqual(families(registry.languageIds).sort(), [
+      'connectdirect',
+      'firewalld',
+      'iptables',
+      'nftables',
+      'pf',
+      'shellscript',
+      'ufw',
+    ]);
   });
 
   for (const family of ['connectdirect', 'firewalld', 'iptables', 'nftables', 'pf', 'shellscript', 'ufw']) {

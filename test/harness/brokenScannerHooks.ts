@@ -17,6 +17,9 @@ export const mochaHooks = {
     const test = this.currentTest;
     if (!outcomesFile || !test) return;
     const ranBrokenScanner = brokenScannerCalls() > callsBefore;
-    appendFileSync(outcomesFile, `${JSON.stringify({ title: test.fullTitle(), file: test.file, state: test.state, ranBrokenScanner })}\n`);
+    appendFileSync(
+      outcomesFile,
+      `${JSON.stringify({ title: test.fullTitle(), file: test.file, state: test.state, ranBrokenScanner })}\n`,
+    );
   },
 };

@@ -51,7 +51,7 @@ describe('language server over stdio', function () {
     assert.equal(await client.hover(URI, 3, 50), null);
   });
 
-  it('applies the user\'s custom port notes from workspace/configuration', async () => {
+  it("applies the user's custom port notes from workspace/configuration", async () => {
     await client.open(URI, 'curl https://payroll.internal:9443/run');
     assert.doesNotMatch(markdown(await client.hover(URI, 0, 32)), /payroll-api/);
     await client.changeSettings({ customPorts: { '9443/tcp': { name: 'payroll-api', note: 'In-house payroll API' } } });

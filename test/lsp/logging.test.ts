@@ -12,8 +12,19 @@ describe('the server log over window/logMessage', () => {
     try {
       await client.open(URI, SCRIPT);
       assert.equal((await client.diagnostics(URI)).length, 1);
-      assert.ok(client.logs.some((entry) => entry.type === INFO && /^Port Lens language server started: \d+ languages \(shellscript,/.test(entry.message)), JSON.stringify(client.logs));
-      assert.deepEqual(client.logs.filter((entry) => entry.type === LOG), [], 'nothing below info');
+      assert.ok(
+        client.logs.some(
+          (entry) =>
+            entry.type === INFO &&
+            /^Port Lens language server started: \d+ languages \(shellscript,/.test(entry.message),
+        ),
+        JSON.stringify(client.logs),
+      );
+      assert.deepEqual(
+        client.logs.filter((entry) => entry.type === LOG),
+        [],
+        'nothing below info',
+      );
 
       client.settings = { logLevel: 'debug' };
       await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
@@ -22,7 +33,14 @@ describe('the server log over window/logMessage', () => {
         await client.diagnostics(URI);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      assert.ok(client.logs.some((entry) => entry.type === LOG && /^Diagnostics for file:\/\/\/workspace\/open-ports\.sh \(version \d+\): 1\.$/.test(entry.message)), JSON.stringify(client.logs));
+      assert.ok(
+        client.logs.some(
+          (entry) =>
+            entry.type === LOG &&
+            /^Diagnostics for file:\/\/\/workspace\/open-ports\.sh \(version \d+\): 1\.$/.test(entry.message),
+        ),
+        JSON.stringify(client.logs),
+      );
     } finally {
       await client.stop();
     }
@@ -38,7 +56,10 @@ describe('the server log over window/logMessage', () => {
         await client.diagnostics(URI);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      assert.ok(client.logs.some((entry) => entry.type === LOG && entry.message.startsWith('Diagnostics for ')), JSON.stringify(client.logs));
+      assert.ok(
+        client.logs.some((entry) => entry.type === LOG && entry.message.startsWith('Diagnostics for ')),
+        JSON.stringify(client.logs),
+      );
     } finally {
       await client.stop();
     }

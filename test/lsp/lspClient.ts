@@ -30,11 +30,16 @@ export class LspClient {
     public settings: Record<string, unknown>,
   ) {}
 
-  static async start(settings: Record<string, unknown> = {}): Promise<{ client: LspClient; initialize: InitializeResult }> {
+  static async start(
+    settings: Record<string, unknown> = {},
+  ): Promise<{ client: LspClient; initialize: InitializeResult }> {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const connection = createMessageConnection(
+      new StreamMessageReader(child.stdout),
+      new StreamMessageWriter(child.stdin),
+    );
     const client = new LspClient(child, connection, settings);
-    child.stderr!.on('data', (chunk: Buffer) => client.stderr.push(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => client.stderr.push(chunk.toString()));
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
       params.items.map((item) => (item.section === 'portLens' ? client.settings : null)),
     );
@@ -44,14 +49,18 @@ export class LspClient {
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('workspace/diagnostic/refresh', () => null);
     connection.listen();
-    const initialize = (await connection.sendRequest('initialize', {
+    const initialize = await connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
       rootUri: null,
       capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, diagnostics: { refreshSupport: true } },
+        workspace: {
+          configuration: true,
+          didChangeConfiguration: { dynamicRegistration: true },
+          diagnostics: { refreshSupport: true },
+        },
         textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] }, diagnostic: {} },
       },
-    })) as InitializeResult;
+    });
     await connection.sendNotification('initialized', {});
     return { client, initialize };
   }
@@ -62,16 +71,24 @@ export class LspClient {
   }
 
   async open(uri: string, text: string, languageId = 'shellscript'): Promise<void> {
-    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: ++this.version, text } });
+    await this.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId, version: ++this.version, text },
+    });
   }
 
   async change(uri: string, text: string): Promise<void> {
-    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++this.version }, contentChanges: [{ text }] });
+    await this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: ++this.version },
+      contentChanges: [{ text }],
+    });
   }
 
   /** Replaces one range, as VS Code sends a keystroke or a paste to a server that syncs incrementally. */
   async edit(uri: string, range: Range, text: string): Promise<void> {
-    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++this.version }, contentChanges: [{ range, text }] });
+    await this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: ++this.version },
+      contentChanges: [{ range, text }],
+    });
   }
 
   hover(uri: string, line: number, character: number): Promise<Hover | null> {
@@ -79,7 +96,9 @@ export class LspClient {
   }
 
   async diagnostics(uri: string): Promise<Diagnostic[]> {
-    const report = (await this.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as DocumentDiagnosticReport;
+    const report = await this.connection.sendRequest<DocumentDiagnosticReport>('textDocument/diagnostic', {
+      textDocument: { uri },
+    });
     return report.kind === 'full' ? report.items : [];
   }
 

@@ -25,7 +25,8 @@ const CHROMIUM_PATH = '/usr/bin/chromium';
 function findRepoRoot(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, 'scripts', 'setup-ui.sh'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`cannot find the repo root (scripts/setup-ui.sh) above ${__dirname}`);
+    if (path.dirname(dir) === dir)
+      throw new Error(`cannot find the repo root (scripts/setup-ui.sh) above ${__dirname}`);
   }
 }
 
@@ -126,7 +127,10 @@ async function findFreePort(): Promise<number> {
 /** Logs a process's output to a file and keeps its tail for error messages. */
 class OutputTail {
   private text = '';
-  constructor(private readonly logFile: string, private readonly maxChars = 4000) {}
+  constructor(
+    private readonly logFile: string,
+    private readonly maxChars = 4000,
+  ) {}
   append(chunk: Buffer): void {
     fs.appendFileSync(this.logFile, chunk);
     this.text = (this.text + chunk.toString()).slice(-this.maxChars);
@@ -292,10 +296,10 @@ async function installExtension(dirs: ServerDirs, vsixPath: string, logFile: str
   );
   const exitCode = await Promise.race([installer.exitCode, deadline(timeoutMs).then(() => 'timeout' as const)]);
   await installer.kill(1000);
-  if (exitCode === 'timeout') throw new Error(`timed out after ${timeoutMs} ms. Output:\n${tail}`);
+  if (exitCode === 'timeout') throw new Error(`timed out after ${timeoutMs} ms. Output:\n${tail.toString()}`);
   // code-server exits 0 even when the install fails, so also look for its success line.
   if (exitCode !== 0 || !/successfully installed/i.test(tail.toString())) {
-    throw new Error(`exit code ${exitCode}. Output:\n${tail}`);
+    throw new Error(`exit code ${exitCode}. Output:\n${tail.toString()}`);
   }
 }
 
@@ -315,12 +319,12 @@ async function waitUntilServing(server: ProcessGroup, url: string, tail: OutputT
   await waitFor(
     `code-server to answer on ${url}`,
     async () => {
-      if (server.hasExited) throw new Error(`code-server exited early. Output:\n${tail}`);
+      if (server.hasExited) throw new Error(`code-server exited early. Output:\n${tail.toString()}`);
       return (await isHealthy(url)) ? true : undefined;
     },
     timeoutMs,
   ).catch((error: Error) => {
-    throw new Error(`${error.message}\ncode-server output:\n${tail}`);
+    throw new Error(`${error.message}\ncode-server output:\n${tail.toString()}`);
   });
 }
 
@@ -362,8 +366,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
 function spawnCodeServer(dirs: ServerDirs, url: string, workspace: string, tail: OutputTail): ProcessGroup {
   const args = [
     ...dirArgs(dirs),
-    '--auth', 'none',
-    '--bind-addr', new URL(url).host,
+    '--auth',
+    'none',
+    '--bind-addr',
+    new URL(url).host,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
@@ -580,8 +586,13 @@ export class Workbench {
       // lines, their order in the page is not the order of the lines, so they are sorted by where they are drawn.
       const lines = await this.page
         .locator(`${SELECTORS.activeEditor} .view-lines > .view-line`)
-        .evaluateAll((elements) => elements.map((element) => ({ top: parseFloat(element.style.top), text: element.innerText })));
-      const text = lines.sort((a, b) => a.top - b.top).map((line) => line.text).join('\n');
+        .evaluateAll((elements) =>
+          elements.map((element) => ({ top: parseFloat(element.style.top), text: element.innerText })),
+        );
+      const text = lines
+        .sort((a, b) => a.top - b.top)
+        .map((line) => line.text)
+        .join('\n');
       return text.replace(/\u00a0/g, ' '); // the editor renders spaces as non-breaking spaces
     });
   }
@@ -626,7 +637,10 @@ export class Workbench {
       async () => {
         await this.focusEditor();
         // A message left from an earlier Ctrl+. would be mistaken for this one's answer.
-        await noActionsMessage.first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
+        await noActionsMessage
+          .first()
+          .waitFor({ state: 'hidden', timeout: 3000 })
+          .catch(() => undefined);
         await this.page.keyboard.press('Control+.');
         await menu.or(noActionsMessage).first().waitFor({ timeout: 5000 });
         return (await menu.count()) > 0 ? 'menu' : 'no actions';
@@ -657,7 +671,7 @@ export async function openWorkbench(url: string, folder: string, options: Workbe
     page.setDefaultNavigationTimeout(loadTimeoutMs);
     const workbenchUrl = new URL(url);
     workbenchUrl.searchParams.set('folder', path.resolve(folder));
-    await step(`loading ${workbenchUrl}`, async () => {
+    await step(`loading ${workbenchUrl.toString()}`, async () => {
       await page.goto(workbenchUrl.toString(), { waitUntil: 'domcontentloaded' });
       await page.locator(SELECTORS.workbench).waitFor({ timeout: loadTimeoutMs });
     });

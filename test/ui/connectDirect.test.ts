@@ -28,13 +28,15 @@ describe('UI: Connect:Direct process files (issue 4)', function () {
     const { workbench } = session();
     // The rendered tokens of the editor's lines; `mtk1` is the theme's default foreground (plain text).
     const tokens = () =>
-      workbench.page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line span[class^="mtk"]').evaluateAll((spans) =>
-        spans.map((span) => ({
-          text: (span.textContent ?? '').replace(/\u00a0/g, ' '),
-          className: [...span.classList].find((name) => /^mtk\d+$/.test(name)) ?? '',
-          color: span.ownerDocument.defaultView!.getComputedStyle(span).color,
-        })),
-      );
+      workbench.page
+        .locator('.editor-group-container.active .monaco-editor .view-lines .view-line span[class^="mtk"]')
+        .evaluateAll((spans) =>
+          spans.map((span) => ({
+            text: (span.textContent ?? '').replace(/\u00a0/g, ' '),
+            className: [...span.classList].find((name) => /^mtk\d+$/.test(name)) ?? '',
+            color: span.ownerDocument.defaultView!.getComputedStyle(span).color,
+          })),
+        );
     const find = (all: RenderedToken[], text: string) => all.find((token) => token.text.trim() === text);
     // The grammar loads after the text is shown: wait until the keywords are coloured.
     const rendered = await eventually(
@@ -50,7 +52,11 @@ describe('UI: Connect:Direct process files (issue 4)', function () {
     assert.ok(plain && processKeyword && copyKeyword && comment, `missing tokens in ${JSON.stringify(rendered)}`);
     for (const token of [processKeyword, copyKeyword, comment]) {
       assert.notEqual(token.className, plain.className, `${JSON.stringify(token.text)} is rendered as plain text`);
-      assert.notEqual(token.color, plain.color, `${JSON.stringify(token.text)} has the plain-text colour ${plain.color}`);
+      assert.notEqual(
+        token.color,
+        plain.color,
+        `${JSON.stringify(token.text)} has the plain-text colour ${plain.color}`,
+      );
     }
     assert.notEqual(comment.color, processKeyword.color, 'the comment and the keywords share a colour');
     // Labels in column 1 and SNODE= parameters are not left as plain text either.

@@ -18,11 +18,19 @@ describe('UI: diagnostics and quick fixes (issue 5)', function () {
     const file = 'deploy/open-postgres.sh';
     await workbench.openFile(file);
     // `iptables -A INPUT -p tcp --dport 5432 -j ACCEPT`: SSH-class port open to any source, a warning
-    await eventually('one warning squiggle', () => workbench.squiggleCount('warning'), (n) => n === 1);
+    await eventually(
+      'one warning squiggle',
+      () => workbench.squiggleCount('warning'),
+      (n) => n === 1,
+    );
     assert.equal(await workbench.squiggleCount('error'), 0);
 
     const finding = 'PostgreSQL port 5432 is open to any source Port Lens exposed-sensitive-port [Ln 3, Col 34]';
-    const rows = await eventually('the finding in the Problems panel', () => workbench.problems(), (all) => all.includes(finding));
+    const rows = await eventually(
+      'the finding in the Problems panel',
+      () => workbench.problems(),
+      (all) => all.includes(finding),
+    );
     assert.deepEqual(portLensRows(rows), [finding]);
 
     const { line, column } = positionIn(file, '--dport 5432', '5432');
@@ -37,21 +45,43 @@ describe('UI: diagnostics and quick fixes (issue 5)', function () {
 
     await workbench.applyQuickFix(fix);
     const fixed = 'iptables -A INPUT -s 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16 -p tcp --dport 5432 -j ACCEPT';
-    const text = await eventually('the restricted rule in the editor', () => workbench.editorText(), (t) => t.includes(fixed));
-    assert.equal(text.split('\n').filter((l) => l.startsWith('iptables')).length, 1, `one rule, edited in place:\n${text}`);
+    const text = await eventually(
+      'the restricted rule in the editor',
+      () => workbench.editorText(),
+      (t) => t.includes(fixed),
+    );
+    assert.equal(
+      text.split('\n').filter((l) => l.startsWith('iptables')).length,
+      1,
+      `one rule, edited in place:\n${text}`,
+    );
     // Private networks only: PostgreSQL earns nothing there (GUIDE section 2), so the finding is gone.
-    await eventually('no squiggles left', async () => {
-      const counts = await Promise.all((['error', 'warning', 'info', 'hint'] as const).map((kind) => workbench.squiggleCount(kind)));
-      return counts.reduce((a, b) => a + b, 0);
-    }, (n) => n === 0);
-    await eventually('no Port Lens rows for the fixed file in Problems', () => workbench.problems(), (all) => !all.some((row) => row.includes('port 5432')));
+    await eventually(
+      'no squiggles left',
+      async () => {
+        const counts = await Promise.all(
+          (['error', 'warning', 'info', 'hint'] as const).map((kind) => workbench.squiggleCount(kind)),
+        );
+        return counts.reduce((a, b) => a + b, 0);
+      },
+      (n) => n === 0,
+    );
+    await eventually(
+      'no Port Lens rows for the fixed file in Problems',
+      () => workbench.problems(),
+      (all) => !all.some((row) => row.includes('port 5432')),
+    );
   });
 
   it('ignores a finding on its line with the reason typed where the cursor lands', async () => {
     const { workbench } = session();
     const file = 'deploy/open-mysql.sh';
     await workbench.openFile(file);
-    await eventually('one warning squiggle', () => workbench.squiggleCount('warning'), (n) => n === 1);
+    await eventually(
+      'one warning squiggle',
+      () => workbench.squiggleCount('warning'),
+      (n) => n === 1,
+    );
 
     const { line, column } = positionIn(file, '--dport 3306', '3306');
     await workbench.gotoPosition(line, column);
@@ -64,16 +94,35 @@ describe('UI: diagnostics and quick fixes (issue 5)', function () {
     );
     // Then the extension's command puts the cursor after "-- " (the status bar shows where): type the reason there.
     const cursor = workbench.page.locator('.statusbar-item[id="status.editor.selection"]');
-    await eventually('the cursor where the reason goes', () => cursor.innerText(), (t) => t.trim() === `Ln ${line}, Col ${comment.length + 1}`);
+    await eventually(
+      'the cursor where the reason goes',
+      () => cursor.innerText(),
+      (t) => t.trim() === `Ln ${line}, Col ${comment.length + 1}`,
+    );
     await workbench.page.keyboard.type('reporting hosts come in over the VPN only');
-    await eventually('the reason in the comment, above the untouched rule', () => workbench.editorText(), (t) =>
-      /^# portlens-ignore-next-line exposed-sensitive-port -- reporting hosts come in over the VPN only\niptables -A INPUT -p tcp --dport 3306 -j ACCEPT$/m.test(t),
+    await eventually(
+      'the reason in the comment, above the untouched rule',
+      () => workbench.editorText(),
+      (t) =>
+        /^# portlens-ignore-next-line exposed-sensitive-port -- reporting hosts come in over the VPN only\niptables -A INPUT -p tcp --dport 3306 -j ACCEPT$/m.test(
+          t,
+        ),
     );
     // Suppressed, and with a reason: neither the finding nor a suppression-without-reason hint remains.
-    await eventually('no squiggles left', async () => {
-      const counts = await Promise.all((['error', 'warning', 'info', 'hint'] as const).map((kind) => workbench.squiggleCount(kind)));
-      return counts.reduce((a, b) => a + b, 0);
-    }, (n) => n === 0);
-    await eventually('no Problems rows for the MySQL script', () => workbench.problems(), (all) => !all.some((row) => /3306|open-mysql|suppression/.test(row)));
+    await eventually(
+      'no squiggles left',
+      async () => {
+        const counts = await Promise.all(
+          (['error', 'warning', 'info', 'hint'] as const).map((kind) => workbench.squiggleCount(kind)),
+        );
+        return counts.reduce((a, b) => a + b, 0);
+      },
+      (n) => n === 0,
+    );
+    await eventually(
+      'no Problems rows for the MySQL script',
+      () => workbench.problems(),
+      (all) => !all.some((row) => /3306|open-mysql|suppression/.test(row)),
+    );
   });
 });

@@ -19,12 +19,25 @@ describe('UI: effective exposure (issue 19)', function () {
     const accept = positionIn(SHADOWED, '--dport 6379 -j ACCEPT', 'ACCEPT', 0);
     const drop = positionIn(SHADOWED, '-A INPUT -p tcp --dport 6379 -j DROP', '-A', 0);
     const row = `This rule never matches: an earlier rule drops these packets first Port Lens shadowed-rule [Ln ${accept.line}, Col ${accept.column}]`;
-    const rows = await eventually('the shadowed rule in the Problems panel', () => workbench.problems(), (found) => found.includes(row));
-    assert.ok(rows.some((entry) => entry.includes('drops these packets first') && entry.includes(`Ln ${drop.line}`)), `the DROP as related information in ${JSON.stringify(rows)}`);
+    const rows = await eventually(
+      'the shadowed rule in the Problems panel',
+      () => workbench.problems(),
+      (found) => found.includes(row),
+    );
+    assert.ok(
+      rows.some((entry) => entry.includes('drops these packets first') && entry.includes(`Ln ${drop.line}`)),
+      `the DROP as related information in ${JSON.stringify(rows)}`,
+    );
     assert.ok(!rows.some((entry) => entry.includes('Redis')), 'no exposure finding for a port nothing reaches');
     const card = await hoverOn(workbench, SHADOWED, '--dport 6379 -j ACCEPT', '6379');
     assert.match(card, /^6379\/tcp · Redis$/m);
-    assert.match(card, new RegExp(`^Here: never matches: line ${drop.line} drops these packets first \\(iptables, chain INPUT, policy DROP\\)$`, 'm'));
+    assert.match(
+      card,
+      new RegExp(
+        `^Here: never matches: line ${drop.line} drops these packets first \\(iptables, chain INPUT, policy DROP\\)$`,
+        'm',
+      ),
+    );
   });
 
   it('opens the ports of <service name="ssh"/> in zone public: the ssh card and the warning', async () => {
@@ -32,7 +45,11 @@ describe('UI: effective exposure (issue 19)', function () {
     await workbench.openFile(ZONE);
     const { line, column } = positionIn(ZONE, '<service name="ssh"/>', 'ssh');
     const row = `SSH port 22 is open to any source Port Lens exposed-sensitive-port [Ln ${line}, Col ${column - 1}]`;
-    await eventually('the ssh service in the Problems panel', () => workbench.problems(), (rows) => rows.includes(row));
+    await eventually(
+      'the ssh service in the Problems panel',
+      () => workbench.problems(),
+      (rows) => rows.includes(row),
+    );
     const card = await hoverOn(workbench, ZONE, '<service name="ssh"/>', 'ssh');
     assert.match(card, /^22\/tcp · SSH$/m);
     assert.match(card, /^ssh → 22\/tcp \(firewalld service ssh; firewalld 1\.3\.3 stock service\)$/m);

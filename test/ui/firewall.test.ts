@@ -31,7 +31,10 @@ describe('UI: firewall configurations (issue 3)', function () {
     const card = await hoverOn(workbench, NFTABLES, 'udp dport { 53, 123 }', '123');
     assert.match(card, /^123\/udp · /m);
     assert.match(card, /^IANA: ntp: Network Time Protocol$/m);
-    assert.match(card, /^Here: allowed inbound from 192\.168\.10\.0\/24 \(a private network\) \(nftables, chain input, policy drop\)$/m);
+    assert.match(
+      card,
+      /^Here: allowed inbound from 192\.168\.10\.0\/24 \(a private network\) \(nftables, chain input, policy drop\)$/m,
+    );
   });
 
   it('opens rules.v4 as iptables-save and explains a --dport with its chain policy', async () => {
@@ -46,7 +49,10 @@ describe('UI: firewall configurations (issue 3)', function () {
     const server = await hoverOn(workbench, RULES_V4, '--dports 1364,446:448', '1364');
     assert.match(server, /^1364\/tcp · Connect:Direct server$/m);
     assert.match(server, /^IANA: ndm-server: Network DataMover Server$/m);
-    assert.match(server, /^Here: allowed inbound from 10\.20\.0\.0\/16 \(a private network\) \(iptables, chain INPUT, policy DROP\)$/m);
+    assert.match(
+      server,
+      /^Here: allowed inbound from 10\.20\.0\.0\/16 \(a private network\) \(iptables, chain INPUT, policy DROP\)$/m,
+    );
   });
 
   it('flags a rule typed into rules.v4 in the Problems panel, and drops it again on undo', async () => {
@@ -57,16 +63,29 @@ describe('UI: firewall configurations (issue 3)', function () {
     await workbench.gotoPosition(line + 1, 1);
     await workbench.page.keyboard.type('-A INPUT -p tcp --dport 1363 -j ACCEPT\n');
     const row = `Connect:Direct API port 1363 is open to any source Port Lens exposed-critical-port [Ln ${line + 1}, Col 25]`;
-    await eventually('the typed rule in the Problems panel', () => workbench.problems(), (rows) => rows.includes(row));
+    await eventually(
+      'the typed rule in the Problems panel',
+      () => workbench.problems(),
+      (rows) => rows.includes(row),
+    );
     assert.equal(await workbench.squiggleCount('error'), 1);
     // The rule below the new line moved down one line, and so did its finding.
     const range = positionIn(RULES_V4, '--dports 1364,446:448', '446', 0);
     const moved = `Port range 446-448 (includes IBM i DDM/DRDA 446) is open to a private network (10.20.0.0/16) Port Lens exposed-critical-port [Ln ${range.line + 1}, Col ${range.column}]`;
     // Typing reaches the server a key at a time: the row above can show before the newline has moved this one.
-    await eventually('the finding below the new line, one line down', () => workbench.problems(), (rows) => rows.includes(moved));
-    for (let undo = 0; undo < 10 && (await workbench.editorText()) !== original; undo++) await workbench.page.keyboard.press('Control+Z');
+    await eventually(
+      'the finding below the new line, one line down',
+      () => workbench.problems(),
+      (rows) => rows.includes(moved),
+    );
+    for (let undo = 0; undo < 10 && (await workbench.editorText()) !== original; undo++)
+      await workbench.page.keyboard.press('Control+Z');
     assert.equal(await workbench.editorText(), original);
-    await eventually('no row for the undone rule', () => workbench.problems(), (rows) => !rows.some((entry) => entry.includes('port 1363')));
+    await eventually(
+      'no row for the undone rule',
+      () => workbench.problems(),
+      (rows) => !rows.some((entry) => entry.includes('port 1363')),
+    );
   });
 
   it('warns once in the Problems panel when the INPUT policy is switched to ACCEPT with no rule to drop the rest', async () => {
@@ -78,11 +97,24 @@ describe('UI: firewall configurations (issue 3)', function () {
     await workbench.page.keyboard.press('Control+Shift+ArrowRight');
     await workbench.page.keyboard.type('ACCEPT');
     const row = `Every port is open: chain INPUT has policy ACCEPT and no rule drops what its rules do not match Port Lens all-ports-exposed [Ln ${line}, Col ${column}]`;
-    await eventually('the open policy in the Problems panel', () => workbench.problems(), (rows) => rows.includes(row));
-    assert.equal((await workbench.problems()).filter((entry) => entry.includes('all-ports-exposed')).length, 1, 'one row for the policy, not one per port');
-    for (let undo = 0; undo < 10 && (await workbench.editorText()) !== original; undo++) await workbench.page.keyboard.press('Control+Z');
+    await eventually(
+      'the open policy in the Problems panel',
+      () => workbench.problems(),
+      (rows) => rows.includes(row),
+    );
+    assert.equal(
+      (await workbench.problems()).filter((entry) => entry.includes('all-ports-exposed')).length,
+      1,
+      'one row for the policy, not one per port',
+    );
+    for (let undo = 0; undo < 10 && (await workbench.editorText()) !== original; undo++)
+      await workbench.page.keyboard.press('Control+Z');
     assert.equal(await workbench.editorText(), original);
-    await eventually('no row once the policy is DROP again', () => workbench.problems(), (rows) => !rows.some((entry) => entry.includes('all-ports-exposed')));
+    await eventually(
+      'no row once the policy is DROP again',
+      () => workbench.problems(),
+      (rows) => !rows.some((entry) => entry.includes('all-ports-exposed')),
+    );
   });
 
   // Last in the suite: the zone's own 1363 finding would stay in the Problems panel the tests above read.
@@ -94,15 +126,30 @@ describe('UI: firewall configurations (issue 3)', function () {
     const { line, column } = positionIn(ZONE, '<port protocol="tcp" port="1364"/>', '1364');
     await workbench.gotoPosition(line, column);
     const row = `Connect:Direct server port 1364 is open to any source Port Lens exposed-sensitive-port [Ln ${line}, Col ${column - 1}]`;
-    await eventually('the open port in the Problems panel', () => workbench.problems(), (rows) => rows.includes(row));
-    await workbench.applyQuickFix('Restrict the source to trusted networks (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)');
+    await eventually(
+      'the open port in the Problems panel',
+      () => workbench.problems(),
+      (rows) => rows.includes(row),
+    );
+    await workbench.applyQuickFix(
+      'Restrict the source to trusted networks (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)',
+    );
     const rules = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map(
-      (network) => `  <rule family="ipv4"><source address="${network}"/><port protocol="tcp" port="1364"/><accept/></rule>`,
+      (network) =>
+        `  <rule family="ipv4"><source address="${network}"/><port protocol="tcp" port="1364"/><accept/></rule>`,
     );
     const lines = original.split('\n');
     const expected = [...lines.slice(0, line - 1), ...rules, ...lines.slice(line)].join('\n');
     // The whole text: the three rules stand where the port was, in order, and no other line changed.
-    await eventually('the rich rules in place of the port', () => workbench.editorText(), (text) => text === expected);
-    await eventually('no row for the port open to any source', () => workbench.problems(), (rows) => !rows.some((entry) => entry.includes('1364 is open to any source')));
+    await eventually(
+      'the rich rules in place of the port',
+      () => workbench.editorText(),
+      (text) => text === expected,
+    );
+    await eventually(
+      'no row for the port open to any source',
+      () => workbench.problems(),
+      (rows) => !rows.some((entry) => entry.includes('1364 is open to any source')),
+    );
   });
 });

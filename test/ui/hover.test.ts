@@ -30,7 +30,10 @@ describe('UI: hover cards in a shell script (issue 2)', function () {
     // the IANA service name and description
     assert.match(card, /^IANA: ndm-requester: Network DataMover Requester$/m);
     // what this line does with the port
-    assert.match(card, /^Here: allowed inbound from 10\.20\.0\.0\/16 \(a private network\) \(iptables, chain INPUT, policy DROP\)$/m);
+    assert.match(
+      card,
+      /^Here: allowed inbound from 10\.20\.0\.0\/16 \(a private network\) \(iptables, chain INPUT, policy DROP\)$/m,
+    );
     assert.match(card, /^Value of \$CD_API_PORT\.$/m);
     // the security note and the safer alternative
     assert.match(card, /^⚠️ critical: never expose to any source\./m);
@@ -63,10 +66,17 @@ describe('UI: hover cards in a shell script (issue 2)', function () {
     await page.setViewportSize({ width: 1280, height: 1000 });
     try {
       // Wait for the finding, so that the card shows it above the port's description.
-      await eventually('the information squiggle under $CD_API_PORT', () => workbench.squiggleCount('info'), (n) => n === 1);
+      await eventually(
+        'the information squiggle under $CD_API_PORT',
+        () => workbench.squiggleCount('info'),
+        (n) => n === 1,
+      );
       await hoverOn(workbench, SCRIPT, '--dport "$CD_API_PORT"', 'CD_API_PORT');
       const card = page.locator('.monaco-hover:visible').first();
-      assert.match(await card.innerText(), /Connect:Direct API port 1363 is open to a private network[\s\S]*1363\/tcp · Connect:Direct API/);
+      assert.match(
+        await card.innerText(),
+        /Connect:Direct API port 1363 is open to a private network[\s\S]*1363\/tcp · Connect:Direct API/,
+      );
       // The card opens at most 250 px high and scrolls: drag its lower edge down, as a user would, to show all of it.
       await dragLowerEdge(page, card, 960);
       const editor = await page.locator('.editor-group-container.active').boundingBox();
@@ -99,7 +109,13 @@ async function dragLowerEdge(page: Page, card: Locator, toY: number): Promise<vo
   let edge: { x: number; y: number; width: number; height: number } | undefined;
   for (const sash of await sashes.all()) {
     const box = await sash.boundingBox();
-    if (box && Math.abs(box.y - (hover.y + hover.height)) < 8 && box.x < hover.x + hover.width && box.x + box.width > hover.x) edge = box;
+    if (
+      box &&
+      Math.abs(box.y - (hover.y + hover.height)) < 8 &&
+      box.x < hover.x + hover.width &&
+      box.x + box.width > hover.x
+    )
+      edge = box;
   }
   assert.ok(edge, 'the hover card has no lower edge to drag');
   const x = edge.x + edge.width / 2;

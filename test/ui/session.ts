@@ -19,7 +19,8 @@ import {
 export function repoRoot(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, 'scripts', 'setup-ui.sh'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`cannot find the repo root (scripts/setup-ui.sh) above ${__dirname}`);
+    if (path.dirname(dir) === dir)
+      throw new Error(`cannot find the repo root (scripts/setup-ui.sh) above ${__dirname}`);
   }
 }
 
@@ -38,7 +39,8 @@ export function requireUiToolchain(): void {
   const problem = uiToolchainProblem();
   if (problem) throw new Error(`the UI suite cannot run: ${problem}`);
   const vsix = vsixPath();
-  if (!fs.existsSync(vsix)) throw new Error(`the UI suite cannot run: ${vsix} is missing; run \`npm run package\` first`);
+  if (!fs.existsSync(vsix))
+    throw new Error(`the UI suite cannot run: ${vsix} is missing; run \`npm run package\` first`);
   // A .vsix older than the bundles would test yesterday's extension.
   const packaged = fs.statSync(vsix).mtimeMs;
   for (const bundle of ['client/out/extension.js', 'server/out/server.js']) {
@@ -126,7 +128,11 @@ const CARD_TITLE = /^\d+(?:-\d+)?\/[a-z]+ · /m;
 export async function hoverOn(workbench: Workbench, file: string, lineHas: string, token: string): Promise<string> {
   const { line, column } = positionIn(file, lineHas, token);
   await workbench.gotoPosition(line, column);
-  return eventually(`a Port Lens card in the hover at ${file}:${line}:${column}`, () => workbench.hoverText(), (text) => CARD_TITLE.test(text));
+  return eventually(
+    `a Port Lens card in the hover at ${file}:${line}:${column}`,
+    () => workbench.hoverText(),
+    (text) => CARD_TITLE.test(text),
+  );
 }
 
 /** The href of the link with this text in the visible hover (the hover must be showing). */
@@ -134,13 +140,19 @@ export async function hoverLink(workbench: Workbench, text: string): Promise<str
   const link = workbench.page.locator('.monaco-hover-content:visible a').filter({ hasText: text }).first();
   return waitFor(
     `a link "${text}" in the hover`,
-    async () => (await link.getAttribute('data-href', { timeout: 2000 })) ?? (await link.getAttribute('href')) ?? undefined,
+    async () =>
+      (await link.getAttribute('data-href', { timeout: 2000 })) ?? (await link.getAttribute('href')) ?? undefined,
     10_000,
   );
 }
 
 /** Polls until `probe` gives a value that satisfies `accept`; fails with the last value seen. */
-export async function eventually<T>(what: string, probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
   let last: T | undefined;
   try {
     return await waitFor(

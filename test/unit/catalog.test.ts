@@ -13,7 +13,8 @@ describe('port catalog', () => {
       assert.equal(catalog.iana.entries(447, 'tcp')[0].name, 'ddm-dfm');
       assert.deepEqual(catalog.iana.entries(53, 'any')[0].protocols.sort(), ['tcp', 'udp']);
       let assigned = 0;
-      for (let port = 0; port <= 65535; port++) assigned += catalog.iana.entries(port, 'any').reduce((sum, entry) => sum + entry.protocols.length, 0);
+      for (let port = 0; port <= 65535; port++)
+        assigned += catalog.iana.entries(port, 'any').reduce((sum, entry) => sum + entry.protocols.length, 0);
       assert.ok(assigned > 11_000 && assigned < 14_000, `${assigned} port/protocol entries`);
     });
 
@@ -32,7 +33,10 @@ describe('port catalog', () => {
 
   describe('curated knowledge', () => {
     it('classes the ports of the severity policy', () => {
-      for (const port of [1363, 446, 447, 8470, 8476, 2375, 10250, 10255, 2379, 2380, 6379, 11211, 27017, 9200, 9300, 23, 512, 513, 5900, 3389, 135, 139, 445]) {
+      for (const port of [
+        1363, 446, 447, 8470, 8476, 2375, 10250, 10255, 2379, 2380, 6379, 11211, 27017, 9200, 9300, 23, 512, 513, 5900,
+        3389, 135, 139, 445,
+      ]) {
         assert.equal(catalog.lookup(port, 'tcp').risk, 'critical', `${port}`);
       }
       for (const port of [22, 21, 1364, 448, 449, 9470, 9476, 3306, 5432, 1433, 1521, 389, 5985, 10000, 25, 110, 143]) {
@@ -51,10 +55,26 @@ describe('port catalog', () => {
     });
 
     it('gives the TLS partner where one exists, and restriction where TLS shares the port', () => {
-      const partners: [number, number][] = [[446, 448], [447, 448], [8471, 9471], [23, 22], [21, 22], [2375, 2376], [389, 636], [5985, 5986], [1521, 2484], [110, 995], [143, 993]];
+      const partners: [number, number][] = [
+        [446, 448],
+        [447, 448],
+        [8471, 9471],
+        [23, 22],
+        [21, 22],
+        [2375, 2376],
+        [389, 636],
+        [5985, 5986],
+        [1521, 2484],
+        [110, 995],
+        [143, 993],
+      ];
       for (const [port, partner] of partners) {
         const alternative = catalog.lookup(port, 'tcp').curated?.secureAlternative;
-        assert.deepEqual(alternative && alternative.kind === 'tls-port' ? alternative.port : undefined, partner, `${port}`);
+        assert.deepEqual(
+          alternative && alternative.kind === 'tls-port' ? alternative.port : undefined,
+          partner,
+          `${port}`,
+        );
       }
       assert.equal(catalog.lookup(1363, 'tcp').curated?.secureAlternative?.kind, 'restrict');
       assert.equal(catalog.lookup(6379, 'tcp').curated?.secureAlternative?.kind, 'restrict');
@@ -64,14 +84,18 @@ describe('port catalog', () => {
       const file = curated as CuratedCatalogFile;
       for (const entry of file.entries) {
         assert.ok(entry.sources.length > 0, entry.ports);
-        for (const key of entry.sources) assert.match(file.sources[key]?.url ?? '', /^https:\/\//, `${entry.ports} cites ${key}`);
+        for (const key of entry.sources)
+          assert.match(file.sources[key]?.url ?? '', /^https:\/\//, `${entry.ports} cites ${key}`);
       }
     });
   });
 
   describe('custom ports', () => {
     it('win over IANA and the curated notes', () => {
-      const own = catalog.withCustomPorts({ '9443/tcp': { name: 'payroll-api', note: 'In-house payroll API', risk: 'critical' }, '1363': { note: 'CD API, admin VLAN only' } });
+      const own = catalog.withCustomPorts({
+        '9443/tcp': { name: 'payroll-api', note: 'In-house payroll API', risk: 'critical' },
+        '1363': { note: 'CD API, admin VLAN only' },
+      });
       const payroll = own.lookup(9443, 'tcp');
       assert.equal(payroll.service, 'payroll-api');
       assert.equal(payroll.risk, 'critical');

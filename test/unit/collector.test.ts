@@ -10,7 +10,21 @@ describe('mention collector', () => {
     assert.equal(parsePortNumber('1363'), 1363);
     assert.equal(parsePortNumber('00447'), 447);
     assert.equal(parsePortNumber('65535'), 65535);
-    for (const text of ['', '65536', '123456', '0x16', '+22', '-22', '22 ', ' 22', '2.2', '1e3', '٤٤٧', '４４７', 'ssh']) {
+    for (const text of [
+      '',
+      '65536',
+      '123456',
+      '0x16',
+      '+22',
+      '-22',
+      '22 ',
+      ' 22',
+      '2.2',
+      '1e3',
+      '٤٤٧',
+      '４４７',
+      'ssh',
+    ]) {
       assert.equal(parsePortNumber(text), undefined, `'${text}' is no port number`);
     }
     assert.equal(parsePortNumber('0'), undefined, 'port 0 only where the syntax gives it a meaning');
@@ -30,7 +44,11 @@ describe('mention collector', () => {
     assert.ok(out.addPort(range, 5, 9, ALLOWED));
     assert.deepEqual(
       out.mentions.map((mention) => [line.slice(mention.span.start, mention.span.end), mention.port, mention.endPort]),
-      [['8080:8090', 8080, 8090], ['8080', 8080, null], ['8090', 8090, null]],
+      [
+        ['8080:8090', 8080, 8090],
+        ['8080', 8080, null],
+        ['8090', 8090, null],
+      ],
     );
   });
 });

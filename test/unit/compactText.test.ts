@@ -32,7 +32,14 @@ describe('moving a mention', () => {
   });
 
   it('adds no field the mention does not have', () => {
-    const { writtenName: _name, reference: _reference, variable: _variable, related: _related, shadowedBy: _shadowedBy, ...bare } = complete;
+    const {
+      writtenName: _name,
+      reference: _reference,
+      variable: _variable,
+      related: _related,
+      shadowedBy: _shadowedBy,
+      ...bare
+    } = complete;
     const moved = relocateMention(bare, byTen);
     assert.deepEqual(Object.keys(moved).sort(), Object.keys(bare).sort());
   });

@@ -18,11 +18,29 @@ describe('Connect:Direct UNIX configuration records', () => {
   describe('netmap.cfg', () => {
     it('reads tcp.api as the API listener, its exposure from the address', async () => {
       const scanned = await netmap(
-        ['local.node:\\', ' :tcp.api=0.0.0.0;1363:\\', ' :comm.bufsize=65536:', 'other.api:\\', ' :tcp.api=127.0.0.1;2363:', 'v6:\\', ' :tcp.api=::;3363:', 'lan:\\', ' :tcp.api=10.1.2.3;4363:', 'named:\\', ' :tcp.api=cdhost;5363:'].join('\n'),
+        [
+          'local.node:\\',
+          ' :tcp.api=0.0.0.0;1363:\\',
+          ' :comm.bufsize=65536:',
+          'other.api:\\',
+          ' :tcp.api=127.0.0.1;2363:',
+          'v6:\\',
+          ' :tcp.api=::;3363:',
+          'lan:\\',
+          ' :tcp.api=10.1.2.3;4363:',
+          'named:\\',
+          ' :tcp.api=cdhost;5363:',
+        ].join('\n'),
       );
       assert.deepEqual(scanned.tokens, ['1363', '2363', '3363', '4363', '5363']);
-      assertEvery(scanned.scan.mentions, (mention) => mention.role === 'listen' && mention.context.direction === 'inbound');
-      assert.deepEqual(scanned.scan.mentions.map((mention) => mention.exposure), ['any', 'loopback', 'any', 'private', 'unknown']);
+      assertEvery(
+        scanned.scan.mentions,
+        (mention) => mention.role === 'listen' && mention.context.direction === 'inbound',
+      );
+      assert.deepEqual(
+        scanned.scan.mentions.map((mention) => mention.exposure),
+        ['any', 'loopback', 'any', 'private', 'unknown'],
+      );
       assert.equal(scanned.at('1363').context.note, 'API listener, tcp.api in record local.node');
       assert.equal(scanned.at('1363').context.bindAddress, '0.0.0.0');
     });
@@ -46,16 +64,27 @@ describe('Connect:Direct UNIX configuration records', () => {
       const partner = scanned.at('11364');
       assert.equal(partner.context.peer, 'the server of partner CLEARHOUSE at cd.clearhouse.example.com');
       assert.equal(partner.context.note, 'server port of partner CLEARHOUSE');
-      assert.deepEqual(partner.related?.map((related) => scanned.text.slice(related.span.start, related.span.end)), ['CLEARHOUSE']);
-      assert.equal(scanned.at('11365').context.peer, 'the server of partner CLEARHOUSE at alternate address 198.51.100.8');
+      assert.deepEqual(
+        partner.related?.map((related) => scanned.text.slice(related.span.start, related.span.end)),
+        ['CLEARHOUSE'],
+      );
+      assert.equal(
+        scanned.at('11365').context.peer,
+        'the server of partner CLEARHOUSE at alternate address 198.51.100.8',
+      );
       assert.equal(scanned.at('4400').protocol, 'udp');
       assert.equal(scanned.at('4400').context.peer, 'the server of partner BULK at fd00::5');
       // Occurrences 0 and 1 of "1364" are inside "11364".
-      assert.equal(scanned.at('1364', 2).context.peer, 'the server of partners not in the netmap (tcp.ip.default) at 0.0.0.0');
+      assert.equal(
+        scanned.at('1364', 2).context.peer,
+        'the server of partners not in the netmap (tcp.ip.default) at 0.0.0.0',
+      );
     });
 
     it('reads comm.info in local.node as this node listening, and a partner named by its address', async () => {
-      const scanned = await netmap(['local.node:\\', ' :comm.info=10.0.0.5;1364:', '10.20.1.5;1364:\\', ' :comm.transport=tcp:'].join('\n'));
+      const scanned = await netmap(
+        ['local.node:\\', ' :comm.info=10.0.0.5;1364:', '10.20.1.5;1364:\\', ' :comm.transport=tcp:'].join('\n'),
+      );
       assert.equal(scanned.at('1364', 0).role, 'listen');
       assert.equal(scanned.at('1364', 0).exposure, 'private');
       assert.equal(scanned.at('1364', 1).role, 'connect');
@@ -64,7 +93,16 @@ describe('Connect:Direct UNIX configuration records', () => {
 
     it('reports netmap.check=n and alternate.comminfo=*, and reads listed alternate addresses as sources', async () => {
       const scanned = await netmap(
-        ['local.node:\\', ' :netmap.check=n:', 'strict.node:\\', ' :netmap.check=y:', 'P1:\\', ' :alternate.comminfo=*:', 'P2:\\', ' :alternate.comminfo=10.9.8.7;1364:'].join('\n'),
+        [
+          'local.node:\\',
+          ' :netmap.check=n:',
+          'strict.node:\\',
+          ' :netmap.check=y:',
+          'P1:\\',
+          ' :alternate.comminfo=*:',
+          'P2:\\',
+          ' :alternate.comminfo=10.9.8.7;1364:',
+        ].join('\n'),
       );
       assert.equal(signalAt(scanned, 'netmap-check-off').detail, 'netmap.check=n in record local.node');
       assert.equal(signalAt(scanned, 'alternate-comminfo-any').detail, 'alternate.comminfo=* for partner P1');
@@ -95,12 +133,16 @@ describe('Connect:Direct UNIX configuration records', () => {
     });
 
     it('takes # as a comment only in column 1', async () => {
-      const scanned = await netmap(['# :tcp.api=0.0.0.0;1363:', 'local.node:\\', ' # :tcp.api=0.0.0.0;2363:'].join('\n'));
+      const scanned = await netmap(
+        ['# :tcp.api=0.0.0.0;1363:', 'local.node:\\', ' # :tcp.api=0.0.0.0;2363:'].join('\n'),
+      );
       assert.deepEqual(scanned.tokens, ['2363']);
     });
 
     it('reads damaged lines from generated files: :/\\ endings, missing backslashes, CRLF', async () => {
-      const scanned = await netmap('local.node:\\\r\n :tcp.api=0.0.0.0;1363:/\\\r\nP1:\r\n :comm.info=cd.example.com;1364:\\\\\\/\r\n');
+      const scanned = await netmap(
+        'local.node:\\\r\n :tcp.api=0.0.0.0;1363:/\\\r\nP1:\r\n :comm.info=cd.example.com;1364:\\\\\\/\r\n',
+      );
       assert.deepEqual(scanned.tokens, ['1363', '1364']);
     });
 
@@ -180,22 +222,42 @@ describe('Connect:Direct UNIX configuration records', () => {
   describe('hover', () => {
     it('describes records and says what a number that is not a port is', async () => {
       const scanned = await netmap(readCorpus('ebasso--connect-direct-ops--netmap_full.cfg'));
-      assert.match((await hoverAt(scanned, 'local.node'))!, /\*\*local\.node\*\* · this node's own settings.*\n\nAPI listener: `0\.0\.0\.0;1363`\.\n\nnetmap\.check=`n`\./s);
-      assert.match((await hoverAt(scanned, 'DEMOBANK'))!, /\*\*DEMOBANK\*\* · remote node record\n\nPartner's server: `cddemo\.demobank\.com;1364` \(tcp\)\./);
-      assert.match((await hoverAt(scanned, '65536'))!, /\*\*comm\.bufsize\*\*\n\nBuffer size for data, in bytes \(not a port\)\./);
-      assert.match((await hoverAt(scanned, 'tcp.ip.default'))!, /defaults for TCP\/IP partners that are not in the netmap/);
+      assert.match(
+        (await hoverAt(scanned, 'local.node'))!,
+        /\*\*local\.node\*\* · this node's own settings.*\n\nAPI listener: `0\.0\.0\.0;1363`\.\n\nnetmap\.check=`n`\./s,
+      );
+      assert.match(
+        (await hoverAt(scanned, 'DEMOBANK'))!,
+        /\*\*DEMOBANK\*\* · remote node record\n\nPartner's server: `cddemo\.demobank\.com;1364` \(tcp\)\./,
+      );
+      assert.match(
+        (await hoverAt(scanned, '65536'))!,
+        /\*\*comm\.bufsize\*\*\n\nBuffer size for data, in bytes \(not a port\)\./,
+      );
+      assert.match(
+        (await hoverAt(scanned, 'tcp.ip.default'))!,
+        /defaults for TCP\/IP partners that are not in the netmap/,
+      );
     });
 
     it('describes remote user proxies of userfile.cfg', async () => {
       const scanned = await scanAs('connectdirect-config', readCorpus('ebasso--connect-direct-ops--userfile.cfg'));
-      assert.match((await hoverAt(scanned, 'demouser@DEMOBANK'))!, /remote user proxy\n\nUser `demouser` of node `DEMOBANK` works here as local user `appuser`\./);
+      assert.match(
+        (await hoverAt(scanned, 'demouser@DEMOBANK'))!,
+        /remote user proxy\n\nUser `demouser` of node `DEMOBANK` works here as local user `appuser`\./,
+      );
     });
   });
 
   it('outlines this node, partners and other records', async () => {
     const scanned = await netmap(readCorpus('ebasso--connect-direct-ops--netmap_full.cfg'));
     const symbols = await symbolsOf(scanned);
-    assert.deepEqual(outlineNames(symbols), ['node local.node', 'record tcp.ip.default', 'node CDNODE01', 'node DEMOBANK']);
+    assert.deepEqual(outlineNames(symbols), [
+      'node local.node',
+      'record tcp.ip.default',
+      'node CDNODE01',
+      'node DEMOBANK',
+    ]);
     assert.equal(symbols[3].detail, 'cddemo.demobank.com;1364');
     const initparm = await scanAs('connectdirect-initparm', readFixture('initparm.cfg'));
     assert.ok(outlineNames(await symbolsOf(initparm)).includes('record rnode.listen'));
@@ -203,7 +265,10 @@ describe('Connect:Direct UNIX configuration records', () => {
 
   describe('bad input', () => {
     it('reads 10,000 records in linear time', async () => {
-      const text = Array.from({ length: 10_000 }, (_, index) => `NODE${index}:\\\n :comm.info=cd${index}.example.com;1364:\\\n :sess.total=10:\n`).join('\n');
+      const text = Array.from(
+        { length: 10_000 },
+        (_, index) => `NODE${index}:\\\n :comm.info=cd${index}.example.com;1364:\\\n :sess.total=10:\n`,
+      ).join('\n');
       const scanned = await scanHostile('connectdirect-netmap', text);
       assert.equal(scanned.scan.mentions.length, 10_000);
     });

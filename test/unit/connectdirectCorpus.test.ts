@@ -25,13 +25,37 @@ const CORPUS_EXPECTED: Record<string, Expected> = {
     signals: ['netmap-check-off "netmap.check=n"'],
   },
   'ebasso--connect-direct-ops--userfile.cfg': { language: 'connectdirect-config', mentions: [], signals: [] },
-  'ebasso--ibm-sterling-b2b-cd-loadtest-with-jmeter--sendfile.cdp': { language: 'connectdirect', mentions: [], signals: [] },
+  'ebasso--ibm-sterling-b2b-cd-loadtest-with-jmeter--sendfile.cdp': {
+    language: 'connectdirect',
+    mentions: [],
+    signals: [],
+  },
   'ebasso--sterling-b2b-samples--Copy2SFG.cdp': { language: 'connectdirect', mentions: [], signals: [PASSWORD] },
-  'ebasso--sterling-b2b-samples--copy-from-sfg-cdp-adv-1.cdp': { language: 'connectdirect', mentions: [], signals: [PASSWORD, PASSWORD] },
-  'ebasso--sterling-b2b-samples--copy-from-sfg-cdp-adv.cdp': { language: 'connectdirect', mentions: [], signals: [PASSWORD, PASSWORD] },
-  'ebasso--sterling-b2b-samples--copy-from-sfg-cdp.cdp': { language: 'connectdirect', mentions: [], signals: [PASSWORD, PASSWORD] },
-  'ebasso--sterling-b2b-samples--copy-from-sfg-txt.cdp': { language: 'connectdirect', mentions: [], signals: [PASSWORD] },
-  'ebasso--sterling-b2b-samples--copy-from-sfg-xml.cdp': { language: 'connectdirect', mentions: [], signals: [PASSWORD] },
+  'ebasso--sterling-b2b-samples--copy-from-sfg-cdp-adv-1.cdp': {
+    language: 'connectdirect',
+    mentions: [],
+    signals: [PASSWORD, PASSWORD],
+  },
+  'ebasso--sterling-b2b-samples--copy-from-sfg-cdp-adv.cdp': {
+    language: 'connectdirect',
+    mentions: [],
+    signals: [PASSWORD, PASSWORD],
+  },
+  'ebasso--sterling-b2b-samples--copy-from-sfg-cdp.cdp': {
+    language: 'connectdirect',
+    mentions: [],
+    signals: [PASSWORD, PASSWORD],
+  },
+  'ebasso--sterling-b2b-samples--copy-from-sfg-txt.cdp': {
+    language: 'connectdirect',
+    mentions: [],
+    signals: [PASSWORD],
+  },
+  'ebasso--sterling-b2b-samples--copy-from-sfg-xml.cdp': {
+    language: 'connectdirect',
+    mentions: [],
+    signals: [PASSWORD],
+  },
   'ebasso--sterling-b2b-samples--my_cd_srvr.ini': {
     language: 'connectdirect-ini',
     mentions: ['6:1364 listen any', '8:1363 listen any', '12:23610 listen unknown'],
@@ -42,7 +66,11 @@ const CORPUS_EXPECTED: Record<string, Expected> = {
     mentions: ['18:1364 connect unknown', '48:1364 connect unknown'],
     signals: [],
   },
-  'ebasso--sterling-b2b-samples--my_spcli.ini': { language: 'connectdirect-spcli', mentions: [], signals: ['password-in-text "password"'] },
+  'ebasso--sterling-b2b-samples--my_spcli.ini': {
+    language: 'connectdirect-spcli',
+    mentions: [],
+    signals: ['password-in-text "password"'],
+  },
 };
 
 /** The fixtures written for the kinds the corpus lacks. */
@@ -60,7 +88,13 @@ const FIXTURES_EXPECTED: Record<string, Expected> = {
   },
   'NETMAP.txt': {
     language: 'connectdirect-zos',
-    mentions: ['7:1364 connect unknown', '9:1363 connect unknown', '13:11364 connect unknown', '15:11365 connect unknown', '24:4400 connect unknown'],
+    mentions: [
+      '7:1364 connect unknown',
+      '9:1363 connect unknown',
+      '13:11364 connect unknown',
+      '15:11365 connect unknown',
+      '24:4400 connect unknown',
+    ],
     signals: ['password-in-text "SUPERPW1"'],
   },
   'PAYROLL.txt': {
@@ -113,7 +147,8 @@ describe('Connect:Direct corpus and fixtures', () => {
       ['notes/worker.txt', 'import process\nThe worker process restarts every night.\n'],
       ['app/settings.ini', '[Server]\nHost=0.0.0.0\nPort=8080\n'],
     ];
-    for (const [path, text] of lookalikes) assert.doesNotMatch(service.detectLanguage(path, text), /^connectdirect/, path);
+    for (const [path, text] of lookalikes)
+      assert.doesNotMatch(service.detectLanguage(path, text), /^connectdirect/, path);
   });
 
   it('covers every fixture', () => {
@@ -132,11 +167,20 @@ describe('Connect:Direct corpus and fixtures', () => {
     assert.equal(api.context.bindAddress, '0.0.0.0');
     assert.equal(api.context.note, 'API listener, tcp.api in record local.node');
     assert.equal(full.at('1364', 1).context.peer, 'the server of partner DEMOBANK at cddemo.demobank.com');
-    assert.deepEqual(full.at('1364', 1).related?.map((related) => full.text.slice(related.span.start, related.span.end)), ['DEMOBANK']);
+    assert.deepEqual(
+      full.at('1364', 1).related?.map((related) => full.text.slice(related.span.start, related.span.end)),
+      ['DEMOBANK'],
+    );
     const service = await testService();
     const card = (offset: number) => service.hover(full.scan, full.text, offset)!.markdown;
-    assert.match(card(api.span.start), /\*\*Here:\*\* listening on 0\.0\.0\.0, every interface \(API listener, tcp\.api in record local\.node\) \(Connect:Direct netmap\)/);
-    assert.match(card(full.at('1364', 1).span.start), /connects to the server of partner DEMOBANK at cddemo\.demobank\.com \(outbound; opens nothing on this host\)/);
+    assert.match(
+      card(api.span.start),
+      /\*\*Here:\*\* listening on 0\.0\.0\.0, every interface \(API listener, tcp\.api in record local\.node\) \(Connect:Direct netmap\)/,
+    );
+    assert.match(
+      card(full.at('1364', 1).span.start),
+      /connects to the server of partner DEMOBANK at cddemo\.demobank\.com \(outbound; opens nothing on this host\)/,
+    );
     const windows = await scanAs('connectdirect-ini', readCorpus('ebasso--sterling-b2b-samples--my_cd_srvr.ini'));
     assert.equal(windows.at('1363').context.note, 'API listener, CD_API_PORT');
     assert.equal(windows.at('1364').context.note, 'server listener for partner sessions, CD_HOST_PORT');

@@ -38,7 +38,9 @@ export function mentionSummary(scanned: ScannedText): string[] {
 
 /** Each signal as `kind "written"`. */
 export function signalSummary(scanned: ScannedText): string[] {
-  return scanned.scan.signals.map((signal) => `${signal.kind} "${scanned.text.slice(signal.span.start, signal.span.end)}"`);
+  return scanned.scan.signals.map(
+    (signal) => `${signal.kind} "${scanned.text.slice(signal.span.start, signal.span.end)}"`,
+  );
 }
 
 export function signalAt(scanned: ScannedText, kind: RiskSignal['kind'], occurrence = 0): RiskSignal {
@@ -54,7 +56,10 @@ export async function fixesOf(languageId: string): Promise<FormatFixes> {
 }
 
 /** Applies `edits` and scans the result as the same language. */
-export async function rescan(scanned: ScannedText, edits: Parameters<typeof applyEdits>[1] | undefined): Promise<ScannedText> {
+export async function rescan(
+  scanned: ScannedText,
+  edits: Parameters<typeof applyEdits>[1] | undefined,
+): Promise<ScannedText> {
   assert.ok(edits, 'expected edits');
   return scanAs(scanned.scan.languageId, applyEdits(scanned.text, edits));
 }
@@ -63,7 +68,13 @@ export async function rescan(scanned: ScannedText, edits: Parameters<typeof appl
  * Applies `bindToLoopback` to the listener at `port` (its first occurrence): the text must change from `before`
  * to `after` and nowhere else, and the rescanned listener must be loopback only. Returns the fixes for more checks.
  */
-export async function assertBindsToLoopback(languageId: string, original: string, port: string, before: string, after: string): Promise<FormatFixes> {
+export async function assertBindsToLoopback(
+  languageId: string,
+  original: string,
+  port: string,
+  before: string,
+  after: string,
+): Promise<FormatFixes> {
   const scanned = await scanAs(languageId, original);
   const fixes = await fixesOf(languageId);
   const fixed = await rescan(scanned, fixes.bindToLoopback!(scanned.text, scanned.at(port)));
@@ -76,9 +87,18 @@ export async function assertBindsToLoopback(languageId: string, original: string
  * Applies `resolveSignal` to the first signal of `kind`: the text must change from `before` to `after` and
  * nowhere else, and that signal must be gone.
  */
-export async function assertResolves(languageId: string, original: string, kind: RiskSignal['kind'], before: string, after: string): Promise<void> {
+export async function assertResolves(
+  languageId: string,
+  original: string,
+  kind: RiskSignal['kind'],
+  before: string,
+  after: string,
+): Promise<void> {
   const scanned = await scanAs(languageId, original);
-  const fixed = await rescan(scanned, (await fixesOf(languageId)).resolveSignal!(scanned.text, signalAt(scanned, kind)));
+  const fixed = await rescan(
+    scanned,
+    (await fixesOf(languageId)).resolveSignal!(scanned.text, signalAt(scanned, kind)),
+  );
   assert.equal(fixed.text, original.replace(before, after));
   const count = (text: ScannedText) => text.scan.signals.filter((signal) => signal.kind === kind).length;
   assert.equal(count(fixed), count(scanned) - 1);
@@ -99,7 +119,10 @@ export async function symbolsOf(scanned: ScannedText): Promise<OutlineSymbol[]> 
 
 /** Names of an outline, children after their parent with an indent: `["NIGHTLY", "  SEND01"]`. */
 export function outlineNames(symbols: readonly OutlineSymbol[], indent = ''): string[] {
-  return symbols.flatMap((symbol) => [`${indent}${symbol.kind} ${symbol.name}`, ...outlineNames(symbol.children ?? [], `${indent}  `)]);
+  return symbols.flatMap((symbol) => [
+    `${indent}${symbol.kind} ${symbol.name}`,
+    ...outlineNames(symbol.children ?? [], `${indent}  `),
+  ]);
 }
 
 /**

@@ -16,7 +16,9 @@ const scanProcess = (text: string) => scanAs('connectdirect', text);
 describe('Connect:Direct process language', () => {
   describe('SNODE', () => {
     it('reads SNODE=host;port as a connection to the partner server', async () => {
-      const process = await scanProcess('SEND01 PROCESS SNODE=cd.partner.example.com;1364\nSTEP1 COPY FROM (FILE=/a PNODE) TO (FILE=/b SNODE)\nPEND\n');
+      const process = await scanProcess(
+        'SEND01 PROCESS SNODE=cd.partner.example.com;1364\nSTEP1 COPY FROM (FILE=/a PNODE) TO (FILE=/b SNODE)\nPEND\n',
+      );
       assert.deepEqual(process.tokens, ['1364']);
       const port = process.at('1364');
       assert.equal(port.role, 'connect');
@@ -61,13 +63,18 @@ describe('Connect:Direct process language', () => {
       const first = process.at('1364');
       assert.equal(first.role, 'connect');
       assert.equal(first.context.peer, "the partner's server at cd1.example.com (SNODE)");
-      assert.deepEqual(first.related?.map((related) => process.text.slice(related.span.start, related.span.end)), ['SNODE=&target']);
+      assert.deepEqual(
+        first.related?.map((related) => process.text.slice(related.span.start, related.span.end)),
+        ['SNODE=&target'],
+      );
       assert.equal(first.related?.[0].message, 'SNODE takes its value from &target');
       assert.equal(process.at('2364').related?.[0].message, 'SNODE takes its value from &node → &real');
     });
 
     it('reads a symbolic address that no SNODE uses, as a CLI submit passes it', async () => {
-      const cli = await scanProcess('submit file=/cd/processes/sendfile.cdp &snode=cd3.example.com;1364 &srcFile=/tmp/a;\n');
+      const cli = await scanProcess(
+        'submit file=/cd/processes/sendfile.cdp &snode=cd3.example.com;1364 &srcFile=/tmp/a;\n',
+      );
       assert.deepEqual(cli.tokens, ['1364']);
       assert.equal(cli.at('1364').role, 'connect');
       assert.equal(cli.at('1364').context.note, 'value of &snode');
@@ -86,7 +93,13 @@ describe('Connect:Direct process language', () => {
 
     it('reads CLI text fed to direct: inline processes and submit commands, but not select commands', async () => {
       const cli = await scanProcess(
-        ['submit smoke process snode=cd.example.com;1364', 'step1 copy from (file=/a pnode) to (file=/b snode)', 'pend;', 'select process pname=smoke snode=other.example.com;1365;', 'quit;'].join('\n'),
+        [
+          'submit smoke process snode=cd.example.com;1364',
+          'step1 copy from (file=/a pnode) to (file=/b snode)',
+          'pend;',
+          'select process pname=smoke snode=other.example.com;1365;',
+          'quit;',
+        ].join('\n'),
       );
       assert.deepEqual(cli.tokens, ['1364']);
       assert.equal(cli.at('1364').context.tool, 'Connect:Direct process smoke');
@@ -121,7 +134,7 @@ describe('Connect:Direct process language', () => {
           '        &count=1364 &when=20240131',
           'S1      COPY FROM (FILE=/data/out/report-20240131.csv PNODE)',
           '             TO (DSN=PROD.D240131.REPORT SNODE DISP=(NEW,CATLG,DELETE) UNIT=3390)',
-          '             CKPT=10M COMPRESS PRIMECHAR=X\'40\'',
+          "             CKPT=10M COMPRESS PRIMECHAR=X'40'",
           'S2      IF (S1 EQ 0) THEN',
           '           COPY FROM (FILE="/businessprocess/get/var1=value1;var2=1364" SNODE) TO (FILE=/in PNODE)',
           '        EIF',
@@ -146,14 +159,18 @@ describe('Connect:Direct process language', () => {
     });
 
     it('keeps reading after z/OS continuations, including a comment after the hyphen', async () => {
-      const process = await scanProcess(['PAY PROCESS CLASS=2 - /* class */', 'SNODE=TCPNAME=cd.example.com;1364 -', '  HOLD=NO'].join('\n'));
+      const process = await scanProcess(
+        ['PAY PROCESS CLASS=2 - /* class */', 'SNODE=TCPNAME=cd.example.com;1364 -', '  HOLD=NO'].join('\n'),
+      );
       assert.deepEqual(process.tokens, ['1364']);
     });
   });
 
   describe('risk signals', () => {
     it('reports the password of SNODEID and PNODEID, covering only the password and never repeating it', async () => {
-      const process = await scanProcess('P PROCESS SNODE=X SNODEID=(appuser,S3cret!,N3wS3cret) PNODEID=(local,pnodepw)\n');
+      const process = await scanProcess(
+        'P PROCESS SNODE=X SNODEID=(appuser,S3cret!,N3wS3cret) PNODEID=(local,pnodepw)\n',
+      );
       assert.deepEqual(
         process.scan.signals.map((signal) => process.text.slice(signal.span.start, signal.span.end)),
         ['S3cret!', 'N3wS3cret', 'pnodepw'],
@@ -169,7 +186,10 @@ describe('Connect:Direct process language', () => {
       const process = await scanProcess(
         'P PROCESS SNODE=X SNODEID=(u1,&pw) SNODEID=(u2,$PW)\n  SUBMIT FILE=x.cdp &pw=hunter2 &MYPW=&pw &userpw= &user=demo\n',
       );
-      assert.deepEqual(process.scan.signals.map((signal) => process.text.slice(signal.span.start, signal.span.end)), ['hunter2']);
+      assert.deepEqual(
+        process.scan.signals.map((signal) => process.text.slice(signal.span.start, signal.span.end)),
+        ['hunter2'],
+      );
       assert.equal(process.scan.signals[0].detail, 'symbolic &pw');
     });
 
@@ -186,36 +206,65 @@ describe('Connect:Direct process language', () => {
           'H PROCESS SNODE=X SECURE=TLS13 SECURE=(ENC=Y)',
         ].join('\n'),
       );
-      assert.deepEqual(process.scan.signals.map((signal) => `${signal.kind} ${process.text.slice(signal.span.start, signal.span.end)}`), [
-        'secure-off SECURE=OFF',
-        'secure-off SECURE=(OFF)',
-        'weak-protocol SSL',
-        'weak-protocol TLS',
-        'weak-protocol TLS10',
-        'weak-protocol tls11',
-      ]);
+      assert.deepEqual(
+        process.scan.signals.map(
+          (signal) => `${signal.kind} ${process.text.slice(signal.span.start, signal.span.end)}`,
+        ),
+        [
+          'secure-off SECURE=OFF',
+          'secure-off SECURE=(OFF)',
+          'weak-protocol SSL',
+          'weak-protocol TLS',
+          'weak-protocol TLS10',
+          'weak-protocol tls11',
+        ],
+      );
       assert.equal(signalAt(process, 'weak-protocol', 1).detail, 'SECURE=TLS (TLS 1.0) in process D');
     });
   });
 
   describe('hover', () => {
     it('says which node SNODE means: an address, a netmap name, a symbolic set in the file or one that is not', async () => {
-      const direct = await scanProcess('P PROCESS SNODE=cd.example.com;1364\nS1 COPY FROM (FILE=/a PNODE) TO (FILE=/b SNODE)\nPEND\n');
+      const direct = await scanProcess(
+        'P PROCESS SNODE=cd.example.com;1364\nS1 COPY FROM (FILE=/a PNODE) TO (FILE=/b SNODE)\nPEND\n',
+      );
       assert.match((await hoverAt(direct, 'SNODE='))!, /\*\*SNODE\*\* · secondary node of process `P`/);
-      assert.match((await hoverAt(direct, 'SNODE='))!, /`cd\.example\.com;1364`: the address and port of the node, written in this file/);
-      assert.match((await hoverAt(direct, 'SNODE)'))!, /`cd\.example\.com;1364`/, 'the bare SNODE of a COPY means the process SNODE');
+      assert.match(
+        (await hoverAt(direct, 'SNODE='))!,
+        /`cd\.example\.com;1364`: the address and port of the node, written in this file/,
+      );
+      assert.match(
+        (await hoverAt(direct, 'SNODE)'))!,
+        /`cd\.example\.com;1364`/,
+        'the bare SNODE of a COPY means the process SNODE',
+      );
       const named = await scanProcess('P PROCESS SNODE=VM_SI_CD\n');
-      assert.match((await hoverAt(named, 'VM_SI_CD'))!, /`VM_SI_CD` is a node name.*defined in the netmap, not in this file/);
+      assert.match(
+        (await hoverAt(named, 'VM_SI_CD'))!,
+        /`VM_SI_CD` is a node name.*defined in the netmap, not in this file/,
+      );
       const symbolic = await scanProcess('P PROCESS SNODE=&partner\n  &partner=cd.example.com;11364\n');
-      assert.match((await hoverAt(symbolic, 'SNODE'))!, /`cd\.example\.com;11364`.*\n\nThrough `&partner` \(line 2\)\./s);
-      assert.match((await hoverAt(symbolic, '&partner', 1))!, /\*\*&partner\*\* · symbolic\n\nSet to `cd\.example\.com;11364` on line 2\./);
+      assert.match(
+        (await hoverAt(symbolic, 'SNODE'))!,
+        /`cd\.example\.com;11364`.*\n\nThrough `&partner` \(line 2\)\./s,
+      );
+      assert.match(
+        (await hoverAt(symbolic, '&partner', 1))!,
+        /\*\*&partner\*\* · symbolic\n\nSet to `cd\.example\.com;11364` on line 2\./,
+      );
       const unset = await scanProcess('P PROCESS SNODE=&snode\n');
-      assert.match((await hoverAt(unset, '&snode'))!, /`&snode` is not set in this file: its value comes with the submit/);
+      assert.match(
+        (await hoverAt(unset, '&snode'))!,
+        /`&snode` is not set in this file: its value comes with the submit/,
+      );
     });
 
     it('says what PNODE is when the process does not set it', async () => {
       const process = await scanProcess('P PROCESS SNODE=X\nS1 COPY FROM (FILE=/a PNODE) TO (FILE=/b SNODE)\n');
-      assert.match((await hoverAt(process, 'PNODE'))!, /\*\*PNODE\*\* · primary node of process `P`\n\nThe node that runs the process/);
+      assert.match(
+        (await hoverAt(process, 'PNODE'))!,
+        /\*\*PNODE\*\* · primary node of process `P`\n\nThe node that runs the process/,
+      );
     });
 
     it('names ndm-server on the hover of an SNODE port', async () => {
@@ -253,14 +302,23 @@ describe('Connect:Direct process language', () => {
       assert.deepEqual(script.tokens, ['1364', '2364']);
       assert.equal(script.at('1364').language, 'connectdirect');
       assert.equal(script.at('1364').role, 'connect');
-      assert.deepEqual(script.scan.signals.map((signal) => script.text.slice(signal.span.start, signal.span.end)), ['p4ss']);
+      assert.deepEqual(
+        script.scan.signals.map((signal) => script.text.slice(signal.span.start, signal.span.end)),
+        ['p4ss'],
+      );
     });
   });
 
   describe('bad input', () => {
     it('reads what it can from half-typed text: open parentheses, unterminated quotes, a missing value', async () => {
       const process = await scanProcess(
-        ['P PROCESS SNODE=', 'S1 COPY FROM (FILE=/a', 'S2 RUN TASK SYSOPTS="nc host 1234', 'Q PROCESS SNODE=cd.example.com;1364', "R PROCESS SNODE='unterminated;1365"].join('\n'),
+        [
+          'P PROCESS SNODE=',
+          'S1 COPY FROM (FILE=/a',
+          'S2 RUN TASK SYSOPTS="nc host 1234',
+          'Q PROCESS SNODE=cd.example.com;1364',
+          "R PROCESS SNODE='unterminated;1365",
+        ].join('\n'),
       );
       assert.deepEqual(process.tokens, ['1234', '1364', '1365']);
     });
@@ -272,14 +330,21 @@ describe('Connect:Direct process language', () => {
     });
 
     it('reads 10,000 processes in linear time', async () => {
-      const text = Array.from({ length: 10_000 }, (_, index) => `P${index} PROCESS SNODE=cd${index}.example.com;1364\nS1 COPY FROM (FILE=/a PNODE) TO (FILE=/b SNODE)\nPEND\n`).join('');
+      const text = Array.from(
+        { length: 10_000 },
+        (_, index) =>
+          `P${index} PROCESS SNODE=cd${index}.example.com;1364\nS1 COPY FROM (FILE=/a PNODE) TO (FILE=/b SNODE)\nPEND\n`,
+      ).join('');
       const process = await scanHostile('connectdirect', text);
       assert.equal(process.scan.mentions.length, 10_000);
     });
 
     it('survives a megabyte line of quotes, hyphens and comments, and an unterminated quote', async () => {
       const hostile = `${"'".repeat(200_000)}${' -'.repeat(100_000)}${' /* x */'.repeat(50_000)}`;
-      const process = await scanHostile('connectdirect', `${hostile}\nP PROCESS SNODE=h;1364\n${'"'.repeat(100_001)}x\n`);
+      const process = await scanHostile(
+        'connectdirect',
+        `${hostile}\nP PROCESS SNODE=h;1364\n${'"'.repeat(100_001)}x\n`,
+      );
       assert.deepEqual(process.tokens, ['1364']);
     });
   });

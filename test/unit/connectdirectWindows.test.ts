@@ -31,8 +31,14 @@ describe('Connect:Direct for Windows INI files', () => {
       assert.deepEqual(scanned.tokens, ['11364', '11365', '11366', '4400']);
       assertEvery(scanned.scan.mentions, (mention) => mention.role === 'connect' && mention.exposure === 'unknown');
       assert.equal(scanned.at('11364').context.peer, 'the server of partner CLEARHOUSE at cd.clearhouse.example.com');
-      assert.deepEqual(scanned.at('11364').related?.map((related) => scanned.text.slice(related.span.start, related.span.end)), ['Node:CLEARHOUSE']);
-      assert.equal(scanned.at('11366').context.peer, 'the server of partner CLEARHOUSE at alternate address 198.51.100.8');
+      assert.deepEqual(
+        scanned.at('11364').related?.map((related) => scanned.text.slice(related.span.start, related.span.end)),
+        ['Node:CLEARHOUSE'],
+      );
+      assert.equal(
+        scanned.at('11366').context.peer,
+        'the server of partner CLEARHOUSE at alternate address 198.51.100.8',
+      );
       assert.equal(scanned.at('4400').protocol, 'udp');
       assert.equal(signalAt(scanned, 'alternate-comminfo-any').detail, 'AltCommInfo=* for partner CLEARHOUSE');
     });
@@ -66,7 +72,10 @@ describe('Connect:Direct for Windows INI files', () => {
       assert.equal(host.role, 'listen');
       assert.equal(host.exposure, 'unknown', "a blank CD_HOST_IP takes this computer's address, not every interface");
       assert.equal(scanned.at('1363').exposure, 'loopback');
-      assert.deepEqual(scanned.at('1363').related?.map((related) => scanned.text.slice(related.span.start, related.span.end)), ['CD_API_IP']);
+      assert.deepEqual(
+        scanned.at('1363').related?.map((related) => scanned.text.slice(related.span.start, related.span.end)),
+        ['CD_API_IP'],
+      );
       assert.equal(scanned.at('23610').context.note, 'PostgreSQL database of this installation, CD_POSTGRESQL_PORT');
       const smtp = scanned.at('25');
       assert.equal(smtp.role, 'connect');
@@ -74,11 +83,15 @@ describe('Connect:Direct for Windows INI files', () => {
     });
 
     it('reports CD_NETMAP_CHECK=N and passwords in *_PWD keys, never echoing them', async () => {
-      const scanned = await windows('[Server]\nCD_NETMAP_CHECK=N\nCD_KEYSTORE_PWD=changeit\nCD_CLIENT_KEYCERT_PWD=\nCD_ADMIN_USERID=cdadmin\n');
-      assert.deepEqual(scanned.scan.signals.map((signal) => `${signal.kind} ${scanned.text.slice(signal.span.start, signal.span.end)}`), [
-        'netmap-check-off CD_NETMAP_CHECK=N',
-        'password-in-text changeit',
-      ]);
+      const scanned = await windows(
+        '[Server]\nCD_NETMAP_CHECK=N\nCD_KEYSTORE_PWD=changeit\nCD_CLIENT_KEYCERT_PWD=\nCD_ADMIN_USERID=cdadmin\n',
+      );
+      assert.deepEqual(
+        scanned.scan.signals.map(
+          (signal) => `${signal.kind} ${scanned.text.slice(signal.span.start, signal.span.end)}`,
+        ),
+        ['netmap-check-off CD_NETMAP_CHECK=N', 'password-in-text changeit'],
+      );
       assert.ok(!signalAt(scanned, 'password-in-text').detail.includes('changeit'));
     });
   });
@@ -86,28 +99,44 @@ describe('Connect:Direct for Windows INI files', () => {
   describe('hover and outline', () => {
     it('describes node sections and settings', async () => {
       const scanned = await windows(readCorpus('ebasso--sterling-b2b-samples--my_netmap.cfg'));
-      assert.match((await hoverAt(scanned, 'CD.NODE2'))!, /\*\*CD\.NODE2\*\* · remote node \(Windows netmap\)\n\nPartner's server: `node2\.company2\.com;1364`\./);
+      assert.match(
+        (await hoverAt(scanned, 'CD.NODE2'))!,
+        /\*\*CD\.NODE2\*\* · remote node \(Windows netmap\)\n\nPartner's server: `node2\.company2\.com;1364`\./,
+      );
       assert.match((await hoverAt(scanned, 'BufferSize'))!, /Buffer size, in bytes \(not a port\)/);
       const server = await windows(readCorpus('ebasso--sterling-b2b-samples--my_cd_srvr.ini'));
-      assert.match((await hoverAt(server, 'CD_API_IP'))!, /Address the API listener binds to; `0\.0\.0\.0` is every interface\./);
+      assert.match(
+        (await hoverAt(server, 'CD_API_IP'))!,
+        /Address the API listener binds to; `0\.0\.0\.0` is every interface\./,
+      );
     });
 
     it('outlines node sections as nodes and the other sections by name', async () => {
       const scanned = await windows(readCorpus('ebasso--sterling-b2b-samples--my_netmap.cfg'));
       const symbols = await symbolsOf(scanned);
-      assert.deepEqual(outlineNames(symbols), ['node CD.NODE1', 'node CD.NODE2', 'section Path:TCPCommPath', 'section Mode:Mode1']);
+      assert.deepEqual(outlineNames(symbols), [
+        'node CD.NODE1',
+        'node CD.NODE2',
+        'section Path:TCPCommPath',
+        'section Mode:Mode1',
+      ]);
       assert.equal(symbols[0].detail, 'node1.company.com;1364');
     });
   });
 
   it('reads keys named like built-in object properties as ordinary unknown keys', async () => {
-    const scanned = await windows('[Node:X]\nconstructor=a.example.com;1364\n__proto__=b;1365\n[Server]\nCD_CONSTRUCTOR_PORT=1366\n');
+    const scanned = await windows(
+      '[Node:X]\nconstructor=a.example.com;1364\n__proto__=b;1365\n[Server]\nCD_CONSTRUCTOR_PORT=1366\n',
+    );
     assert.deepEqual(scanned.tokens, ['1366']);
     assert.equal(await hoverAt(scanned, 'constructor'), undefined);
   });
 
   it('reads 10,000 node sections in linear time', async () => {
-    const text = Array.from({ length: 10_000 }, (_, index) => `[Node:N${index}]\nIPAddress=n${index}.example.com;1364\nLRetryTime=180\n`).join('');
+    const text = Array.from(
+      { length: 10_000 },
+      (_, index) => `[Node:N${index}]\nIPAddress=n${index}.example.com;1364\nLRetryTime=180\n`,
+    ).join('');
     const scanned = await scanHostile('connectdirect-ini', text);
     assert.equal(scanned.scan.mentions.length, 10_000);
   });
@@ -128,11 +157,10 @@ describe('Connect:Direct Secure+ spcli scripts', () => {
       ].join('\n'),
     );
     assert.deepEqual(scanned.tokens, []);
-    assert.deepEqual(scanned.scan.signals.map((signal) => `${signal.kind} ${scanned.text.slice(signal.span.start, signal.span.end)}`), [
-      'password-in-text s3cret',
-      'weak-protocol tls1.0',
-      'weak-protocol ssl3.0',
-    ]);
+    assert.deepEqual(
+      scanned.scan.signals.map((signal) => `${signal.kind} ${scanned.text.slice(signal.span.start, signal.span.end)}`),
+      ['password-in-text s3cret', 'weak-protocol tls1.0', 'weak-protocol ssl3.0'],
+    );
     assert.equal(signalAt(scanned, 'weak-protocol', 1).detail, 'ssl3.0 (SSL 3.0) in update remotenode');
   });
 

@@ -25,14 +25,19 @@ describe('Connect:Direct z/OS members', () => {
       );
       assert.deepEqual(scanned.tokens, ['1364', '11364', '21364', '1363', '2363', '3363']);
       assertEvery(scanned.scan.mentions, (mention) => mention.role === 'listen');
-      assert.deepEqual(scanned.scan.mentions.map((mention) => mention.exposure), ['any', 'private', 'unknown', 'any', 'loopback', 'unknown']);
+      assert.deepEqual(
+        scanned.scan.mentions.map((mention) => mention.exposure),
+        ['any', 'private', 'unknown', 'any', 'loopback', 'unknown'],
+      );
       assert.equal(scanned.at('1363').context.note, 'API listener, TCP.API.LISTEN');
       assert.equal(scanned.at('1363').context.bindAddress, 'ANYADDR6');
       assert.equal(scanned.at('11364').context.note, 'server listener for partner sessions, TCP.LISTEN');
     });
 
     it('reads pairs across continuations and comments', async () => {
-      const scanned = await zos(['TCP.LISTEN=((ANYADDR, -  /* ALL */', '1364), -', '(10.1.1.1,', '  11364))'].join('\n'));
+      const scanned = await zos(
+        ['TCP.LISTEN=((ANYADDR, -  /* ALL */', '1364), -', '(10.1.1.1,', '  11364))'].join('\n'),
+      );
       assert.deepEqual(scanned.tokens, ['1364', '11364']);
     });
 
@@ -44,7 +49,16 @@ describe('Connect:Direct z/OS members', () => {
 
     it('ignores counts, sizes and names', async () => {
       const scanned = await zos(
-        ['MAXUSERS=10', 'MAXPRIMARY=20', 'MAXSECONDARY=20', 'MAXPROCESS=255', 'TCP.TIMER=180', 'CKPT=1M', 'STATISTICS.ARCHIVE.DSN=CD.D240131', 'ABEND.CODES.NODUMP=(S0C4,S0C1)'].join('\n'),
+        [
+          'MAXUSERS=10',
+          'MAXPRIMARY=20',
+          'MAXSECONDARY=20',
+          'MAXPROCESS=255',
+          'TCP.TIMER=180',
+          'CKPT=1M',
+          'STATISTICS.ARCHIVE.DSN=CD.D240131',
+          'ABEND.CODES.NODUMP=(S0C4,S0C1)',
+        ].join('\n'),
       );
       assert.deepEqual(scanned.tokens, []);
     });
@@ -57,8 +71,14 @@ describe('Connect:Direct z/OS members', () => {
       assertEvery(scanned.scan.mentions, (mention) => mention.role === 'connect' && mention.exposure === 'unknown');
       const partner = scanned.at('11364');
       assert.equal(partner.context.peer, 'the server of partner CLEARHOUSE at cd.clearhouse.example.com');
-      assert.deepEqual(partner.related?.map((related) => scanned.text.slice(related.span.start, related.span.end)), ['CLEARHOUSE']);
-      assert.equal(scanned.at('11365').context.peer, 'the server of partner CLEARHOUSE at alternate address 198.51.100.44');
+      assert.deepEqual(
+        partner.related?.map((related) => scanned.text.slice(related.span.start, related.span.end)),
+        ['CLEARHOUSE'],
+      );
+      assert.equal(
+        scanned.at('11365').context.peer,
+        'the server of partner CLEARHOUSE at alternate address 198.51.100.44',
+      );
       assert.equal(scanned.at('1364').context.peer, 'the server of this node (CD.PAYMENTS) at 10.40.1.20');
       assert.equal(scanned.at('1363').context.note, 'API port of this node (CD.PAYMENTS), TCPAPI');
       assert.equal(scanned.at('4400').protocol, 'udp');
@@ -88,17 +108,30 @@ describe('Connect:Direct z/OS members', () => {
   describe('hover and outline', () => {
     it('describes adjacent nodes and parameters that are not ports', async () => {
       const scanned = await zos(readFixture('NETMAP.txt'));
-      assert.match((await hoverAt(scanned, 'CLEARHOUSE'))!, /\*\*CLEARHOUSE\*\* · adjacent node\n\nTCP sessions to port `11364` at `cd\.clearhouse\.example\.com`\./);
+      assert.match(
+        (await hoverAt(scanned, 'CLEARHOUSE'))!,
+        /\*\*CLEARHOUSE\*\* · adjacent node\n\nTCP sessions to port `11364` at `cd\.clearhouse\.example\.com`\./,
+      );
       assert.match((await hoverAt(scanned, 'CD.LEGACY'))!, /SNA sessions \(no TCP\/IP port\)/);
       assert.match((await hoverAt(scanned, 'CD.PAYMENTS,1364'))!, /this node's own entry \(ADJACENT\.NODE\)/);
-      assert.match((await hoverAt(scanned, '(6,2)'))!, /\*\*PARSESS\*\*\n\n`\(most, default\)` parallel sessions \(not ports\)\./);
+      assert.match(
+        (await hoverAt(scanned, '(6,2)'))!,
+        /\*\*PARSESS\*\*\n\n`\(most, default\)` parallel sessions \(not ports\)\./,
+      );
       const initparm = await zos(readFixture('INITPARM.txt'));
       assert.match((await hoverAt(initparm, 'MAXUSERS=10'))!, /Most concurrent API sign-ons \(not a port\)/);
     });
 
     it('outlines nodes by name and initialization parameters by keyword', async () => {
       const netmap = await symbolsOf(await zos(readFixture('NETMAP.txt')));
-      assert.deepEqual(outlineNames(netmap), ['node CD.PAYMENTS', 'node CD.PAYMENTS', 'node CLEARHOUSE', 'node WIN.BRANCH', 'node BULK.UDT', 'node CD.LEGACY']);
+      assert.deepEqual(outlineNames(netmap), [
+        'node CD.PAYMENTS',
+        'node CD.PAYMENTS',
+        'node CLEARHOUSE',
+        'node WIN.BRANCH',
+        'node BULK.UDT',
+        'node CD.LEGACY',
+      ]);
       assert.equal(netmap[2].detail, 'ADJACENT.NODE 11364 cd.clearhouse.example.com');
       const initparm = await symbolsOf(await zos(readFixture('INITPARM.txt')));
       assert.equal(initparm.find((symbol) => symbol.name === 'TCP.API.LISTEN')?.detail, '(ANYADDR6,1363)');
@@ -112,7 +145,10 @@ describe('Connect:Direct z/OS members', () => {
   });
 
   it('reads 10,000 adjacent nodes in linear time', async () => {
-    const text = Array.from({ length: 10_000 }, (_, index) => `ADJACENT.NODE=((N${index},1364,10.0.${index % 250}.1,TCP) PARSESS=(4,2))\n`).join('');
+    const text = Array.from(
+      { length: 10_000 },
+      (_, index) => `ADJACENT.NODE=((N${index},1364,10.0.${index % 250}.1,TCP) PARSESS=(4,2))\n`,
+    ).join('');
     const scanned = await scanHostile('connectdirect-zos', text);
     assert.equal(scanned.scan.mentions.length, 10_000);
   });

@@ -13,8 +13,19 @@ describe('descriptions of a file’s ports in order', () => {
   it('tells contexts apart by every field', () => {
     // Required: a field added to MentionContext must be added here, and then sameContext must compare it.
     const complete: Required<MentionContext> = {
-      tool: 'nftables', direction: 'inbound', source: '10.0.0.0/8', bindAddress: '0.0.0.0', interface: 'eth0', zone: 'public',
-      table: 'inet/filter', chain: 'input', policy: 'drop', peer: '10.0.5.20', mappedTo: '10.0.5.20:80', mappedPort: 80, note: 'a note',
+      tool: 'nftables',
+      direction: 'inbound',
+      source: '10.0.0.0/8',
+      bindAddress: '0.0.0.0',
+      interface: 'eth0',
+      zone: 'public',
+      table: 'inet/filter',
+      chain: 'input',
+      policy: 'drop',
+      peer: '10.0.5.20',
+      mappedTo: '10.0.5.20:80',
+      mappedPort: 80,
+      note: 'a note',
     };
     assert.ok(sameContext(complete, { ...complete }));
     for (const field of Object.keys(complete) as (keyof MentionContext)[]) {
@@ -34,7 +45,8 @@ describe('descriptions of a file’s ports in order', () => {
     for (const [language, path] of files) {
       const { scan } = await scanAs(language, readFileSync(path, 'utf8'));
       const describe = consecutiveDescriber();
-      for (const mention of scan.mentions) assert.equal(describe(mention), describeUse(mention), `${path} at ${mention.span.start}`);
+      for (const mention of scan.mentions)
+        assert.equal(describe(mention), describeUse(mention), `${path} at ${mention.span.start}`);
     }
   });
 });

@@ -56,7 +56,9 @@ const LINES = [
   '',
 ];
 
-type Edit = { kind: 'replace' | 'insert' | 'delete'; line: number; text: string } | { kind: 'type'; line: number; at: number; text: string };
+type Edit =
+  | { kind: 'replace' | 'insert' | 'delete'; line: number; text: string }
+  | { kind: 'type'; line: number; at: number; text: string };
 
 function applyEdit(text: string, edit: Edit): string {
   const lines = text.split('\n');
@@ -72,8 +74,17 @@ function applyEdit(text: string, edit: Edit): string {
 }
 
 const editArbitrary: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ kind: fc.constantFrom('replace' as const, 'insert' as const, 'delete' as const), line: fc.nat(), text: fc.constantFrom(...LINES) }),
-  fc.record({ kind: fc.constant('type' as const), line: fc.nat(), at: fc.nat(), text: fc.constantFrom('2', ' ', '-s 10.0.0.0/8 ', ',3306', '\n', '!') }),
+  fc.record({
+    kind: fc.constantFrom('replace' as const, 'insert' as const, 'delete' as const),
+    line: fc.nat(),
+    text: fc.constantFrom(...LINES),
+  }),
+  fc.record({
+    kind: fc.constant('type' as const),
+    line: fc.nat(),
+    at: fc.nat(),
+    text: fc.constantFrom('2', ' ', '-s 10.0.0.0/8 ', ',3306', '\n', '!'),
+  }),
 );
 
 /** A re-scan must be indistinguishable from scanning the new text whole. */
@@ -99,9 +110,17 @@ describe('re-scan after an edit', () => {
     assert.deepEqual(editedLines(before, 'a\nbX\ncc\ndd\n'), { start: 2, oldEnd: 5, newEnd: 5 });
     assert.deepEqual(editedLines(before, 'a\nbb\nnew\ncc\ndd\n'), { start: 5, oldEnd: 5, newEnd: 9 });
     // The inserted line starts like the one after it: still the only line in the window.
-    assert.deepEqual(editedLines('x\n-A IN -s 1\n', 'x\n-A IN -p 2\n-A IN -s 1\n'), { start: 2, oldEnd: 2, newEnd: 13 });
+    assert.deepEqual(editedLines('x\n-A IN -s 1\n', 'x\n-A IN -p 2\n-A IN -s 1\n'), {
+      start: 2,
+      oldEnd: 2,
+      newEnd: 13,
+    });
     assert.deepEqual(editedLines(before, 'a\ndd\n'), { start: 2, oldEnd: 8, newEnd: 2 });
-    assert.deepEqual(editedLines(before, before), { start: before.length, oldEnd: before.length, newEnd: before.length });
+    assert.deepEqual(editedLines(before, before), {
+      start: before.length,
+      oldEnd: before.length,
+      newEnd: before.length,
+    });
   });
 
   it('cuts any two texts into a common start, whole changed lines and a common end', () => {
@@ -111,8 +130,15 @@ describe('re-scan after an edit', () => {
         const { start, oldEnd, newEnd } = editedLines(before, after);
         assert.equal(before.slice(0, start), after.slice(0, start));
         assert.equal(before.slice(oldEnd), after.slice(newEnd));
-        for (const [value, offset] of [[before, start], [before, oldEnd], [after, newEnd]] as const) {
-          assert.ok(offset === 0 || value[offset - 1] === '\n' || offset === value.length, `${JSON.stringify(value)} at ${offset}`);
+        for (const [value, offset] of [
+          [before, start],
+          [before, oldEnd],
+          [after, newEnd],
+        ] as const) {
+          assert.ok(
+            offset === 0 || value[offset - 1] === '\n' || offset === value.length,
+            `${JSON.stringify(value)} at ${offset}`,
+          );
         }
       }),
       { numRuns: 1000 },
@@ -151,7 +177,10 @@ describe('re-scan after an edit', () => {
     const edited = RULESET.replace('-A INPUT -p tcp --dport 22 -j ACCEPT', '-A INPUT -p tcp --dport 2222 -j ACCEPT');
     const scanner = service.editScanner('iptables', undefined);
     const readTexts: string[] = [];
-    const spliced = rescanEdit(record, edited, { ...scanner, read: (text) => (readTexts.push(text), scanner.read(text)) });
+    const spliced = rescanEdit(record, edited, {
+      ...scanner,
+      read: (text) => (readTexts.push(text), scanner.read(text)),
+    });
     assert.ok(spliced, 'a rule edit is spliced');
     assert.equal(readTexts.length, 1);
     assert.ok(readTexts[0].includes('--dport 2222'));
@@ -175,7 +204,10 @@ describe('re-scan after an edit', () => {
 
   it('keeps the untouched mentions as they were, moved by the length of the edit', () => {
     const record = cleanRescan(service, undefined, { text: RULESET, languageId: 'iptables' });
-    const edited = RULESET.replace('-A INPUT -i lo -j ACCEPT\n', '-A INPUT -i lo -j ACCEPT\n-A INPUT -p tcp --dport 3306 -j ACCEPT\n');
+    const edited = RULESET.replace(
+      '-A INPUT -i lo -j ACCEPT\n',
+      '-A INPUT -i lo -j ACCEPT\n-A INPUT -p tcp --dport 3306 -j ACCEPT\n',
+    );
     const spliced = cleanRescan(service, record, { text: edited, languageId: 'iptables' });
     const written = spliced.scan.mentions.map((mention) => edited.slice(mention.span.start, mention.span.end));
     assert.deepEqual(written, ['8080', '80', '3306', '22', '80', '443', '1363', '8470:8476', '447', '23']);

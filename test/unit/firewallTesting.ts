@@ -22,9 +22,17 @@ export function readFixture(format: string, name: string): string {
  * Every file of `../shared/corpus/<folder>` must be detected as `languageId` and read as `expectations` says
  * (each file needs one); then the scanner is fuzzed with the corpus and `extraSamples`.
  */
-export function corpusTests(languageId: string, folder: string, expectations: Record<string, (scan: ScannedText) => void>, extraSamples: readonly string[]): void {
+export function corpusTests(
+  languageId: string,
+  folder: string,
+  expectations: Record<string, (scan: ScannedText) => void>,
+  extraSamples: readonly string[],
+): void {
   const corpusFolder = join(repositoryRoot, '..', 'shared', 'corpus', folder);
-  const corpus = readdirSync(corpusFolder).map((name) => ({ name, text: readFileSync(join(corpusFolder, name), 'utf8') }));
+  const corpus = readdirSync(corpusFolder).map((name) => ({
+    name,
+    text: readFileSync(join(corpusFolder, name), 'utf8'),
+  }));
   describe(`${languageId} corpus`, () => {
     it(`recognises every corpus file as ${languageId} and reads it without a problem`, async () => {
       const service = await testService();

@@ -18,7 +18,6 @@ const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 const corpusFile = (name: string) => readFileSync(join(CORPUS, name), 'utf8');
 const scanFirewalld = (text: string) => scanAs('firewalld', text);
 
-
 /** The mention of the value in the n-th occurrence of an attribute as written: `atValue(scanned, 'to-port="443"')`. */
 function atValue(scanned: ScannedText, attribute: string, occurrence = 0): PortMention {
   let at = -1;
@@ -27,7 +26,10 @@ function atValue(scanned: ScannedText, attribute: string, occurrence = 0): PortM
   const start = at + quote + 1;
   const end = at + attribute.length - 1;
   const mention = scanned.scan.mentions.find((item) => item.span.start === start && item.span.end === end);
-  assert.ok(at >= 0 && mention, `no port mention in ${attribute} (#${occurrence}); found: ${JSON.stringify(scanned.tokens)}`);
+  assert.ok(
+    at >= 0 && mention,
+    `no port mention in ${attribute} (#${occurrence}); found: ${JSON.stringify(scanned.tokens)}`,
+  );
   return mention;
 }
 
@@ -57,7 +59,11 @@ describe('firewalld', () => {
     });
 
     const byContent: [path: string, head: string, language: string][] = [
-      ['deploy/edge.xml', '<?xml version="1.0"?>\n<!-- edge -- zone -->\n<!-- second -->\n<zone target="DROP">', 'firewalld'],
+      [
+        'deploy/edge.xml',
+        '<?xml version="1.0"?>\n<!-- edge -- zone -->\n<!-- second -->\n<zone target="DROP">',
+        'firewalld',
+      ],
       ['x.xml', "<service>\n<port port='22' protocol='tcp'/>", 'firewalld'],
       ['x.xml', '<policy priority="-1">', 'firewalld'],
       ['x.xml', '<direct>\n<rule/>', 'firewalld'],
@@ -85,26 +91,77 @@ describe('firewalld', () => {
 
     it('finds the ports of every corpus file that writes one, with the role its root element gives', async () => {
       const expected: Record<string, [string, string][]> = {
-        'alpham8--opensuse-webstack--public.xml': [['2424', 'allow'], ['80', 'allow'], ['443', 'allow'], ['25', 'allow'], ['465', 'allow'], ['587', 'allow'], ['993', 'allow']],
+        'alpham8--opensuse-webstack--public.xml': [
+          ['2424', 'allow'],
+          ['80', 'allow'],
+          ['443', 'allow'],
+          ['25', 'allow'],
+          ['465', 'allow'],
+          ['587', 'allow'],
+          ['993', 'allow'],
+        ],
         'firewalld-upstream--services-ceph.xml': [['6800-7568', 'define']],
         'firewalld-upstream--services-high-availability.xml': [
-          ['2224', 'define'], ['3121', 'define'], ['5403', 'define'], ['5404', 'define'], ['5405-5412', 'define'], ['9929', 'define'], ['9929', 'define'], ['21064', 'define'],
+          ['2224', 'define'],
+          ['3121', 'define'],
+          ['5403', 'define'],
+          ['5404', 'define'],
+          ['5405-5412', 'define'],
+          ['9929', 'define'],
+          ['9929', 'define'],
+          ['21064', 'define'],
         ],
-        'firewalld-upstream--services-kdeconnect.xml': [['1714-1764', 'define'], ['1714-1764', 'define']],
+        'firewalld-upstream--services-kdeconnect.xml': [
+          ['1714-1764', 'define'],
+          ['1714-1764', 'define'],
+        ],
         'firewalld-upstream--services-mosh.xml': [['60000-61000', 'define']],
-        'firewalld-upstream--services-samba.xml': [['139', 'define'], ['445', 'define']],
+        'firewalld-upstream--services-samba.xml': [
+          ['139', 'define'],
+          ['445', 'define'],
+        ],
         'firewalld-upstream--services-ssh.xml': [['22', 'define']],
         'firewalld-upstream--services-upnp-client.xml': [['1900', 'other']],
         'firewalld-upstream--policies-gateway-world-to-HOST.xml': [['dhcpv6-client', 'allow']],
         'firewalld-upstream--zones-dmz.xml': [['ssh', 'allow']],
         'firewalld-upstream--zones-external.xml': [['ssh', 'allow']],
-        'firewalld-upstream--zones-public.xml': [['ssh', 'allow'], ['dhcpv6-client', 'allow']],
-        'gucci-on-fleek--maxchernoff.ca--incoming.xml': ['dhcpv6-client', 'ssh', 'http', 'https', 'http3', 'dns', 'dns', 'dns-over-tls', 'syslog', 'syslog'].map((name) => [name, 'allow']),
+        'firewalld-upstream--zones-public.xml': [
+          ['ssh', 'allow'],
+          ['dhcpv6-client', 'allow'],
+        ],
+        'gucci-on-fleek--maxchernoff.ca--incoming.xml': [
+          'dhcpv6-client',
+          'ssh',
+          'http',
+          'https',
+          'http3',
+          'dns',
+          'dns',
+          'dns-over-tls',
+          'syslog',
+          'syslog',
+        ].map((name) => [name, 'allow']),
         'gucci-on-fleek--maxchernoff.ca--outgoing.xml': [
-          'mdns', 'dhcpv6-client', 'ssh', 'http', 'https', 'http3', 'dns', 'dns', 'dns-over-tls', 'ntp', 'smtp', '8369', 'imaps', 'wireguard',
+          'mdns',
+          'dhcpv6-client',
+          'ssh',
+          'http',
+          'https',
+          'http3',
+          'dns',
+          'dns',
+          'dns-over-tls',
+          'ntp',
+          'smtp',
+          '8369',
+          'imaps',
+          'wireguard',
         ].map((name) => [name, 'allow']),
         'syncthing--firewalld--syncthing-gui.xml': [['8384', 'define']],
-        'syncthing--firewalld--syncthing.xml': [['22000', 'define'], ['21027', 'define']],
+        'syncthing--firewalld--syncthing.xml': [
+          ['22000', 'define'],
+          ['21027', 'define'],
+        ],
       };
       for (const name of names) {
         const scanned = await scanFirewalld(corpusFile(name));
@@ -121,7 +178,10 @@ describe('firewalld', () => {
       assert.equal(ssh.protocol, 'tcp');
       assert.equal(ssh.context.zone, 'Public');
       assert.equal(scanned.lineOf(scanned.at('993')), 26);
-      assertEvery(scanned.scan.mentions, (mention) => mention.exposure === 'any' && mention.context.direction === 'inbound');
+      assertEvery(
+        scanned.scan.mentions,
+        (mention) => mention.exposure === 'any' && mention.context.direction === 'inbound',
+      );
     });
 
     it('reads services as definitions that expose nothing, with ranges as one mention', async () => {
@@ -131,9 +191,16 @@ describe('firewalld', () => {
       assert.equal(ceph.lineOf(range), 5);
       assert.equal(range.context.note, 'defines a port of service ceph');
       const kde = await scanFirewalld(corpusFile('firewalld-upstream--services-kdeconnect.xml'));
-      assert.deepEqual(kde.scan.mentions.map((mention) => mention.protocol), ['tcp', 'udp'], 'port= written before protocol=');
+      assert.deepEqual(
+        kde.scan.mentions.map((mention) => mention.protocol),
+        ['tcp', 'udp'],
+        'port= written before protocol=',
+      );
       const upnp = await scanFirewalld(corpusFile('firewalld-upstream--services-upnp-client.xml'));
-      assert.equal(upnp.at('1900').context.note, 'defines a port of service UPnP Client; source port of the matched packets');
+      assert.equal(
+        upnp.at('1900').context.note,
+        'defines a port of service UPnP Client; source port of the matched packets',
+      );
     });
 
     it('reads the outgoing policy as outbound and skips its template placeholders', async () => {
@@ -148,18 +215,28 @@ describe('firewalld', () => {
 
     it('reads the templated incoming zone: its services, and no template placeholder', async () => {
       const scanned = await scanFirewalld(corpusFile('gucci-on-fleek--maxchernoff.ca--incoming.xml'));
-      assert.equal(scanned.tokens.some((token) => token.includes('!!')), false);
+      assert.equal(
+        scanned.tokens.some((token) => token.includes('!!')),
+        false,
+      );
       const dns = scanned.scan.mentions.filter((mention) => mention.writtenName === 'dns');
-      assert.deepEqual(dns.map((mention) => `${mention.port}/${mention.protocol}`), ['53/tcp', '53/udp'], 'one mention per port the service defines');
+      assert.deepEqual(
+        dns.map((mention) => `${mention.port}/${mention.protocol}`),
+        ['53/tcp', '53/udp'],
+        'one mention per port the service defines',
+      );
       assert.equal(dns[0].span.start, dns[1].span.start);
     });
 
-    it('opens the stock zones\' services to any source: ssh in public is the sensitive-port warning', async () => {
+    it("opens the stock zones' services to any source: ssh in public is the sensitive-port warning", async () => {
       const scanned = await scanFirewalld(corpusFile('firewalld-upstream--zones-public.xml'));
       const ssh = scanned.at('ssh');
       assert.deepEqual([ssh.port, ssh.protocol, ssh.exposure, ssh.context.zone], [22, 'tcp', 'any', 'Public']);
       assert.match(ssh.reference ?? '', /^ssh → 22\/tcp \(firewalld service ssh; firewalld 1\.3\.3 stock service\)$/);
-      const findings = scanned.scan.findings.map((finding) => `${finding.ruleId} ${finding.severity} ${scanned.text.slice(finding.span.start, finding.span.end)}`);
+      const findings = scanned.scan.findings.map(
+        (finding) =>
+          `${finding.ruleId} ${finding.severity} ${scanned.text.slice(finding.span.start, finding.span.end)}`,
+      );
       assert.deepEqual(findings, ['exposed-sensitive-port warning ssh']);
     });
   });
@@ -169,7 +246,10 @@ describe('firewalld', () => {
       const scanned = await scanFirewalld(fixture('edge-public.xml'));
       const cd = scanned.at('1364');
       assert.deepEqual([cd.role, cd.exposure, cd.protocol], ['allow', 'any', 'tcp']);
-      assert.deepEqual([cd.context.zone, cd.context.interface, cd.context.direction, cd.context.policy], ['Public', 'eth0', 'inbound', undefined]);
+      assert.deepEqual(
+        [cd.context.zone, cd.context.interface, cd.context.direction, cd.context.policy],
+        ['Public', 'eth0', 'inbound', undefined],
+      );
       assert.equal(describeUse(cd), 'allowed inbound on eth0 in zone Public from any source (firewalld)');
       const hostServers = scanned.at('8470-8476');
       assert.deepEqual([hostServers.port, hostServers.endPort], [8470, 8476]);
@@ -177,7 +257,10 @@ describe('firewalld', () => {
       const sourcePort = scanned.at('1900');
       assert.deepEqual([sourcePort.role, sourcePort.exposure], ['other', 'unknown']);
       const forwarded = scanned.at('8443');
-      assert.deepEqual([forwarded.role, forwarded.exposure, forwarded.context.mappedTo], ['forward', 'any', '172.16.10.2:443']);
+      assert.deepEqual(
+        [forwarded.role, forwarded.exposure, forwarded.context.mappedTo],
+        ['forward', 'any', '172.16.10.2:443'],
+      );
       const target = atValue(scanned, 'to-port="443"');
       assert.equal(target.context.peer, '172.16.10.2');
       assert.equal(describeUse(forwarded), 'forwarded to 172.16.10.2:443 (firewalld)');
@@ -214,7 +297,10 @@ describe('firewalld', () => {
           '<zone><short>Lab</short><source mac="52:54:00:aa:bb:cc"/><port port="7001" protocol="tcp"/></zone>\n' +
           '<zone><short>Office</short><source address="198.51.100.7"/><port port="7002" protocol="tcp"/></zone>',
       );
-      assert.deepEqual(scanned.scan.mentions.map((mention) => mention.exposure), ['unknown', 'private', 'public']);
+      assert.deepEqual(
+        scanned.scan.mentions.map((mention) => mention.exposure),
+        ['unknown', 'private', 'public'],
+      );
       assert.equal(scanned.at('7000').context.source, 'ipset partners');
     });
   });
@@ -246,14 +332,37 @@ describe('firewalld', () => {
     it('reads a forward-port rule, which has no action, as a forward from its source', async () => {
       const scanned = await scanFirewalld(fixture('edge-public.xml'));
       const forwarded = scanned.at('2222');
-      assert.deepEqual([forwarded.role, forwarded.exposure, forwarded.context.mappedTo], ['forward', 'unknown', '10.0.5.20:22']);
+      assert.deepEqual(
+        [forwarded.role, forwarded.exposure, forwarded.context.mappedTo],
+        ['forward', 'unknown', '10.0.5.20:22'],
+      );
       assert.equal(forwarded.context.source, 'ipset partners');
       assert.equal(atValue(scanned, 'to-port="22"').context.peer, '10.0.5.20');
     });
 
-    it('finds no port in priorities, limits, marks, log levels or descriptions, and a service\'s ports at its name', async () => {
+    it("finds no port in priorities, limits, marks, log levels or descriptions, and a service's ports at its name", async () => {
       const scanned = await scanFirewalld(fixture('edge-public.xml'));
-      assert.deepEqual(scanned.tokens, ['ssh', 'https', '1364', '8470-8476', '5353', '1900', '8443', '443', '1363', '9200', '23', '2375', 'ldap', '6379', '2222', '22', '514', '3389', '53']);
+      assert.deepEqual(scanned.tokens, [
+        'ssh',
+        'https',
+        '1364',
+        '8470-8476',
+        '5353',
+        '1900',
+        '8443',
+        '443',
+        '1363',
+        '9200',
+        '23',
+        '2375',
+        'ldap',
+        '6379',
+        '2222',
+        '22',
+        '514',
+        '3389',
+        '53',
+      ]);
     });
   });
 
@@ -261,7 +370,10 @@ describe('firewalld', () => {
     it('reads ANY toward HOST as inbound from any source, and a rule source as narrower', async () => {
       const scanned = await scanFirewalld(fixture('host-policy.xml'));
       const cd = scanned.at('1364');
-      assert.deepEqual([cd.role, cd.exposure, cd.context.direction, cd.context.zone, cd.context.policy], ['allow', 'any', 'inbound', 'ANY', 'REJECT']);
+      assert.deepEqual(
+        [cd.role, cd.exposure, cd.context.direction, cd.context.zone, cd.context.policy],
+        ['allow', 'any', 'inbound', 'ANY', 'REJECT'],
+      );
       assert.equal(scanned.at('1363').exposure, 'private');
     });
 
@@ -276,8 +388,13 @@ describe('firewalld', () => {
     });
 
     it('reads a disabled policy as opening nothing', async () => {
-      const scanned = await scanFirewalld('<policy><disable/><ingress-zone name="ANY"/><egress-zone name="HOST"/><port port="8000" protocol="tcp"/></policy>');
-      assert.deepEqual([scanned.at('8000').exposure, scanned.at('8000').context.note], ['unknown', 'the policy is disabled']);
+      const scanned = await scanFirewalld(
+        '<policy><disable/><ingress-zone name="ANY"/><egress-zone name="HOST"/><port port="8000" protocol="tcp"/></policy>',
+      );
+      assert.deepEqual(
+        [scanned.at('8000').exposure, scanned.at('8000').context.note],
+        ['unknown', 'the policy is disabled'],
+      );
     });
   });
 
@@ -287,7 +404,10 @@ describe('firewalld', () => {
       assert.deepEqual(scanned.tokens, ['1364', '1363', '1024-65535']);
       const server = atValue(scanned, 'port="1364"');
       assert.deepEqual([server.role, server.exposure, server.context.tool], ['define', 'unknown', 'firewalld service']);
-      assert.equal(describeUse(server), 'defines a port of service Connect:Direct (opens nothing by itself) (firewalld service)');
+      assert.equal(
+        describeUse(server),
+        'defines a port of service Connect:Direct (opens nothing by itself) (firewalld service)',
+      );
       assert.equal(scanned.at('1024-65535').role, 'other');
     });
   });
@@ -297,7 +417,10 @@ describe('firewalld', () => {
       const scanned = await scanFirewalld(fixture('direct.xml'));
       assert.deepEqual(scanned.tokens, ['22', '1363', '1364', '161', '8443', '443']);
       const ssh = scanned.at('22');
-      assert.deepEqual([ssh.role, ssh.exposure, ssh.context.chain, ssh.context.tool], ['allow', 'private', 'INPUT', 'firewalld direct']);
+      assert.deepEqual(
+        [ssh.role, ssh.exposure, ssh.context.chain, ssh.context.tool],
+        ['allow', 'private', 'INPUT', 'firewalld direct'],
+      );
       assert.equal(scanned.at('1363').exposure, 'any', 'attributes in another order');
       assert.equal(scanned.at('161').role, 'deny');
       assert.deepEqual([scanned.at('8443').role, scanned.at('8443').context.table], ['forward', 'nat']);
@@ -340,7 +463,9 @@ describe('firewalld', () => {
     });
 
     it('reads an unterminated quote up to the next tag only', async () => {
-      const scanned = await scanFirewalld('<zone><short>Public</short>\n<port port="1006 protocol="tcp"/>\n<port port="1007" protocol="tcp"/>\n</zone>');
+      const scanned = await scanFirewalld(
+        '<zone><short>Public</short>\n<port port="1006 protocol="tcp"/>\n<port port="1007" protocol="tcp"/>\n</zone>',
+      );
       assert.deepEqual(scanned.tokens, ['1007']);
     });
 
@@ -380,7 +505,10 @@ describe('firewalld', () => {
       const script = await scanShell(text);
       assert.deepEqual(script.tokens, ['1364', '1363', '5900-5910', '23', '443', '8443', '2049', 'ssh']);
       const cd = script.at('1364');
-      assert.deepEqual([cd.role, cd.exposure, cd.protocol, cd.context.source, cd.context.zone], ['allow', 'private', 'tcp', '10.0.0.0/8', 'public']);
+      assert.deepEqual(
+        [cd.role, cd.exposure, cd.protocol, cd.context.source, cd.context.zone],
+        ['allow', 'private', 'tcp', '10.0.0.0/8', 'public'],
+      );
       assert.equal(text.slice(cd.span.start, cd.span.end), '1364');
       assert.equal(script.at('1363').exposure, 'any', 'no source: the default zone public decides');
       assert.deepEqual([script.at('5900-5910').exposure, script.at('5900-5910').endPort], ['any', 5910]);
@@ -389,7 +517,10 @@ describe('firewalld', () => {
       assert.equal(script.at('2049').role, 'other');
       assert.match(script.at('2049').context.note ?? '', /rule removed/);
       const ssh = script.at('ssh');
-      assert.deepEqual([ssh.port, ssh.protocol, ssh.role, ssh.exposure, ssh.context.source], [22, 'tcp', 'allow', 'private', '10.1.0.0/16']);
+      assert.deepEqual(
+        [ssh.port, ssh.protocol, ssh.role, ssh.exposure, ssh.context.source],
+        [22, 'tcp', 'allow', 'private', '10.1.0.0/16'],
+      );
     });
 
     it('reads zone files and zone fragments that scripts write under /etc/firewalld', async () => {
@@ -407,12 +538,17 @@ describe('firewalld', () => {
       );
       assert.deepEqual(script.tokens, ['1364', '1363', '8080']);
       assertEvery(script.scan.mentions, (mention) => mention.language === 'firewalld');
-      assert.deepEqual(script.scan.mentions.map((mention) => mention.exposure), ['any', 'private', 'any']);
+      assert.deepEqual(
+        script.scan.mentions.map((mention) => mention.exposure),
+        ['any', 'private', 'any'],
+      );
       assert.equal(script.at('8080').context.zone, 'public', 'a fragment is read as the default zone');
     });
 
     it('keeps reading the other firewall-cmd options, IPv6 forward targets included', async () => {
-      const script = await scanShell('firewall-cmd --add-forward-port=port=80:proto=tcp:toport=8080:toaddr=fd00::7\nfirewall-cmd --policy=edge --add-port=7443/tcp');
+      const script = await scanShell(
+        'firewall-cmd --add-forward-port=port=80:proto=tcp:toport=8080:toaddr=fd00::7\nfirewall-cmd --policy=edge --add-port=7443/tcp',
+      );
       assert.equal(script.at('8080').context.peer, 'fd00::7');
       assert.equal(script.at('7443').exposure, 'unknown', 'a policy does not say where traffic comes from');
     });
@@ -431,37 +567,74 @@ describe('firewalld', () => {
       const text = fixture('edge-public.xml');
       const fixed = await fixEdgeZone('1364', ['10.0.0.0/8', 'fd00::/8']);
       const element = '<port protocol="tcp" port="1364"/>';
-      assert.ok(fixed.includes(`  <rule family="ipv4"><source address="10.0.0.0/8"/>${element}<accept/></rule>\n  <rule family="ipv6"><source address="fd00::/8"/>${element}<accept/></rule>\n`));
-      assert.equal(fixed.replace(/ *<rule family="ipv6"><source address="fd00::\/8"\/>.*\n/, '').replace(/<rule family="ipv4"><source address="10.0.0.0\/8"\/>(.*)<accept\/><\/rule>/, '$1'), text);
+      assert.ok(
+        fixed.includes(
+          `  <rule family="ipv4"><source address="10.0.0.0/8"/>${element}<accept/></rule>\n  <rule family="ipv6"><source address="fd00::/8"/>${element}<accept/></rule>\n`,
+        ),
+      );
+      assert.equal(
+        fixed
+          .replace(/ *<rule family="ipv6"><source address="fd00::\/8"\/>.*\n/, '')
+          .replace(/<rule family="ipv4"><source address="10.0.0.0\/8"\/>(.*)<accept\/><\/rule>/, '$1'),
+        text,
+      );
       const rescanned = await scanFirewalld(fixed);
-      assert.deepEqual(rescanned.scan.mentions.filter((mention) => mention.port === 1364).map((mention) => mention.exposure), ['private', 'private']);
+      assert.deepEqual(
+        rescanned.scan.mentions.filter((mention) => mention.port === 1364).map((mention) => mention.exposure),
+        ['private', 'private'],
+      );
       assert.equal(rescanned.scan.mentions.length, (await scanFirewalld(text)).scan.mentions.length + 1);
     });
 
     it('wraps a forward port in rich rules without an action', async () => {
       const fixed = await fixEdgeZone('8443', ['192.168.10.0/24']);
-      assert.ok(fixed.includes('<rule family="ipv4"><source address="192.168.10.0/24"/><forward-port port="8443" protocol="tcp" to-port="443" to-addr="172.16.10.2"/></rule>'));
+      assert.ok(
+        fixed.includes(
+          '<rule family="ipv4"><source address="192.168.10.0/24"/><forward-port port="8443" protocol="tcp" to-port="443" to-addr="172.16.10.2"/></rule>',
+        ),
+      );
       assert.equal((await scanFirewalld(fixed)).at('8443').exposure, 'private');
     });
 
     it('gives a rich rule without a source one, and a family when it had none', async () => {
       const withFamily = await fixEdgeZone('6379', ['10.9.0.0/16']);
-      assert.ok(withFamily.includes('<rule family="ipv4">\n    <source address="10.9.0.0/16"/>\n    <port port="6379" protocol="tcp"/>'));
+      assert.ok(
+        withFamily.includes(
+          '<rule family="ipv4">\n    <source address="10.9.0.0/16"/>\n    <port port="6379" protocol="tcp"/>',
+        ),
+      );
       assert.equal((await scanFirewalld(withFamily)).at('6379').exposure, 'private');
-      const without = await scanFirewalld('<zone><short>Public</short>\n<rule>\n  <port port="6380" protocol="tcp"/>\n  <accept/>\n</rule>\n</zone>');
+      const without = await scanFirewalld(
+        '<zone><short>Public</short>\n<rule>\n  <port port="6380" protocol="tcp"/>\n  <accept/>\n</rule>\n</zone>',
+      );
       const fixed = applyEdits(without.text, restrictSource(without, without.at('6380'), ['10.9.0.0/16'])!);
-      assert.equal(fixed, '<zone><short>Public</short>\n<rule family="ipv4">\n  <source address="10.9.0.0/16"/>\n  <port port="6380" protocol="tcp"/>\n  <accept/>\n</rule>\n</zone>');
+      assert.equal(
+        fixed,
+        '<zone><short>Public</short>\n<rule family="ipv4">\n  <source address="10.9.0.0/16"/>\n  <port port="6380" protocol="tcp"/>\n  <accept/>\n</rule>\n</zone>',
+      );
     });
 
     it('offers nothing it cannot do safely', async () => {
       const scanned = await scanFirewalld(fixture('edge-public.xml'));
-      assert.equal(restrictSource(scanned, scanned.at('6379'), ['10.0.0.0/8', '192.168.0.0/16']), undefined, 'a rule has one source');
-      assert.equal(restrictSource(scanned, scanned.at('6379'), ['fd00::/8']), undefined, 'an IPv6 network in an IPv4 rule');
+      assert.equal(
+        restrictSource(scanned, scanned.at('6379'), ['10.0.0.0/8', '192.168.0.0/16']),
+        undefined,
+        'a rule has one source',
+      );
+      assert.equal(
+        restrictSource(scanned, scanned.at('6379'), ['fd00::/8']),
+        undefined,
+        'an IPv6 network in an IPv4 rule',
+      );
       assert.equal(restrictSource(scanned, scanned.at('9200'), ['10.0.0.0/8']), undefined, 'the rule has a source');
       assert.equal(restrictSource(scanned, scanned.at('2375'), ['10.0.0.0/8']), undefined, 'a dropped port');
       assert.equal(restrictSource(scanned, scanned.at('1364'), []), undefined);
       const service = await scanFirewalld(fixture('connect-direct.xml'));
-      assert.equal(restrictSource(service, atValue(service, 'port="1364"'), ['10.0.0.0/8']), undefined, 'a service only defines');
+      assert.equal(
+        restrictSource(service, atValue(service, 'port="1364"'), ['10.0.0.0/8']),
+        undefined,
+        'a service only defines',
+      );
     });
 
     it('builds the --add-rich-rule options that replace a firewall-cmd --add-port, one per network', async () => {
@@ -472,10 +645,13 @@ describe('firewalld', () => {
           `--add-rich-rule='rule family="ipv6" source address="fd00::/8" port port="5000-5100" protocol="udp" accept'`,
       );
       const script = await scanShell(`firewall-cmd --permanent --zone=public ${options}`);
-      assert.deepEqual(script.scan.mentions.map((mention) => [mention.port, mention.endPort, mention.protocol, mention.exposure]), [
-        [5000, 5100, 'udp', 'private'],
-        [5000, 5100, 'udp', 'private'],
-      ]);
+      assert.deepEqual(
+        script.scan.mentions.map((mention) => [mention.port, mention.endPort, mention.protocol, mention.exposure]),
+        [
+          [5000, 5100, 'udp', 'private'],
+          [5000, 5100, 'udp', 'private'],
+        ],
+      );
     });
   });
 
@@ -485,22 +661,29 @@ describe('firewalld', () => {
       assert.equal(zone.name, 'zone Public');
       assert.equal(zone.kind, 'zone');
       const names = zone.children!.map((child) => child.name);
-      assert.deepEqual(names.slice(0, 6), ['interface eth0', 'service ssh', 'service https', 'port 1364/tcp', 'port 8470-8476/tcp', 'port 5353/udp']);
+      assert.deepEqual(names.slice(0, 6), [
+        'interface eth0',
+        'service ssh',
+        'service https',
+        'port 1364/tcp',
+        'port 8470-8476/tcp',
+        'port 5353/udp',
+      ]);
       assert.ok(names.includes('rule source 10.20.0.0/16 port 1363/tcp accept'));
       assert.ok(names.includes('rule source not 192.168.0.0/16 port 9200/tcp accept'));
       const [policy] = firewalldFormat.symbols!(fixture('host-policy.xml'));
       assert.deepEqual([policy.name, policy.detail], ['policy Inbound from the world', 'ANY -> HOST']);
       const [direct] = firewalldFormat.symbols!(fixture('direct.xml'));
-      assert.deepEqual(direct.children!.map((child) => child.name), ['rule ipv4 filter INPUT', 'rule ipv4 filter INPUT', 'rule ipv6 filter INPUT', 'passthrough']);
+      assert.deepEqual(
+        direct.children!.map((child) => child.name),
+        ['rule ipv4 filter INPUT', 'rule ipv4 filter INPUT', 'rule ipv6 filter INPUT', 'passthrough'],
+      );
     });
   });
 });
 
 describe('firewalld fuzzing', () => {
-  const samples = [
-    ...readdirSync(CORPUS).map(corpusFile),
-    ...readdirSync(FIXTURES).map(fixture),
-  ];
+  const samples = [...readdirSync(CORPUS).map(corpusFile), ...readdirSync(FIXTURES).map(fixture)];
   fuzzFormat('firewalld', samples);
 });
 
@@ -509,7 +692,11 @@ describe('firewalld zones named by their file', () => {
 
   it('takes the zone from the file name, as firewalld does', async () => {
     const service = await testService();
-    const internal = cleanScan(service, { text: zone, languageId: 'firewalld', path: '/etc/firewalld/zones/internal.xml' });
+    const internal = cleanScan(service, {
+      text: zone,
+      languageId: 'firewalld',
+      path: '/etc/firewalld/zones/internal.xml',
+    });
     assert.equal(internal.mentions[0].context.zone, 'internal');
     assert.equal(internal.mentions[0].exposure, 'unknown');
     const dmz = cleanScan(service, { text: zone, languageId: 'firewalld', path: '/etc/firewalld/zones/dmz.xml' });
@@ -523,11 +710,23 @@ describe('firewalld zones named by their file', () => {
   });
 
   it('reports a zone that accepts everything from the internet once, at its target', async () => {
-    const text = '<zone target="ACCEPT">\n  <short>Public</short>\n  <interface name="eth0"/>\n  <port protocol="tcp" port="443"/>\n</zone>\n';
+    const text =
+      '<zone target="ACCEPT">\n  <short>Public</short>\n  <interface name="eth0"/>\n  <port protocol="tcp" port="443"/>\n</zone>\n';
     const service = await testService();
     const scan = cleanScan(service, { text, languageId: 'firewalld', path: 'zones/public.xml' });
-    assert.deepEqual(scan.findings.map((finding) => `${finding.ruleId} ${text.slice(finding.span.start, finding.span.end)}`), ['all-ports-exposed ACCEPT']);
-    const trusted = cleanScan(service, { text: text.replace('<short>Public</short>', ''), languageId: 'firewalld', path: 'zones/trusted.xml' });
-    assert.deepEqual(trusted.findings.map((finding) => finding.ruleId), [], 'an internal zone that accepts everything is its own business');
+    assert.deepEqual(
+      scan.findings.map((finding) => `${finding.ruleId} ${text.slice(finding.span.start, finding.span.end)}`),
+      ['all-ports-exposed ACCEPT'],
+    );
+    const trusted = cleanScan(service, {
+      text: text.replace('<short>Public</short>', ''),
+      languageId: 'firewalld',
+      path: 'zones/trusted.xml',
+    });
+    assert.deepEqual(
+      trusted.findings.map((finding) => finding.ruleId),
+      [],
+      'an internal zone that accepts everything is its own business',
+    );
   });
 });

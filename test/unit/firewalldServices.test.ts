@@ -6,18 +6,25 @@ import { firewalldFormat } from '../../server/src/scan/firewalld/definition';
 import { servicePorts, stockService } from '../../server/src/scan/firewalld/services';
 import { type ScannedText, scanAs, scanShell, testService } from './helpers';
 
-const zone = (body: string) => `<?xml version="1.0" encoding="utf-8"?>\n<zone>\n  <short>Public</short>\n${body}\n</zone>\n`;
+const zone = (body: string) =>
+  `<?xml version="1.0" encoding="utf-8"?>\n<zone>\n  <short>Public</short>\n${body}\n</zone>\n`;
 
 /** `port/protocol role exposure` of every mention at the n-th occurrence of `written`. */
 function portsAt(scanned: ScannedText, written: string, occurrence = 0): string[] {
   const at = scanned.at(written, occurrence).span;
   return scanned.scan.mentions
     .filter((mention) => mention.span.start === at.start && mention.span.end === at.end)
-    .map((mention) => `${mention.endPort === null ? mention.port : `${mention.port}-${mention.endPort}`}/${mention.protocol} ${mention.role} ${mention.exposure}`);
+    .map(
+      (mention) =>
+        `${mention.endPort === null ? mention.port : `${mention.port}-${mention.endPort}`}/${mention.protocol} ${mention.role} ${mention.exposure}`,
+    );
 }
 
 function findingsOf(scanned: ScannedText): string[] {
-  return scanned.scan.findings.map((finding) => `${finding.ruleId} ${finding.severity} ${scanned.text.slice(finding.span.start, finding.span.end)} ${finding.port}`);
+  return scanned.scan.findings.map(
+    (finding) =>
+      `${finding.ruleId} ${finding.severity} ${scanned.text.slice(finding.span.start, finding.span.end)} ${finding.port}`,
+  );
 }
 
 describe('firewalld service references', () => {
@@ -34,9 +41,17 @@ describe('firewalld service references', () => {
     });
 
     it('opens each port of a zone service at the name, judged as a <port> of the zone would be', async () => {
-      const scanned = await scanAs('firewalld', zone('  <service name="ssh"/>\n  <service name="samba"/>\n  <service name="dhcpv6-client"/>'));
+      const scanned = await scanAs(
+        'firewalld',
+        zone('  <service name="ssh"/>\n  <service name="samba"/>\n  <service name="dhcpv6-client"/>'),
+      );
       assert.deepEqual(portsAt(scanned, 'ssh'), ['22/tcp allow any']);
-      assert.deepEqual(portsAt(scanned, 'samba'), ['139/tcp allow any', '445/tcp allow any', '138/udp allow any', '137/udp allow any']);
+      assert.deepEqual(portsAt(scanned, 'samba'), [
+        '139/tcp allow any',
+        '445/tcp allow any',
+        '138/udp allow any',
+        '137/udp allow any',
+      ]);
       assert.deepEqual(findingsOf(scanned), [
         'exposed-sensitive-port warning ssh 22',
         'exposed-critical-port error samba 139',
@@ -44,12 +59,15 @@ describe('firewalld service references', () => {
         'exposed-critical-port error samba 138',
         'exposed-critical-port error samba 137',
       ]);
-      assert.match(scanned.at('samba').reference ?? '', /samba → 139\/tcp \(firewalld service samba; firewalld 1\.3\.3 stock service\)/);
+      assert.match(
+        scanned.at('samba').reference ?? '',
+        /samba → 139\/tcp \(firewalld service samba; firewalld 1\.3\.3 stock service\)/,
+      );
       const through = scanned.scan.mentions.find((mention) => mention.port === 137);
       assert.match(through?.reference ?? '', /samba → 137\/udp \(firewalld service samba, through netbios-ns;/);
     });
 
-    it('takes the zone\'s sources and rich-rule sources and actions, as ports written there', async () => {
+    it("takes the zone's sources and rich-rule sources and actions, as ports written there", async () => {
       const text = zone(
         [
           '  <source address="10.0.0.0/8"/>',
@@ -83,12 +101,17 @@ describe('firewalld service references', () => {
     });
 
     it('opens nothing for a name that is no service, and says so in the hover', async () => {
-      const text = zone('  <service name="payroll-sync"/>\n  <service name="gre"/>\n  <service name="../../etc/passwd"/>');
+      const text = zone(
+        '  <service name="payroll-sync"/>\n  <service name="gre"/>\n  <service name="../../etc/passwd"/>',
+      );
       const scanned = await scanAs('firewalld', text);
       assert.deepEqual(scanned.scan.mentions, []);
       const service = await testService();
       const unknown = service.hover(scanned.scan, text, text.indexOf('payroll-sync') + 2);
-      assert.match(unknown?.markdown ?? '', /firewalld service `payroll-sync`\*\*\n\nIts ports are unknown: it is not a stock service of firewalld 1\.3\.3/);
+      assert.match(
+        unknown?.markdown ?? '',
+        /firewalld service `payroll-sync`\*\*\n\nIts ports are unknown: it is not a stock service of firewalld 1\.3\.3/,
+      );
       const protocolOnly = service.hover(scanned.scan, text, text.indexOf('gre') + 1);
       assert.match(protocolOnly?.markdown ?? '', /opens no TCP, UDP, SCTP or DCCP port/);
     });
@@ -100,7 +123,8 @@ describe('firewalld service references', () => {
       assert.deepEqual(edits, [
         {
           span: { start: text.indexOf('<service'), end: text.indexOf('\n  <port') },
-          newText: '<rule family="ipv4"><source address="10.0.0.0/8"/><service name="samba"/><accept/></rule>\n  <rule family="ipv6"><source address="fd00::/8"/><service name="samba"/><accept/></rule>',
+          newText:
+            '<rule family="ipv4"><source address="10.0.0.0/8"/><service name="samba"/><accept/></rule>\n  <rule family="ipv6"><source address="fd00::/8"/><service name="samba"/><accept/></rule>',
         },
       ]);
     });
@@ -125,9 +149,13 @@ describe('firewalld service references', () => {
       root = mkdtempSync(join(tmpdir(), 'portlens-firewalld-'));
       mkdirSync(join(root, 'zones'));
       mkdirSync(join(root, 'services'));
-      const service = (name: string, body: string) => writeFileSync(join(root, 'services', `${name}.xml`), `<?xml version="1.0"?>\n<service>\n${body}\n</service>\n`);
+      const service = (name: string, body: string) =>
+        writeFileSync(join(root, 'services', `${name}.xml`), `<?xml version="1.0"?>\n<service>\n${body}\n</service>\n`);
       service('ssh', '  <port protocol="tcp" port="2222"/>');
-      service('cd-api', '  <short>Connect:Direct API</short>\n  <port protocol="tcp" port="1363"/>\n  <include service="cd-server"/>');
+      service(
+        'cd-api',
+        '  <short>Connect:Direct API</short>\n  <port protocol="tcp" port="1363"/>\n  <include service="cd-server"/>',
+      );
       service('cd-server', '  <port protocol="tcp" port="1364"/>\n  <include service="cd-api"/>');
       service('loop', '  <include service="loop"/>');
       writeFileSync(join(root, 'elsewhere.xml'), '<service><port protocol="tcp" port="447"/></service>');
@@ -146,7 +174,10 @@ describe('firewalld service references', () => {
     it('follows includes between workspace services, and ends an include cycle', async () => {
       const scanned = await scanZone('  <service name="cd-api"/>\n  <service name="loop"/>');
       assert.deepEqual(portsAt(scanned, 'cd-api'), ['1363/tcp allow any', '1364/tcp allow any']);
-      assert.deepEqual(findingsOf(scanned), ['exposed-critical-port error cd-api 1363', 'exposed-sensitive-port warning cd-api 1364']);
+      assert.deepEqual(findingsOf(scanned), [
+        'exposed-critical-port error cd-api 1363',
+        'exposed-sensitive-port warning cd-api 1364',
+      ]);
       assert.equal(scanned.find('loop'), undefined);
     });
 
@@ -169,7 +200,10 @@ describe('firewalld service references', () => {
       );
       assert.deepEqual(portsAt(scanned, '1363'), ['1363/tcp define unknown']);
       assert.deepEqual(portsAt(scanned, 'cdapi', 2), ['1363/tcp allow any']);
-      assert.match(scanned.at('cdapi', 2).reference ?? '', /defined by this script \(firewall-cmd --new-service=cdapi\)/);
+      assert.match(
+        scanned.at('cdapi', 2).reference ?? '',
+        /defined by this script \(firewall-cmd --new-service=cdapi\)/,
+      );
       assert.deepEqual(findingsOf(scanned), ['exposed-critical-port error cdapi 1363']);
     });
   });

@@ -50,7 +50,13 @@ describe('quick fixes on every example and corpus file', () => {
       const before = cleanScan(service, { text, languageId, path });
       for (const finding of before.findings.filter((candidate) => !candidate.suppressed)) {
         for (const fix of finding.fixes) {
-          checkFix(text, before, finding, fix, cleanScan(service, { text: applyEdits(text, fix.edits), languageId, path }));
+          checkFix(
+            text,
+            before,
+            finding,
+            fix,
+            cleanScan(service, { text: applyEdits(text, fix.edits), languageId, path }),
+          );
           fixesChecked++;
         }
       }
@@ -74,9 +80,14 @@ function checkFix(text: string, before: FileScan, finding: Finding, fix: FixActi
   const outsideAfter = after.mentions
     .filter((mention) => mention.span.end <= first || mention.span.start >= last + shift)
     .map((mention) => identity(fixed, mention));
-  for (const mention of outside) assert.ok(outsideAfter.includes(mention), `${label}: ${mention} outside the fix is no longer read`);
+  for (const mention of outside)
+    assert.ok(outsideAfter.includes(mention), `${label}: ${mention} outside the fix is no longer read`);
 
-  assert.ok(count(after.findings, key(finding)) < count(before.findings, key(finding)), `${label}: the finding is still there`);
-  const errors = (scan: FileScan) => scan.findings.filter((candidate) => candidate.severity === 'error' && !candidate.suppressed).length;
+  assert.ok(
+    count(after.findings, key(finding)) < count(before.findings, key(finding)),
+    `${label}: the finding is still there`,
+  );
+  const errors = (scan: FileScan) =>
+    scan.findings.filter((candidate) => candidate.severity === 'error' && !candidate.suppressed).length;
   assert.ok(errors(after) <= errors(before), `${label}: the fix adds an error`);
 }

@@ -5,7 +5,31 @@ import { cleanScan, testService } from './helpers';
 /** Edits that turn a real file into the half-typed or damaged text an editor sees mid-keystroke. */
 function mutate(sample: string): fc.Arbitrary<string> {
   const position = fc.nat({ max: sample.length });
-  const junk = fc.string({ unit: fc.constantFrom('{', '}', '"', "'", '\\', '\n', ':', ';', ',', '-', '=', '/', '<', '>', '$', '#', ' ', '0', '9', 'x') , maxLength: 12 });
+  const junk = fc.string({
+    unit: fc.constantFrom(
+      '{',
+      '}',
+      '"',
+      "'",
+      '\\',
+      '\n',
+      ':',
+      ';',
+      ',',
+      '-',
+      '=',
+      '/',
+      '<',
+      '>',
+      '$',
+      '#',
+      ' ',
+      '0',
+      '9',
+      'x',
+    ),
+    maxLength: 12,
+  });
   return fc.oneof(
     fc.tuple(position, position).map(([a, b]) => sample.slice(0, Math.min(a, b)) + sample.slice(Math.max(a, b))),
     fc.tuple(position, junk).map(([at, text]) => sample.slice(0, at) + text + sample.slice(at)),
@@ -22,13 +46,21 @@ function mutate(sample: string): fc.Arbitrary<string> {
 export function fuzzFormat(languageId: string, samples: readonly string[], runs = 200): void {
   it(`${languageId}: survives random and mutated input`, async () => {
     const service = await testService();
-    const inputs = fc.oneof(fc.string({ maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 200 }), fc.constantFrom(...samples).chain(mutate));
+    const inputs = fc.oneof(
+      fc.string({ maxLength: 400 }),
+      fc.string({ unit: 'binary', maxLength: 200 }),
+      fc.constantFrom(...samples).chain(mutate),
+    );
     fc.assert(
       fc.property(inputs, (text) => {
         const scan = cleanScan(service, { text, languageId });
         for (const mention of scan.mentions) {
-          assert.ok(mention.span.start >= 0 && mention.span.end <= text.length && mention.span.start <= mention.span.end);
-          assert.ok(mention.port >= 0 && mention.port <= 65535 && (mention.endPort === null || mention.endPort >= mention.port));
+          assert.ok(
+            mention.span.start >= 0 && mention.span.end <= text.length && mention.span.start <= mention.span.end,
+          );
+          assert.ok(
+            mention.port >= 0 && mention.port <= 65535 && (mention.endPort === null || mention.endPort >= mention.port),
+          );
         }
       }),
       { numRuns: runs },

@@ -34,7 +34,8 @@ async function registryForTests(brokenFamily: string | undefined) {
     },
   };
   for (const languageId of registry.languageIds) {
-    if (languageId.startsWith(brokenFamily)) registry.register({ ...registry.definition(languageId)!, scanner: throwing });
+    if (languageId.startsWith(brokenFamily))
+      registry.register({ ...registry.definition(languageId)!, scanner: throwing });
   }
   return registry;
 }
@@ -79,7 +80,9 @@ export class ScannedText {
 
   /** The mention written as `written` on a 1-based line, where the text repeats it elsewhere; fails the test if none. */
   atLine(line: number, written: string): PortMention {
-    const mention = this.scan.mentions.find((item) => this.lineOf(item) === line && this.text.slice(item.span.start, item.span.end) === written);
+    const mention = this.scan.mentions.find(
+      (item) => this.lineOf(item) === line && this.text.slice(item.span.start, item.span.end) === written,
+    );
     assert.ok(mention, `no port mention "${written}" on line ${line}; found: ${JSON.stringify(this.tokens)}`);
     return mention;
   }
@@ -90,12 +93,18 @@ export class ScannedText {
       start = this.text.indexOf(written, start + 1);
       if (start < 0) return undefined;
     }
-    return this.scan.mentions.find((mention) => mention.span.start === start && mention.span.end === start + written.length);
+    return this.scan.mentions.find(
+      (mention) => mention.span.start === start && mention.span.end === start + written.length,
+    );
   }
 }
 
 /** The service's re-scan of an edited text, failing the test as `cleanScan` does. */
-export function cleanRescan(service: PortLensService, previous: ScanRecord | undefined, request: ScanRequest): ScanRecord {
+export function cleanRescan(
+  service: PortLensService,
+  previous: ScanRecord | undefined,
+  request: ScanRequest,
+): ScanRecord {
   const record = service.rescan(previous, request);
   assert.deepEqual(record.scan.notices, [], `the ${record.scan.languageId} re-scan met a problem`);
   return record;

@@ -22,11 +22,18 @@ describe('hover card', () => {
     assert.match(card, /\*\*Here:\*\* allowed inbound from any source \(iptables, chain INPUT\)/);
     assert.match(card, /critical/);
     assert.match(card, /\*\*Safer:\*\*/);
-    assert.match(card, /\[IANA registry\]\(https:\/\/www\.iana\.org\/assignments\/service-names-port-numbers\/service-names-port-numbers\.xhtml\?search=1363\)/);
+    assert.match(
+      card,
+      /\[IANA registry\]\(https:\/\/www\.iana\.org\/assignments\/service-names-port-numbers\/service-names-port-numbers\.xhtml\?search=1363\)/,
+    );
     assert.match(card, /\]\(https:\/\/www\.ibm\.com\//);
     const linkLine = card.split('\n\n').at(-1)!;
     assert.equal(linkLine.split(' · ').length, 4, 'the registry and three sources, so the card stays compact');
-    assert.doesNotMatch(card, /\.;|IANA name: ndm-requester/, 'practical uses read as sentences, without repeating the IANA line');
+    assert.doesNotMatch(
+      card,
+      /\.;|IANA name: ndm-requester/,
+      'practical uses read as sentences, without repeating the IANA line',
+    );
   });
 
   it('offers the TLS partner port for clear-text IBM i ports', async () => {
@@ -51,9 +58,11 @@ describe('hover card', () => {
     assert.match(viaVariable, /listening on every interface/);
   });
 
-  it('puts the user\'s own note first', async () => {
+  it("puts the user's own note first", async () => {
     const service = await testService();
-    service.configure(readSettings({ customPorts: { '9443/tcp': { name: 'payroll-api', note: 'In-house payroll API' } } }));
+    service.configure(
+      readSettings({ customPorts: { '9443/tcp': { name: 'payroll-api', note: 'In-house payroll API' } } }),
+    );
     try {
       const card = await hoverOn('curl https://payroll.internal:9443/run', '9443');
       assert.match(card, /\*\*9443\/tcp\*\* · payroll-api/);

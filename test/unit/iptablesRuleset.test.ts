@@ -32,7 +32,15 @@ interface Packet {
   iface: string;
 }
 
-const NETWORKS = ['10.0.0.0/8', '10.1.0.0/16', '192.168.1.0/24', '203.0.113.0/24', '198.51.100.7', '127.0.0.1', '0.0.0.0/0'];
+const NETWORKS = [
+  '10.0.0.0/8',
+  '10.1.0.0/16',
+  '192.168.1.0/24',
+  '203.0.113.0/24',
+  '198.51.100.7',
+  '127.0.0.1',
+  '0.0.0.0/0',
+];
 /** Sources that stand for each class: two unnamed public hosts, named public networks, private, loopback. */
 const UNNAMED_PUBLIC = ['8.8.8.8', '150.1.1.1'];
 const NAMED_PUBLIC = ['203.0.113.5', '198.51.100.7'];
@@ -64,13 +72,20 @@ function matches(rule: SimRule, packet: Packet, judged: SimRule): boolean {
   if (rule.state === 'ESTABLISHED,RELATED') return false;
   // Some packets pass a limit and some do not: each rule takes them or not as lets them reach the judged rule
   // (the judged rule and a jump toward it take them; a RETURN out of a chain the judged rule is not in takes them).
-  const toward = rule === judged || rule.target === judged.chain || (rule.target === 'RETURN' && rule.chain !== judged.chain);
+  const toward =
+    rule === judged || rule.target === judged.chain || (rule.target === 'RETURN' && rule.chain !== judged.chain);
   if (rule.limited && !toward) return false;
   return true;
 }
 
 /** The rule that decides the packet, or the policy (undefined); RETURN gives back 'return'. */
-function decide(rules: readonly SimRule[], chain: string, packet: Packet, judged: SimRule, depth = 0): SimRule | 'return' | 'drop' | undefined {
+function decide(
+  rules: readonly SimRule[],
+  chain: string,
+  packet: Packet,
+  judged: SimRule,
+  depth = 0,
+): SimRule | 'return' | 'drop' | undefined {
   for (const rule of rules.filter((item) => item.chain === chain)) {
     if (!matches(rule, packet, judged)) continue;
     if (rule.target === 'ACCEPT' || rule.target === 'DROP' || rule.target === 'REJECT') return rule;
@@ -88,11 +103,19 @@ function decide(rules: readonly SimRule[], chain: string, packet: Packet, judged
 /** What the simulator says reaches `rule` at `port` and is accepted by it. */
 function simulatedExposure(rules: readonly SimRule[], rule: SimRule, protocol: 'tcp' | 'udp', ports: number[]): string {
   const acceptedFrom = (sources: string[], ifaces: string[]) =>
-    sources.some((source) => ifaces.some((iface) => ports.some((port) => decide(rules, 'INPUT', { protocol, port, source: ipv4(source), iface }, rule) === rule)));
+    sources.some((source) =>
+      ifaces.some((iface) =>
+        ports.some((port) => decide(rules, 'INPUT', { protocol, port, source: ipv4(source), iface }, rule) === rule),
+      ),
+    );
   if (acceptedFrom(UNNAMED_PUBLIC, INTERFACES)) return 'any';
   if (acceptedFrom(NAMED_PUBLIC, INTERFACES)) return 'public';
   if (acceptedFrom(PRIVATE, INTERFACES)) return 'private';
-  if (acceptedFrom(['127.0.0.1', ...UNNAMED_PUBLIC, ...NAMED_PUBLIC, ...PRIVATE], ['lo']) || acceptedFrom(['127.0.0.1'], INTERFACES)) return 'loopback';
+  if (
+    acceptedFrom(['127.0.0.1', ...UNNAMED_PUBLIC, ...NAMED_PUBLIC, ...PRIVATE], ['lo']) ||
+    acceptedFrom(['127.0.0.1'], INTERFACES)
+  )
+    return 'loopback';
   return 'shadowed';
 }
 
@@ -104,7 +127,9 @@ function ruleText(rule: SimRule): string {
   if (rule.ports) {
     const written = rule.ports.ranges.map(([low, high]) => (low === high ? `${low}` : `${low}:${high}`));
     const negation = rule.ports.negated ? '! ' : '';
-    words.push(written.length > 1 ? `-m multiport ${negation}--dports ${written.join(',')}` : `${negation}--dport ${written[0]}`);
+    words.push(
+      written.length > 1 ? `-m multiport ${negation}--dports ${written.join(',')}` : `${negation}--dport ${written[0]}`,
+    );
   }
   if (rule.state) words.push(`-m conntrack --ctstate ${rule.state}`);
   if (rule.limited) words.push('-m limit --limit 5/min');
@@ -112,26 +137,52 @@ function ruleText(rule: SimRule): string {
   return words.join(' ');
 }
 
-const PORTS: [number, number][] = [[22, 22], [80, 80], [443, 443], [447, 447], [6379, 6379], [440, 450], [6000, 7000]];
+const PORTS: [number, number][] = [
+  [22, 22],
+  [80, 80],
+  [443, 443],
+  [447, 447],
+  [6379, 6379],
+  [440, 450],
+  [6000, 7000],
+];
 
 function ruleArbitrary(chain: string, targets: string[]): fc.Arbitrary<SimRule> {
   const option = <T>(value: fc.Arbitrary<T>) => fc.option(value, { nil: undefined, freq: 2 });
-  return fc.record({
-    chain: fc.constant(chain),
-    protocol: option(fc.constantFrom('tcp' as const, 'udp' as const)),
-    ports: option(fc.record({ ranges: fc.uniqueArray(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 2 }), negated: fc.boolean() })),
-    source: option(fc.record({ networks: fc.uniqueArray(fc.constantFrom(...NETWORKS), { minLength: 1, maxLength: 2 }), negated: fc.boolean() })),
-    iface: option(fc.record({ name: fc.constantFrom('eth0', 'eth1', 'lo'), negated: fc.boolean() })),
-    state: option(fc.constantFrom('NEW' as const, 'ESTABLISHED,RELATED' as const)),
-    limited: fc.integer({ min: 0, max: 5 }).map((value) => value === 0),
-    target: fc.constantFrom(...targets),
-    goto: fc.boolean(),
-  }).map((rule) => ({ ...rule, goto: rule.goto && !['ACCEPT', 'DROP', 'REJECT', 'LOG', 'RETURN'].includes(rule.target) }));
+  return fc
+    .record({
+      chain: fc.constant(chain),
+      protocol: option(fc.constantFrom('tcp' as const, 'udp' as const)),
+      ports: option(
+        fc.record({
+          ranges: fc.uniqueArray(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 2 }),
+          negated: fc.boolean(),
+        }),
+      ),
+      source: option(
+        fc.record({
+          networks: fc.uniqueArray(fc.constantFrom(...NETWORKS), { minLength: 1, maxLength: 2 }),
+          negated: fc.boolean(),
+        }),
+      ),
+      iface: option(fc.record({ name: fc.constantFrom('eth0', 'eth1', 'lo'), negated: fc.boolean() })),
+      state: option(fc.constantFrom('NEW' as const, 'ESTABLISHED,RELATED' as const)),
+      limited: fc.integer({ min: 0, max: 5 }).map((value) => value === 0),
+      target: fc.constantFrom(...targets),
+      goto: fc.boolean(),
+    })
+    .map((rule) => ({
+      ...rule,
+      goto: rule.goto && !['ACCEPT', 'DROP', 'REJECT', 'LOG', 'RETURN'].includes(rule.target),
+    }));
 }
 
 const rulesetArbitrary = fc
   .tuple(
-    fc.array(ruleArbitrary('INPUT', ['ACCEPT', 'ACCEPT', 'DROP', 'REJECT', 'LOG', 'USERS']), { minLength: 1, maxLength: 7 }),
+    fc.array(ruleArbitrary('INPUT', ['ACCEPT', 'ACCEPT', 'DROP', 'REJECT', 'LOG', 'USERS']), {
+      minLength: 1,
+      maxLength: 7,
+    }),
     fc.array(ruleArbitrary('USERS', ['ACCEPT', 'DROP', 'RETURN', 'LOG']), { maxLength: 4 }),
   )
   .map(([input, users]) => [...input, ...users]);
@@ -151,17 +202,21 @@ describe('iptables ruleset evaluation', () => {
   it('gives every accepted port the exposure a packet-by-packet simulation finds', async () => {
     await fc.assert(
       fc.asyncProperty(rulesetArbitrary, async (rules) => {
-        const text = ['*filter', ':INPUT DROP [0:0]', ':USERS - [0:0]', ...rules.map(ruleText), 'COMMIT', ''].join('\n');
+        const text = ['*filter', ':INPUT DROP [0:0]', ':USERS - [0:0]', ...rules.map(ruleText), 'COMMIT', ''].join(
+          '\n',
+        );
         const scanned = await scanAs('iptables', text);
         rules.forEach((rule, index) => {
           const line = index + 4;
           // An accept of established packets only opens nothing to new connections, and is judged on its line alone.
-          if (rule.target !== 'ACCEPT' || !rule.ports || rule.ports.negated || rule.state === 'ESTABLISHED,RELATED') return;
+          if (rule.target !== 'ACCEPT' || !rule.ports || rule.ports.negated || rule.state === 'ESTABLISHED,RELATED')
+            return;
           for (const mention of scanned.scan.mentions.filter((item) => scanned.lineOf(item) === line)) {
             const protocol = rule.protocol ?? 'tcp';
             const expected = simulatedExposure(rules, rule, protocol, representativePorts(mention));
             // A chain that no rule reaches is not judged by the ruleset: its rules keep what their line says.
-            if (rule.chain === 'USERS' && !rules.some((other) => other.chain === 'INPUT' && other.target === 'USERS')) continue;
+            if (rule.chain === 'USERS' && !rules.some((other) => other.chain === 'INPUT' && other.target === 'USERS'))
+              continue;
             assert.equal(engineExposure(mention), expected, `line ${line} port ${mention.port} in\n${text}`);
           }
         });
@@ -173,38 +228,65 @@ describe('iptables ruleset evaluation', () => {
 
 describe('iptables rule order', () => {
   const findings = (scanned: ScannedText) =>
-    scanned.scan.findings.map((finding) => `${scanned.lineOf(finding)} ${finding.ruleId} ${finding.severity} ${finding.message}`);
+    scanned.scan.findings.map(
+      (finding) => `${scanned.lineOf(finding)} ${finding.ruleId} ${finding.severity} ${finding.message}`,
+    );
 
   it('reports an accept appended after a final REJECT as shadowed, with the REJECT as related information', async () => {
     // The loopback accept takes this host's own packets first, but the REJECT is what closes the port to others.
-    const rules = ['-A INPUT -i lo -j ACCEPT', '-A INPUT -p tcp --dport 22 -j ACCEPT', '-A INPUT -j REJECT', '-A INPUT -p tcp --dport 6379 -j ACCEPT'];
+    const rules = [
+      '-A INPUT -i lo -j ACCEPT',
+      '-A INPUT -p tcp --dport 22 -j ACCEPT',
+      '-A INPUT -j REJECT',
+      '-A INPUT -p tcp --dport 6379 -j ACCEPT',
+    ];
     const scanned = await scanAs('iptables', ['*filter', ':INPUT DROP [0:0]', ...rules, 'COMMIT', ''].join('\n'));
     assert.deepEqual(findings(scanned), [
       '4 exposed-sensitive-port warning SSH port 22 is open to any source',
       '6 shadowed-rule information This rule never matches: an earlier rule drops these packets first',
     ]);
     const redis = scanned.at('6379');
-    assert.deepEqual(redis.shadowedBy, { span: { start: scanned.text.indexOf('-A INPUT -j REJECT'), end: scanned.text.indexOf('-A INPUT -j REJECT') + 18 }, message: 'drops these packets first' });
+    assert.deepEqual(redis.shadowedBy, {
+      span: { start: scanned.text.indexOf('-A INPUT -j REJECT'), end: scanned.text.indexOf('-A INPUT -j REJECT') + 18 },
+      message: 'drops these packets first',
+    });
     assert.equal(scanned.scan.findings[1].related[0].span.start, scanned.text.indexOf('-A INPUT -j REJECT'));
     const service = await testService();
     const hover = service.hover(scanned.scan, scanned.text, redis.span.start + 1);
-    assert.match(hover?.markdown ?? '', /\*\*Here:\*\* never matches: line 5 drops these packets first \(iptables, chain INPUT, policy DROP\)/);
+    assert.match(
+      hover?.markdown ?? '',
+      /\*\*Here:\*\* never matches: line 5 drops these packets first \(iptables, chain INPUT, policy DROP\)/,
+    );
   });
 
   it('narrows an accept to what earlier drops let through, and says so in the hover', async () => {
-    const text = ['*filter', ':INPUT DROP [0:0]', '-A INPUT ! -s 10.0.0.0/8 -j DROP', '-A INPUT -p tcp --dport 3306 -j ACCEPT', 'COMMIT', ''].join('\n');
+    const text = [
+      '*filter',
+      ':INPUT DROP [0:0]',
+      '-A INPUT ! -s 10.0.0.0/8 -j DROP',
+      '-A INPUT -p tcp --dport 3306 -j ACCEPT',
+      'COMMIT',
+      '',
+    ].join('\n');
     const scanned = await scanAs('iptables', text);
     const mysql = scanned.at('3306');
     assert.deepEqual([mysql.exposure, mysql.context.source], ['private', '10.0.0.0/8']);
     assert.deepEqual(findings(scanned), []);
   });
 
-  it('carries a jump\'s conditions into the chain it jumps to', async () => {
+  it("carries a jump's conditions into the chain it jumps to", async () => {
     const text = [
-      '*filter', ':INPUT DROP [0:0]', ':ufw-http - [0:0]', ':admin - [0:0]',
-      '-A INPUT -p tcp --dport 80 -j ufw-http', '-A INPUT -p tcp --dport 443 -j ufw-http', '-A ufw-http -j ACCEPT',
-      '-A INPUT -j admin', '-A admin -p tcp --dport 447 -j ACCEPT',
-      'COMMIT', '',
+      '*filter',
+      ':INPUT DROP [0:0]',
+      ':ufw-http - [0:0]',
+      ':admin - [0:0]',
+      '-A INPUT -p tcp --dport 80 -j ufw-http',
+      '-A INPUT -p tcp --dport 443 -j ufw-http',
+      '-A ufw-http -j ACCEPT',
+      '-A INPUT -j admin',
+      '-A admin -p tcp --dport 447 -j ACCEPT',
+      'COMMIT',
+      '',
     ].join('\n');
     const scanned = await scanAs('iptables', text);
     assert.deepEqual(scanned.scan.signals, [], 'ufw-http accepts only what reaches it: ports 80 and 443');
@@ -232,7 +314,19 @@ describe('iptables rule order', () => {
   });
 
   it('follows jump loops and undefined chains without hanging', async () => {
-    const text = ['*filter', ':INPUT DROP [0:0]', ':A - [0:0]', ':B - [0:0]', '-A INPUT -j A', '-A A -j B', '-A B -j A', '-A B -p tcp --dport 22 -j ACCEPT', '-A INPUT -j MISSING', 'COMMIT', ''].join('\n');
+    const text = [
+      '*filter',
+      ':INPUT DROP [0:0]',
+      ':A - [0:0]',
+      ':B - [0:0]',
+      '-A INPUT -j A',
+      '-A A -j B',
+      '-A B -j A',
+      '-A B -p tcp --dport 22 -j ACCEPT',
+      '-A INPUT -j MISSING',
+      'COMMIT',
+      '',
+    ].join('\n');
     const scanned = await scanAs('iptables', text);
     assert.equal(scanned.at('22').exposure, 'any');
   });

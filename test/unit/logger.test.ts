@@ -6,7 +6,12 @@ import { readLogLevel } from '../../server/src/settings/settings';
 
 function recordingSink() {
   const lines: string[] = [];
-  const sink = { error: (m: string) => lines.push(`error ${m}`), warn: (m: string) => lines.push(`warn ${m}`), info: (m: string) => lines.push(`info ${m}`), log: (m: string) => lines.push(`debug ${m}`) };
+  const sink = {
+    error: (m: string) => lines.push(`error ${m}`),
+    warn: (m: string) => lines.push(`warn ${m}`),
+    info: (m: string) => lines.push(`info ${m}`),
+    log: (m: string) => lines.push(`debug ${m}`),
+  };
   return { lines, sink };
 }
 
@@ -30,7 +35,7 @@ describe('logging', () => {
     assert.equal(readLogLevel({ logLevel: 'warn', trace: { server: 'messages' } }), 'warn');
   });
 
-  it('logs a scanner\'s failure with its stack, while the document gets a notice without it', async () => {
+  it("logs a scanner's failure with its stack, while the document gets a notice without it", async () => {
     const registry = await createFormatRegistry();
     // A copy of the definition: the shared one serves every other test of this process.
     const throwing = {
@@ -45,6 +50,9 @@ describe('logging', () => {
     const scan = service.scan({ text: 'pass in proto tcp to port 22\n', languageId: 'pf', path: '/etc/pf.conf' });
     assert.deepEqual(scan.notices, ['Port Lens could not finish reading this file: cannot read the rule']);
     assert.equal(lines.length, 1);
-    assert.match(lines[0], /^error Port Lens could not finish reading \/etc\/pf\.conf as pf\nTypeError: cannot read the rule\n\s+at Object\.scan \(/);
+    assert.match(
+      lines[0],
+      /^error Port Lens could not finish reading \/etc\/pf\.conf as pf\nTypeError: cannot read the rule\n\s+at Object\.scan \(/,
+    );
   });
 });

@@ -7,16 +7,28 @@ const scanNft = (text: string) => scanAs('nftables', text);
 
 /** A filter table whose input chain holds `rules`. */
 function inputChain(...rules: string[]): string {
-  return ['table inet filter {', '  chain input {', '    type filter hook input priority 0; policy drop;', ...rules.map((rule) => `    ${rule}`), '  }', '}'].join('\n');
+  return [
+    'table inet filter {',
+    '  chain input {',
+    '    type filter hook input priority 0; policy drop;',
+    ...rules.map((rule) => `    ${rule}`),
+    '  }',
+    '}',
+  ].join('\n');
 }
-
-
 
 describe('nftables scanner', () => {
   describe('port matches', () => {
     it('reads single ports, ranges, service names and the protocol of tcp, udp, sctp, dccp and th', async () => {
       const scan = await scanNft(
-        inputChain('tcp dport 22 accept', 'udp dport 60000-61000 accept', 'tcp dport https accept', 'sctp dport 9899 accept', 'dccp dport 5004 accept', 'meta l4proto udp th dport 4789 accept'),
+        inputChain(
+          'tcp dport 22 accept',
+          'udp dport 60000-61000 accept',
+          'tcp dport https accept',
+          'sctp dport 9899 accept',
+          'dccp dport 5004 accept',
+          'meta l4proto udp th dport 4789 accept',
+        ),
       );
       assert.deepEqual(scan.tokens, ['22', '60000-61000', 'https', '9899', '5004', '4789']);
       assert.equal(scan.at('60000-61000').endPort, 61000);
@@ -35,7 +47,16 @@ describe('nftables scanner', () => {
     });
 
     it('reads anonymous sets however they are spaced, across lines and with comments', async () => {
-      const scan = await scanNft(inputChain('tcp dport {80,443} accept', 'tcp dport {', '  8080, # proxy', '  8443', '} accept', 'udp dport { ssh , 53 } accept'));
+      const scan = await scanNft(
+        inputChain(
+          'tcp dport {80,443} accept',
+          'tcp dport {',
+          '  8080, # proxy',
+          '  8443',
+          '} accept',
+          'udp dport { ssh , 53 } accept',
+        ),
+      );
       assert.deepEqual(scan.tokens, ['80', '443', '8080', '8443', 'ssh', '53']);
       assert.equal(scan.lineOf(scan.at('8443')), 7);
       assertEvery(scan.scan.mentions, (mention) => mention.role === 'allow');
@@ -86,7 +107,10 @@ describe('nftables scanner', () => {
       assert.equal(outbound.role, 'allow');
       assert.equal(outbound.context.direction, 'outbound');
       assert.equal(outbound.exposure, 'unknown', 'outbound use exposes nothing on this host');
-      assert.deepEqual(scan.at('22').related?.map((item) => item.message), ['chain policy drop']);
+      assert.deepEqual(
+        scan.at('22').related?.map((item) => item.message),
+        ['chain policy drop'],
+      );
     });
 
     it('reads ip saddr and ip6 saddr literals, sets, defines and negations for the exposure', async () => {
@@ -119,7 +143,14 @@ describe('nftables scanner', () => {
     });
 
     it('reads iif lo and iifname "lo" as loopback and names other interfaces', async () => {
-      const scan = await scanNft(inputChain('iif lo tcp dport 6379 accept', 'iifname "lo" tcp dport 11211 accept', 'iifname "eth0" tcp dport 80 accept', 'iif != lo tcp dport 81 accept'));
+      const scan = await scanNft(
+        inputChain(
+          'iif lo tcp dport 6379 accept',
+          'iifname "lo" tcp dport 11211 accept',
+          'iifname "eth0" tcp dport 80 accept',
+          'iif != lo tcp dport 81 accept',
+        ),
+      );
       assert.equal(scan.at('6379').exposure, 'loopback');
       assert.equal(scan.at('11211').exposure, 'loopback');
       assert.equal(scan.at('80').context.interface, 'eth0');
@@ -152,31 +183,71 @@ describe('nftables scanner', () => {
 
     it('reports input chains that accept what no rule stops once, at the policy', async () => {
       const openWith = async (policy: string, ...rules: string[]) => {
-        const text = ['table inet filter {', '  chain input {', `    type filter hook input priority 0;${policy}`, ...rules.map((rule) => `    ${rule}`), '  }', '}'].join('\n');
+        const text = [
+          'table inet filter {',
+          '  chain input {',
+          `    type filter hook input priority 0;${policy}`,
+          ...rules.map((rule) => `    ${rule}`),
+          '  }',
+          '}',
+        ].join('\n');
         const scan = await scanNft(text);
-        return scan.scan.findings.filter((finding) => finding.ruleId === 'all-ports-exposed').map((finding) => `${text.slice(finding.span.start, finding.span.end)}: ${finding.message}`);
+        return scan.scan.findings
+          .filter((finding) => finding.ruleId === 'all-ports-exposed')
+          .map((finding) => `${text.slice(finding.span.start, finding.span.end)}: ${finding.message}`);
       };
-      const allowedOneByOne = ['iif lo accept', 'ct state invalid drop', 'ip saddr 203.0.113.9 drop', 'tcp dport 22 accept'];
-      assert.deepEqual(await openWith(' policy accept;', ...allowedOneByOne), ['policy accept: Every port is open: chain input has policy accept, and no rule drops what its rules do not match']);
+      const allowedOneByOne = [
+        'iif lo accept',
+        'ct state invalid drop',
+        'ip saddr 203.0.113.9 drop',
+        'tcp dport 22 accept',
+      ];
+      assert.deepEqual(await openWith(' policy accept;', ...allowedOneByOne), [
+        'policy accept: Every port is open: chain input has policy accept, and no rule drops what its rules do not match',
+      ]);
       assert.deepEqual(await openWith('', ...allowedOneByOne), [
         'type filter hook input priority 0: Every port is open: chain input has no policy, so it accepts, and no rule drops what its rules do not match',
       ]);
-      for (const ending of ['counter drop', 'reject with icmpx type admin-prohibited', 'meta l4proto tcp drop', 'iifname "eth0" drop', 'jump input_rest', 'tcp dport vmap { 25 : jump mail }']) {
-        assert.deepEqual(await openWith(' policy accept;', ...allowedOneByOne, ending), [], `${ending} ends the chain (or may: a jump is not followed)`);
+      for (const ending of [
+        'counter drop',
+        'reject with icmpx type admin-prohibited',
+        'meta l4proto tcp drop',
+        'iifname "eth0" drop',
+        'jump input_rest',
+        'tcp dport vmap { 25 : jump mail }',
+      ]) {
+        assert.deepEqual(
+          await openWith(' policy accept;', ...allowedOneByOne, ending),
+          [],
+          `${ending} ends the chain (or may: a jump is not followed)`,
+        );
       }
       assert.deepEqual(await openWith(' policy drop;', ...allowedOneByOne), []);
       // A second input chain that drops the rest filters the same packets; a nat chain filters nothing.
       const twoTables = `${inputChain('tcp dport 22 accept')}\ntable ip extra {\n  chain input {\n    type filter hook input priority 10;\n  }\n}\n`;
-      assert.deepEqual((await scanNft(twoTables)).scan.findings.filter((finding) => finding.ruleId === 'all-ports-exposed'), []);
+      assert.deepEqual(
+        (await scanNft(twoTables)).scan.findings.filter((finding) => finding.ruleId === 'all-ports-exposed'),
+        [],
+      );
       const natOnly = await scanNft('table ip nat {\n  chain input {\n    type nat hook input priority 100;\n  }\n}\n');
       assert.deepEqual(natOnly.scan.findings, []);
       // One `nft` command of a script is no whole ruleset.
-      const script = await scanShell(`nft add chain inet filter input '{ type filter hook input priority 0; policy accept; }'\nnft add rule inet filter input drop\n`);
-      assert.deepEqual(script.scan.findings.filter((finding) => finding.ruleId === 'all-ports-exposed'), []);
+      const script = await scanShell(
+        `nft add chain inet filter input '{ type filter hook input priority 0; policy accept; }'\nnft add rule inet filter input drop\n`,
+      );
+      assert.deepEqual(
+        script.scan.findings.filter((finding) => finding.ruleId === 'all-ports-exposed'),
+        [],
+      );
     });
 
     it('reads verdict maps and concatenations with a source per element', async () => {
-      const scan = await scanNft(inputChain('tcp dport vmap { 22 : accept, 23 : drop }', 'ip saddr . tcp dport { 10.0.0.1 . 5432, 198.51.100.7 . 6379 } accept'));
+      const scan = await scanNft(
+        inputChain(
+          'tcp dport vmap { 22 : accept, 23 : drop }',
+          'ip saddr . tcp dport { 10.0.0.1 . 5432, 198.51.100.7 . 6379 } accept',
+        ),
+      );
       assert.equal(scan.at('22').role, 'allow');
       assert.equal(scan.at('23').role, 'deny');
       assert.equal(scan.at('5432').exposure, 'private');
@@ -187,7 +258,14 @@ describe('nftables scanner', () => {
 
   describe('defines and named sets', () => {
     it('puts the mention on the define element, with the widest exposure of its uses and the rules as related', async () => {
-      const text = ['define tcp_ports = { ssh, 8080 }', inputChain('ip saddr 10.0.0.0/8 tcp dport $tcp_ports accept', 'tcp dport $tcp_ports accept', 'tcp dport $tcp_ports drop')].join('\n');
+      const text = [
+        'define tcp_ports = { ssh, 8080 }',
+        inputChain(
+          'ip saddr 10.0.0.0/8 tcp dport $tcp_ports accept',
+          'tcp dport $tcp_ports accept',
+          'tcp dport $tcp_ports drop',
+        ),
+      ].join('\n');
       const scan = await scanNft(text);
       assert.deepEqual(scan.tokens, ['ssh', '8080'], 'the uses are not mentions of their own');
       const ssh = scan.at('ssh');
@@ -216,7 +294,13 @@ describe('nftables scanner', () => {
     });
 
     it('follows nested defines', async () => {
-      const scan = await scanNft(['define web = { 80, 443 }', 'define public_ports = { $web, 25 }', inputChain('tcp dport $public_ports accept')].join('\n'));
+      const scan = await scanNft(
+        [
+          'define web = { 80, 443 }',
+          'define public_ports = { $web, 25 }',
+          inputChain('tcp dport $public_ports accept'),
+        ].join('\n'),
+      );
       assert.deepEqual(scan.tokens, ['80', '443', '25']);
       assert.equal(scan.at('80').variable?.name, 'web');
       assert.equal(scan.at('25').variable?.name, 'public_ports');
@@ -309,7 +393,9 @@ describe('nftables scanner', () => {
     }
 
     it('reads no set or define that holds no ports', async () => {
-      const scan = await scanNft('define prio = 10\ntable inet t {\n  set sizes { type ipv4_addr; size 65536; timeout 5m; }\n}\n');
+      const scan = await scanNft(
+        'define prio = 10\ntable inet t {\n  set sizes { type ipv4_addr; size 65536; timeout 5m; }\n}\n',
+      );
       assert.deepEqual(scan.tokens, []);
     });
   });
@@ -353,7 +439,9 @@ describe('nftables scanner', () => {
     });
 
     it('reads nftables heredocs fed to nft -f -', async () => {
-      const script = await scanShell("nft -f - <<'EOF'\ntable inet filter {\n  chain input { type filter hook input priority 0; policy drop; tcp dport 1364 accept }\n}\nEOF\n");
+      const script = await scanShell(
+        "nft -f - <<'EOF'\ntable inet filter {\n  chain input { type filter hook input priority 0; policy drop; tcp dport 1364 accept }\n}\nEOF\n",
+      );
       const mention = script.at('1364');
       assert.equal(mention.language, 'nftables');
       assert.equal(mention.context.policy, 'drop');
@@ -415,9 +503,14 @@ describe('nftables scanner', () => {
       },
       'nftables-debian--nftables.conf': (scan) => {
         assert.deepEqual(scan.ports, []);
-        assert.deepEqual(scan.scan.findings.map((finding) => finding.ruleId), ['all-ports-exposed'], 'the input chain filters nothing');
+        assert.deepEqual(
+          scan.scan.findings.map((finding) => finding.ruleId),
+          ['all-ports-exposed'],
+          'the input chain filters nothing',
+        );
       },
-      'nftables-debian--workstation.nft': (scan) => assert.deepEqual(scan.ports, [], 'ICMPv6 types and commented rules are no ports'),
+      'nftables-debian--workstation.nft': (scan) =>
+        assert.deepEqual(scan.ports, [], 'ICMPv6 types and commented rules are no ports'),
       'nftables-upstream--load_balancing.nft': (scan) => {
         assert.deepEqual(scan.ports, [4040, 4050, 80, 53, 80]);
         assert.equal(scan.at('53').protocol, 'udp');
@@ -426,17 +519,23 @@ describe('nftables scanner', () => {
         assert.deepEqual(scan.tokens, ['ssh', 'domain', 'https', '123-125']);
         assert.equal(scan.at('domain').port, 53);
         assert.equal(scan.at('123-125').variable?.name, 'tcp_ports');
-        assert.ok(scan.scan.findings.some((finding) => finding.ruleId === 'all-ports-exposed'), 'no rule of its input chain drops anything');
+        assert.ok(
+          scan.scan.findings.some((finding) => finding.ruleId === 'all-ports-exposed'),
+          'no rule of its input chain drops anything',
+        );
       },
     };
     corpusTests('nftables', 'nftables', expectations, [readFixture('nftables', 'gateway.nft')]);
-
   });
 
   describe('fixes', () => {
     const networks = ['10.0.0.0/8', '192.168.0.0/16'];
 
-    async function restrict(text: string, written: string, nets: readonly string[] = networks): Promise<string | undefined> {
+    async function restrict(
+      text: string,
+      written: string,
+      nets: readonly string[] = networks,
+    ): Promise<string | undefined> {
       const scan = await scanNft(text);
       const edits = nftablesDefinition.fixes!.restrictSource!(text, scan.at(written), nets);
       return edits && applyEdits(text, edits);
@@ -445,7 +544,9 @@ describe('nftables scanner', () => {
     it('inserts ip saddr before the port match of an allow rule open to any source', async () => {
       const text = inputChain('tcp dport 22 accept', 'udp dport 53 accept');
       const fixed = (await restrict(text, '22'))!;
-      assert.ok(fixed.includes('    ip saddr { 10.0.0.0/8, 192.168.0.0/16 } tcp dport 22 accept\n    udp dport 53 accept'));
+      assert.ok(
+        fixed.includes('    ip saddr { 10.0.0.0/8, 192.168.0.0/16 } tcp dport 22 accept\n    udp dport 53 accept'),
+      );
       const rescanned = await scanNft(fixed);
       assert.equal(rescanned.at('22').exposure, 'private');
       assert.equal(rescanned.at('53').exposure, 'any', 'the other rule is unchanged');
@@ -458,7 +559,10 @@ describe('nftables scanner', () => {
     });
 
     it('restricts every rule that opens a define element to any source', async () => {
-      const text = ['define web = { 80, 443 }', inputChain('tcp dport $web accept', 'ip saddr 10.0.0.0/8 tcp dport $web accept')].join('\n');
+      const text = [
+        'define web = { 80, 443 }',
+        inputChain('tcp dport $web accept', 'ip saddr 10.0.0.0/8 tcp dport $web accept'),
+      ].join('\n');
       const fixed = (await restrict(text, '443'))!;
       assert.equal(fixed.split('ip saddr { 10.0.0.0/8, 192.168.0.0/16 } tcp dport $web accept').length, 2);
       assert.equal((await scanNft(fixed)).at('443').exposure, 'private');
@@ -467,19 +571,36 @@ describe('nftables scanner', () => {
     it('offers nothing for deny rules, restricted rules and outbound chains', async () => {
       assert.equal(await restrict(inputChain('tcp dport 23 drop'), '23'), undefined);
       assert.equal(await restrict(inputChain('ip saddr 10.0.0.0/8 tcp dport 22 accept'), '22'), undefined);
-      assert.equal(await restrict('table inet f {\n chain output { type filter hook output priority 0; tcp dport 25 accept }\n}', '25'), undefined);
+      assert.equal(
+        await restrict(
+          'table inet f {\n chain output { type filter hook output priority 0; tcp dport 25 accept }\n}',
+          '25',
+        ),
+        undefined,
+      );
     });
   });
 
   describe('bad input', () => {
     it('keeps reading after unbalanced braces and unterminated strings', async () => {
-      const scan = await scanNft(['table inet filter {', '  chain input {', '    iifname "eth0 tcp dport 21 accept', '    tcp dport { 22, 80', 'chain other {', '    tcp dport 8080 accept'].join('\n'));
+      const scan = await scanNft(
+        [
+          'table inet filter {',
+          '  chain input {',
+          '    iifname "eth0 tcp dport 21 accept',
+          '    tcp dport { 22, 80',
+          'chain other {',
+          '    tcp dport 8080 accept',
+        ].join('\n'),
+      );
       assert.ok(scan.tokens.includes('22'));
       assert.ok(scan.tokens.includes('8080'));
     });
 
     it('survives defines that refer to themselves and to each other', async () => {
-      const scan = await scanNft(['define a = { $b, 22 }', 'define b = { $a, 23 }', inputChain('tcp dport $a accept')].join('\n'));
+      const scan = await scanNft(
+        ['define a = { $b, 22 }', 'define b = { $a, 23 }', inputChain('tcp dport $a accept')].join('\n'),
+      );
       assert.deepEqual(new Set(scan.ports), new Set([22, 23]));
     });
 
@@ -491,4 +612,3 @@ describe('nftables scanner', () => {
     });
   });
 });
-

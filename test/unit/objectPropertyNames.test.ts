@@ -5,7 +5,10 @@ import { scanAs, scanShell, testService } from './helpers';
 // keywords: `port constructor` became the port `function Object()`, and `ufw constructor 22` an allow rule.
 describe('words that name Object properties', () => {
   it('pf: `port constructor` is an unknown service name, and the next rule still reads', async () => {
-    const scan = await scanAs('pf', 'pass in proto tcp to port constructor\npass in proto tcp to port toString\npass in proto tcp to port 22\n');
+    const scan = await scanAs(
+      'pf',
+      'pass in proto tcp to port constructor\npass in proto tcp to port toString\npass in proto tcp to port 22\n',
+    );
     assert.deepEqual(scan.tokens, ['22']);
     assert.equal(typeof scan.scan.mentions[0].port, 'number');
   });
@@ -17,14 +20,18 @@ describe('words that name Object properties', () => {
   });
 
   it('nftables: a chain on `hook constructor` has no direction, and its ports still read', async () => {
-    const scan = await scanAs('nftables', 'table inet f {\n  chain c {\n    type filter hook constructor priority 0;\n    tcp dport 22 accept\n  }\n}\n');
+    const scan = await scanAs(
+      'nftables',
+      'table inet f {\n  chain c {\n    type filter hook constructor priority 0;\n    tcp dport 22 accept\n  }\n}\n',
+    );
     const mention = scan.at('22');
     assert.equal(mention.context.direction, undefined);
     assert.doesNotMatch(JSON.stringify(mention.context), /function/);
   });
 
   it('firewalld: `&constructor;` is no entity and `<constructor>` no named element', async () => {
-    const text = '<?xml version="1.0"?>\n<zone>\n  <constructor name="x"/>\n  <port port="22&constructor;" protocol="tcp"/>\n  <port port="2222" protocol="tcp"/>\n</zone>\n';
+    const text =
+      '<?xml version="1.0"?>\n<zone>\n  <constructor name="x"/>\n  <port port="22&constructor;" protocol="tcp"/>\n  <port port="2222" protocol="tcp"/>\n</zone>\n';
     const scan = await scanAs('firewalld', text);
     assert.deepEqual(scan.tokens, ['2222']);
     const service = await testService();

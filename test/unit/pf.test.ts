@@ -5,7 +5,6 @@ import { type ScannedText, scanAs, testService, assertEvery } from './helpers';
 
 const scanPf = (text: string) => scanAs('pf', text);
 
-
 describe('pf scanner', () => {
   describe('filter rules', () => {
     it('reads pass rules: ports, names, lists with and without commas, and their exposure', async () => {
@@ -55,7 +54,14 @@ describe('pf scanner', () => {
     });
 
     it('gives block and match rules and outbound passes no exposure', async () => {
-      const scan = await scanPf(['block in proto tcp to port 23', 'match in proto tcp to port 80 scrub (no-df)', 'pass out proto tcp to port 25', 'block return-rst in proto tcp to port = 113'].join('\n'));
+      const scan = await scanPf(
+        [
+          'block in proto tcp to port 23',
+          'match in proto tcp to port 80 scrub (no-df)',
+          'pass out proto tcp to port 25',
+          'block return-rst in proto tcp to port = 113',
+        ].join('\n'),
+      );
       assert.equal(scan.at('23').role, 'deny');
       assert.equal(scan.at('80').role, 'other');
       assert.equal(scan.at('25').role, 'allow');
@@ -98,19 +104,44 @@ describe('pf scanner', () => {
           .filter((finding) => finding.ruleId === 'all-ports-exposed')
           .map((finding) => `${text.slice(0, finding.span.start).split('\n').length}: ${finding.message}`);
       };
-      assert.deepEqual(await allPorts('block in all', 'pass in all', 'pass in proto tcp to port 22'), ['4: Every port is open: this pass rule lets any source in to every port']);
-      assert.deepEqual(await allPorts('pass', 'block in on $ext_if proto tcp to port 23'), ['3: Every port is open: this pass rule lets any source in to every port'], 'a block of some ports leaves the rest open');
-      assert.deepEqual(await allPorts('pass in quick on ! lo0 proto { tcp udp }', 'block in all'), ['3: Every port is open: this pass rule lets any source in to every port on ! lo0'], 'quick decides at once');
-      assert.deepEqual(await allPorts('pass in all', 'block in all', 'pass in proto tcp to port 22'), [], 'the later block decides for what pass in all let in');
+      assert.deepEqual(await allPorts('block in all', 'pass in all', 'pass in proto tcp to port 22'), [
+        '4: Every port is open: this pass rule lets any source in to every port',
+      ]);
       assert.deepEqual(
-        await allPorts('block in all', 'pass in on $ext_if', 'pass in from <admins>', 'pass out all', 'pass in inet proto icmp', 'pass in proto tcp from any port 53', 'match in all scrub (no-df)', 'rdr pass on $ext_if proto tcp to port 80 -> 10.0.0.5'),
+        await allPorts('pass', 'block in on $ext_if proto tcp to port 23'),
+        ['3: Every port is open: this pass rule lets any source in to every port'],
+        'a block of some ports leaves the rest open',
+      );
+      assert.deepEqual(
+        await allPorts('pass in quick on ! lo0 proto { tcp udp }', 'block in all'),
+        ['3: Every port is open: this pass rule lets any source in to every port on ! lo0'],
+        'quick decides at once',
+      );
+      assert.deepEqual(
+        await allPorts('pass in all', 'block in all', 'pass in proto tcp to port 22'),
+        [],
+        'the later block decides for what pass in all let in',
+      );
+      assert.deepEqual(
+        await allPorts(
+          'block in all',
+          'pass in on $ext_if',
+          'pass in from <admins>',
+          'pass out all',
+          'pass in inet proto icmp',
+          'pass in proto tcp from any port 53',
+          'match in all scrub (no-df)',
+          'rdr pass on $ext_if proto tcp to port 80 -> 10.0.0.5',
+        ),
         [],
         'one named interface, a source, outbound, ICMP, a source port, match and rdr rules open no port to everyone',
       );
     });
 
     it('reads source ports as other', async () => {
-      const scan = await scanPf('pass in quick on egress inet6 proto udp from any port 547 to (egress) port 546\npass in proto udp from port bootps to port bootpc');
+      const scan = await scanPf(
+        'pass in quick on egress inet6 proto udp from any port 547 to (egress) port 546\npass in proto udp from port bootps to port bootpc',
+      );
       assert.equal(scan.at('547').role, 'other');
       assert.equal(scan.at('547').context.note, 'source port of the matched packets');
       assert.equal(scan.at('546').role, 'allow');
@@ -136,11 +167,17 @@ describe('pf scanner', () => {
       assert.equal(ssh.context.interface, 'em0', 'the interface macro is resolved');
       assert.equal(ssh.variable?.name, 'tcp_services');
       assert.equal(ssh.related?.length, 3);
-      assert.ok(scan.text.slice(ssh.related![1].span.start, ssh.related![1].span.end).startsWith('pass in on $ext_if proto tcp from any'));
+      assert.ok(
+        scan.text
+          .slice(ssh.related[1].span.start, ssh.related[1].span.end)
+          .startsWith('pass in on $ext_if proto tcp from any'),
+      );
     });
 
     it('follows macros inside macros and continued lines inside quotes', async () => {
-      const text = ['web = "80 443"', 'public = "{ $web, \\', '   8080 }"', 'pass in proto tcp to port $public'].join('\n');
+      const text = ['web = "80 443"', 'public = "{ $web, \\', '   8080 }"', 'pass in proto tcp to port $public'].join(
+        '\n',
+      );
       const scan = await scanPf(text);
       assert.deepEqual(scan.tokens, ['80', '443', '8080']);
       assert.equal(scan.at('80').variable?.name, 'web');
@@ -148,7 +185,13 @@ describe('pf scanner', () => {
     });
 
     it('reports port macros no rule uses as definitions, and ignores macros used for other things', async () => {
-      const scan = await scanPf(['spare_ports = "{ 8443 }"', 'icmp6_types = "{ 2, 128 }"', 'pass in inet6 proto ipv6-icmp icmp6-type $icmp6_types'].join('\n'));
+      const scan = await scanPf(
+        [
+          'spare_ports = "{ 8443 }"',
+          'icmp6_types = "{ 2, 128 }"',
+          'pass in inet6 proto ipv6-icmp icmp6-type $icmp6_types',
+        ].join('\n'),
+      );
       assert.deepEqual(scan.tokens, ['8443']);
       assert.equal(scan.at('8443').role, 'define');
       assert.equal(scan.at('8443').exposure, 'unknown');
@@ -243,7 +286,11 @@ describe('pf scanner', () => {
         assert.deepEqual(scan.tokens, ['6000:6010'], 'commented rules are not read');
         assert.equal(on(scan, 35, '6000:6010').role, 'deny');
         const [open] = scan.scan.findings.filter((finding) => finding.ruleId === 'all-ports-exposed');
-        assert.equal(scan.text.slice(0, open.span.start).split('\n').length, 20, "OpenBSD's default pass, which only a later block of X11's ports narrows");
+        assert.equal(
+          scan.text.slice(0, open.span.start).split('\n').length,
+          20,
+          "OpenBSD's default pass, which only a later block of X11's ports narrows",
+        );
       },
       'drduh--config--pf.conf': (scan) => {
         assert.deepEqual(scan.ports, [123]);
@@ -251,7 +298,10 @@ describe('pf scanner', () => {
       },
       'essandess--macOS-Fortress--pf.conf': (scan) => {
         assert.equal(on(scan, 144, 'mdns').port, 5353);
-        assert.deepEqual([on(scan, 164, '33433 >< 33626').port, on(scan, 164, '33433 >< 33626').endPort], [33434, 33625]);
+        assert.deepEqual(
+          [on(scan, 164, '33433 >< 33626').port, on(scan, 164, '33433 >< 33626').endPort],
+          [33434, 33625],
+        );
         assert.equal(on(scan, 173, '5900:5909').exposure, 'unknown', 'open to $int_if:network only');
         assert.equal(on(scan, 192, '995').exposure, 'any');
         assert.equal(on(scan, 192, '995').variable?.name, 'internet_tcp_services');
@@ -285,7 +335,6 @@ describe('pf scanner', () => {
       },
     };
     corpusTests('pf', 'pf', expectations, [readFixture('pf', 'gateway.pf')]);
-
   });
 
   describe('fixes', () => {
@@ -300,7 +349,10 @@ describe('pf scanner', () => {
     it('replaces from any, or adds from before to', async () => {
       const text = 'pass in proto tcp from any to any port 22\npass in proto tcp to port 80\nblock in all';
       const first = (await restrict(text, 1, '22'))!;
-      assert.equal(first, 'pass in proto tcp from { 10.0.0.0/8, fd00::/8 } to any port 22\npass in proto tcp to port 80\nblock in all');
+      assert.equal(
+        first,
+        'pass in proto tcp from { 10.0.0.0/8, fd00::/8 } to any port 22\npass in proto tcp to port 80\nblock in all',
+      );
       assert.equal(on(await scanPf(first), 1, '22').exposure, 'private');
       const second = (await restrict(text, 2, '80'))!;
       assert.equal(second.split('\n')[1], 'pass in proto tcp from { 10.0.0.0/8, fd00::/8 } to port 80');
@@ -310,8 +362,16 @@ describe('pf scanner', () => {
     it('restricts every rule that opens a macro element to any source', async () => {
       const text = 'svc = "{ 22, 443 }"\npass in proto tcp to port $svc\npass in proto tcp from <office> to port $svc';
       const fixed = (await restrict(text, 1, '443'))!;
-      assert.ok(fixed.includes('pass in proto tcp from { 10.0.0.0/8, fd00::/8 } to port $svc\npass in proto tcp from <office> to port $svc'));
-      assert.equal(on(await scanPf(fixed), 1, '443').exposure, 'unknown', 'the table <office> is not declared, so the widest use is unknown');
+      assert.ok(
+        fixed.includes(
+          'pass in proto tcp from { 10.0.0.0/8, fd00::/8 } to port $svc\npass in proto tcp from <office> to port $svc',
+        ),
+      );
+      assert.equal(
+        on(await scanPf(fixed), 1, '443').exposure,
+        'unknown',
+        'the table <office> is not declared, so the widest use is unknown',
+      );
     });
 
     it('offers nothing for block rules, restricted rules and outbound rules', async () => {
@@ -323,7 +383,9 @@ describe('pf scanner', () => {
 
   describe('bad input', () => {
     it('keeps reading after an unclosed list and an unterminated string', async () => {
-      const scan = await scanPf('pass in proto tcp to port { 22 80\nx = "unterminated\npass in proto tcp to port 443\n');
+      const scan = await scanPf(
+        'pass in proto tcp to port { 22 80\nx = "unterminated\npass in proto tcp to port 443\n',
+      );
       assert.deepEqual(scan.tokens, ['22', '80', '443']);
     });
 
@@ -333,11 +395,13 @@ describe('pf scanner', () => {
     });
 
     it('finds every port of a 10,000-rule file', async () => {
-      const rules = Array.from({ length: 10_000 }, (_, index) => `pass in on em0 proto tcp from any to any port ${1024 + index} keep state`);
+      const rules = Array.from(
+        { length: 10_000 },
+        (_, index) => `pass in on em0 proto tcp from any to any port ${1024 + index} keep state`,
+      );
       const scan = await scanPf(rules.join('\n'));
       assert.equal(scan.scan.mentions.length, 10_000);
       assert.equal(scan.scan.mentions[9_999].port, 11_023);
     });
   });
 });
-

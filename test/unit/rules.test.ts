@@ -5,7 +5,11 @@ import { type PortLensSettings, readSettings } from '../../server/src/settings/s
 import { cleanScan, testService } from './helpers';
 import { applyEdits } from './textEdits';
 
-async function findingsIn(text: string, settings: Partial<Record<keyof PortLensSettings, unknown>> = {}, languageId = 'shellscript'): Promise<Finding[]> {
+async function findingsIn(
+  text: string,
+  settings: Partial<Record<keyof PortLensSettings, unknown>> = {},
+  languageId = 'shellscript',
+): Promise<Finding[]> {
   const service = await testService();
   service.configure(readSettings(settings));
   try {
@@ -17,17 +21,29 @@ async function findingsIn(text: string, settings: Partial<Record<keyof PortLensS
 
 /** The findings as `rule severity @written-text`, which reads like the Problems panel. */
 function summary(text: string, findings: readonly Finding[]): string[] {
-  return findings.filter((finding) => !finding.suppressed).map((finding) => `${finding.ruleId} ${finding.severity} @${text.slice(finding.span.start, finding.span.end)}`);
+  return findings
+    .filter((finding) => !finding.suppressed)
+    .map((finding) => `${finding.ruleId} ${finding.severity} @${text.slice(finding.span.start, finding.span.end)}`);
 }
 
 describe('risk rules', () => {
   describe('severity policy table', () => {
     const table: [string, string, string, string | undefined][] = [
-      ['critical', 'error', 'any', 'error'], ['critical', 'error', 'public', 'warning'], ['critical', 'error', 'private', 'information'],
-      ['critical', 'error', 'loopback', undefined], ['critical', 'error', 'unknown', 'information'],
-      ['sensitive', 'warning', 'any', 'warning'], ['sensitive', 'warning', 'public', 'information'], ['sensitive', 'warning', 'private', undefined],
-      ['sensitive', 'warning', 'unknown', 'information'], ['standard', 'information', 'any', 'information'], ['standard', 'information', 'public', undefined],
-      ['standard', 'information', 'unknown', undefined], ['critical', 'off', 'any', undefined], ['critical', 'warning', 'any', 'warning'], ['critical', 'warning', 'public', 'information'],
+      ['critical', 'error', 'any', 'error'],
+      ['critical', 'error', 'public', 'warning'],
+      ['critical', 'error', 'private', 'information'],
+      ['critical', 'error', 'loopback', undefined],
+      ['critical', 'error', 'unknown', 'information'],
+      ['sensitive', 'warning', 'any', 'warning'],
+      ['sensitive', 'warning', 'public', 'information'],
+      ['sensitive', 'warning', 'private', undefined],
+      ['sensitive', 'warning', 'unknown', 'information'],
+      ['standard', 'information', 'any', 'information'],
+      ['standard', 'information', 'public', undefined],
+      ['standard', 'information', 'unknown', undefined],
+      ['critical', 'off', 'any', undefined],
+      ['critical', 'warning', 'any', 'warning'],
+      ['critical', 'warning', 'public', 'information'],
     ];
     for (const [risk, level, exposure, expected] of table) {
       it(`${risk} port, rule at ${level}, ${exposure} source: ${expected ?? 'nothing'}`, () => {
@@ -70,7 +86,10 @@ describe('risk rules', () => {
         'docker run -p 127.0.0.1:9200:9200 elasticsearch:8.15.0',
       ].join('\n');
       const findings = (await findingsIn(text)).filter((finding) => finding.ruleId === 'exposed-critical-port');
-      assert.deepEqual(summary(text, findings), ['exposed-critical-port warning @447', 'exposed-critical-port information @6379']);
+      assert.deepEqual(summary(text, findings), [
+        'exposed-critical-port warning @447',
+        'exposed-critical-port information @6379',
+      ]);
     });
 
     it('never reports deny rules, definitions, outbound use or loopback listeners', async () => {
@@ -86,7 +105,13 @@ describe('risk rules', () => {
         'iptables -A OUTPUT -p tcp --dport 3389 -j ACCEPT',
         'firewall-cmd --permanent --new-service=cd --service=cd --add-port=1364/tcp',
       ].join('\n');
-      assert.deepEqual(summary(text, (await findingsIn(text)).filter((finding) => finding.ruleId.startsWith('exposed'))), []);
+      assert.deepEqual(
+        summary(
+          text,
+          (await findingsIn(text)).filter((finding) => finding.ruleId.startsWith('exposed')),
+        ),
+        [],
+      );
     });
 
     it('reports an internal zone without a source as information only, for critical and sensitive ports', async () => {
@@ -97,21 +122,30 @@ describe('risk rules', () => {
     it('judges a range by its riskiest port and a publish by the service behind it', async () => {
       const text = 'ufw allow 8470:8476/tcp\ndocker run -d -p 8080:6379 redis:7';
       const findings = (await findingsIn(text)).filter((finding) => finding.ruleId === 'exposed-critical-port');
-      assert.deepEqual(summary(text, findings), ['exposed-critical-port error @8470:8476', 'exposed-critical-port error @8080']);
+      assert.deepEqual(summary(text, findings), [
+        'exposed-critical-port error @8470:8476',
+        'exposed-critical-port error @8080',
+      ]);
       assert.match(findings[1].message, /Port 8080 \(Redis 6379 behind it\) is published on every host interface/);
     });
 
     it('reports sensitive ports open to any source as warnings', async () => {
       const text = 'ufw allow 1364/tcp\nufw allow ssh';
-      assert.deepEqual(summary(text, await findingsIn(text)), ['exposed-sensitive-port warning @1364', 'exposed-sensitive-port warning @ssh']);
+      assert.deepEqual(summary(text, await findingsIn(text)), [
+        'exposed-sensitive-port warning @1364',
+        'exposed-sensitive-port warning @ssh',
+      ]);
     });
 
-    it('follows the user\'s rule levels, including off', async () => {
+    it("follows the user's rule levels, including off", async () => {
       const text = 'ufw allow 1364/tcp\nufw allow 8080/tcp';
-      assert.deepEqual(summary(text, await findingsIn(text, { rules: { 'exposed-sensitive-port': 'error', 'exposed-port': 'information' } })), [
-        'exposed-sensitive-port error @1364',
-        'exposed-port information @8080',
-      ]);
+      assert.deepEqual(
+        summary(
+          text,
+          await findingsIn(text, { rules: { 'exposed-sensitive-port': 'error', 'exposed-port': 'information' } }),
+        ),
+        ['exposed-sensitive-port error @1364', 'exposed-port information @8080'],
+      );
       assert.deepEqual(summary(text, await findingsIn(text, { rules: { 'exposed-sensitive-port': 'off' } })), []);
     });
 
@@ -127,11 +161,17 @@ describe('risk rules', () => {
     it('notes clear-text protocols with a TLS partner, with a fix to switch ports', async () => {
       const text = 'iptables -A INPUT -s 10.0.0.0/8 -p tcp --dport 447 -j ACCEPT\ntelnet as400 23';
       const findings = (await findingsIn(text)).filter((finding) => finding.ruleId === 'cleartext-protocol');
-      assert.deepEqual(summary(text, findings), ['cleartext-protocol information @447', 'cleartext-protocol information @23']);
+      assert.deepEqual(summary(text, findings), [
+        'cleartext-protocol information @447',
+        'cleartext-protocol information @23',
+      ]);
       const [fix] = findings[0].fixes;
       assert.equal(fix.title, 'Switch to port 448 (IBM i DDM/DRDA over TLS)');
       assert.equal(fix.preferred, true);
-      assert.equal(applyEdits(text, fix.edits).split('\n')[0], 'iptables -A INPUT -s 10.0.0.0/8 -p tcp --dport 448 -j ACCEPT');
+      assert.equal(
+        applyEdits(text, fix.edits).split('\n')[0],
+        'iptables -A INPUT -s 10.0.0.0/8 -p tcp --dport 448 -j ACCEPT',
+      );
     });
 
     it('warns when Docker publishes a port that ufw denies in the same script', async () => {
@@ -153,38 +193,66 @@ describe('risk rules', () => {
 
     it('restricts an iptables rule to the trusted networks', async () => {
       const { after, title } = await fixed('iptables -I INPUT 3 -p tcp --dport 1363 -j ACCEPT');
-      assert.equal(after, 'iptables -I INPUT 3 -s 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16 -p tcp --dport 1363 -j ACCEPT');
+      assert.equal(
+        after,
+        'iptables -I INPUT 3 -s 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16 -p tcp --dport 1363 -j ACCEPT',
+      );
       assert.match(title, /^Restrict the source to trusted networks/);
-      assert.deepEqual(await findingsIn(after), (await findingsIn(after)).filter((finding) => finding.severity === 'information'));
+      assert.deepEqual(
+        await findingsIn(after),
+        (await findingsIn(after)).filter((finding) => finding.severity === 'information'),
+      );
     });
 
     it('rewrites a short ufw rule as one rule per trusted network', async () => {
       const { after } = await fixed('  ufw allow 447/tcp');
-      assert.equal(after, [
-        '  ufw allow from 10.0.0.0/8 to any port 447 proto tcp',
-        '  ufw allow from 172.16.0.0/12 to any port 447 proto tcp',
-        '  ufw allow from 192.168.0.0/16 to any port 447 proto tcp',
-      ].join('\n'));
+      assert.equal(
+        after,
+        [
+          '  ufw allow from 10.0.0.0/8 to any port 447 proto tcp',
+          '  ufw allow from 172.16.0.0/12 to any port 447 proto tcp',
+          '  ufw allow from 192.168.0.0/16 to any port 447 proto tcp',
+        ].join('\n'),
+      );
     });
 
     it('replaces a firewall-cmd port with rich rules from the trusted networks', async () => {
       const { after } = await fixed('firewall-cmd --permanent --zone=public --add-port=8471/tcp');
-      assert.match(after, /^firewall-cmd --permanent --zone=public --add-rich-rule='rule family="ipv4" source address="10\.0\.0\.0\/8" port port="8471" protocol="tcp" accept' --add-rich-rule=/);
+      assert.match(
+        after,
+        /^firewall-cmd --permanent --zone=public --add-rich-rule='rule family="ipv4" source address="10\.0\.0\.0\/8" port port="8471" protocol="tcp" accept' --add-rich-rule=/,
+      );
     });
 
     it('binds Docker publishes, http.server, socat and kubectl to loopback', async () => {
-      assert.equal((await fixed('docker run -d -p 6379:6379 redis:7')).after, 'docker run -d -p 127.0.0.1:6379:6379 redis:7');
-      assert.equal((await fixed('docker run -d --publish=2375:2375 dind')).after, 'docker run -d --publish=127.0.0.1:2375:2375 dind');
+      assert.equal(
+        (await fixed('docker run -d -p 6379:6379 redis:7')).after,
+        'docker run -d -p 127.0.0.1:6379:6379 redis:7',
+      );
+      assert.equal(
+        (await fixed('docker run -d --publish=2375:2375 dind')).after,
+        'docker run -d --publish=127.0.0.1:2375:2375 dind',
+      );
       assert.equal((await fixed('python3 -m http.server 8470')).after, 'python3 -m http.server 8470 --bind 127.0.0.1');
-      assert.equal((await fixed('python3 -m http.server 8470 -b 0.0.0.0')).after, 'python3 -m http.server 8470 -b 127.0.0.1');
-      assert.equal((await fixed('socat TCP-LISTEN:2375,fork UNIX-CONNECT:/var/run/docker.sock')).after, 'socat TCP-LISTEN:2375,bind=127.0.0.1,fork UNIX-CONNECT:/var/run/docker.sock');
-      assert.equal((await fixed('kubectl port-forward svc/etcd 2379:2379 --address 0.0.0.0')).after, 'kubectl port-forward svc/etcd 2379:2379 --address 127.0.0.1');
+      assert.equal(
+        (await fixed('python3 -m http.server 8470 -b 0.0.0.0')).after,
+        'python3 -m http.server 8470 -b 127.0.0.1',
+      );
+      assert.equal(
+        (await fixed('socat TCP-LISTEN:2375,fork UNIX-CONNECT:/var/run/docker.sock')).after,
+        'socat TCP-LISTEN:2375,bind=127.0.0.1,fork UNIX-CONNECT:/var/run/docker.sock',
+      );
+      assert.equal(
+        (await fixed('kubectl port-forward svc/etcd 2379:2379 --address 0.0.0.0')).after,
+        'kubectl port-forward svc/etcd 2379:2379 --address 127.0.0.1',
+      );
     });
   });
 
   describe('suppression comments', () => {
     it('silences the next line for the named rule, with the reason kept as the justification', async () => {
-      const text = '# portlens-ignore-next-line exposed-critical-port -- partner VPN only\niptables -A INPUT -p tcp --dport 1363 -j ACCEPT';
+      const text =
+        '# portlens-ignore-next-line exposed-critical-port -- partner VPN only\niptables -A INPUT -p tcp --dport 1363 -j ACCEPT';
       const findings = await findingsIn(text);
       assert.deepEqual(summary(text, findings), []);
       assert.equal(findings[0].suppressed?.justification, 'partner VPN only');
@@ -203,14 +271,20 @@ describe('risk rules', () => {
     });
 
     it('hints at suppressions without a reason and at suppressions that silence nothing', async () => {
-      const text = '# portlens-ignore-next-line exposed-critical-port\nufw allow 447/tcp\n# portlens-ignore-next-line exposed-sensitive-port -- old rule\nufw allow 8080/tcp\n# portlens-ignore-next-line no-such-rule -- typo\nssh -p 22 h';
-      const hints = (await findingsIn(text)).filter((finding) => finding.severity === 'hint').map((finding) => finding.ruleId);
+      const text =
+        '# portlens-ignore-next-line exposed-critical-port\nufw allow 447/tcp\n# portlens-ignore-next-line exposed-sensitive-port -- old rule\nufw allow 8080/tcp\n# portlens-ignore-next-line no-such-rule -- typo\nssh -p 22 h';
+      const hints = (await findingsIn(text))
+        .filter((finding) => finding.severity === 'hint')
+        .map((finding) => finding.ruleId);
       assert.deepEqual(hints, ['suppression-without-reason', 'unused-suppression', 'unused-suppression']);
     });
 
     it('can be ignored for CI with ignoreInlineSuppressions', async () => {
-      const text = '# portlens-ignore-next-line exposed-critical-port -- partner VPN only\niptables -A INPUT -p tcp --dport 1363 -j ACCEPT';
-      assert.deepEqual(summary(text, await findingsIn(text, { ignoreInlineSuppressions: true })), ['exposed-critical-port error @1363']);
+      const text =
+        '# portlens-ignore-next-line exposed-critical-port -- partner VPN only\niptables -A INPUT -p tcp --dport 1363 -j ACCEPT';
+      assert.deepEqual(summary(text, await findingsIn(text, { ignoreInlineSuppressions: true })), [
+        'exposed-critical-port error @1363',
+      ]);
     });
   });
 });

@@ -38,7 +38,13 @@ describe('shell scanner', () => {
   describe('listeners', () => {
     it('reads nc -l -p, clustered nc -lvnp, OpenBSD nc -l PORT and ncat --listen with an address', async () => {
       const script = await scanShell(
-        ['nc -l -p 4444', 'nc -lvnp 4445', 'nc -l 4446', 'ncat --listen 127.0.0.1 4447', 'nc -s 10.1.2.3 -l -p 4448'].join('\n'),
+        [
+          'nc -l -p 4444',
+          'nc -lvnp 4445',
+          'nc -l 4446',
+          'ncat --listen 127.0.0.1 4447',
+          'nc -s 10.1.2.3 -l -p 4448',
+        ].join('\n'),
       );
       assert.deepEqual(script.ports, [4444, 4445, 4446, 4447, 4448]);
       assertEvery(script.scan.mentions, (mention) => mention.role === 'listen');
@@ -70,7 +76,9 @@ describe('shell scanner', () => {
     });
 
     it('reads python -m http.server PORT --bind ADDR, which binds every interface by default', async () => {
-      const script = await scanShell('python3 -m http.server 8000\npython3 -m http.server 8001 --bind 127.0.0.1\npython -m SimpleHTTPServer 8002');
+      const script = await scanShell(
+        'python3 -m http.server 8000\npython3 -m http.server 8001 --bind 127.0.0.1\npython -m SimpleHTTPServer 8002',
+      );
       assert.deepEqual(script.ports, [8000, 8001, 8002]);
       assert.equal(script.at('8000').exposure, 'any');
       assert.equal(script.at('8001').exposure, 'loopback');
@@ -88,7 +96,18 @@ describe('shell scanner', () => {
           'podman run -p 49160-49170:3300-3310 app:2024.1',
         ].join('\n'),
       );
-      assert.deepEqual(script.tokens, ['6379', '6379', '8080', '80', '53', '53', '9090', '9090', '49160-49170', '3300-3310']);
+      assert.deepEqual(script.tokens, [
+        '6379',
+        '6379',
+        '8080',
+        '80',
+        '53',
+        '53',
+        '9090',
+        '9090',
+        '49160-49170',
+        '3300-3310',
+      ]);
       const redis = script.at('6379', 0);
       assert.equal(redis.role, 'publish');
       assert.equal(redis.exposure, 'any', 'a publish without an address is on every interface');
@@ -101,7 +120,9 @@ describe('shell scanner', () => {
     });
 
     it('reads kubectl port-forward, local side on localhost unless --address says otherwise', async () => {
-      const script = await scanShell('kubectl port-forward svc/db 15432:5432\nkubectl -n ops port-forward pod/web 8080:80 --address 0.0.0.0');
+      const script = await scanShell(
+        'kubectl port-forward svc/db 15432:5432\nkubectl -n ops port-forward pod/web 8080:80 --address 0.0.0.0',
+      );
       assert.deepEqual(script.tokens, ['15432', '5432', '8080', '80']);
       assert.equal(script.at('15432').role, 'listen');
       assert.equal(script.at('15432').exposure, 'loopback');
@@ -121,13 +142,17 @@ describe('shell scanner', () => {
     });
 
     it('reads redis-cli -p, psql -p/--port and mysql -P, but not the mysql password', async () => {
-      const script = await scanShell('redis-cli -h cache -p 6380 ping\npsql -h db --port=5433 -U app\nmysql -h db -P 3307 -p1363secret -u app');
+      const script = await scanShell(
+        'redis-cli -h cache -p 6380 ping\npsql -h db --port=5433 -U app\nmysql -h db -P 3307 -p1363secret -u app',
+      );
       assert.deepEqual(script.tokens, ['6380', '5433', '3307']);
       assert.equal(script.at('6380').context.peer, 'cache');
     });
 
     it('reads bash /dev/tcp redirections', async () => {
-      const script = await scanShell('exec 3<>/dev/tcp/cd-server.example.com/1364\ntimeout 1 bash -c "</dev/tcp/db/5432"');
+      const script = await scanShell(
+        'exec 3<>/dev/tcp/cd-server.example.com/1364\ntimeout 1 bash -c "</dev/tcp/db/5432"',
+      );
       assert.deepEqual(script.tokens, ['1364', '5432']);
     });
   });
@@ -148,7 +173,7 @@ describe('shell scanner', () => {
       assert.equal(use.port, 1363);
       assert.equal(use.role, 'allow');
       assert.equal(use.variable?.name, 'CD_API_PORT');
-      assert.equal(text.slice(use.variable!.definition.start, use.variable!.definition.end), '1363');
+      assert.equal(text.slice(use.variable.definition.start, use.variable.definition.end), '1363');
     });
 
     it('uses the default of ${PORT:-8080} when the variable is unset', async () => {
@@ -230,7 +255,9 @@ describe('shell scanner', () => {
 
   describe('embedded formats', () => {
     it('hands an sshd_config heredoc to the sshd scanner', async () => {
-      const script = await scanShell("cat > /etc/ssh/sshd_config <<'EOF'\nPort 2222\nListenAddress 127.0.0.1\nPermitRootLogin no\nEOF\n");
+      const script = await scanShell(
+        "cat > /etc/ssh/sshd_config <<'EOF'\nPort 2222\nListenAddress 127.0.0.1\nPermitRootLogin no\nEOF\n",
+      );
       const port = script.at('2222');
       assert.equal(port.language, 'sshd_config');
       assert.equal(port.role, 'listen');
@@ -238,7 +265,7 @@ describe('shell scanner', () => {
     });
 
     it('follows heredocs through a pipeline into tee', async () => {
-      const script = await scanShell("cat <<EOF | sudo tee /etc/ssh/sshd_config.d/10-port.conf\nPort 2200\nEOF\n");
+      const script = await scanShell('cat <<EOF | sudo tee /etc/ssh/sshd_config.d/10-port.conf\nPort 2200\nEOF\n');
       assert.equal(script.at('2200').language, 'sshd_config');
     });
 
@@ -308,18 +335,25 @@ describe('shell scanner', () => {
 
 describe('shell scanner fuzzing', () => {
   const folder = join(__dirname, '..', '..', '..', 'examples', 'shell');
-  fuzzFormat('shellscript', readdirSync(folder).map((name) => readFileSync(join(folder, name), 'utf8')));
+  fuzzFormat(
+    'shellscript',
+    readdirSync(folder).map((name) => readFileSync(join(folder, name), 'utf8')),
+  );
 });
 
 describe('shell paths that tree-sitter splits or quotes', () => {
   it('routes a heredoc written to a path built from variables', async () => {
-    const script = await scanShell('cat >> $CDHOME/ndm/cfg/$NODE/netmap.cfg <<EOF\nlocal.node:\\\n  :tcp.api=0.0.0.0;1363:\nEOF\n');
+    const script = await scanShell(
+      'cat >> $CDHOME/ndm/cfg/$NODE/netmap.cfg <<EOF\nlocal.node:\\\n  :tcp.api=0.0.0.0;1363:\nEOF\n',
+    );
     assert.equal(script.at('1363').language, 'connectdirect-netmap');
     assert.equal(script.at('1363').exposure, 'any');
   });
 
   it('knows a program called through a quoted path', async () => {
-    const script = await scanShell('"$CDHOME/ndm/bin/direct" -x <<EOJ\nsubmit proc1 process snode=cd.partner.example;1364 pend;\nEOJ\n"/usr/sbin/iptables" -A INPUT -p tcp --dport 1363 -j ACCEPT\n');
+    const script = await scanShell(
+      '"$CDHOME/ndm/bin/direct" -x <<EOJ\nsubmit proc1 process snode=cd.partner.example;1364 pend;\nEOJ\n"/usr/sbin/iptables" -A INPUT -p tcp --dport 1363 -j ACCEPT\n',
+    );
     assert.equal(script.at('1364').role, 'connect');
     assert.equal(script.at('1363').role, 'allow');
   });

@@ -10,21 +10,24 @@ import { logicalLines } from '../../server/src/scan/shell/statements';
 
 const iana = new IanaRegistry();
 const noEmbedded = { languageForPath: () => undefined, languageForConsumer: () => undefined };
-const context: ScanContext = { resolveServiceName: (name, protocol) => iana.portForName(name, protocol), scanEmbedded: () => ({ mentions: [], signals: [] }) };
+const context: ScanContext = {
+  resolveServiceName: (name, protocol) => iana.portForName(name, protocol),
+  scanEmbedded: () => ({ mentions: [], signals: [] }),
+};
 
 /** Statements as scripts write them, ports and traps mixed, with the quoting and layout that trip lexers. */
 const STATEMENTS = [
   'iptables -A INPUT -s 10.0.0.0/8 -p tcp --dport 1363 -j ACCEPT',
   'ufw allow 447/tcp',
   'docker run -d -p 6379:6379 redis:7.2',
-  'ssh -p 2222 admin@host "echo \'it\'s\' done"',
+  "ssh -p 2222 admin@host \"echo 'it's' done\"",
   'CD_PORT=1364',
   'nc -l -p "$CD_PORT"',
   'curl -fsS https://api.example.com:8443/health',
   'echo "multi\nline \\"quoted\\" text with ssh -p 22"',
   "echo 'single\nquoted nc -l -p 9'",
   'cat <<EOF\nPort 2222\niptables -A INPUT --dport 23 -j ACCEPT\nEOF',
-  'cat <<-\'END\'\n\tssh -p 1 h\n\tEND',
+  "cat <<-'END'\n\tssh -p 1 h\n\tEND",
   'result=$(curl -s http://h:9000/ |\n  grep ok)',
   'ls |\n  nc -z host 5432',
   'test -f x &&\n  ufw allow 3389/tcp',
@@ -32,7 +35,7 @@ const STATEMENTS = [
   'sleep 447 # ssh -p 3 in a comment',
   'for p in 22 80; do ufw allow $p/tcp; done',
   'if nc -z db 5432; then\n  echo up\nfi',
-  'echo $\'it\\\'s ssh -p 7\'',
+  "echo $'it\\'s ssh -p 7'",
   'x="${HOME}/a#b" && psql -h db -p 5433',
   'mkdir -p /srv/app && cp -r dist /srv/app',
   'printf "%s\\n" done > /tmp/x',
@@ -57,9 +60,13 @@ describe('skipping statements that cannot hold a port', () => {
 
   it('finds exactly what a full parse finds, on random scripts', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...STATEMENTS), { maxLength: 30 }), fc.constantFrom('\n', '\r\n', '\n\n'), (statements, newline) => {
-        assertSameAsFullParse(statements.join(newline).replace(/\n/g, newline));
-      }),
+      fc.property(
+        fc.array(fc.constantFrom(...STATEMENTS), { maxLength: 30 }),
+        fc.constantFrom('\n', '\r\n', '\n\n'),
+        (statements, newline) => {
+          assertSameAsFullParse(statements.join(newline).replace(/\n/g, newline));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -71,17 +78,23 @@ describe('skipping statements that cannot hold a port', () => {
 
   it('splits logical lines at statement ends, keeping continuations, open quotes and heredoc bodies together', () => {
     const text = 'a=1\nls |\n  wc -l\necho "x\ny"\ncat <<EOF\nbody\nEOF\nz=2\n';
-    assert.deepEqual(logicalLines(text).map((line) => text.slice(line.start, line.end)), [
-      'a=1\n', 'ls |\n  wc -l\n', 'echo "x\ny"\n', 'cat <<EOF\nbody\nEOF\n', 'z=2\n',
-    ]);
+    assert.deepEqual(
+      logicalLines(text).map((line) => text.slice(line.start, line.end)),
+      ['a=1\n', 'ls |\n  wc -l\n', 'echo "x\ny"\n', 'cat <<EOF\nbody\nEOF\n', 'z=2\n'],
+    );
   });
 
   it('covers the whole text, even when quotes never close', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', ' ', '\n', "'", '"', '\\', '`', '$', '(', ')', '#', '<', '-', 'E', 'O', 'F') }), (text) => {
-        const lines = logicalLines(text);
-        assert.equal(lines.map((line) => text.slice(line.start, line.end)).join(''), text);
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom('a', ' ', '\n', "'", '"', '\\', '`', '$', '(', ')', '#', '<', '-', 'E', 'O', 'F'),
+        }),
+        (text) => {
+          const lines = logicalLines(text);
+          assert.equal(lines.map((line) => text.slice(line.start, line.end)).join(''), text);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -10,7 +10,8 @@ import type {
   RiskClass,
 } from './types';
 
-export const IANA_REGISTRY_URL = 'https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xhtml';
+export const IANA_REGISTRY_URL =
+  'https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xhtml';
 
 const RISK_ORDER: Record<RiskClass, number> = { standard: 0, sensitive: 1, critical: 2 };
 const PROTOCOL_KEYS: readonly Protocol[] = ['tcp', 'udp', 'sctp', 'dccp', 'any'];
@@ -107,7 +108,9 @@ export class PortCatalog {
       uses: curatedEntry.uses,
       securityNote: curatedEntry.securityNote,
       secureAlternative: curatedEntry.secureAlternative,
-      sources: curatedEntry.sources.map((key) => this.curatedFile.sources[key]).filter((source) => source !== undefined),
+      sources: curatedEntry.sources
+        .map((key) => this.curatedFile.sources[key])
+        .filter((source) => source !== undefined),
     };
     const ianaName = iana.find((entry) => entry.name)?.name;
     return {

@@ -11,9 +11,7 @@ export interface SourceRef {
 }
 
 /** How to make a port safer: move to its TLS partner, or keep the port and narrow who reaches it. */
-export type SecureAlternative =
-  | { kind: 'tls-port'; port: number; text: string }
-  | { kind: 'restrict'; text: string };
+export type SecureAlternative = { kind: 'tls-port'; port: number; text: string } | { kind: 'restrict'; text: string };
 
 /** One curated entry of `curated-ports.json`. `ports` is a single port (`"1363"`) or an inclusive range (`"2379-2380"`). */
 export interface CuratedEntry {

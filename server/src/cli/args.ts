@@ -71,6 +71,7 @@ export function parseArguments(argv: readonly string[]): ScanArguments {
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${name} must be one of ${allowed.join(', ')}, not '${value}'`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`${name} must be one of ${allowed.join(', ')}, not '${value}'`);
   return value as T;
 }

@@ -18,9 +18,12 @@ export function loadSettings(configPath: string | undefined, scannedPaths: reado
   } catch (error) {
     throw new UsageError(`cannot read the settings file ${path}: ${(error as Error).message}`);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`${path} must hold a JSON object of settings`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new UsageError(`${path} must hold a JSON object of settings`);
   const prefix = `${SETTINGS_SECTION}.`;
-  const settings = Object.fromEntries(Object.entries(raw).map(([key, value]) => [key.startsWith(prefix) ? key.slice(prefix.length) : key, value]));
+  const settings = Object.fromEntries(
+    Object.entries(raw).map(([key, value]) => [key.startsWith(prefix) ? key.slice(prefix.length) : key, value]),
+  );
   return readSettings(settings);
 }
 

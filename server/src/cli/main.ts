@@ -22,7 +22,9 @@ const VERSION = typeof PORTLENS_VERSION === 'string' ? PORTLENS_VERSION : '0.0.0
 
 function exceedsThreshold(tally: Tally, failOn: FailOn): boolean {
   if (failOn === 'none') return false;
-  return (Object.keys(tally.findings) as Severity[]).some((severity) => tally.findings[severity] > 0 && SEVERITY_RANK[severity] >= SEVERITY_RANK[failOn]);
+  return (Object.keys(tally.findings) as Severity[]).some(
+    (severity) => tally.findings[severity] > 0 && SEVERITY_RANK[severity] >= SEVERITY_RANK[failOn],
+  );
 }
 
 /** `portlens scan ...`: returns the exit status of GUIDE section 1 (0 clean, 1 findings, 2 usage or internal error). */
@@ -36,7 +38,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     const settings = loadSettings(args.config, args.paths);
     if (args.language) {
       const { languageIds } = await PortLensService.create(settings);
-      if (!languageIds.includes(args.language)) throw new UsageError(`--language must be one of ${languageIds.join(', ')}, not '${args.language}'`);
+      if (!languageIds.includes(args.language))
+        throw new UsageError(`--language must be one of ${languageIds.join(', ')}, not '${args.language}'`);
     }
     const tally = emptyTally();
     const files = filesToScan(args.paths, (folder, reason) => {
@@ -61,7 +64,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     if (error instanceof UsageError || error instanceof MissingPathError) {
       process.stderr.write(`portlens: ${error.message}\n\n${USAGE}\n`);
     } else {
-      process.stderr.write(`portlens: internal error: ${(error as Error).stack ?? error}\n`);
+      process.stderr.write(
+        `portlens: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
     }
     return 2;
   }
@@ -78,7 +83,7 @@ if (!isMainThread) {
   });
   // Set before any worker starts: V8's flags are the process's, and each worker's compiler reads them.
   for (const flag of CLI_V8_FLAGS) setFlagsFromString(flag);
-  runCli(process.argv.slice(2)).then((status) => {
+  void runCli(process.argv.slice(2)).then((status) => {
     process.exitCode = status;
   });
 }

@@ -20,7 +20,8 @@ function contractFinding(finding: ReportedFinding) {
 function contractFile(file: ReportedFile) {
   const findings: ReturnType<typeof contractFinding>[] = [];
   const suppressedFindings: ReturnType<typeof contractFinding>[] = [];
-  for (const finding of file.findings) (finding.suppressed === undefined ? findings : suppressedFindings).push(contractFinding(finding));
+  for (const finding of file.findings)
+    (finding.suppressed === undefined ? findings : suppressedFindings).push(contractFinding(finding));
   const { language, mentions, skipped, notices } = file;
   return { path: displayPath(file.path), language, mentions, findings, skipped, notices, suppressedFindings };
 }
@@ -28,7 +29,15 @@ function contractFile(file: ReportedFile) {
 /** ANSI colours, on only for terminals (or FORCE_COLOR) and never with NO_COLOR. */
 function palette(enabled: boolean) {
   const paint = (code: number) => (text: string) => (enabled ? `\u001b[${code}m${text}\u001b[0m` : text);
-  return { bold: paint(1), dim: paint(2), red: paint(31), yellow: paint(33), blue: paint(34), cyan: paint(36), underline: paint(4) };
+  return {
+    bold: paint(1),
+    dim: paint(2),
+    red: paint(31),
+    yellow: paint(33),
+    blue: paint(34),
+    cyan: paint(36),
+    underline: paint(4),
+  };
 }
 
 export function colourEnabled(stream: NodeJS.WriteStream): boolean {
@@ -77,14 +86,20 @@ function jsonWriter(version: string): ReportWriter {
     file: (file) => JSON.stringify(contractFile(file)),
     between: ',\n',
     // Added to the contract: every file or folder that was not scanned, with the reason.
-    tail: (tally) => `\n],"skipped":${JSON.stringify(tally.skipped.map(({ path, reason }) => ({ path: displayPath(path), reason })))}}\n`,
+    tail: (tally) =>
+      `\n],"skipped":${JSON.stringify(tally.skipped.map(({ path, reason }) => ({ path: displayPath(path), reason })))}}\n`,
   };
 }
 
 /** The `--format text` report: grouped by file like a linter's, one line per port and per finding. */
 function textWriter(colour: boolean): ReportWriter {
   const c = palette(colour);
-  const severityColour: Record<Severity, (text: string) => string> = { error: c.red, warning: c.yellow, information: c.blue, hint: c.dim };
+  const severityColour: Record<Severity, (text: string) => string> = {
+    error: c.red,
+    warning: c.yellow,
+    information: c.blue,
+    hint: c.dim,
+  };
   return {
     replacements: false,
     head: () => '',
@@ -94,12 +109,16 @@ function textWriter(colour: boolean): ReportWriter {
       for (const notice of file.notices ?? []) out.push(`  ${c.yellow('note')}: ${notice}`);
       for (const finding of file.findings) {
         if (finding.suppressed !== undefined) continue;
-        out.push(`  ${`${finding.line}:${finding.column}`.padEnd(8)} ${severityColour[finding.severity](finding.severity.padEnd(11))} ${finding.message}  ${c.dim(finding.ruleId)}`);
+        out.push(
+          `  ${`${finding.line}:${finding.column}`.padEnd(8)} ${severityColour[finding.severity](finding.severity.padEnd(11))} ${finding.message}  ${c.dim(finding.ruleId)}`,
+        );
       }
       for (const mention of file.mentions) {
         const ports = mention.endPort === null ? `${mention.port}` : `${mention.port}-${mention.endPort}`;
         const protocol = mention.protocol === 'any' ? '' : `/${mention.protocol}`;
-        out.push(`  ${c.dim(`${mention.line}:${mention.column}`.padEnd(8))} ${c.bold(`${ports}${protocol}`.padEnd(15))} ${c.cyan((mention.service ?? '-').padEnd(18))} ${mention.description}`);
+        out.push(
+          `  ${c.dim(`${mention.line}:${mention.column}`.padEnd(8))} ${c.bold(`${ports}${protocol}`.padEnd(15))} ${c.cyan((mention.service ?? '-').padEnd(18))} ${mention.description}`,
+        );
       }
       return `${out.join('\n')}\n\n`;
     },

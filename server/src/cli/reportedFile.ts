@@ -63,12 +63,21 @@ export function displayPath(path: string): string {
 }
 
 /** Turns offsets into lines and columns and names each port's service, once, where the text is at hand. */
-export function reportFile({ path, text, scan }: ScannedFile, service: PortLensService, withReplacements: boolean): ReportedFile {
+export function reportFile(
+  { path, text, scan }: ScannedFile,
+  service: PortLensService,
+  withReplacements: boolean,
+): ReportedFile {
   const starts = lineStarts(text);
   const locate = (span: Span): Location => {
     const line = lineOf(starts, span.start);
     const endLine = span.end === span.start ? line : lineOf(starts, span.end);
-    return { line: line + 1, column: span.start - starts[line] + 1, endLine: endLine + 1, endColumn: span.end - starts[endLine] + 1 };
+    return {
+      line: line + 1,
+      column: span.start - starts[line] + 1,
+      endLine: endLine + 1,
+      endColumn: span.end - starts[endLine] + 1,
+    };
   };
   const describe = consecutiveDescriber();
   const report: ReportedFile = {
@@ -77,7 +86,10 @@ export function reportFile({ path, text, scan }: ScannedFile, service: PortLensS
     mentions: scan.mentions.map((mention) => {
       const { line, column, endLine, endColumn } = locate(mention.span);
       return {
-        line, column, endLine, endColumn,
+        line,
+        column,
+        endLine,
+        endColumn,
         port: mention.port,
         endPort: mention.endPort,
         protocol: mention.protocol,
@@ -92,12 +104,20 @@ export function reportFile({ path, text, scan }: ScannedFile, service: PortLensS
       const reported: ReportedFinding = {
         ruleId: finding.ruleId,
         severity: finding.severity,
-        line, column, endLine, endColumn,
+        line,
+        column,
+        endLine,
+        endColumn,
         port: finding.port,
         endPort: finding.endPort,
         message: finding.message,
         fixes: finding.fixes.map((fix) =>
-          withReplacements ? { title: fix.title, replacements: fix.edits.map((edit) => ({ ...locate(edit.span), newText: edit.newText })) } : { title: fix.title },
+          withReplacements
+            ? {
+                title: fix.title,
+                replacements: fix.edits.map((edit) => ({ ...locate(edit.span), newText: edit.newText })),
+              }
+            : { title: fix.title },
         ),
       };
       if (finding.suppressed) reported.suppressed = finding.suppressed.justification;

@@ -1,11 +1,16 @@
 import { sep } from 'node:path';
 import { RULES, RULE_DOCS_REPOSITORY_URL } from '../rules/catalog';
-import type { Severity } from '../rules/finding';
 import type { RuleLevel } from '../rules/catalog';
 import type { ReportWriter } from './report';
 import { type Location, type ReportedFinding, displayPath } from './reportedFile';
 
-const SARIF_LEVELS: Record<RuleLevel, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note', off: 'none' };
+const SARIF_LEVELS: Record<RuleLevel, string> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+  hint: 'note',
+  off: 'none',
+};
 
 /** The path the other reports show, as a URI relative to %SRCROOT% (the current folder). */
 function artifactUri(path: string): string {
@@ -13,7 +18,12 @@ function artifactUri(path: string): string {
 }
 
 function region(location: Location) {
-  return { startLine: location.line, startColumn: location.column, endLine: location.endLine, endColumn: location.endColumn };
+  return {
+    startLine: location.line,
+    startColumn: location.column,
+    endLine: location.endLine,
+    endColumn: location.endColumn,
+  };
 }
 
 /** One finding as a SARIF result; fixes only when they carry their artifact changes. */
@@ -25,17 +35,22 @@ function sarifResult(finding: ReportedFinding, uri: string, ruleIndex: ReadonlyM
       artifactChanges: [
         {
           artifactLocation: { uri, uriBaseId: '%SRCROOT%' },
-          replacements: fix.replacements!.map((replacement) => ({ deletedRegion: region(replacement), insertedContent: { text: replacement.newText } })),
+          replacements: fix.replacements!.map((replacement) => ({
+            deletedRegion: region(replacement),
+            insertedContent: { text: replacement.newText },
+          })),
         },
       ],
     }));
   return {
     ruleId: finding.ruleId,
     ruleIndex: ruleIndex.get(finding.ruleId),
-    level: SARIF_LEVELS[finding.severity as Severity],
+    level: SARIF_LEVELS[finding.severity],
     message: { text: finding.message },
     locations: [{ physicalLocation: { artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, region: region(finding) } }],
-    ...(finding.suppressed !== undefined ? { suppressions: [{ kind: 'inSource', justification: finding.suppressed }] } : {}),
+    ...(finding.suppressed !== undefined
+      ? { suppressions: [{ kind: 'inSource', justification: finding.suppressed }] }
+      : {}),
     ...(fixes.length > 0 ? { fixes } : {}),
   };
 }
@@ -65,7 +80,9 @@ export function sarifWriter(version: string): ReportWriter {
   };
   const run = {
     tool: { driver },
-    originalUriBaseIds: { '%SRCROOT%': { uri: `${encodeURI(process.cwd().split(sep).join('/'))}/`.replace(/^\/?/, 'file:///') } },
+    originalUriBaseIds: {
+      '%SRCROOT%': { uri: `${encodeURI(process.cwd().split(sep).join('/'))}/`.replace(/^\/?/, 'file:///') },
+    },
   };
   const log = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0' };
   return {

@@ -19,7 +19,12 @@ const lenientUtf8 = new TextDecoder('utf-8');
  * Reads and scans one file, opening it once. A file larger than the limit is never read whole: its first bytes
  * are enough for the service to detect its language and report it skipped. Invalid UTF-8 is replaced and noted.
  */
-export function scanFile(file: FileToScan, service: PortLensService, limitBytes: number, language?: string): ScannedFile | undefined {
+export function scanFile(
+  file: FileToScan,
+  service: PortLensService,
+  limitBytes: number,
+  language?: string,
+): ScannedFile | undefined {
   let bytes: Buffer;
   let byteLength: number;
   let languageId = language;
@@ -45,8 +50,22 @@ export function scanFile(file: FileToScan, service: PortLensService, limitBytes:
     } else if (byteLength > limitBytes) bytes = head ?? readStart(descriptor, headLength);
     else bytes = head?.length === byteLength ? head : readStart(descriptor, byteLength);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : `cannot be read (${(error as Error).message})`;
-    return { path: file.path, text: '', scan: { languageId: languageId ?? UNKNOWN_LANGUAGE, mentions: [], signals: [], findings: [], notices: [], skipped: reason } };
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'EACCES'
+        ? 'permission denied'
+        : `cannot be read (${(error as Error).message})`;
+    return {
+      path: file.path,
+      text: '',
+      scan: {
+        languageId: languageId ?? UNKNOWN_LANGUAGE,
+        mentions: [],
+        signals: [],
+        findings: [],
+        notices: [],
+        skipped: reason,
+      },
+    };
   } finally {
     if (descriptor !== undefined) closeSync(descriptor);
   }

@@ -74,7 +74,13 @@ export async function fileScanner(setup: ScanSetup): Promise<FileScanner> {
     let batch = { first, files: 0, chunks: [] as string[], characters: 0, tally: emptyTally() };
     const handOver = () => {
       const { files: count, chunks, tally } = batch;
-      if (count > 0) sink({ first: batch.first, files: count, bytes: encodeJoined(chunks, writer.between, batch.characters), tally });
+      if (count > 0)
+        sink({
+          first: batch.first,
+          files: count,
+          bytes: encodeJoined(chunks, writer.between, batch.characters),
+          tally,
+        });
       batch = { first: batch.first + count, files: 0, chunks: [], characters: 0, tally: emptyTally() };
     };
     for (const file of files) {
@@ -99,7 +105,12 @@ export async function fileScanner(setup: ScanSetup): Promise<FileScanner> {
  * goes on. Parts reach `emit` in walk order, each as soon as every file before it is done, so the report streams
  * out instead of being held whole.
  */
-export async function scanAll(setup: ScanSetup, files: Iterable<FileToScan>, workerScript: string, emit: BatchSink): Promise<void> {
+export async function scanAll(
+  setup: ScanSetup,
+  files: Iterable<FileToScan>,
+  workerScript: string,
+  emit: BatchSink,
+): Promise<void> {
   // The walk is read as far as it takes to decide how many workers pay off; the rest streams to them.
   const walk = files[Symbol.iterator]();
   const cores = availableParallelism();
@@ -145,7 +156,11 @@ function inWalkOrder(emit: BatchSink): BatchSink {
  * Files of the walk until their sizes add up to `enough` bytes, or until it ends. A file over the size limit is
  * reported skipped without being read, and one that cannot be read is reported as such: they add nothing.
  */
-function takeBytes(walk: Iterator<FileToScan>, enough: number, limitBytes: number): { head: FileToScan[]; bytes: number } {
+function takeBytes(
+  walk: Iterator<FileToScan>,
+  enough: number,
+  limitBytes: number,
+): { head: FileToScan[]; bytes: number } {
   const head: FileToScan[] = [];
   let bytes = 0;
   while (bytes < enough && head.length < FILES_FOR_EVERY_CORE) {
@@ -218,7 +233,11 @@ const TASKS_IN_HAND = 2;
 class ScanWorker {
   private readonly worker: Worker;
 
-  constructor(script: string, setup: ScanSetup, private readonly sink: BatchSink) {
+  constructor(
+    script: string,
+    setup: ScanSetup,
+    private readonly sink: BatchSink,
+  ) {
     this.worker = new Worker(script, { workerData: setup });
   }
 
@@ -239,7 +258,7 @@ class ScanWorker {
         try {
           takeNext();
         } catch (error) {
-          return reject(error);
+          return reject(error instanceof Error ? error : new Error(String(error)));
         }
         if (inHand === 0) resolve();
       });

@@ -19,7 +19,10 @@ export class MissingPathError extends Error {}
  * before the first file comes, so that a missing one is a usage error before any output; the walk itself is
  * lazy, so that scanning can start while it goes on.
  */
-export function filesToScan(paths: readonly string[], onUnreadable: (folder: string, reason: string) => void = () => {}): Iterable<FileToScan> {
+export function filesToScan(
+  paths: readonly string[],
+  onUnreadable: (folder: string, reason: string) => void = () => {},
+): Iterable<FileToScan> {
   const roots = paths.map((path) => {
     try {
       return { path, isDirectory: statSync(path).isDirectory() };
@@ -40,7 +43,11 @@ interface IgnoreScope {
   rules: Ignore;
 }
 
-function* walkFolder(folder: string, scopes: IgnoreScope[], onUnreadable: (folder: string, reason: string) => void): Generator<FileToScan> {
+function* walkFolder(
+  folder: string,
+  scopes: IgnoreScope[],
+  onUnreadable: (folder: string, reason: string) => void,
+): Generator<FileToScan> {
   let entries: Dirent[];
   try {
     entries = readdirSync(folder, { withFileTypes: true });
@@ -49,7 +56,9 @@ function* walkFolder(folder: string, scopes: IgnoreScope[], onUnreadable: (folde
     return;
   }
   // Only folders that list a .gitignore are asked for one: a failed open per folder cost more than the listing.
-  const localRules = entries.some((entry) => entry.name === '.gitignore' && !entry.isDirectory()) ? readGitignore(folder) : undefined;
+  const localRules = entries.some((entry) => entry.name === '.gitignore' && !entry.isDirectory())
+    ? readGitignore(folder)
+    : undefined;
   const active = localRules ? [...scopes, { base: folder, rules: localRules }] : scopes;
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {

@@ -24,13 +24,19 @@ function lspEdits(document: TextDocument, edits: readonly TextEdit[]): LspTextEd
 }
 
 function workspaceEdit(document: TextDocument, edits: readonly TextEdit[]) {
-  return { documentChanges: [TextDocumentEdit.create({ uri: document.uri, version: document.version }, lspEdits(document, edits))] };
+  return {
+    documentChanges: [
+      TextDocumentEdit.create({ uri: document.uri, version: document.version }, lspEdits(document, edits)),
+    ],
+  };
 }
 
 function findingFor(scan: FileScan, diagnostic: Diagnostic): Finding | undefined {
   const data = diagnostic.data as DiagnosticData | undefined;
   if (diagnostic.source !== DIAGNOSTIC_SOURCE || !data) return undefined;
-  return scan.findings.find((finding) => finding.ruleId === data.ruleId && finding.span.start === data.start && finding.span.end === data.end);
+  return scan.findings.find(
+    (finding) => finding.ruleId === data.ruleId && finding.span.start === data.start && finding.span.end === data.end,
+  );
 }
 
 /** `# portlens-ignore-next-line rule -- ` in the format's comment syntax; the reason follows the cursor. */
@@ -40,7 +46,12 @@ function directive(syntax: CommentSyntax, marker: string, ruleId: string): { tex
   return { text: head + tail, reasonAt: head.length };
 }
 
-function ignoreActions(document: TextDocument, finding: Finding, diagnostic: Diagnostic, syntax: CommentSyntax): CodeAction[] {
+function ignoreActions(
+  document: TextDocument,
+  finding: Finding,
+  diagnostic: Diagnostic,
+  syntax: CommentSyntax,
+): CodeAction[] {
   const text = document.getText();
   const line = document.positionAt(finding.span.start).line;
   const lineStart = document.offsetAt({ line, character: 0 });
@@ -52,12 +63,24 @@ function ignoreActions(document: TextDocument, finding: Finding, diagnostic: Dia
   const inFile = directive(syntax, IGNORE_FILE, finding.ruleId);
   const fileLine = document.positionAt(fileStart).line;
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
-  const action = (title: string, offset: number, comment: { text: string; reasonAt: number }, prefix: string, commentLine: number): CodeAction => ({
+  const action = (
+    title: string,
+    offset: number,
+    comment: { text: string; reasonAt: number },
+    prefix: string,
+    commentLine: number,
+  ): CodeAction => ({
     title,
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],
-    edit: workspaceEdit(document, [{ span: { start: offset, end: offset }, newText: `${prefix}${comment.text}${newline}` }]),
-    command: { title: 'Write the reason', command: EDIT_REASON_COMMAND, arguments: [document.uri, commentLine, prefix.length + comment.reasonAt] },
+    edit: workspaceEdit(document, [
+      { span: { start: offset, end: offset }, newText: `${prefix}${comment.text}${newline}` },
+    ]),
+    command: {
+      title: 'Write the reason',
+      command: EDIT_REASON_COMMAND,
+      arguments: [document.uri, commentLine, prefix.length + comment.reasonAt],
+    },
   });
   return [
     action(`Ignore ${finding.ruleId} on this line (with a reason)`, lineStart, onLine, indent, line),
@@ -81,9 +104,16 @@ export function quickFixes(
     const finding = findingFor(scan, diagnostic);
     if (!finding) continue;
     for (const fix of finding.fixes) {
-      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred, edit: workspaceEdit(document, fix.edits) });
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: fix.preferred,
+        edit: workspaceEdit(document, fix.edits),
+      });
     }
-    if (syntax && !SUPPRESSION_HINTS.has(finding.ruleId)) actions.push(...ignoreActions(document, finding, diagnostic, syntax));
+    if (syntax && !SUPPRESSION_HINTS.has(finding.ruleId))
+      actions.push(...ignoreActions(document, finding, diagnostic, syntax));
     actions.push({
       title: `Show documentation for ${finding.ruleId}`,
       kind: CodeActionKind.QuickFix,
@@ -107,7 +137,13 @@ export function fixAll(document: TextDocument, scan: FileScan): CodeAction | und
     if (!fix) continue;
     const key = JSON.stringify(fix.edits);
     if (seen.has(key)) continue;
-    const overlaps = fix.edits.some((edit) => taken.some((other) => edit.span.start < other.span.end && other.span.start < edit.span.end || (edit.span.start === other.span.start && edit.span.end === other.span.end)));
+    const overlaps = fix.edits.some((edit) =>
+      taken.some(
+        (other) =>
+          (edit.span.start < other.span.end && other.span.start < edit.span.end) ||
+          (edit.span.start === other.span.start && edit.span.end === other.span.end),
+      ),
+    );
     if (overlaps) continue;
     seen.add(key);
     taken.push(...fix.edits);

@@ -18,7 +18,10 @@ function fromWhom(mention: PortMention): string {
 
 function boundTo(mention: PortMention): string {
   const { bindAddress } = mention.context;
-  if (bindAddress) return mention.exposure === 'any' ? `on ${bindAddress}, every interface` : `on ${bindAddress}${EXPOSURE_NOTES[mention.exposure]}`;
+  if (bindAddress)
+    return mention.exposure === 'any'
+      ? `on ${bindAddress}, every interface`
+      : `on ${bindAddress}${EXPOSURE_NOTES[mention.exposure]}`;
   return mention.exposure === 'any' ? 'on every interface' : mention.exposure === 'loopback' ? 'on loopback only' : '';
 }
 
@@ -67,10 +70,19 @@ export function describeUse(mention: PortMention, lineOf?: (offset: number) => n
       text = sentence(`allowed ${bound}`, where(mention), direction === 'outbound' ? '' : fromWhom(mention));
       break;
     case 'deny':
-      text = sentence(`denied ${bound}`, where(mention), mention.context.source ? `from ${mention.context.source}` : '');
+      text = sentence(
+        `denied ${bound}`,
+        where(mention),
+        mention.context.source ? `from ${mention.context.source}` : '',
+      );
       break;
     case 'listen':
-      text = sentence('listening', boundTo(mention), mappedTo ? `and forwarding to ${mappedTo}` : '', note ? `(${note})` : '');
+      text = sentence(
+        'listening',
+        boundTo(mention),
+        mappedTo ? `and forwarding to ${mappedTo}` : '',
+        note ? `(${note})` : '',
+      );
       break;
     case 'publish':
       text = sentence('published', boundTo(mention), mappedTo ? `to ${mappedTo}` : '', note ? `(${note})` : '');
@@ -127,7 +139,11 @@ export function consecutiveDescriber(): (mention: PortMention) => string {
   let last: PortMention | undefined;
   let description = '';
   return (mention) => {
-    const changed = !last || last.role !== mention.role || last.exposure !== mention.exposure || last.shadowedBy !== mention.shadowedBy;
+    const changed =
+      !last ||
+      last.role !== mention.role ||
+      last.exposure !== mention.exposure ||
+      last.shadowedBy !== mention.shadowedBy;
     if (changed || !sameContext(last!.context, mention.context)) {
       description = describeUse(mention);
     }

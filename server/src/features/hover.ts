@@ -21,7 +21,8 @@ function portLabel(mention: PortMention): string {
 
 function ianaLines(info: PortInfo): string[] {
   const named = info.iana.filter((entry) => entry.name);
-  if (named.length === 0) return [`IANA: ${info.iana.length > 0 ? escapeMarkdown(info.iana[0].description) : 'unassigned'}`];
+  if (named.length === 0)
+    return [`IANA: ${info.iana.length > 0 ? escapeMarkdown(info.iana[0].description) : 'unassigned'}`];
   return named.map((entry) => `IANA: \`${entry.name}\`: ${escapeMarkdown(entry.description)}`);
 }
 
@@ -54,7 +55,8 @@ const SOURCES_ON_CARD = 3;
 function linkLine(port: number, info: PortInfo): string {
   const links = [`[IANA registry](${ianaRegistryLink(port)})`];
   const sources = (info.curated?.sources ?? []).filter((source) => !source.url.startsWith(IANA_REGISTRY_URL));
-  for (const source of sources.slice(0, SOURCES_ON_CARD)) links.push(`[${escapeMarkdown(source.title)}](${source.url})`);
+  for (const source of sources.slice(0, SOURCES_ON_CARD))
+    links.push(`[${escapeMarkdown(source.title)}](${source.url})`);
   return links.join(' · ');
 }
 
@@ -94,7 +96,9 @@ function rangeHover(mention: PortMention, catalog: PortCatalog, useLines: string
     ...useLines,
   ];
   if (summary.riskiest) {
-    lines.push(`⚠️ Holds ${summary.riskiest.port} ${escapeMarkdown(summary.riskiest.curated?.title ?? summary.riskiest.service ?? '')}: ${RISK_LABELS[summary.riskiest.risk]}`);
+    lines.push(
+      `⚠️ Holds ${summary.riskiest.port} ${escapeMarkdown(summary.riskiest.curated?.title ?? summary.riskiest.service ?? '')}: ${RISK_LABELS[summary.riskiest.risk]}`,
+    );
   }
   lines.push(`[IANA registry](${ianaRegistryLink(mention.port)})`);
   return lines.join('\n\n');

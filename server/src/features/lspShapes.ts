@@ -73,7 +73,12 @@ export interface DiagnosticOptions {
 export function toDiagnostics(document: TextDocument, scan: FileScan, options: DiagnosticOptions): Diagnostic[] {
   const firstLine = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   const notices = scan.skipped ? [`Port Lens skipped this file: ${scan.skipped}.`] : scan.notices;
-  const diagnostics: Diagnostic[] = notices.map((message) => ({ range: firstLine, severity: DiagnosticSeverity.Information, source: DIAGNOSTIC_SOURCE, message }));
+  const diagnostics: Diagnostic[] = notices.map((message) => ({
+    range: firstLine,
+    severity: DiagnosticSeverity.Information,
+    source: DIAGNOSTIC_SOURCE,
+    message,
+  }));
   for (const finding of scan.findings) {
     if (finding.suppressed) continue;
     const data: DiagnosticData = { ruleId: finding.ruleId, start: finding.span.start, end: finding.span.end };

@@ -17,7 +17,7 @@ export const SILENT_LOGGER: Logger = { error() {}, warn() {}, info() {}, debug()
 /** A message with the error's stack (or its text, for a thrown non-Error), as one log entry. */
 export function withStack(message: string, error: unknown): string {
   if (error === undefined) return message;
-  const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+  const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : JSON.stringify(error);
   return `${message}\n${detail}`;
 }
 

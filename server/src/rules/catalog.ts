@@ -21,7 +21,8 @@ export const RULES: readonly RuleDefinition[] = [
   {
     id: 'exposed-critical-port',
     defaultLevel: 'error',
-    description: 'A port that gives unauthenticated or root-equivalent access, or clear-text administration, is reachable from beyond this host.',
+    description:
+      'A port that gives unauthenticated or root-equivalent access, or clear-text administration, is reachable from beyond this host.',
     securitySeverity: '9.0',
   },
   {
@@ -57,7 +58,8 @@ export const RULES: readonly RuleDefinition[] = [
   {
     id: 'docker-publish-bypasses-ufw',
     defaultLevel: 'warning',
-    description: 'Docker publishes a port on every interface that a ufw rule in the same file denies: Docker\'s own iptables rules bypass ufw.',
+    description:
+      "Docker publishes a port on every interface that a ufw rule in the same file denies: Docker's own iptables rules bypass ufw.",
     securitySeverity: '7.0',
   },
   {

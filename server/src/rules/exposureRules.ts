@@ -64,7 +64,8 @@ function exposureMessage(mention: PortMention, judged: PortInfo): string {
 /** The places that explain a mention: its related spans and the definition of the variable it came through. */
 export function relatedOf(mention: PortMention): RelatedSpan[] {
   const related = [...(mention.related ?? [])];
-  if (mention.variable) related.push({ span: mention.variable.definition, message: `$${mention.variable.name} is set here` });
+  if (mention.variable)
+    related.push({ span: mention.variable.definition, message: `$${mention.variable.name} is set here` });
   return related;
 }
 
@@ -72,12 +73,28 @@ function exposureFixes(context: RuleContext, mention: PortMention): FixAction[] 
   const fixes = context.fixesFor(mention.language);
   const actions: FixAction[] = [];
   const networks = context.settings.trustedNetworks;
-  const restrict = mention.role === 'allow' && networks.length > 0 ? fixes?.restrictSource?.(context.text, mention, networks) : undefined;
+  const restrict =
+    mention.role === 'allow' && networks.length > 0
+      ? fixes?.restrictSource?.(context.text, mention, networks)
+      : undefined;
   if (restrict) {
-    actions.push({ title: `Restrict the source to trusted networks (${networks.join(', ')})`, kind: 'restrict-source', edits: restrict, preferred: true, safeInBulk: true });
+    actions.push({
+      title: `Restrict the source to trusted networks (${networks.join(', ')})`,
+      kind: 'restrict-source',
+      edits: restrict,
+      preferred: true,
+      safeInBulk: true,
+    });
   }
   const bind = mention.role !== 'allow' ? fixes?.bindToLoopback?.(context.text, mention) : undefined;
-  if (bind) actions.push({ title: 'Bind to loopback (127.0.0.1)', kind: 'bind-loopback', edits: bind, preferred: true, safeInBulk: true });
+  if (bind)
+    actions.push({
+      title: 'Bind to loopback (127.0.0.1)',
+      kind: 'bind-loopback',
+      edits: bind,
+      preferred: true,
+      safeInBulk: true,
+    });
   return actions;
 }
 

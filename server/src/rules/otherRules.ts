@@ -56,9 +56,19 @@ export const dockerUfwRule: Rule = (context) => {
   const denied = context.mentions.filter((mention) => mention.role === 'deny' && mention.context.tool === 'ufw');
   const findings: Finding[] = [];
   for (const mention of context.mentions) {
-    if (mention.role !== 'publish' || mention.exposure !== 'any' || !/^(docker|podman|nerdctl)\b/.test(mention.context.tool)) continue;
+    if (
+      mention.role !== 'publish' ||
+      mention.exposure !== 'any' ||
+      !/^(docker|podman|nerdctl)\b/.test(mention.context.tool)
+    )
+      continue;
     const last = mention.endPort ?? mention.port;
-    const deny = denied.find((rule) => rule.port <= last && (rule.endPort ?? rule.port) >= mention.port && (rule.protocol === 'any' || rule.protocol === mention.protocol));
+    const deny = denied.find(
+      (rule) =>
+        rule.port <= last &&
+        (rule.endPort ?? rule.port) >= mention.port &&
+        (rule.protocol === 'any' || rule.protocol === mention.protocol),
+    );
     if (!deny) continue;
     const bind = context.fixesFor(mention.language)?.bindToLoopback?.(context.text, mention);
     findings.push({
@@ -68,38 +78,61 @@ export const dockerUfwRule: Rule = (context) => {
       port: mention.port,
       endPort: mention.endPort,
       message: `Docker publishes port ${mention.port} on every interface, past the ufw rule that denies it`,
-      fixes: bind ? [{ title: 'Bind to loopback (127.0.0.1)', kind: 'bind-loopback', edits: bind, preferred: true, safeInBulk: true }] : [],
-      related: [{ span: deny.span, message: 'ufw denies this port, but Docker\'s published ports do not pass through ufw' }],
+      fixes: bind
+        ? [
+            {
+              title: 'Bind to loopback (127.0.0.1)',
+              kind: 'bind-loopback',
+              edits: bind,
+              preferred: true,
+              safeInBulk: true,
+            },
+          ]
+        : [],
+      related: [
+        { span: deny.span, message: "ufw denies this port, but Docker's published ports do not pass through ufw" },
+      ],
     });
   }
   return findings;
 };
 
-const SIGNAL_RULES: Record<SignalKind, { ruleId: string; message: (signal: RiskSignal) => string; fixTitle?: string }> = {
-  'all-ports-open': { ruleId: 'all-ports-exposed', message: (signal) => `Every port is open: ${signal.detail}` },
-  // No line number in the message: findings of untouched lines are kept across edits that move lines.
-  'shadowed-rule': {
-    ruleId: 'shadowed-rule',
-    message: (signal) => `${capitalized(signal.detail)}: an earlier rule ${signal.related?.[0]?.message ?? 'takes its packets first'}`,
-  },
-  'netmap-check-off': {
-    ruleId: 'connectdirect-netmap-check-off',
-    message: (signal) => `Connect:Direct accepts sessions from nodes outside its network map: ${signal.detail}`,
-    fixTitle: 'Turn netmap checking on',
-  },
-  'alternate-comminfo-any': {
-    ruleId: 'connectdirect-alternate-comminfo-any',
-    message: (signal) => `Connect:Direct accepts this node from any address: ${signal.detail}`,
-  },
-  'secure-off': { ruleId: 'connectdirect-insecure-protocol', message: (signal) => `Secure Plus is turned off: ${signal.detail}` },
-  'weak-protocol': { ruleId: 'connectdirect-insecure-protocol', message: (signal) => `An outdated TLS/SSL protocol is allowed: ${signal.detail}` },
-  'secure-connection-not-enforced': {
-    ruleId: 'connectdirect-secure-connection-not-enforced',
-    message: (signal) => `Clear-text API connections are accepted: ${signal.detail}`,
-    fixTitle: 'Enforce secure API connections',
-  },
-  'password-in-text': { ruleId: 'connectdirect-password-in-text', message: (signal) => `A password is written in the file: ${signal.detail}` },
-};
+const SIGNAL_RULES: Record<SignalKind, { ruleId: string; message: (signal: RiskSignal) => string; fixTitle?: string }> =
+  {
+    'all-ports-open': { ruleId: 'all-ports-exposed', message: (signal) => `Every port is open: ${signal.detail}` },
+    // No line number in the message: findings of untouched lines are kept across edits that move lines.
+    'shadowed-rule': {
+      ruleId: 'shadowed-rule',
+      message: (signal) =>
+        `${capitalized(signal.detail)}: an earlier rule ${signal.related?.[0]?.message ?? 'takes its packets first'}`,
+    },
+    'netmap-check-off': {
+      ruleId: 'connectdirect-netmap-check-off',
+      message: (signal) => `Connect:Direct accepts sessions from nodes outside its network map: ${signal.detail}`,
+      fixTitle: 'Turn netmap checking on',
+    },
+    'alternate-comminfo-any': {
+      ruleId: 'connectdirect-alternate-comminfo-any',
+      message: (signal) => `Connect:Direct accepts this node from any address: ${signal.detail}`,
+    },
+    'secure-off': {
+      ruleId: 'connectdirect-insecure-protocol',
+      message: (signal) => `Secure Plus is turned off: ${signal.detail}`,
+    },
+    'weak-protocol': {
+      ruleId: 'connectdirect-insecure-protocol',
+      message: (signal) => `An outdated TLS/SSL protocol is allowed: ${signal.detail}`,
+    },
+    'secure-connection-not-enforced': {
+      ruleId: 'connectdirect-secure-connection-not-enforced',
+      message: (signal) => `Clear-text API connections are accepted: ${signal.detail}`,
+      fixTitle: 'Enforce secure API connections',
+    },
+    'password-in-text': {
+      ruleId: 'connectdirect-password-in-text',
+      message: (signal) => `A password is written in the file: ${signal.detail}`,
+    },
+  };
 
 function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -120,7 +153,17 @@ export const signalRule: Rule = (context) => {
       port: null,
       endPort: null,
       message: rule.message(signal),
-      fixes: edits ? [{ title: rule.fixTitle ?? 'Fix this setting', kind: 'resolve-signal', edits, preferred: true, safeInBulk: true }] : [],
+      fixes: edits
+        ? [
+            {
+              title: rule.fixTitle ?? 'Fix this setting',
+              kind: 'resolve-signal',
+              edits,
+              preferred: true,
+              safeInBulk: true,
+            },
+          ]
+        : [],
       related: signal.related ?? [],
     });
   }

@@ -6,7 +6,13 @@ import type { Severity } from './finding';
 const LADDER: readonly Severity[] = ['error', 'warning', 'information'];
 
 /** How many levels below the rule's severity each exposure falls (GUIDE section 2's table). */
-const EXPOSURE_STEPS: Record<Exposure, number | undefined> = { any: 0, public: 1, private: 2, unknown: undefined, loopback: undefined };
+const EXPOSURE_STEPS: Record<Exposure, number | undefined> = {
+  any: 0,
+  public: 1,
+  private: 2,
+  unknown: undefined,
+  loopback: undefined,
+};
 
 /**
  * The severity of an exposure finding. The rule's level applies to a port open to any source; a public source is

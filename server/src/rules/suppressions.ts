@@ -18,7 +18,8 @@ export interface Suppression {
   targetLine?: number;
 }
 
-const DIRECTIVE = /portlens-ignore-(next-line|file)[ \t]+([A-Za-z0-9_,\t -]+?)(?:[ \t]+--[ \t]*(.*?))?[ \t]*(?:\*\/|-->)?[ \t]*$/;
+const DIRECTIVE =
+  /portlens-ignore-(next-line|file)[ \t]+([A-Za-z0-9_,\t -]+?)(?:[ \t]+--[ \t]*(.*?))?[ \t]*(?:\*\/|-->)?[ \t]*$/;
 
 /** True when the text before the marker on its line opens a comment of the format (`#`, `/*`, `<!--`, `;`). */
 function startsComment(before: string, syntax: CommentSyntax): boolean {
@@ -34,7 +35,8 @@ function startsComment(before: string, syntax: CommentSyntax): boolean {
 function isCommentOrBlank(content: string, syntax: CommentSyntax): boolean {
   const trimmed = content.trimStart();
   if (trimmed === '') return true;
-  if (syntax.line && (syntax.firstColumnOnly ? content.startsWith(syntax.line) : trimmed.startsWith(syntax.line))) return true;
+  if (syntax.line && (syntax.firstColumnOnly ? content.startsWith(syntax.line) : trimmed.startsWith(syntax.line)))
+    return true;
   return syntax.block !== undefined && trimmed.startsWith(syntax.block[0]);
 }
 
@@ -52,7 +54,8 @@ export function findSuppressions(text: string, syntax: CommentSyntax): Suppressi
     const lineEnd = line + 1 < starts.length ? starts[line + 1] - 1 : text.length;
     const content = text.slice(lineStart, lineEnd).replace(/\r$/, '');
     const marker = content.indexOf('portlens-ignore-');
-    const match = marker >= 0 && startsComment(content.slice(0, marker), syntax) ? DIRECTIVE.exec(content.slice(marker)) : null;
+    const match =
+      marker >= 0 && startsComment(content.slice(0, marker), syntax) ? DIRECTIVE.exec(content.slice(marker)) : null;
     if (match) {
       const suppression: Suppression = {
         scope: match[1] === 'file' ? 'file' : 'next-line',
@@ -100,11 +103,24 @@ export function applySuppressions(
     const unknown = suppression.ruleIds.filter((id) => !RULES_BY_ID.has(id));
     const hint = (ruleId: string, message: string) => {
       const severity = options.hintSeverity(ruleId);
-      if (severity) result.push({ ruleId, severity, span: suppression.span, port: null, endPort: null, message, fixes: [], related: [] });
+      if (severity)
+        result.push({
+          ruleId,
+          severity,
+          span: suppression.span,
+          port: null,
+          endPort: null,
+          message,
+          fixes: [],
+          related: [],
+        });
     };
-    if (!suppression.reason) hint('suppression-without-reason', 'Say why this is safe after "--", so the next reviewer knows');
-    if (unknown.length > 0) hint('unused-suppression', `Unknown rule id ${unknown.join(', ')}: this comment suppresses nothing`);
-    else if (!used.has(suppression) && !options.ignoreInline) hint('unused-suppression', 'This comment suppresses nothing: no finding of that rule is on the line it covers');
+    if (!suppression.reason)
+      hint('suppression-without-reason', 'Say why this is safe after "--", so the next reviewer knows');
+    if (unknown.length > 0)
+      hint('unused-suppression', `Unknown rule id ${unknown.join(', ')}: this comment suppresses nothing`);
+    else if (!used.has(suppression) && !options.ignoreInline)
+      hint('unused-suppression', 'This comment suppresses nothing: no finding of that rule is on the line it covers');
   }
   return result;
 }

@@ -20,7 +20,11 @@ export function parseNetwork(text: string): Network | undefined {
   if (!family) return undefined;
   if (slash < 0) return { address, prefix: FULL_LENGTH[family], family };
   const lengthText = text.slice(slash + 1);
-  const prefix = /^\d{1,3}$/.test(lengthText) ? Number(lengthText) : family === 'ipv4' ? maskLength(lengthText) : undefined;
+  const prefix = /^\d{1,3}$/.test(lengthText)
+    ? Number(lengthText)
+    : family === 'ipv4'
+      ? maskLength(lengthText)
+      : undefined;
   if (prefix === undefined || prefix > FULL_LENGTH[family]) return undefined;
   return { address, prefix, family };
 }
@@ -74,4 +78,3 @@ export function parseIpv6(text: string): number[] | undefined {
   if (missing < 1) return undefined;
   return [...head, ...new Array<number>(missing).fill(0), ...tail];
 }
-

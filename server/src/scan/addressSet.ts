@@ -75,7 +75,12 @@ export class AddressSet {
   }
 
   equals(other: AddressSet): boolean {
-    return this.intervals.length === other.intervals.length && this.intervals.every(([low, high], index) => other.intervals[index][0] === low && other.intervals[index][1] === high);
+    return (
+      this.intervals.length === other.intervals.length &&
+      this.intervals.every(
+        ([low, high], index) => other.intervals[index][0] === low && other.intervals[index][1] === high,
+      )
+    );
   }
 
   /**
@@ -86,7 +91,9 @@ export class AddressSet {
   classify(): Exposure {
     if (this.isEmpty) return 'unknown';
     if (HALVES.some((whole) => this.intersect(whole.set).size * 2n >= whole.size)) return 'any';
-    const classes = this.intervals.map(([low, high]) => CLASS_BLOCKS.find(([start, end]) => low >= start && high <= end)?.[2] ?? 'public');
+    const classes = this.intervals.map(
+      ([low, high]) => CLASS_BLOCKS.find(([start, end]) => low >= start && high <= end)?.[2] ?? 'public',
+    );
     for (const level of ['public', 'private', 'loopback'] as const) if (classes.includes(level)) return level;
     return 'unknown';
   }
@@ -137,7 +144,8 @@ function cidrsOf(low: bigint, high: bigint): string[] {
   let start = low;
   while (start <= high) {
     let size = 0n;
-    while (size < 128n && (start & ((1n << (size + 1n)) - 1n)) === 0n && start + (1n << (size + 1n)) - 1n <= high) size++;
+    while (size < 128n && (start & ((1n << (size + 1n)) - 1n)) === 0n && start + (1n << (size + 1n)) - 1n <= high)
+      size++;
     result.push(cidrText(start, 128 - Number(size)));
     start += 1n << size;
   }
@@ -156,4 +164,6 @@ function cidrText(start: bigint, prefix: number): string {
 }
 
 /** The address spaces of which holding half is holding "any source": IPv4, IPv6, IPv6 global unicast. */
-const HALVES = [AddressSet.universe('ipv4'), AddressSet.universe('ipv6'), AddressSet.ofNetwork('2000::/3')!].map((set) => ({ set, size: set.size }));
+const HALVES = [AddressSet.universe('ipv4'), AddressSet.universe('ipv6'), AddressSet.ofNetwork('2000::/3')!].map(
+  (set) => ({ set, size: set.size }),
+);

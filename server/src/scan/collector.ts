@@ -122,7 +122,14 @@ export class MentionCollector {
    * opens the ports its definition lists): `portText` is the port or `first-last` range from the definition, and
    * `reference` says how the name reaches it. One name may open several ports, each a mention at the name.
    */
-  addReferencedPort(token: Token, from: number, to: number, portText: string, facts: MentionFacts, reference: string): PortMention | undefined {
+  addReferencedPort(
+    token: Token,
+    from: number,
+    to: number,
+    portText: string,
+    facts: MentionFacts,
+    reference: string,
+  ): PortMention | undefined {
     const parsed = this.parsePort(portText, facts.protocol, { rangeSeparators: '-' });
     if (!parsed) return undefined;
     const span = token.spanOf(from, to);
@@ -130,7 +137,16 @@ export class MentionCollector {
     if (this.seenOther.has(key)) return undefined;
     this.seenOther.add(key);
     const { protocol, role, exposure, context } = facts;
-    const mention: PortMention = { span, port: parsed.port, endPort: parsed.endPort, protocol, role, exposure, language: this.language, context };
+    const mention: PortMention = {
+      span,
+      port: parsed.port,
+      endPort: parsed.endPort,
+      protocol,
+      role,
+      exposure,
+      language: this.language,
+      context,
+    };
     mention.writtenName = token.text.slice(from, to);
     mention.reference = reference;
     this.mentions.push(mention);
@@ -168,11 +184,17 @@ export class MentionCollector {
    */
   addEmbedded(token: Token, from: number, embedded: ScanOutput): void {
     const place = (span: Span) => token.spanOf(from + span.start, from + span.end);
-    const placeRelated = (related: PortMention['related']) => related?.map((item) => ({ ...item, span: place(item.span) }));
+    const placeRelated = (related: PortMention['related']) =>
+      related?.map((item) => ({ ...item, span: place(item.span) }));
     for (const mention of embedded.mentions) {
       const variable = mention.variable ?? token.variableOf(from + mention.span.start, from + mention.span.end);
       const related = placeRelated(mention.related);
-      this.push({ ...mention, span: place(mention.span), ...(variable ? { variable } : {}), ...(related ? { related } : {}) });
+      this.push({
+        ...mention,
+        span: place(mention.span),
+        ...(variable ? { variable } : {}),
+        ...(related ? { related } : {}),
+      });
     }
     for (const signal of embedded.signals) {
       const related = placeRelated(signal.related);

@@ -27,13 +27,17 @@ const classified = new Map<string, Exposure>();
 
 function classifyUncached(address: string): Exposure {
   let text = address.trim().toLowerCase();
-  if (text.startsWith('[') && text.includes(']')) text = text.slice(1, text.indexOf(']')) + text.slice(text.indexOf(']') + 1);
+  if (text.startsWith('[') && text.includes(']'))
+    text = text.slice(1, text.indexOf(']')) + text.slice(text.indexOf(']') + 1);
   if (ANY_WORDS.has(text)) return 'any';
   if (LOOPBACK_WORDS.has(text)) return 'loopback';
   const network = parseNetwork(text);
   if (!network) return 'unknown';
   // The unspecified address itself is the wildcard a listener binds to (`0.0.0.0/32` as written by some tools).
-  const unspecified = network.family === 'ipv4' ? network.address === '0.0.0.0' : parseIpv6(network.address)!.every((group) => group === 0);
+  const unspecified =
+    network.family === 'ipv4'
+      ? network.address === '0.0.0.0'
+      : parseIpv6(network.address)!.every((group) => group === 0);
   if (unspecified && network.prefix === FULL_LENGTH[network.family]) return 'any';
   return AddressSet.ofNetwork(text)!.classify();
 }

@@ -47,12 +47,21 @@ export interface FormatDefinition {
    * other's reading: a re-scan after an edit then reads the rules of the untouched lines that interact with the
    * edited ones together with them, and scans the whole text when their reading changes.
    */
-  rulesInteract?(a: PortMention, b: PortMention): boolean;
+  rulesInteract?: (a: PortMention, b: PortMention) => boolean;
   /** Outline entries (processes and steps, node records, tables and chains), for the Outline view and breadcrumbs. */
   symbols?(text: string): OutlineSymbol[];
 }
 
-export type OutlineSymbolKind = 'process' | 'step' | 'record' | 'node' | 'table' | 'chain' | 'zone' | 'section' | 'variable';
+export type OutlineSymbolKind =
+  | 'process'
+  | 'step'
+  | 'record'
+  | 'node'
+  | 'table'
+  | 'chain'
+  | 'zone'
+  | 'section'
+  | 'variable';
 
 /** One entry of a document's outline: `span` covers the whole construct, `selection` its name. */
 export interface OutlineSymbol {

@@ -25,7 +25,11 @@ export function splitHostPort(text: string, from = 0, to = text.length): HostPor
  * Splits a colon-separated mapping such as docker's `127.0.0.1:8080:80` or ssh's `[::1]:8080:db:5432`
  * into its fields, keeping bracketed IPv6 addresses whole. Each field carries its offsets.
  */
-export function splitColonFields(text: string, from = 0, to = text.length): { text: string; from: number; to: number }[] {
+export function splitColonFields(
+  text: string,
+  from = 0,
+  to = text.length,
+): { text: string; from: number; to: number }[] {
   const fields: { text: string; from: number; to: number }[] = [];
   let start = from;
   let inBrackets = false;

@@ -52,7 +52,8 @@ export class FormatRegistry {
   /** The language a file's name tells, if it tells one. */
   detectByName(path: string): string | undefined {
     const normalized = path.includes('\\') ? path.replace(/\\/g, '/') : path;
-    return this.standalone.find((definition) => definition.fileNames.some((pattern) => pattern.test(normalized)))?.languageId;
+    return this.standalone.find((definition) => definition.fileNames.some((pattern) => pattern.test(normalized)))
+      ?.languageId;
   }
 
   /** The language a file's first lines tell, or `unknown`: for a file whose name tells none. */
@@ -63,7 +64,8 @@ export class FormatRegistry {
   /** The format of a file a script writes to (`/etc/ssh/sshd_config`), embedded-only formats included. */
   languageForPath(path: string): string | undefined {
     const normalized = path.replace(/^['"]|['"]$/g, '');
-    return this.definitions.find((definition) => definition.fileNames.some((pattern) => pattern.test(normalized)))?.languageId;
+    return this.definitions.find((definition) => definition.fileNames.some((pattern) => pattern.test(normalized)))
+      ?.languageId;
   }
 
   /** The format a program reads on its standard input (`iptables-restore`, `nft`). */
@@ -76,7 +78,13 @@ export class FormatRegistry {
   }
 
   /** `readFile` reads a file the scanned file points to (see ScanContext.readNearby); given only for a file on disk. */
-  scan(languageId: string, text: string, resolveServiceName: ServiceNameResolver, path?: string, readFile?: (path: string) => string | undefined): ScanOutput {
+  scan(
+    languageId: string,
+    text: string,
+    resolveServiceName: ServiceNameResolver,
+    path?: string,
+    readFile?: (path: string) => string | undefined,
+  ): ScanOutput {
     return this.scanAtDepth(languageId, text, resolveServiceName, path, readFile, 0);
   }
 
@@ -104,7 +112,11 @@ export class FormatRegistry {
   }
 }
 
-function replaceOrAdd(list: FormatDefinition[], known: FormatDefinition | undefined, definition: FormatDefinition): void {
+function replaceOrAdd(
+  list: FormatDefinition[],
+  known: FormatDefinition | undefined,
+  definition: FormatDefinition,
+): void {
   const at = known ? list.indexOf(known) : -1;
   if (at >= 0) list[at] = definition;
   else list.push(definition);

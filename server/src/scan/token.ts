@@ -96,7 +96,15 @@ function bareEnd(text: string, at: number, end: number, separators: CharacterSet
  * Adds the word from `from` that has a quote at `at` (after the unquoted run from `from`), as the parts it is
  * made of, each mapped to where it is written. Returns where the word ends.
  */
-function addQuotedWord(text: string, from: number, at: number, end: number, separators: CharacterSet, shift: number, tokens: Token[]): number {
+function addQuotedWord(
+  text: string,
+  from: number,
+  at: number,
+  end: number,
+  separators: CharacterSet,
+  shift: number,
+  tokens: Token[],
+): number {
   const segments: Segment[] = [];
   let written = '';
   const addPart = (partStart: number, partEnd: number) => {

@@ -1,7 +1,15 @@
 import type { Finding } from '../rules/finding';
 import { CompactText, relocateMention, relocateOutput, relocateRelated, relocateSignal } from '../scan/compactText';
 import { lineAround } from '../scan/lines';
-import { type PortMention, type RelatedSpan, type RiskSignal, type ScanOutput, type Span, byPosition, countStartingBefore } from '../scan/mention';
+import {
+  type PortMention,
+  type RelatedSpan,
+  type RiskSignal,
+  type ScanOutput,
+  type Span,
+  byPosition,
+  countStartingBefore,
+} from '../scan/mention';
 import type { FileScan } from './portLensService';
 
 /** A scan, with what an edit of the same document needs to reuse it. */
@@ -21,8 +29,13 @@ export interface EditScanner {
   read(text: string): ScanOutput;
   mentionFindings(text: string, mentions: readonly PortMention[], signals: readonly RiskSignal[]): Finding[];
   /** The format's `rulesInteract`, for formats whose rules are evaluated in order. */
-  interacts?(a: PortMention, b: PortMention): boolean;
-  fileFindings(text: string, mentions: readonly PortMention[], signals: readonly RiskSignal[], ofMentions: readonly Finding[]): Finding[];
+  interacts?: (a: PortMention, b: PortMention) => boolean;
+  fileFindings(
+    text: string,
+    mentions: readonly PortMention[],
+    signals: readonly RiskSignal[],
+    ofMentions: readonly Finding[],
+  ): Finding[];
 }
 
 /** Past this share of the file, scanning it whole is as cheap as splicing. */
@@ -47,15 +60,28 @@ export function editedLines(oldText: string, newText: string): EditedLines {
   const shorter = Math.min(oldText.length, newText.length);
   // Whole blocks first: comparing substrings runs in the engine, far faster than a loop over characters.
   let prefix = 0;
-  while (prefix + COMPARE_BLOCK <= shorter && oldText.slice(prefix, prefix + COMPARE_BLOCK) === newText.slice(prefix, prefix + COMPARE_BLOCK)) prefix += COMPARE_BLOCK;
+  while (
+    prefix + COMPARE_BLOCK <= shorter &&
+    oldText.slice(prefix, prefix + COMPARE_BLOCK) === newText.slice(prefix, prefix + COMPARE_BLOCK)
+  )
+    prefix += COMPARE_BLOCK;
   while (prefix < shorter && oldText.charCodeAt(prefix) === newText.charCodeAt(prefix)) prefix++;
   // lastIndexOf reads a negative position as 0, which would find a line break at the very start.
   const start = prefix === 0 ? 0 : oldText.lastIndexOf('\n', prefix - 1) + 1;
   const room = shorter - start;
-  const tail = (text: string, suffix: number, length: number) => text.slice(text.length - suffix - length, text.length - suffix);
+  const tail = (text: string, suffix: number, length: number) =>
+    text.slice(text.length - suffix - length, text.length - suffix);
   let suffix = 0;
-  while (suffix + COMPARE_BLOCK <= room && tail(oldText, suffix, COMPARE_BLOCK) === tail(newText, suffix, COMPARE_BLOCK)) suffix += COMPARE_BLOCK;
-  while (suffix < room && oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) suffix++;
+  while (
+    suffix + COMPARE_BLOCK <= room &&
+    tail(oldText, suffix, COMPARE_BLOCK) === tail(newText, suffix, COMPARE_BLOCK)
+  )
+    suffix += COMPARE_BLOCK;
+  while (
+    suffix < room &&
+    oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)
+  )
+    suffix++;
   const oldDiffEnd = oldText.length - suffix;
   const newDiffEnd = newText.length - suffix;
   const atLineStart = (text: string, offset: number) => offset === 0 || text.charCodeAt(offset - 1) === LINE_FEED;
@@ -80,7 +106,11 @@ export function rescanEdit(previous: ScanRecord, text: string, scanner: EditScan
   const edit = editedLines(previous.text, text);
   const { start, oldEnd, newEnd } = edit;
   if (Math.max(oldEnd, newEnd) - start > MAX_WINDOW_SHARE * text.length) return undefined;
-  if (previous.text.slice(start, oldEnd).includes(SUPPRESSION_MARKER) || text.slice(start, newEnd).includes(SUPPRESSION_MARKER)) return undefined;
+  if (
+    previous.text.slice(start, oldEnd).includes(SUPPRESSION_MARKER) ||
+    text.slice(start, newEnd).includes(SUPPRESSION_MARKER)
+  )
+    return undefined;
   if (reusable.contextLines.some((line) => line.end >= start && line.start < oldEnd)) return undefined;
 
   const move = shifter(edit);
@@ -94,12 +124,20 @@ export function rescanEdit(previous: ScanRecord, text: string, scanner: EditScan
   if (!read) return undefined;
   if (scanner.interacts) {
     // Rules of untouched lines that share ports with the edited ones are read with them: their order decides.
-    const edited = scan.mentions.filter((mention) => mention.span.start >= start && mention.span.end <= oldEnd).concat(read.fresh.mentions);
+    const edited = scan.mentions
+      .filter((mention) => mention.span.start >= start && mention.span.end <= oldEnd)
+      .concat(read.fresh.mentions);
     const neighbours = kept.filter((mention) => edited.some((other) => scanner.interacts!(mention, other)));
     if (neighbours.length > 0) {
-      read = readWindow(text, window, contextLines.concat(neighbours.map((mention) => lineAround(text, mention.span.start))), scanner);
+      read = readWindow(
+        text,
+        window,
+        contextLines.concat(neighbours.map((mention) => lineAround(text, mention.span.start))),
+        scanner,
+      );
       // When the edit changes how an untouched rule reads, its kept findings no longer hold.
-      if (!read || !neighbours.every((mention) => sameReading(mention, read!.outside.get(spanKey(mention.span))))) return undefined;
+      if (!read || !neighbours.every((mention) => sameReading(mention, read!.outside.get(spanKey(mention.span)))))
+        return undefined;
     }
   }
   const { fresh } = read;
@@ -124,21 +162,34 @@ export function rescanEdit(previous: ScanRecord, text: string, scanner: EditScan
  * offsets; undefined when the window itself holds a context line, so that the whole text must be read.
  */
 function readWindow(text: string, window: Span, lines: readonly Span[], scanner: EditScanner) {
-  const around = [...new Map(lines.map((line) => [line.start, wholeLine(text, line)])).values()].sort((a, b) => a.start - b.start);
-  const stretches = [...around.filter((line) => line.end <= window.start), window, ...around.filter((line) => line.start >= window.end)];
+  const around = [...new Map(lines.map((line) => [line.start, wholeLine(text, line)])).values()].sort(
+    (a, b) => a.start - b.start,
+  );
+  const stretches = [
+    ...around.filter((line) => line.end <= window.start),
+    window,
+    ...around.filter((line) => line.start >= window.end),
+  ];
   const compact = new CompactText(text, stretches);
   const windowIndex = stretches.indexOf(window);
   const read = scanner.read(compact.text);
   const inWindow = (span: Span) => compact.stretchOf(span.start) === windowIndex;
   if (read.contextLines?.some(inWindow)) return undefined;
   const fresh = relocateOutput(
-    { mentions: read.mentions.filter((mention) => inWindow(mention.span)), signals: read.signals.filter((signal) => inWindow(signal.span)) },
+    {
+      mentions: read.mentions.filter((mention) => inWindow(mention.span)),
+      signals: read.signals.filter((signal) => inWindow(signal.span)),
+    },
     (span) => compact.original(span),
   );
   fresh.mentions.sort(byPosition);
   const outside = new Map<string, PortMention>();
   for (const mention of read.mentions) {
-    if (!inWindow(mention.span)) outside.set(spanKey(compact.original(mention.span)), relocateMention(mention, (span) => compact.original(span)));
+    if (!inWindow(mention.span))
+      outside.set(
+        spanKey(compact.original(mention.span)),
+        relocateMention(mention, (span) => compact.original(span)),
+      );
   }
   return { fresh, outside };
 }
@@ -150,8 +201,11 @@ function spanKey(span: Span): string {
 /** Whether a port reads the same in two scans: who reaches it, and what shadows it. */
 function sameReading(kept: PortMention, again: PortMention | undefined): boolean {
   if (!again) return false;
-  const shadow = (mention: PortMention) => mention.shadowedBy && `${spanKey(mention.shadowedBy.span)} ${mention.shadowedBy.message}`;
-  return kept.exposure === again.exposure && kept.context.source === again.context.source && shadow(kept) === shadow(again);
+  const shadow = (mention: PortMention) =>
+    mention.shadowedBy && `${spanKey(mention.shadowedBy.span)} ${mention.shadowedBy.message}`;
+  return (
+    kept.exposure === again.exposure && kept.context.source === again.context.source && shadow(kept) === shadow(again)
+  );
 }
 
 /** A line span with its line break, so the lines laid end to end stay lines. */
@@ -179,7 +233,10 @@ function shifter({ start, oldEnd, newEnd }: EditedLines) {
       ...finding,
       span: span(finding.span),
       related: relocateRelated(finding.related, span),
-      fixes: finding.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((edit) => ({ ...edit, span: span(edit.span) })) })),
+      fixes: finding.fixes.map((fix) => ({
+        ...fix,
+        edits: fix.edits.map((edit) => ({ ...edit, span: span(edit.span) })),
+      })),
     }),
     /** The items outside the edited lines, moved; undefined when one of them reaches into the edit. */
     outside<T extends { span: Span }>(items: readonly T[], moveItem: (item: T) => T): T[] | undefined {
@@ -202,7 +259,12 @@ function shifter({ start, oldEnd, newEnd }: EditedLines) {
   };
 
   /** Items wholly before the edit, with nothing that points past it, stay the same objects. */
-  function needsMove(item: { span: Span; related?: RelatedSpan[]; variable?: { definition: Span }; fixes?: { edits: { span: Span }[] }[] }): boolean {
+  function needsMove(item: {
+    span: Span;
+    related?: RelatedSpan[];
+    variable?: { definition: Span };
+    fixes?: { edits: { span: Span }[] }[];
+  }): boolean {
     if (item.span.end > start) return true;
     const related = item.related ?? [];
     for (let index = 0; index < related.length; index++) if (related[index].span.end > start) return true;

@@ -63,7 +63,10 @@ export class PortLensService {
   }
 
   /** `registry` is for tests that need a changed set of formats (one whose scanner throws, say). */
-  static async create(settings: PortLensSettings = DEFAULT_SETTINGS, registry: Promise<FormatRegistry> = createFormatRegistry()): Promise<PortLensService> {
+  static async create(
+    settings: PortLensSettings = DEFAULT_SETTINGS,
+    registry: Promise<FormatRegistry> = createFormatRegistry(),
+  ): Promise<PortLensService> {
     // WebAssembly compiles the shell parser off this thread: the catalog is built meanwhile, not after it.
     const catalog = new PortCatalog();
     return new PortLensService(await registry, settings, catalog);
@@ -112,7 +115,10 @@ export class PortLensService {
         if (spliced) return spliced;
       } catch (error) {
         // The whole-text scan below meets the same problem, if it is one, and reports it as a notice.
-        this.logger.warn(`Port Lens could not re-read only the edited lines of ${request.path ?? 'a document'}; it reads the whole text`, error);
+        this.logger.warn(
+          `Port Lens could not re-read only the edited lines of ${request.path ?? 'a document'}; it reads the whole text`,
+          error,
+        );
       }
     }
     return this.read(request, languageId, skipped);
@@ -153,7 +159,10 @@ export class PortLensService {
       };
     } catch (error) {
       this.logger.error(`Port Lens could not finish reading ${request.path ?? 'a document'} as ${languageId}`, error);
-      return { text, scan: { ...empty, notices: [`Port Lens could not finish reading this file: ${(error as Error).message}`] } };
+      return {
+        text,
+        scan: { ...empty, notices: [`Port Lens could not finish reading this file: ${(error as Error).message}`] },
+      };
     }
   }
 
@@ -173,7 +182,8 @@ export class PortLensService {
       interacts: definition.rulesInteract,
       read: (text) => this.registry.scan(languageId, text, resolveName, path, readNearbyFile),
       mentionFindings: (text, mentions, signals) => mentionFindings(context(text, mentions, signals)),
-      fileFindings: (text, mentions, signals, ofMentions) => fileFindings(context(text, mentions, signals), ofMentions, definition.comment),
+      fileFindings: (text, mentions, signals, ofMentions) =>
+        fileFindings(context(text, mentions, signals), ofMentions, definition.comment),
     };
   }
 
@@ -183,7 +193,10 @@ export class PortLensService {
     if (here.length > 0) {
       let starts: number[] | undefined;
       const lineOf = (at: number) => lastAtOrBefore((starts ??= lineStarts(text)), at) + 1;
-      return { markdown: here.map((mention) => portHover(mention, this.catalog, lineOf)).join('\n\n---\n\n'), span: here[0].span };
+      return {
+        markdown: here.map((mention) => portHover(mention, this.catalog, lineOf)).join('\n\n---\n\n'),
+        span: here[0].span,
+      };
     }
     return this.registry.definition(scan.languageId)?.hover?.(text, offset);
   }

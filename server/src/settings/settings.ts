@@ -39,7 +39,10 @@ export const SETTING_DEFINITIONS = {
       markdownDescription:
         'Severity per rule, or `off`. Keys are rule ids (see docs/rules); for exposure rules the value is the severity for a port open to any source, and narrower sources are one level lower per step. Example: `{ "exposed-sensitive-port": "error", "cleartext-protocol": "off" }`.',
       properties: Object.fromEntries(
-        RULES.map((rule) => [rule.id, { type: 'string', enum: [...LEVELS], default: rule.defaultLevel, description: rule.description }]),
+        RULES.map((rule) => [
+          rule.id,
+          { type: 'string', enum: [...LEVELS], default: rule.defaultLevel, description: rule.description },
+        ]),
       ),
       additionalProperties: false,
       scope: 'resource',
@@ -64,7 +67,9 @@ export const SETTING_DEFINITIONS = {
     },
     read(value: unknown): string[] {
       if (!Array.isArray(value)) return [...DEFAULT_TRUSTED_NETWORKS];
-      return value.filter((item): item is string => typeof item === 'string' && isNetwork(item.trim())).map((item) => item.trim());
+      return value
+        .filter((item): item is string => typeof item === 'string' && isNetwork(item.trim()))
+        .map((item) => item.trim());
     },
   },
   customPorts: {
@@ -130,7 +135,8 @@ export const SETTING_DEFINITIONS = {
       type: 'string',
       enum: [...LOG_LEVELS],
       default: 'info',
-      markdownDescription: 'How much the language server writes to its output channel (Output › Port Lens): `error`, `warn`, `info` or `debug`.',
+      markdownDescription:
+        'How much the language server writes to its output channel (Output › Port Lens): `error`, `warn`, `info` or `debug`.',
       scope: 'window',
     },
     read(value: unknown): LogLevel {
@@ -142,7 +148,8 @@ export const SETTING_DEFINITIONS = {
       type: 'string',
       enum: ['off', 'messages', 'verbose'],
       default: 'off',
-      markdownDescription: 'Traces the messages between VS Code and the Port Lens language server in its output channel; `verbose` also turns the server\'s own log to `debug`.',
+      markdownDescription:
+        "Traces the messages between VS Code and the Port Lens language server in its output channel; `verbose` also turns the server's own log to `debug`.",
       scope: 'window',
     },
     read(value: unknown): 'off' | 'messages' | 'verbose' {

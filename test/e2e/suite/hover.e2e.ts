@@ -24,7 +24,10 @@ describe('Port Lens in VS Code', () => {
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document);
     assert.equal(document.languageId, 'shellscript');
-    const line = document.getText().split('\n').findIndex((text) => text.startsWith('ufw allow 1364/tcp'));
+    const line = document
+      .getText()
+      .split('\n')
+      .findIndex((text) => text.startsWith('ufw allow 1364/tcp'));
     const text = await hoverText(uri, new vscode.Position(line, 12));
     assert.match(text, /1364\/tcp/);
     assert.match(text, /ndm-server/);

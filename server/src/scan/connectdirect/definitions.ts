@@ -51,7 +51,8 @@ export function connectDirectFormats(): FormatDefinition[] {
       fileNames: [/\.(cdp|cd)$/i],
       // A label in column 1 and PROCESS (z/OS members, `.txt` CLI input) or the CLI's inline `submit name process`,
       // with an SNODE or a PEND after it, so that prose or code that says "name process" is not taken for one.
-      content: /(^[A-Za-z@#$][\w@#$]{0,15}[ \t]+PROC(ESS)?\b|^[ \t]*submit\b[^\n]*\bprocess\b)(?=[\s\S]*?\b(SNODE|PEND)\b)/im,
+      content:
+        /(^[A-Za-z@#$][\w@#$]{0,15}[ \t]+PROC(ESS)?\b|^[ \t]*submit\b[^\n]*\bprocess\b)(?=[\s\S]*?\b(SNODE|PEND)\b)/im,
       consumers: ['direct', 'ndmcli'],
       comment: BLOCK_COMMENTS,
       scanner: processScanner,
@@ -64,9 +65,17 @@ export function connectDirectFormats(): FormatDefinition[] {
       [/(^|\/)initparm\.cfg$/i],
       /^(ndm\.path|ndm\.node|ndm\.pam|rnode\.listen|copy\.parms|runtask\.parms|proc\.prio)[ \t]*:[ \t]*\\?\r?$/im,
     ),
-    unixRecords(UNIX_NETMAP_LANGUAGE, [/(^|\/)netmap\.cfg$/i], /^(local\.node|tcp\.ip\.default)[ \t]*:|^[ \t]*:(comm\.info|tcp\.api|netmap\.check)=/im),
+    unixRecords(
+      UNIX_NETMAP_LANGUAGE,
+      [/(^|\/)netmap\.cfg$/i],
+      /^(local\.node|tcp\.ip\.default)[ \t]*:|^[ \t]*:(comm\.info|tcp\.api|netmap\.check)=/im,
+    ),
     // A record name ending in `:\` and a `:key=` field on the next line (a make rule `all: \` has no such field).
-    unixRecords(UNIX_CONFIG_LANGUAGE, [/(^|\/)(ndmapi|userfile|sysacl)\.cfg$/i], /^[^\s:#;[\]]{1,255}:[ \t]*\\[ \t]*\r?\n[ \t]*:[A-Za-z][\w.]*=/m),
+    unixRecords(
+      UNIX_CONFIG_LANGUAGE,
+      [/(^|\/)(ndmapi|userfile|sysacl)\.cfg$/i],
+      /^[^\s:#;[\]]{1,255}:[ \t]*\\[ \t]*\r?\n[ \t]*:[A-Za-z][\w.]*=/m,
+    ),
     {
       languageId: WINDOWS_INI_LANGUAGE,
       standalone: true,
@@ -93,7 +102,8 @@ export function connectDirectFormats(): FormatDefinition[] {
       languageId: SPCLI_LANGUAGE,
       standalone: true,
       fileNames: [/(^|\/)[^/]*spcli[^/]*\.(ini|txt)$/i],
-      content: /^[ \t]*(import[ \t]+(keycert|trustedcert)|update[ \t]+(localnode|remotenode|sysopts)|display[ \t]+(localnode|remotenode|all))\b/im,
+      content:
+        /^[ \t]*(import[ \t]+(keycert|trustedcert)|update[ \t]+(localnode|remotenode|sysopts)|display[ \t]+(localnode|remotenode|all))\b/im,
       consumers: ['spcli.sh', 'spcli'],
       comment: INI_COMMENTS,
       scanner: spcliScanner,

@@ -67,7 +67,8 @@ export const unixRecordFixes: FormatFixes = {
     if (equals < 0 || !/(^|:)tcp\.api$/i.test(before.slice(0, equals).trimStart())) return undefined;
     const itemStart = lineStart + Math.max(equals, before.lastIndexOf(',')) + 1;
     const semicolon = text.lastIndexOf(';', mention.span.start - 1);
-    if (semicolon < itemStart) return [{ span: { start: mention.span.start, end: mention.span.start }, newText: '127.0.0.1;' }];
+    if (semicolon < itemStart)
+      return [{ span: { start: mention.span.start, end: mention.span.start }, newText: '127.0.0.1;' }];
     const host = text.slice(itemStart, semicolon);
     const hostStart = itemStart + (host.length - host.trimStart().length);
     return [{ span: { start: hostStart, end: semicolon }, newText: loopbackLike(host.trim()) }];
@@ -79,12 +80,24 @@ export const unixRecordFixes: FormatFixes = {
 export const windowsIniFixes: FormatFixes = {
   bindToLoopback(text, mention) {
     for (const section of readIni(text)) {
-      const port = section.entries.find((entry) => entry.key.toUpperCase() === 'CD_API_PORT' && contains({ start: entry.valueStart, end: entry.valueStart + entry.value.length }, mention.span));
+      const port = section.entries.find(
+        (entry) =>
+          entry.key.toUpperCase() === 'CD_API_PORT' &&
+          contains({ start: entry.valueStart, end: entry.valueStart + entry.value.length }, mention.span),
+      );
       if (!port) continue;
       const address = entryOf(section, 'CD_API_IP');
-      if (address) return [{ span: { start: address.valueStart, end: address.valueStart + address.value.length }, newText: loopbackLike(address.value) }];
+      if (address)
+        return [
+          {
+            span: { start: address.valueStart, end: address.valueStart + address.value.length },
+            newText: loopbackLike(address.value),
+          },
+        ];
       const newline = text.includes('\r\n') ? '\r\n' : '\n';
-      return [{ span: { start: port.keySpan.start, end: port.keySpan.start }, newText: `CD_API_IP=127.0.0.1${newline}` }];
+      return [
+        { span: { start: port.keySpan.start, end: port.keySpan.start }, newText: `CD_API_IP=127.0.0.1${newline}` },
+      ];
     }
     return undefined;
   },
@@ -98,7 +111,9 @@ export const zosFixes: FormatFixes = {
       if (keyOf(statement) !== 'TCP.API.LISTEN' || !contains(statement.span, mention.span)) continue;
       const slots = slotsOf(statement.value);
       const pairs = slots[0]?.kind === 'group' ? slots : [statement.value];
-      const pair = pairs.find((candidate): candidate is Group => candidate?.kind === 'group' && contains(candidate.span, mention.span));
+      const pair = pairs.find(
+        (candidate): candidate is Group => candidate?.kind === 'group' && contains(candidate.span, mention.span),
+      );
       if (!pair) return undefined;
       const address = pair.slots[0];
       if (isAtom(address)) return [{ span: address.span, newText: parseIpv6(address.text) ? '::1' : '127.0.0.1' }];
@@ -122,10 +137,13 @@ export const spcliFixes: FormatFixes = {
         if (setting.key !== 'protocol' || index < 0) continue;
         const items = setting.items;
         const item = items[index];
-        if (items.every((other) => weakProtocolName(other.text))) return [{ span: signal.span, newText: inCaseOf(item.text, 'tls1.2') }];
+        if (items.every((other) => weakProtocolName(other.text)))
+          return [{ span: signal.span, newText: inCaseOf(item.text, 'tls1.2') }];
         const next = items[index + 1];
         const previous = items[index - 1];
-        const span = next ? { start: item.start, end: next.start } : { start: previous.start + previous.text.length, end: item.start + item.text.length };
+        const span = next
+          ? { start: item.start, end: next.start }
+          : { start: previous.start + previous.text.length, end: item.start + item.text.length };
         return [{ span, newText: '' }];
       }
     }

@@ -11,4 +11,7 @@ export const WINDOWS_INI_LANGUAGE = 'connectdirect-ini';
 export const ZOS_LANGUAGE = 'connectdirect-zos';
 export const SPCLI_LANGUAGE = 'connectdirect-spcli';
 
-export type UnixRecordLanguage = typeof UNIX_NETMAP_LANGUAGE | typeof UNIX_INITPARM_LANGUAGE | typeof UNIX_CONFIG_LANGUAGE;
+export type UnixRecordLanguage =
+  | typeof UNIX_NETMAP_LANGUAGE
+  | typeof UNIX_INITPARM_LANGUAGE
+  | typeof UNIX_CONFIG_LANGUAGE;

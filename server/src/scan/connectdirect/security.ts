@@ -16,7 +16,10 @@ const WEAK_PROTOCOLS = new Map([
 
 /** The protocol's name in words when `word` names SSL, TLS 1.0 or TLS 1.1; undefined otherwise. */
 export function weakProtocolName(word: string): string | undefined {
-  const normalized = word.toLowerCase().replace(/[._ ]/g, '').replace(/^(ssl|tls)v/, '$1');
+  const normalized = word
+    .toLowerCase()
+    .replace(/[._ ]/g, '')
+    .replace(/^(ssl|tls)v/, '$1');
   return WEAK_PROTOCOLS.get(normalized);
 }
 

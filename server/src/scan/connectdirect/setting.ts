@@ -15,5 +15,8 @@ export function valueToken(setting: KeyValue): PlainToken {
 
 /** The whole setting as written, `key=value`, for the signals that name a setting. */
 export function settingToken(text: string, setting: KeyValue): PlainToken {
-  return new PlainToken(text.slice(setting.keySpan.start, setting.valueStart + setting.value.length), setting.keySpan.start);
+  return new PlainToken(
+    text.slice(setting.keySpan.start, setting.valueStart + setting.value.length),
+    setting.keySpan.start,
+  );
 }

@@ -34,7 +34,8 @@ export function processSymbols(text: string): OutlineSymbol[] {
 
 function stepSymbol(statement: Statement): OutlineSymbol {
   const next = statement.items[0];
-  const detail = statement.keyword === 'RUN' && next?.kind === 'atom' ? `RUN ${next.text.toUpperCase()}` : statement.keyword;
+  const detail =
+    statement.keyword === 'RUN' && next?.kind === 'atom' ? `RUN ${next.text.toUpperCase()}` : statement.keyword;
   return { name: statement.label!.text, detail, kind: 'step', span: statement.span, selection: statement.label!.span };
 }
 
@@ -46,7 +47,15 @@ export function unixRecordSymbols(text: string): OutlineSymbol[] {
     const address = fieldOf(record, 'comm.info') ?? fieldOf(record, 'tcp.api');
     const name = record.name.toLowerCase();
     const isNode = name === 'local.node' || (name !== 'rnode.listen' && fieldOf(record, 'comm.info') !== undefined);
-    return [{ name: record.name, detail: address?.value, kind: isNode ? 'node' : 'record', span: record.span, selection: record.nameSpan }];
+    return [
+      {
+        name: record.name,
+        detail: address?.value,
+        kind: isNode ? 'node' : 'record',
+        span: record.span,
+        selection: record.nameSpan,
+      },
+    ];
   });
 }
 
@@ -55,13 +64,15 @@ export function iniSymbols(text: string): OutlineSymbol[] {
   return readIni(text).flatMap((section): OutlineSymbol[] => {
     if (!section.nameSpan) return [];
     const isNode = section.kind === 'node';
-    return [{
-      name: isNode ? section.title : text.slice(section.nameSpan.start, section.nameSpan.end),
-      detail: isNode ? entryOf(section, 'IPAddress')?.value : undefined,
-      kind: isNode ? 'node' : 'section',
-      span: section.span,
-      selection: section.nameSpan,
-    }];
+    return [
+      {
+        name: isNode ? section.title : text.slice(section.nameSpan.start, section.nameSpan.end),
+        detail: isNode ? entryOf(section, 'IPAddress')?.value : undefined,
+        kind: isNode ? 'node' : 'section',
+        span: section.span,
+        selection: section.nameSpan,
+      },
+    ];
   });
 }
 
@@ -75,7 +86,13 @@ export function zosSymbols(text: string): OutlineSymbol[] {
       return { name: node.name.text, detail, kind: 'node', span: statement.span, selection: node.name.span };
     }
     const value = statement.value ? brief(text.slice(statement.value.span.start, statement.value.span.end)) : undefined;
-    return { name: statement.key.text, detail: value, kind: 'variable', span: statement.span, selection: statement.key.span };
+    return {
+      name: statement.key.text,
+      detail: value,
+      kind: 'variable',
+      span: statement.span,
+      selection: statement.key.span,
+    };
   });
 }
 
@@ -83,6 +100,12 @@ export function zosSymbols(text: string): OutlineSymbol[] {
 export function spcliSymbols(text: string): OutlineSymbol[] {
   return readSpcliScript(text).map((command) => {
     const named = command.settings.find((setting) => setting.key === 'name' || setting.key === 'file');
-    return { name: command.name, detail: named?.value, kind: 'section', span: command.span, selection: command.nameSpan };
+    return {
+      name: command.name,
+      detail: named?.value,
+      kind: 'section',
+      span: command.span,
+      selection: command.nameSpan,
+    };
   });
 }

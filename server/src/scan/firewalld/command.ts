@@ -36,7 +36,8 @@ function readOptions(tokens: readonly Token[]): OptionWord[] {
     if (!text.startsWith('--')) continue;
     const equals = text.indexOf('=');
     if (equals >= 0) options.push({ name: text.slice(0, equals), value: tokens[index], valueFrom: equals + 1 });
-    else if (tokens[index + 1] && !tokens[index + 1].text.startsWith('--')) options.push({ name: text, value: tokens[++index], valueFrom: 0 });
+    else if (tokens[index + 1] && !tokens[index + 1].text.startsWith('--'))
+      options.push({ name: text, value: tokens[++index], valueFrom: 0 });
     else options.push({ name: text, valueFrom: 0 });
   }
   return options;
@@ -91,11 +92,17 @@ export function readFirewallCmd(
         break;
       }
       case '--add-forward-port':
-        addPortElement(out, forwardPortOption(value, option.valueFrom), { ...facts('allow'), exposure: scope.exposure });
+        addPortElement(out, forwardPortOption(value, option.valueFrom), {
+          ...facts('allow'),
+          exposure: scope.exposure,
+        });
         break;
       case '--add-rich-rule':
       case '--remove-rich-rule':
-        addRichRulePorts(readRichRuleText(value, option.valueFrom), out, { ...scope, removed: option.name === '--remove-rich-rule' });
+        addRichRulePorts(readRichRuleText(value, option.valueFrom), out, {
+          ...scope,
+          removed: option.name === '--remove-rich-rule',
+        });
         break;
     }
   }
@@ -125,9 +132,21 @@ function commandScope(options: readonly OptionWord[], state: FirewalldState): { 
   const base = { tool: 'firewall-cmd', direction: 'inbound' as const };
   const services: ServiceLookup = (name) => state.services.get(name) ?? stockService(name);
   if (service) {
-    return { scope: { exposure: 'unknown', opens: false, context: { ...base, note: `defines the ports of service ${service}` }, services }, portRole: 'define' };
+    return {
+      scope: {
+        exposure: 'unknown',
+        opens: false,
+        context: { ...base, note: `defines the ports of service ${service}` },
+        services,
+      },
+      portRole: 'define',
+    };
   }
-  if (policy) return { scope: { exposure: 'unknown', opens: true, context: { ...base, note: `in policy ${policy}` }, services }, portRole: 'allow' };
+  if (policy)
+    return {
+      scope: { exposure: 'unknown', opens: true, context: { ...base, note: `in policy ${policy}` }, services },
+      portRole: 'allow',
+    };
   const sources = state.sources.get(zone) ?? [];
   const context = { ...base, zone, source: sources.join(', ') || undefined };
   return { scope: { exposure: zoneExposure(zone, sources), opens: true, context, services }, portRole: 'allow' };
@@ -170,5 +189,11 @@ function forwardPortOption(token: Token, from: number): PortElement {
     const field = fields.get(name);
     return field && token.text.slice(field.from, field.to);
   };
-  return { kind: 'forward-port', port: fields.get('port'), toPort: fields.get('toport'), toAddress: valueOf('toaddr'), protocol: protocolOf(valueOf('proto'), 'tcp') };
+  return {
+    kind: 'forward-port',
+    port: fields.get('port'),
+    toPort: fields.get('toport'),
+    toAddress: valueOf('toaddr'),
+    protocol: protocolOf(valueOf('proto'), 'tcp'),
+  };
 }

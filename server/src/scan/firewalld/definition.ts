@@ -11,7 +11,11 @@ import { FIREWALLD, firewalldScanner } from './xmlScanner';
 export const firewalldFormat: FormatDefinition = {
   languageId: FIREWALLD,
   standalone: true,
-  fileNames: [/(^|\/)firewalld\/(zones|services|policies)\/[^/]+\.xml$/, /(^|\/)firewalld\/direct\.xml$/, /(^|\/)etc\/firewalld\/[^/]+\.xml$/],
+  fileNames: [
+    /(^|\/)firewalld\/(zones|services|policies)\/[^/]+\.xml$/,
+    /(^|\/)firewalld\/direct\.xml$/,
+    /(^|\/)etc\/firewalld\/[^/]+\.xml$/,
+  ],
   content: /^\uFEFF?\s*(<\?xml[^>]{0,200}\?>\s*)?(<!--(?:[^-]|-(?!->))*-->\s*)*<(zone|service|policy|direct)[\s>/]/,
   comment: { block: ['<!--', '-->'] },
   scanner: firewalldScanner,

@@ -47,7 +47,8 @@ function wrapInRichRules(text: string, element: XmlElement, networks: readonly s
   const written = text.slice(element.span.start, element.span.end);
   const action = element.name === 'forward-port' ? '' : '<accept/>';
   const rules = networks.map(
-    (network) => `<rule family="${familyOf(network)}"><source address="${escapeAttribute(network)}"/>${written}${action}</rule>`,
+    (network) =>
+      `<rule family="${familyOf(network)}"><source address="${escapeAttribute(network)}"/>${written}${action}</rule>`,
   );
   const indent = indentBefore(text, element.span.start);
   return [{ span: element.span, newText: rules.join(indent === undefined ? '' : `\n${indent}`) }];

@@ -47,14 +47,25 @@ export function withNote(context: MentionContext, note: string): MentionContext 
  */
 export function addPortElement(out: MentionCollector, element: PortElement, facts: MentionFacts): void {
   const add = (slice: PortSlice | undefined, elementFacts: MentionFacts) => {
-    if (slice) out.addPort(slice.token, slice.from, slice.to, { ...elementFacts, protocol: element.protocol }, PORT_SPEC);
+    if (slice)
+      out.addPort(slice.token, slice.from, slice.to, { ...elementFacts, protocol: element.protocol }, PORT_SPEC);
   };
   if (element.kind === 'forward-port') {
     addForwardPort(add, element, facts);
     return;
   }
   const sourcePort = element.kind === 'source-port';
-  add(element.port, sourcePort ? { ...facts, role: 'other', exposure: 'unknown', context: withNote(facts.context, 'source port of the matched packets') } : facts);
+  add(
+    element.port,
+    sourcePort
+      ? {
+          ...facts,
+          role: 'other',
+          exposure: 'unknown',
+          context: withNote(facts.context, 'source port of the matched packets'),
+        }
+      : facts,
+  );
 }
 
 /** The port is forwarded to `to-addr:to-port` (either may be left out: this host, the same port). */

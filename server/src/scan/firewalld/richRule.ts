@@ -2,7 +2,15 @@ import type { MentionCollector, MentionFacts } from '../collector';
 import { CharacterSet, WHITESPACE } from '../lexing';
 import type { Exposure, MentionContext, Role } from '../mention';
 import type { Token } from '../token';
-import { addPortElement, type PortElement, type PortSlice, protocolOf, sliceText, verbatimSlice, withNote } from './portElements';
+import {
+  addPortElement,
+  type PortElement,
+  type PortSlice,
+  protocolOf,
+  sliceText,
+  verbatimSlice,
+  withNote,
+} from './portElements';
 import { type ServiceLookup, addServiceReference } from './services';
 import { type XmlElement, attributeValue } from './xml';
 import { type AddressMatch, describeMatch, matchExposure } from './zones';
@@ -63,7 +71,13 @@ function ruleFromClauses(clauses: readonly Clause[]): RichRule {
         rule.elements.push({ kind: clause.keyword, port: slice('port'), protocol: protocolOf(value('protocol')) });
         break;
       case 'forward-port':
-        rule.elements.push({ kind: 'forward-port', port: slice('port'), toPort: slice('to-port'), toAddress: value('to-addr'), protocol: protocolOf(value('protocol')) });
+        rule.elements.push({
+          kind: 'forward-port',
+          port: slice('port'),
+          toPort: slice('to-port'),
+          toAddress: value('to-addr'),
+          protocol: protocolOf(value('protocol')),
+        });
         break;
       case 'service':
         if (value('name')) rule.services.push(slice('name')!);
@@ -108,7 +122,10 @@ export function readRichRuleText(token: Token, from: number): RichRule {
     if (quote) at++;
     const valueStart = at;
     while (at < text.length && (quote ? text[at] !== quote : !WHITESPACE.has(text, at))) at++;
-    current.attributes.set(word.toLowerCase(), { value: text.slice(valueStart, at), slice: { token, from: valueStart, to: at } });
+    current.attributes.set(word.toLowerCase(), {
+      value: text.slice(valueStart, at),
+      slice: { token, from: valueStart, to: at },
+    });
     if (quote && at < text.length) at++;
   }
   return ruleFromClauses(clauses);
@@ -121,7 +138,12 @@ function xmlClause(element: XmlElement, keyword = element.name): Clause {
   return {
     keyword,
     invert: TRUE_WORDS.has((attributeValue(element, 'invert') ?? '').toLowerCase()),
-    attributes: new Map(element.attributes.map((item) => [item.name, { value: item.value, slice: verbatimSlice(item.raw, item.valueStart) }])),
+    attributes: new Map(
+      element.attributes.map((item) => [
+        item.name,
+        { value: item.value, slice: verbatimSlice(item.raw, item.valueStart) },
+      ]),
+    ),
   };
 }
 
@@ -151,15 +173,27 @@ export function addRichRulePorts(rule: RichRule, out: MentionCollector, scope: R
   if (rule.action === 'mark') context = withNote(context, 'marks the matched packets');
   if (scope.removed) context = withNote(context, 'rule removed');
   const facts = (forwarded: boolean): MentionFacts => {
-    const role: Role = scope.removed ? 'other' : forwarded ? 'forward' : rule.action ? ACTION_ROLES[rule.action] : 'other';
+    const role: Role = scope.removed
+      ? 'other'
+      : forwarded
+        ? 'forward'
+        : rule.action
+          ? ACTION_ROLES[rule.action]
+          : 'other';
     const opens = scope.opens && (role === 'allow' || role === 'forward');
     const exposure = !opens ? 'unknown' : rule.source ? matchExposure(rule.source) : scope.exposure;
-    return { protocol: 'any', role, exposure, context: forwarded || rule.action ? context : withNote(context, 'no action: the rule only logs') };
+    return {
+      protocol: 'any',
+      role,
+      exposure,
+      context: forwarded || rule.action ? context : withNote(context, 'no action: the rule only logs'),
+    };
   };
   for (const element of rule.elements) {
     addPortElement(out, element, { ...facts(element.kind === 'forward-port'), protocol: element.protocol });
   }
-  for (const service of rule.services) addServiceReference(out, service.token, service.from, service.to, facts(false), scope.services);
+  for (const service of rule.services)
+    addServiceReference(out, service.token, service.from, service.to, facts(false), scope.services);
 }
 
 /** A rule in a few words, for the outline: `source 10.0.0.0/8 port 1364/tcp accept`. */

@@ -16,7 +16,9 @@ export interface ServiceDefinition {
 export type ServiceLookup = (name: string) => ServiceDefinition | undefined;
 
 const STOCK_RELEASE = stockTable.source.split(' (')[0];
-const STOCK: ReadonlyMap<string, { ports: string[]; includes?: string[] }> = new Map(Object.entries(stockTable.services));
+const STOCK: ReadonlyMap<string, { ports: string[]; includes?: string[] }> = new Map(
+  Object.entries(stockTable.services),
+);
 
 /** firewalld's stock service `name` (firewalld.service(5)), as shipped in /usr/lib/firewalld/services. */
 export function stockService(name: string): ServiceDefinition | undefined {
@@ -60,7 +62,12 @@ export function servicePorts(name: string, lookup: ServiceLookup): { ports: Serv
     for (const written of definition.ports) {
       const slash = written.lastIndexOf('/');
       const port = slash < 0 ? written : written.slice(0, slash);
-      ports.push({ port, protocol: protocolOf(slash < 0 ? undefined : written.slice(slash + 1)), definedIn: current, origin: definition.origin });
+      ports.push({
+        port,
+        protocol: protocolOf(slash < 0 ? undefined : written.slice(slash + 1)),
+        definedIn: current,
+        origin: definition.origin,
+      });
     }
     pending.push(...(definition.includes ?? []));
   }
@@ -71,14 +78,28 @@ export function servicePorts(name: string, lookup: ServiceLookup): { ports: Serv
  * Adds one mention per port that the service named at `token.text.slice(from, to)` opens, all at the reference,
  * judged as `facts` says (the zone's `<port>` would be). Returns the names that resolved to nothing, for a note.
  */
-export function addServiceReference(out: MentionCollector, token: Token, from: number, to: number, facts: MentionFacts, lookup: ServiceLookup): string[] {
+export function addServiceReference(
+  out: MentionCollector,
+  token: Token,
+  from: number,
+  to: number,
+  facts: MentionFacts,
+  lookup: ServiceLookup,
+): string[] {
   const name = token.text.slice(from, to);
   if (!SERVICE_NAME.test(name)) return [name];
   const { ports, unresolved } = servicePorts(name, lookup);
   for (const item of ports) {
     const through = item.definedIn === name ? '' : `, through ${item.definedIn}`;
     const reference = `${name} → ${item.port}/${item.protocol} (firewalld service ${name}${through}; ${item.origin})`;
-    out.addReferencedPort(token, from, to, item.port, { ...facts, protocol: item.protocol, context: withNote(facts.context, `firewalld service ${name}`) }, reference);
+    out.addReferencedPort(
+      token,
+      from,
+      to,
+      item.port,
+      { ...facts, protocol: item.protocol, context: withNote(facts.context, `firewalld service ${name}`) },
+      reference,
+    );
   }
   return unresolved;
 }

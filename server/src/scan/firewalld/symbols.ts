@@ -4,22 +4,39 @@ import { type XmlElement, attributeValue, textOf } from './xml';
 import { readFirewalldXml, shortName } from './xmlScanner';
 import { describeMatch } from './zones';
 
-const ROOT_KINDS = new Map<string, OutlineSymbolKind>([['zone', 'zone'], ['policy', 'section'], ['service', 'section'], ['direct', 'section']]);
+const ROOT_KINDS = new Map<string, OutlineSymbolKind>([
+  ['zone', 'zone'],
+  ['policy', 'section'],
+  ['service', 'section'],
+  ['direct', 'section'],
+]);
 /** Elements that name what they refer to in one attribute. */
 const NAMING_ATTRIBUTES = new Map([
-  ['service', 'name'], ['interface', 'name'], ['ingress-zone', 'name'], ['egress-zone', 'name'], ['helper', 'name'], ['include', 'service'],
+  ['service', 'name'],
+  ['interface', 'name'],
+  ['ingress-zone', 'name'],
+  ['egress-zone', 'name'],
+  ['helper', 'name'],
+  ['include', 'service'],
 ]);
 
 function rootDetail(root: XmlElement): string | undefined {
   if (root.name !== 'policy') return attributeValue(root, 'target');
-  const zones = (name: string) => root.children.filter((child) => child.name === name).map((child) => attributeValue(child, 'name')).join(', ');
+  const zones = (name: string) =>
+    root.children
+      .filter((child) => child.name === name)
+      .map((child) => attributeValue(child, 'name'))
+      .join(', ');
   return `${zones('ingress-zone')} -> ${zones('egress-zone')}`;
 }
 
 /** What one child of a root is called in the outline; undefined for metadata (`<short>`, `<description>`). */
 function childName(text: string, root: XmlElement, child: XmlElement): { name: string; detail?: string } | undefined {
   if (child.name === 'rule' && root.name === 'direct') {
-    const where = ['ipv', 'table', 'chain'].map((name) => attributeValue(child, name)).filter(Boolean).join(' ');
+    const where = ['ipv', 'table', 'chain']
+      .map((name) => attributeValue(child, name))
+      .filter(Boolean)
+      .join(' ');
     return { name: `rule ${where}`, detail: textOf(text, child).trim() };
   }
   if (child.name === 'passthrough') return { name: 'passthrough', detail: textOf(text, child).trim() };

@@ -31,7 +31,13 @@ const NAME_START = new CharacterSet(/[A-Za-z_:]/);
 const NAME_CHAR = new CharacterSet(/[-\w:.]/);
 /** Deeper nesting than any firewalld file has; bounds the end-tag search and the walkers' recursion. */
 const MAX_DEPTH = 16;
-const ENTITIES = new Map([['lt', '<'], ['gt', '>'], ['amp', '&'], ['quot', '"'], ['apos', "'"]]);
+const ENTITIES = new Map([
+  ['lt', '<'],
+  ['gt', '>'],
+  ['amp', '&'],
+  ['quot', '"'],
+  ['apos', "'"],
+]);
 
 export function attribute(element: XmlElement, name: string): XmlAttribute | undefined {
   return element.attributes.find((item) => item.name === name);
@@ -159,7 +165,11 @@ class XmlReader {
     if (quote) this.at++;
     const valueStart = this.at;
     // A value never holds `<`; stopping there keeps an unclosed quote from swallowing the next tags.
-    while (this.at < text.length && text[this.at] !== '<' && (quote ? text[this.at] !== quote : !/[\s>]/.test(text[this.at]) && !text.startsWith('/>', this.at))) {
+    while (
+      this.at < text.length &&
+      text[this.at] !== '<' &&
+      (quote ? text[this.at] !== quote : !/[\s>]/.test(text[this.at]) && !text.startsWith('/>', this.at))
+    ) {
       this.at++;
     }
     const raw = text.slice(valueStart, this.at);

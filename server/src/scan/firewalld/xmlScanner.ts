@@ -15,8 +15,25 @@ export const FIREWALLD = 'firewalld';
 
 /** Elements that hold no others; a `<port ...>` missing its `/` then stays a sibling of the next port. */
 const LEAF_ELEMENTS = new Set([
-  'port', 'source-port', 'forward-port', 'source', 'destination', 'interface', 'include', 'helper', 'module', 'icmp-block',
-  'icmp-type', 'masquerade', 'forward', 'protocol', 'ingress-zone', 'egress-zone', 'limit', 'service', 'disable',
+  'port',
+  'source-port',
+  'forward-port',
+  'source',
+  'destination',
+  'interface',
+  'include',
+  'helper',
+  'module',
+  'icmp-block',
+  'icmp-type',
+  'masquerade',
+  'forward',
+  'protocol',
+  'ingress-zone',
+  'egress-zone',
+  'limit',
+  'service',
+  'disable',
 ]);
 
 /**
@@ -32,7 +49,10 @@ export const readFirewalldXml = rememberLast((text: string): XmlElement[] =>
  * (beside `zones/` and `policies/`) wins over the stock one (firewalld.service(5)). Each name is read once a scan.
  */
 function workspaceServices(context: ScanContext): ServiceLookup {
-  const folder = context.path && /(?:^|\/)(?:zones|policies)\/[^/]+\.xml$/.test(context.path.replace(/\\/g, '/')) ? '../services' : undefined;
+  const folder =
+    context.path && /(?:^|\/)(?:zones|policies)\/[^/]+\.xml$/.test(context.path.replace(/\\/g, '/'))
+      ? '../services'
+      : undefined;
   const read = new Map<string, ServiceDefinition | undefined>();
   return (name) => {
     if (!folder || !context.readNearby) return stockService(name);
@@ -47,14 +67,18 @@ function workspaceServices(context: ScanContext): ServiceLookup {
 
 /** The ports and includes of a service file's text (firewalld.service(5)). */
 export function serviceDefinition(text: string, origin: string): ServiceDefinition | undefined {
-  const root = readXml(text, { isVoid: (name, depth) => depth > 0 && LEAF_ELEMENTS.has(name) }).find((element) => element.name === 'service');
+  const root = readXml(text, { isVoid: (name, depth) => depth > 0 && LEAF_ELEMENTS.has(name) }).find(
+    (element) => element.name === 'service',
+  );
   if (!root) return undefined;
   const ports: string[] = [];
   for (const child of root.children) {
     const element = readPortElement(child);
     if (element?.kind === 'port' && element.port) ports.push(`${sliceText(element.port)}/${element.protocol}`);
   }
-  const includes = childrenNamed(root, 'include').map((include) => attributeValue(include, 'service') ?? '').filter(Boolean);
+  const includes = childrenNamed(root, 'include')
+    .map((include) => attributeValue(include, 'service') ?? '')
+    .filter(Boolean);
   return { ports, includes, origin };
 }
 
@@ -111,12 +135,21 @@ function zoneOfPath(path: string | undefined): string | undefined {
 function readZone(text: string, zone: XmlElement, out: MentionCollector, file: FirewalldFile): void {
   const written = zoneOfPath(file.path) ?? shortName(text, zone);
   const name = written ?? DEFAULT_ZONE;
-  const sources = childrenNamed(zone, 'source').map(readAddressMatch).filter((match) => match !== undefined);
-  const interfaces = childrenNamed(zone, 'interface').map((item) => attributeValue(item, 'name') ?? '').filter(Boolean);
+  const sources = childrenNamed(zone, 'source')
+    .map(readAddressMatch)
+    .filter((match) => match !== undefined);
+  const interfaces = childrenNamed(zone, 'interface')
+    .map((item) => attributeValue(item, 'name') ?? '')
+    .filter(Boolean);
   const target = targetOf(zone);
-  const exposure = sources.length > 0
-    ? widest(sources.map(matchExposure))
-    : interfaces.length > 0 && interfaces.every((item) => item === 'lo') ? 'loopback' : isInternetFacing(name) ? 'any' : 'unknown';
+  const exposure =
+    sources.length > 0
+      ? widest(sources.map(matchExposure))
+      : interfaces.length > 0 && interfaces.every((item) => item === 'lo')
+        ? 'loopback'
+        : isInternetFacing(name)
+          ? 'any'
+          : 'unknown';
   let context: MentionContext = {
     tool: 'firewalld',
     direction: 'inbound',
@@ -131,7 +164,13 @@ function readZone(text: string, zone: XmlElement, out: MentionCollector, file: F
     const written = attribute(zone, 'target')!;
     // Everything that reaches this zone is accepted: report that once, at the target, when the world reaches it.
     if (exposure === 'any' || exposure === 'public') {
-      out.addSignal(new PlainToken(written.raw, written.valueStart), 0, written.raw.length, 'all-ports-open', `zone ${name} has target ACCEPT${context.source ? ` for ${context.source}` : ''}`);
+      out.addSignal(
+        new PlainToken(written.raw, written.valueStart),
+        0,
+        written.raw.length,
+        'all-ports-open',
+        `zone ${name} has target ACCEPT${context.source ? ` for ${context.source}` : ''}`,
+      );
     }
   }
   readPortHolder(zone, out, { exposure, context, opens: true, services: file.services }, 'allow');
@@ -142,7 +181,10 @@ function readZone(text: string, zone: XmlElement, out: MentionCollector, file: F
  * internet-facing zone is anyone. An egress zone other than `HOST` means the traffic is forwarded through.
  */
 function readPolicy(_text: string, policy: XmlElement, out: MentionCollector, file: FirewalldFile): void {
-  const zonesOf = (name: string) => childrenNamed(policy, name).map((item) => attributeValue(item, 'name') ?? '').filter(Boolean);
+  const zonesOf = (name: string) =>
+    childrenNamed(policy, name)
+      .map((item) => attributeValue(item, 'name') ?? '')
+      .filter(Boolean);
   const ingress = zonesOf('ingress-zone');
   const egress = zonesOf('egress-zone');
   const isHost = (zone: string) => zone.toUpperCase() === 'HOST';
@@ -155,15 +197,24 @@ function readPolicy(_text: string, policy: XmlElement, out: MentionCollector, fi
     zone: (outbound ? egress : ingress).join(', ') || undefined,
     policy: targetOf(policy),
   };
-  if (!outbound && egress.length > 0 && !egress.some(isHost)) context = withNote(context, `forwarded to zone ${egress.join(', ')}`);
+  if (!outbound && egress.length > 0 && !egress.some(isHost))
+    context = withNote(context, `forwarded to zone ${egress.join(', ')}`);
   if (disabled) context = withNote(context, 'the policy is disabled');
-  readPortHolder(policy, out, { exposure: fromAnyone ? 'any' : 'unknown', context, opens: !outbound && !disabled, services: file.services }, 'allow');
+  readPortHolder(
+    policy,
+    out,
+    { exposure: fromAnyone ? 'any' : 'unknown', context, opens: !outbound && !disabled, services: file.services },
+    'allow',
+  );
 }
 
 /** A service file defines ports that zones and policies open by naming the service; it opens nothing itself. */
 function readService(text: string, service: XmlElement, out: MentionCollector, file: FirewalldFile): void {
   const name = shortName(text, service);
-  const context: MentionContext = { tool: 'firewalld service', note: name ? `defines a port of service ${name}` : 'defines a port of this service' };
+  const context: MentionContext = {
+    tool: 'firewalld service',
+    note: name ? `defines a port of service ${name}` : 'defines a port of this service',
+  };
   readPortHolder(service, out, { exposure: 'unknown', context, opens: false, services: file.services }, 'define');
 }
 
@@ -173,7 +224,8 @@ function readDirect(text: string, direct: XmlElement, out: MentionCollector): vo
   for (const child of direct.children) {
     if (child.name !== 'rule' && child.name !== 'passthrough') continue;
     const tokens = splitWords(textOf(text, child), child.content.start);
-    const where = child.name === 'rule' ? { table: attributeValue(child, 'table'), chain: attributeValue(child, 'chain') } : {};
+    const where =
+      child.name === 'rule' ? { table: attributeValue(child, 'table'), chain: attributeValue(child, 'chain') } : {};
     readIptablesRule(tokens, out, policies, 'firewalld direct', where);
   }
 }
@@ -184,7 +236,14 @@ function readDirect(text: string, direct: XmlElement, out: MentionCollector): vo
  */
 function impliedZone(children: XmlElement[]): XmlElement {
   const span = { start: children[0].span.start, end: children[children.length - 1].span.end };
-  return { name: 'zone', attributes: [], span, startTag: { start: span.start, end: span.start }, content: span, children };
+  return {
+    name: 'zone',
+    attributes: [],
+    span,
+    startTag: { start: span.start, end: span.start },
+    content: span,
+    children,
+  };
 }
 
 /** What a reader knows of the file besides its text. */
@@ -193,7 +252,10 @@ interface FirewalldFile {
   services: ServiceLookup;
 }
 
-const ROOT_READERS: Record<string, (text: string, root: XmlElement, out: MentionCollector, file: FirewalldFile) => void> = {
+const ROOT_READERS: Record<
+  string,
+  (text: string, root: XmlElement, out: MentionCollector, file: FirewalldFile) => void
+> = {
   zone: readZone,
   policy: readPolicy,
   service: readService,

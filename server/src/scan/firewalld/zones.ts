@@ -9,7 +9,10 @@ export const DEFAULT_ZONE = 'public';
 
 /** True for `public`, `external`, `dmz`, and for a zone whose name says it is one of them (`Public zone`). */
 export function isInternetFacing(zone: string): boolean {
-  return zone.toLowerCase().split(/[^a-z]+/).some((word) => INTERNET_FACING_ZONES.has(word));
+  return zone
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .some((word) => INTERNET_FACING_ZONES.has(word));
 }
 
 /** Who a zone, policy or rich rule admits: a `source address=`, `mac=` or `ipset=`, possibly inverted. */

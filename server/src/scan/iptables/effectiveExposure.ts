@@ -30,13 +30,20 @@ export function applyRulesetReach(ruleset: IptablesRuleset, out: MentionCollecto
     const signal = rule.allPorts;
     if (!signal || exposureOf(reach) === 'any') continue;
     out.signals.splice(out.signals.indexOf(signal), 1);
-    if (reach.shadowedBy) shadowedRules.set(rule, { ports: [], by: { span: reach.shadowedBy.line, message: shadowWords(reach.shadowedBy, rule) } });
+    if (reach.shadowedBy)
+      shadowedRules.set(rule, {
+        ports: [],
+        by: { span: reach.shadowedBy.line, message: shadowWords(reach.shadowedBy, rule) },
+      });
   }
   for (const [rule, shadowed] of shadowedRules) {
     const token = rule.rule.targetToken;
     if (!token) continue;
     const accepted = rule.mentions.filter((mention) => mention.role === 'allow');
-    const which = shadowed.ports.length === 0 || shadowed.ports.length === accepted.length ? 'this rule' : `port ${shadowed.ports.map(portText).join(', ')} of this rule`;
+    const which =
+      shadowed.ports.length === 0 || shadowed.ports.length === accepted.length
+        ? 'this rule'
+        : `port ${shadowed.ports.map(portText).join(', ')} of this rule`;
     const signal = out.addSignal(token, 0, token.text.length, 'shadowed-rule', `${which} never matches`);
     signal.related = [shadowed.by];
   }

@@ -5,7 +5,8 @@ import { sourceRestrictionEdit } from './rule';
 import { ruleLineTokens } from './saveFile';
 
 // ip6tables files say so through their chains (ufw6-), their ICMP protocol, or an IPv6 address after -s/-d.
-const IPV6_EVIDENCE = /\bufw6-|\bipv6-icmp\b|\bicmpv6\b|(?:^|[ \t])(?:-[sd]|--source|--destination|--src|--dst)[ \t]+(?:![ \t]+)?[0-9a-f]{0,4}::?(?:[0-9a-f]|\/)/im;
+const IPV6_EVIDENCE =
+  /\bufw6-|\bipv6-icmp\b|\bicmpv6\b|(?:^|[ \t])(?:-[sd]|--source|--destination|--src|--dst)[ \t]+(?:![ \t]+)?[0-9a-f]{0,4}::?(?:[0-9a-f]|\/)/im;
 
 /**
  * The rules ask for a fix per finding, all on the same text, and in the order of the ports, so the ports of one
@@ -37,7 +38,10 @@ export function networksForFile(text: string, networks: readonly string[]): stri
 export function restrictRuleLine(text: string, line: Span, networks: readonly string[]): TextEdit | undefined {
   const fixes = fixesOfText(text, networks);
   if (fixes.lastLine?.start !== line.start) {
-    fixes.lastLine = { start: line.start, edit: sourceRestrictionEdit(ruleLineTokens(text, line.start, line.end), fixes.fitting) };
+    fixes.lastLine = {
+      start: line.start,
+      edit: sourceRestrictionEdit(ruleLineTokens(text, line.start, line.end), fixes.fitting),
+    };
   }
   return fixes.lastLine.edit;
 }
@@ -48,7 +52,11 @@ export function opensInbound(mention: PortMention): boolean {
 }
 
 /** iptables-save: `-s NET[,NET]` after the chain name of an inbound allow rule that names no source. */
-export function restrictIptablesSource(text: string, mention: PortMention, networks: readonly string[]): TextEdit[] | undefined {
+export function restrictIptablesSource(
+  text: string,
+  mention: PortMention,
+  networks: readonly string[],
+): TextEdit[] | undefined {
   if (!opensInbound(mention)) return undefined;
   const edit = restrictRuleLine(text, lineAround(text, mention.span.start), networks);
   return edit ? [edit] : undefined;

@@ -4,8 +4,30 @@ import { type IptablesRule, takesEveryPort } from './rule';
 
 // Targets after which the packet goes on to the next rule, or (RETURN from a built-in chain) to the policy.
 const PASSING_TARGETS = new Set([
-  'LOG', 'NFLOG', 'ULOG', 'RETURN', 'MARK', 'CONNMARK', 'CT', 'NOTRACK', 'TRACE', 'TCPMSS', 'DSCP', 'TOS', 'TTL', 'HL',
-  'CLASSIFY', 'SET', 'AUDIT', 'CHECKSUM', 'SECMARK', 'CONNSECMARK', 'IDLETIMER', 'LED', 'RATEEST', 'TEE',
+  'LOG',
+  'NFLOG',
+  'ULOG',
+  'RETURN',
+  'MARK',
+  'CONNMARK',
+  'CT',
+  'NOTRACK',
+  'TRACE',
+  'TCPMSS',
+  'DSCP',
+  'TOS',
+  'TTL',
+  'HL',
+  'CLASSIFY',
+  'SET',
+  'AUDIT',
+  'CHECKSUM',
+  'SECMARK',
+  'CONNSECMARK',
+  'IDLETIMER',
+  'LED',
+  'RATEEST',
+  'TEE',
 ]);
 
 /**
@@ -18,7 +40,8 @@ export function endsChain(rule: IptablesRule): boolean {
   const target = rule.target?.toUpperCase();
   if (!target || PASSING_TARGETS.has(target)) return false;
   // An accept on one named interface lets the other interfaces' packets on to the policy.
-  if (target === 'ACCEPT') return !rule.source && takesEveryPort(rule) && (!rule.inInterface || rule.inInterface.startsWith('!'));
+  if (target === 'ACCEPT')
+    return !rule.source && takesEveryPort(rule) && (!rule.inInterface || rule.inInterface.startsWith('!'));
   if (target === 'DROP' || target === 'REJECT') return !rule.source && !rule.narrowedBeyondProtocol;
   return true;
 }
@@ -54,6 +77,12 @@ export class InputPolicyWatch {
 
   report(out: MentionCollector): void {
     if (!this.policy || this.ended || this.policy.text.toUpperCase() !== 'ACCEPT') return;
-    out.addSignal(this.policy, 0, this.policy.text.length, 'all-ports-open', `chain ${this.chain} has policy ACCEPT and no rule drops what its rules do not match`);
+    out.addSignal(
+      this.policy,
+      0,
+      this.policy.text.length,
+      'all-ports-open',
+      `chain ${this.chain} has policy ACCEPT and no rule drops what its rules do not match`,
+    );
   }
 }

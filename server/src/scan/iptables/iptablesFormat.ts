@@ -6,7 +6,10 @@ import { portRulesInteract, readSaveFile, saveFileContextLines, saveFileSymbols,
 export const IPTABLES = 'iptables';
 
 /** A scanner that reads a whole text into one collector of the format's language. */
-export function collectingScanner(languageId: string, read: (text: string, out: MentionCollector) => void): FormatScanner {
+export function collectingScanner(
+  languageId: string,
+  read: (text: string, out: MentionCollector) => void,
+): FormatScanner {
   return {
     scan(text, context) {
       const out = new MentionCollector(languageId, context.resolveServiceName);
@@ -27,16 +30,15 @@ const SAVE_FILE_CONTENT =
 export const iptablesFormat: FormatDefinition = {
   languageId: IPTABLES,
   standalone: true,
-  fileNames: [
-    /(^|\/)rules\.v[46]$/,
-    /(^|\/)sysconfig\/ip6?tables$/,
-    /(^|\/)ip6?tables\.rules$/,
-  ],
+  fileNames: [/(^|\/)rules\.v[46]$/, /(^|\/)sysconfig\/ip6?tables$/, /(^|\/)ip6?tables\.rules$/],
   content: SAVE_FILE_CONTENT,
   consumers: [
-    'iptables-restore', 'ip6tables-restore',
-    'iptables-legacy-restore', 'ip6tables-legacy-restore',
-    'iptables-nft-restore', 'ip6tables-nft-restore',
+    'iptables-restore',
+    'ip6tables-restore',
+    'iptables-legacy-restore',
+    'ip6tables-legacy-restore',
+    'iptables-nft-restore',
+    'ip6tables-nft-restore',
   ],
   comment: { line: '#' },
   scanner: {

@@ -21,7 +21,14 @@ export function chainOfKey(key: string): string {
 export type Direction = 'inbound' | 'outbound';
 
 const PROTOCOLS = new Map<string, Protocol>([
-  ['tcp', 'tcp'], ['udp', 'udp'], ['sctp', 'sctp'], ['dccp', 'dccp'], ['6', 'tcp'], ['17', 'udp'], ['132', 'sctp'], ['33', 'dccp'],
+  ['tcp', 'tcp'],
+  ['udp', 'udp'],
+  ['sctp', 'sctp'],
+  ['dccp', 'dccp'],
+  ['6', 'tcp'],
+  ['17', 'udp'],
+  ['132', 'sctp'],
+  ['33', 'dccp'],
 ]);
 // `:1024` means 0-1024 and `1024:` means 1024-65535 in iptables.
 const PORT_SPEC: PortSpecOptions = { rangeSeparators: ':', allowNames: true, openRanges: true };
@@ -76,9 +83,20 @@ export interface IptablesRule {
 }
 
 const COMMANDS = new Map([
-  ['-A', 'append'], ['--append', 'append'], ['-I', 'insert'], ['--insert', 'insert'], ['-R', 'replace'], ['--replace', 'replace'],
-  ['-D', 'delete'], ['--delete', 'delete'], ['-C', 'check'], ['--check', 'check'], ['-P', 'policy'], ['--policy', 'policy'],
-  ['-F', 'flush'], ['--flush', 'flush'],
+  ['-A', 'append'],
+  ['--append', 'append'],
+  ['-I', 'insert'],
+  ['--insert', 'insert'],
+  ['-R', 'replace'],
+  ['--replace', 'replace'],
+  ['-D', 'delete'],
+  ['--delete', 'delete'],
+  ['-C', 'check'],
+  ['--check', 'check'],
+  ['-P', 'policy'],
+  ['--policy', 'policy'],
+  ['-F', 'flush'],
+  ['--flush', 'flush'],
 ]);
 
 /** How a user-defined chain is reached: from which chain that has a direction, and who can get there. */
@@ -143,7 +161,10 @@ export function parseIptablesRule(tokens: readonly Token[], where: RuleLocation 
     const value = tokens[valueAt];
     if (narrowsPackets(option, value)) {
       rule.narrowed = true;
-      if (!PROTOCOL_OPTIONS.has(option) && !((option === '-m' || option === '--match') && PROTOCOLS.has(value?.text.toLowerCase() ?? ''))) {
+      if (
+        !PROTOCOL_OPTIONS.has(option) &&
+        !((option === '-m' || option === '--match') && PROTOCOLS.has(value?.text.toLowerCase() ?? ''))
+      ) {
         rule.narrowedBeyondProtocol = true;
       }
       if (!MODELLED_MATCHES.has(option)) rule.otherMatches = true;
@@ -160,7 +181,10 @@ export function parseIptablesRule(tokens: readonly Token[], where: RuleLocation 
     index = valueAt;
   }
   if (!rule.protocolWritten && (rule.destinationPorts.length > 0 || rule.sourcePorts.length > 0)) rule.protocol = 'tcp';
-  rule.spec = tokens.slice(specFrom).map((token) => token.text).join(' ');
+  rule.spec = tokens
+    .slice(specFrom)
+    .map((token) => token.text)
+    .join(' ');
   return rule;
 }
 
@@ -169,10 +193,27 @@ export function parseIptablesRule(tokens: readonly Token[], where: RuleLocation 
  * makes a rule's matches inexact. `-m NAME` itself narrows nothing: its options do.
  */
 const MODELLED_MATCHES = new Set([
-  '-p', '--protocol', '-s', '--source', '--src', '-i', '--in-interface', '--dport', '--destination-port', '--dports',
-  '--destination-ports', '--state', '--ctstate', '--syn', '-m', '--match', '--sport', '--source-port', '--sports', '--source-ports',
+  '-p',
+  '--protocol',
+  '-s',
+  '--source',
+  '--src',
+  '-i',
+  '--in-interface',
+  '--dport',
+  '--destination-port',
+  '--dports',
+  '--destination-ports',
+  '--state',
+  '--ctstate',
+  '--syn',
+  '-m',
+  '--match',
+  '--sport',
+  '--source-port',
+  '--sports',
+  '--source-ports',
 ]);
-
 
 /** `-A CHAIN`, `-I CHAIN [N]`, `-P CHAIN POLICY`: returns the index of the command's last word. */
 function readCommand(rule: IptablesRule, tokens: readonly Token[], at: number, command: string): number {
@@ -196,8 +237,21 @@ function readCommand(rule: IptablesRule, tokens: readonly Token[], at: number, c
 
 // Options that leave a rule matching every port: where packets come from, comments, the verdict and its options.
 const WHOLE_TRAFFIC_OPTIONS = new Set([
-  '-s', '--source', '--src', '-i', '--in-interface', '-j', '--jump', '-g', '--goto', '-t', '--table', '--comment',
-  '--reject-with', '--log-prefix', '--log-level',
+  '-s',
+  '--source',
+  '--src',
+  '-i',
+  '--in-interface',
+  '-j',
+  '--jump',
+  '-g',
+  '--goto',
+  '-t',
+  '--table',
+  '--comment',
+  '--reject-with',
+  '--log-prefix',
+  '--log-level',
 ]);
 
 // What names a protocol alone: `-p tcp`, and `--syn`, which takes the new TCP connections (all of them).
@@ -215,37 +269,78 @@ function readOption(rule: IptablesRule, option: string, value: Token, negated: b
   if (!option.startsWith('-')) return false;
   const written = () => (negated ? `! ${value.text}` : value.text);
   switch (option) {
-    case '-t': case '--table': rule.table = value.text; break;
-    case '-p': case '--protocol': {
+    case '-t':
+    case '--table':
+      rule.table = value.text;
+      break;
+    case '-p':
+    case '--protocol': {
       const name = value.text.toLowerCase();
       rule.protocolWritten = true;
       // `! -p tcp` matches every protocol but tcp: the ports of such a rule are not tcp's.
       rule.protocol = negated ? 'any' : (PROTOCOLS.get(name) ?? 'any');
-      if ((negated || !PROTOCOLS.has(name)) && name !== 'all' && name !== '0') rule.protocolName = negated ? `! ${name}` : name;
+      if ((negated || !PROTOCOLS.has(name)) && name !== 'all' && name !== '0')
+        rule.protocolName = negated ? `! ${name}` : name;
       break;
     }
     case '--syn':
       // A flag without a value: what follows is the next option.
       rule.syn = !negated;
       return false;
-    case '-s': case '--source': case '--src': rule.source = written(); break;
-    case '-i': case '--in-interface': rule.inInterface = written(); break;
-    case '-j': case '--jump': case '-g': case '--goto':
+    case '-s':
+    case '--source':
+    case '--src':
+      rule.source = written();
+      break;
+    case '-i':
+    case '--in-interface':
+      rule.inInterface = written();
+      break;
+    case '-j':
+    case '--jump':
+    case '-g':
+    case '--goto':
       rule.target = value.text;
       rule.targetToken = value;
       rule.goto = option === '-g' || option === '--goto';
       break;
-    case '--state': case '--ctstate': rule.states = value.text.toUpperCase().split(','); break;
-    case '--dport': case '--destination-port': rule.destinationPorts.push({ token: value, list: false, negated }); break;
-    case '--sport': case '--source-port': rule.sourcePorts.push({ token: value, list: false, negated }); break;
-    case '--dports': case '--destination-ports': case '--ports': rule.destinationPorts.push({ token: value, list: true, negated }); break;
+    case '--state':
+    case '--ctstate':
+      rule.states = value.text.toUpperCase().split(',');
+      break;
+    case '--dport':
+    case '--destination-port':
+      rule.destinationPorts.push({ token: value, list: false, negated });
+      break;
+    case '--sport':
+    case '--source-port':
+      rule.sourcePorts.push({ token: value, list: false, negated });
+      break;
+    case '--dports':
+    case '--destination-ports':
+    case '--ports':
+      rule.destinationPorts.push({ token: value, list: true, negated });
+      break;
     // conntrack's original destination port: the port a client asked for before DNAT rewrote it.
-    case '--ctorigdstport': rule.destinationPorts.push({ token: value, list: false, negated }); break;
-    case '--sports': case '--source-ports': rule.sourcePorts.push({ token: value, list: true, negated }); break;
-    case '--to-destination': case '--to-source': case '--to': rule.natAddress = value; break;
+    case '--ctorigdstport':
+      rule.destinationPorts.push({ token: value, list: false, negated });
+      break;
+    case '--sports':
+    case '--source-ports':
+      rule.sourcePorts.push({ token: value, list: true, negated });
+      break;
+    case '--to-destination':
+    case '--to-source':
+    case '--to':
+      rule.natAddress = value;
+      break;
     // iptables takes an unambiguous prefix of a long option, so `--to-port` is `--to-ports`.
-    case '--to-ports': case '--to-port': rule.toPorts = value; break;
-    default: return false;
+    case '--to-ports':
+    case '--to-port':
+      rule.toPorts = value;
+      break;
+    default:
+      return false;
   }
   return true;
 }
@@ -294,7 +389,12 @@ export function sourceExposure(rule: IptablesRule, inherited: Exposure): Exposur
 }
 
 /** Who reaches an allowed or forwarded inbound port; everything else exposes nothing. */
-function exposureOf(rule: IptablesRule, role: Role, direction: Direction | undefined, entry: ChainEntry | undefined): Exposure {
+function exposureOf(
+  rule: IptablesRule,
+  role: Role,
+  direction: Direction | undefined,
+  entry: ChainEntry | undefined,
+): Exposure {
   if ((role !== 'allow' && role !== 'forward') || direction !== 'inbound') return 'unknown';
   return sourceExposure(rule, entry?.exposure ?? 'any');
 }
@@ -333,7 +433,12 @@ function mappedPortOf(rule: IptablesRule, role: Role): number | undefined {
 }
 
 /** What a rule does with its destination ports: role, exposure and the context the hover puts into words. */
-export function iptablesRuleFacts(rule: IptablesRule, policies: ChainPolicies, tool: string, entry?: ChainEntry): MentionFacts {
+export function iptablesRuleFacts(
+  rule: IptablesRule,
+  policies: ChainPolicies,
+  tool: string,
+  entry?: ChainEntry,
+): MentionFacts {
   const role = roleOf(rule);
   const direction = directionOf(rule.chain) ?? entry?.direction;
   const policyChain = policyChainOf(rule, policies, entry);
@@ -367,7 +472,12 @@ export function recordPolicy(rule: IptablesRule, policies: ChainPolicies): boole
 export function addIptablesRulePorts(rule: IptablesRule, facts: MentionFacts, out: MentionCollector): PortMention[] {
   // The ports beside the destination ports describe the packets, not the mapping or the verdict's note.
   const context = () => ({ ...facts.context, mappedTo: undefined, mappedPort: undefined, note: undefined });
-  const aside = (note: string): MentionFacts => ({ ...facts, role: 'other', exposure: 'unknown', context: { ...context(), note } });
+  const aside = (note: string): MentionFacts => ({
+    ...facts,
+    role: 'other',
+    exposure: 'unknown',
+    context: { ...context(), note },
+  });
   const added: PortMention[] = [];
   for (const option of rule.destinationPorts) {
     added.push(...addPorts(out, option, option.negated ? aside('every port but this one matches') : facts));
@@ -379,10 +489,18 @@ export function addIptablesRulePorts(rule: IptablesRule, facts: MentionFacts, ou
   const rewrite: MentionFacts =
     facts.role === 'forward'
       ? { ...facts, context: { ...context(), note: 'where the matched traffic is sent' } }
-      : aside(target === 'DNAT' ? 'where the matched traffic is sent' : 'source port the traffic leaves with after NAT');
+      : aside(
+          target === 'DNAT' ? 'where the matched traffic is sent' : 'source port the traffic leaves with after NAT',
+        );
   const nat = rule.natAddress && splitNatAddress(rule.natAddress.text);
   if (rule.natAddress && nat) {
-    const mention = out.addPort(rule.natAddress, nat.portFrom, nat.portTo, { ...rewrite, context: { ...rewrite.context, peer: nat.host || undefined } }, NAT_PORT_SPEC);
+    const mention = out.addPort(
+      rule.natAddress,
+      nat.portFrom,
+      nat.portTo,
+      { ...rewrite, context: { ...rewrite.context, peer: nat.host || undefined } },
+      NAT_PORT_SPEC,
+    );
     if (mention) added.push(mention);
   }
   if (rule.toPorts) {
@@ -402,7 +520,11 @@ export function takesEveryPort(rule: IptablesRule): boolean {
  * An input interface other than loopback restricts no source (GUIDE section 2): `-i eth0 -j ACCEPT` opens every
  * port to whoever reaches eth0, and the report names the interface.
  */
-export function addAllPortsSignal(rule: IptablesRule, facts: MentionFacts, out: MentionCollector): RiskSignal | undefined {
+export function addAllPortsSignal(
+  rule: IptablesRule,
+  facts: MentionFacts,
+  out: MentionCollector,
+): RiskSignal | undefined {
   if (facts.role !== 'allow' || facts.exposure !== 'any' || facts.context.direction !== 'inbound') return undefined;
   if (!rule.targetToken || !takesEveryPort(rule)) return undefined;
   const on = rule.inInterface ? ` on ${rule.inInterface}, which may face the internet,` : '';

@@ -118,7 +118,10 @@ export class IptablesRuleset {
     }
     const rules = rule.chain ? this.chains.get(chainKey(rule.table, rule.chain)) : undefined;
     if (!rules) return;
-    const index = rule.head && /^\d+$/.test(rule.head.text) ? Number(rule.head.text) - 1 : rules.findIndex((item) => item.rule.spec === written);
+    const index =
+      rule.head && /^\d+$/.test(rule.head.text)
+        ? Number(rule.head.text) - 1
+        : rules.findIndex((item) => item.rule.spec === written);
     if (index >= 0 && index < rules.length) rules.splice(index, 1);
   }
 
@@ -135,7 +138,13 @@ export class IptablesRuleset {
   private paths(unreached: Unreached[]): PathEntry[][] {
     const jumped = new Set<string>();
     for (const [key, rules] of this.chains) {
-      for (const { rule } of rules) if (rule.target && this.chains.has(chainKey(rule.table, rule.target)) && chainKey(rule.table, rule.target) !== key) jumped.add(chainKey(rule.table, rule.target));
+      for (const { rule } of rules)
+        if (
+          rule.target &&
+          this.chains.has(chainKey(rule.table, rule.target)) &&
+          chainKey(rule.table, rule.target) !== key
+        )
+          jumped.add(chainKey(rule.table, rule.target));
     }
     const total = [...this.chains.values()].reduce((sum, rules) => sum + rules.length, 0);
     const budget = { left: PATH_LIMIT_FACTOR * total + 1000 };
@@ -144,14 +153,30 @@ export class IptablesRuleset {
       const chain = key.slice(key.indexOf('/') + 1);
       if (!key.startsWith('filter/') || jumped.has(key) || directionOf(chain) !== 'inbound') continue;
       const path: PathEntry[] = [];
-      this.walk(key, { match: ANY_PACKET(this.family), jumps: [], within: [], returned: [] }, path, [key], budget, this.policies.get(key), unreached);
+      this.walk(
+        key,
+        { match: ANY_PACKET(this.family), jumps: [], within: [], returned: [] },
+        path,
+        [key],
+        budget,
+        this.policies.get(key),
+        unreached,
+      );
       paths.push(path);
     }
     return paths;
   }
 
   /** Lays out the rules of `key` for packets that match `entry`, following jumps; `stack` stops jump loops. */
-  private walk(key: string, way: Way, path: PathEntry[], stack: string[], budget: { left: number }, rootPolicy: string | undefined, unreached: Unreached[]): void {
+  private walk(
+    key: string,
+    way: Way,
+    path: PathEntry[],
+    stack: string[],
+    budget: { left: number },
+    rootPolicy: string | undefined,
+    unreached: Unreached[],
+  ): void {
     let returnedHere = false;
     for (const item of this.chains.get(key) ?? []) {
       if (--budget.left < 0) return;
@@ -164,13 +189,28 @@ export class IptablesRuleset {
       const jumpKey = rule.target ? chainKey(rule.table, rule.target) : undefined;
       const lastJump = way.jumps[way.jumps.length - 1];
       const within = [...way.within.map((outer) => conjoin(outer, mine)!), mine];
-      const entry = (decided: Verdict): PathEntry => ({ rule: item, match: match!, verdict: decided, jumps: way.jumps, within, returned });
+      const entry = (decided: Verdict): PathEntry => ({
+        rule: item,
+        match: match!,
+        verdict: decided,
+        jumps: way.jumps,
+        within,
+        returned,
+      });
       if (match === undefined || (verdict === 'accept' && !way.match.newConnections)) {
         // No packet of a new connection matches both the way here and the rule: the jump that leads here, or the
         // rule itself, excludes them all. A jump that takes no packet still leads to its chain's accepts.
         if (verdict === 'accept') unreached.push({ rule: item, by: lastJump ?? item });
         else if (jumpKey && this.chains.has(jumpKey) && !stack.includes(jumpKey)) {
-          this.walk(jumpKey, { match: NO_PACKET, jumps: [...way.jumps, item], within, returned }, [], [...stack, jumpKey], budget, rootPolicy, unreached);
+          this.walk(
+            jumpKey,
+            { match: NO_PACKET, jumps: [...way.jumps, item], within, returned },
+            [],
+            [...stack, jumpKey],
+            budget,
+            rootPolicy,
+            unreached,
+          );
         }
         continue;
       }
@@ -183,8 +223,7 @@ export class IptablesRuleset {
       } else if (target === 'RETURN') {
         path.push(entry('return'));
         returnedHere = true;
-      }
-      else path.push(entry('pass'));
+      } else path.push(entry('pass'));
     }
   }
 
@@ -208,14 +247,28 @@ export class IptablesRuleset {
           if (!range) continue;
           const taken = intersectPorts(entry.match.ports ?? PORTS_ALL, [range]);
           // A port that the jump here does not let through (`--dport 22 -j C`, then `-A C --dport 6379`) is never reached.
-          const found = taken.length > 0 ? remaining(path, index.before(position, taken), entry, taken, interfaces) : unreachedBy(entry.jumps[entry.jumps.length - 1] ?? entry.rule);
+          const found =
+            taken.length > 0
+              ? remaining(path, index.before(position, taken), entry, taken, interfaces)
+              : unreachedBy(entry.jumps[entry.jumps.length - 1] ?? entry.rule);
           merge(ports, mention, { ...found, owner: entry.rule });
         }
         if (entry.rule.allPorts) {
           // Reached through a jump that names ports (`--dport 80 -j web`), the rule accepts only those.
           const taken = entry.match.ports ?? PORTS_ALL;
           const found = remaining(path, index.before(position, taken), entry, taken, interfaces);
-          merge(rules, entry.rule, entry.match.ports ? { ...found, sources: AddressSet.NOTHING, loopback: found.loopback || !found.sources.isEmpty, shadowedBy: undefined } : found);
+          merge(
+            rules,
+            entry.rule,
+            entry.match.ports
+              ? {
+                  ...found,
+                  sources: AddressSet.NOTHING,
+                  loopback: found.loopback || !found.sources.isEmpty,
+                  shadowedBy: undefined,
+                }
+              : found,
+          );
         }
       });
     }
@@ -250,8 +303,20 @@ function merge<K>(results: Map<K, PortReach>, key: K, found: PortReach): void {
   results.set(key, { sources, loopback, shadowedBy, owner: known.owner });
 }
 
-const ANY_PACKET = (family: 'ipv4' | 'ipv6'): PacketMatch => ({ protocol: 'any', sources: AddressSet.universe(family), interfaces: [], exact: true, newConnections: true });
-const NO_PACKET: PacketMatch = { protocol: 'any', sources: AddressSet.NOTHING, interfaces: [], exact: true, newConnections: true };
+const ANY_PACKET = (family: 'ipv4' | 'ipv6'): PacketMatch => ({
+  protocol: 'any',
+  sources: AddressSet.universe(family),
+  interfaces: [],
+  exact: true,
+  newConnections: true,
+});
+const NO_PACKET: PacketMatch = {
+  protocol: 'any',
+  sources: AddressSet.NOTHING,
+  interfaces: [],
+  exact: true,
+  newConnections: true,
+};
 
 function mentionRange(mention: PortMention): [number, number] | undefined {
   if (mention.role !== 'allow') return undefined;
@@ -282,9 +347,17 @@ function matchOf(entry: RulesetRule, family: 'ipv4' | 'ipv6'): PacketMatch {
     const taken = option.negated ? complementPorts(set) : set;
     ports = ports ? intersectPorts(ports, taken) : taken;
   }
-  const newConnectionsOnly = rule.syn !== false && (!rule.states || rule.states.some((state) => state === 'NEW' || state === 'UNTRACKED'));
+  const newConnectionsOnly =
+    rule.syn !== false && (!rule.states || rule.states.some((state) => state === 'NEW' || state === 'UNTRACKED'));
   const protocol = rule.protocol === 'any' && rule.protocolName ? rule.protocolName : rule.protocol;
-  return { protocol, ports, sources, interfaces: rule.inInterface ? [rule.inInterface] : [], exact, newConnections: newConnectionsOnly };
+  return {
+    protocol,
+    ports,
+    sources,
+    interfaces: rule.inInterface ? [rule.inInterface] : [],
+    exact,
+    newConnections: newConnectionsOnly,
+  };
 }
 
 /** Both matches at once; undefined when no packet can match both (tcp and udp, eth0 and eth1). */
@@ -308,7 +381,14 @@ function conjoin(first: PacketMatch, second: PacketMatch): PacketMatch | undefin
   if (sources?.isEmpty) return undefined;
   const interfaces = [...first.interfaces, ...second.interfaces];
   if (!interfacesOf([interfaces]).some((name) => onInterface(interfaces, name))) return undefined;
-  return { protocol, ports, sources, interfaces, exact: first.exact && second.exact && exactProtocol, newConnections: first.newConnections && second.newConnections };
+  return {
+    protocol,
+    ports,
+    sources,
+    interfaces,
+    exact: first.exact && second.exact && exactProtocol,
+    newConnections: first.newConnections && second.newConnections,
+  };
 }
 
 /**
@@ -316,7 +396,13 @@ function conjoin(first: PacketMatch, second: PacketMatch): PacketMatch | undefin
  * interface the path names, loopback, and any other): a packet on loopback comes from this host, whatever its
  * source address says.
  */
-function remaining(path: PathEntry[], earlier: number[], acceptEntry: PathEntry, ports: [number, number][], interfaces: readonly string[]): PortReach {
+function remaining(
+  path: PathEntry[],
+  earlier: number[],
+  acceptEntry: PathEntry,
+  ports: [number, number][],
+  interfaces: readonly string[],
+): PortReach {
   const accept = acceptEntry.match;
   let sources = AddressSet.NOTHING;
   let loopback = false;
@@ -331,10 +417,18 @@ function remaining(path: PathEntry[], earlier: number[], acceptEntry: PathEntry,
     else sources = sources.union(left.sources);
   }
   // The rule that takes the packets of the other interfaces explains more than the one for loopback.
-  return sources.isEmpty && !loopback ? { sources, loopback, shadowedBy: otherShadow ?? loopbackShadow } : { sources, loopback };
+  return sources.isEmpty && !loopback
+    ? { sources, loopback, shadowedBy: otherShadow ?? loopbackShadow }
+    : { sources, loopback };
 }
 
-function remainingOn(path: PathEntry[], earlier: number[], acceptEntry: PathEntry, ports: [number, number][], name: string): { sources: AddressSet; shadowedBy?: RulesetRule } {
+function remainingOn(
+  path: PathEntry[],
+  earlier: number[],
+  acceptEntry: PathEntry,
+  ports: [number, number][],
+  name: string,
+): { sources: AddressSet; shadowedBy?: RulesetRule } {
   const accept = acceptEntry.match;
   // Cells of ports that every earlier entry either covers whole or leaves alone, each with the sources left.
   let cells = ports.map(([low, high]) => ({ low, high, sources: accept.sources! }));
@@ -365,7 +459,12 @@ function remainingOn(path: PathEntry[], earlier: number[], acceptEntry: PathEntr
 /** How many jumps, from the outermost, an earlier entry and an accept share: the packet took those already. */
 function sharedJumps(earlier: PathEntry, accept: PathEntry): number {
   let shared = 0;
-  while (shared < earlier.jumps.length && shared < accept.jumps.length && earlier.jumps[shared] === accept.jumps[shared]) shared++;
+  while (
+    shared < earlier.jumps.length &&
+    shared < accept.jumps.length &&
+    earlier.jumps[shared] === accept.jumps[shared]
+  )
+    shared++;
   return shared;
 }
 
@@ -396,7 +495,11 @@ function interfacesOf(conditionLists: Iterable<readonly string[]>): string[] {
 }
 
 /** `[low, high]` cut where `taken` starts and ends, each piece marked inside or outside `taken`. */
-function splitCell(low: number, high: number, taken: [number, number][]): { low: number; high: number; inside: boolean }[] {
+function splitCell(
+  low: number,
+  high: number,
+  taken: [number, number][],
+): { low: number; high: number; inside: boolean }[] {
   const pieces: { low: number; high: number; inside: boolean }[] = [];
   let at = low;
   for (const [start, end] of taken) {
@@ -435,10 +538,10 @@ function complementPorts(set: [number, number][]): [number, number][] {
 
 function intersectPorts(first: [number, number][], second: [number, number][]): [number, number][] {
   const result: [number, number][] = [];
-  for (const [a, b] of first) for (const [c, d] of second) if (Math.max(a, c) <= Math.min(b, d)) result.push([Math.max(a, c), Math.min(b, d)]);
+  for (const [a, b] of first)
+    for (const [c, d] of second) if (Math.max(a, c) <= Math.min(b, d)) result.push([Math.max(a, c), Math.min(b, d)]);
   return normalize(result);
 }
-
 
 /**
  * The entries of one path by the ports they match, so that an accept meets only the earlier entries that can
@@ -455,11 +558,13 @@ class PathIndex {
       const ports = entry.match.ports;
       if (!ports) this.everyPort.push(position);
       else if (ports.reduce((sum, [low, high]) => sum + high - low + 1, 0) > WIDE) this.wide.push(position);
-      else for (const [low, high] of ports) for (let port = low; port <= high; port++) {
-        const list = this.byPort.get(port);
-        if (list) list.push(position);
-        else this.byPort.set(port, [position]);
-      }
+      else
+        for (const [low, high] of ports)
+          for (let port = low; port <= high; port++) {
+            const list = this.byPort.get(port);
+            if (list) list.push(position);
+            else this.byPort.set(port, [position]);
+          }
     });
   }
 

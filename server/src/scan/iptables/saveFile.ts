@@ -76,7 +76,13 @@ export function readSaveFile(text: string): SaveFile {
     const line = { start, end };
     const lead = first < end ? text[first] : '';
     if (lead === '') lines.push({ kind: 'blank', line });
-    else if (lead === '#') lines.push({ kind: 'comment', text: text.slice(first, end), line, commentedRule: commentedRule(text, first, end, table) });
+    else if (lead === '#')
+      lines.push({
+        kind: 'comment',
+        text: text.slice(first, end),
+        line,
+        commentedRule: commentedRule(text, first, end, table),
+      });
     else if (lead === '*') {
       const name = words(text, first + 1, end, WHITESPACE)[0] ?? new PlainToken('', first + 1);
       table = name.text || table;
@@ -247,7 +253,8 @@ export function scanSaveFile(file: SaveFile, out: MentionCollector, dialect: Sav
     if (chain.policy) ruleset.setPolicy(chain.table, chainOfKey(key), chain.policy.text);
   }
   for (const line of file.lines) {
-    if (line.kind === 'comment' && line.commentedRule) addCommentedRule(line.commentedRule, policies, entries, out, dialect.tool);
+    if (line.kind === 'comment' && line.commentedRule)
+      addCommentedRule(line.commentedRule, policies, entries, out, dialect.tool);
     if (line.kind !== 'rule') {
       dialect.visit?.(line);
       continue;
@@ -278,7 +285,13 @@ function entryOf(rule: IptablesRule, entries: Map<string, ChainEntry>): ChainEnt
   return rule.chain ? entries.get(chainKey(rule.table, rule.chain)) : undefined;
 }
 
-function addCommentedRule(rule: IptablesRule, policies: ChainPolicies, entries: Map<string, ChainEntry>, out: MentionCollector, tool: string): void {
+function addCommentedRule(
+  rule: IptablesRule,
+  policies: ChainPolicies,
+  entries: Map<string, ChainEntry>,
+  out: MentionCollector,
+  tool: string,
+): void {
   const facts = iptablesRuleFacts(rule, policies, tool, entryOf(rule, entries));
   for (const mention of addIptablesRulePorts(rule, facts, out)) {
     mention.role = 'other';
@@ -288,13 +301,24 @@ function addCommentedRule(rule: IptablesRule, policies: ChainPolicies, entries: 
 }
 
 /** The policy declaration an allow or deny rule makes an exception to. */
-function policyRelated(file: SaveFile, rule: IptablesRule, policies: ChainPolicies, facts: MentionFacts, entry?: ChainEntry): RelatedSpan[] {
+function policyRelated(
+  file: SaveFile,
+  rule: IptablesRule,
+  policies: ChainPolicies,
+  facts: MentionFacts,
+  entry?: ChainEntry,
+): RelatedSpan[] {
   if (facts.role !== 'allow' && facts.role !== 'deny') return [];
   const chain = policyChainOf(rule, policies, entry);
   const declaration = chain ? file.chains.get(chainKey(rule.table, chain)) : undefined;
   if (!declaration?.policy) return [];
   const via = chain === rule.chain ? '' : ` (${rule.chain} is reached from ${chain})`;
-  return [{ span: { start: declaration.line.start, end: declaration.policy.span.end }, message: `chain ${chain} policy ${declaration.policy.text}${via}` }];
+  return [
+    {
+      span: { start: declaration.line.start, end: declaration.policy.span.end },
+      message: `chain ${chain} policy ${declaration.policy.text}${via}`,
+    },
+  ];
 }
 
 /** Tables and their chains, for the outline: a table runs from its `*name` line to its COMMIT. */
@@ -307,7 +331,13 @@ export function saveFileSymbols(file: SaveFile): OutlineSymbol[] {
       tables.push(open);
     } else if (line.kind === 'chain' && open) {
       const { name, policy } = line.chain;
-      open.children!.push({ name: name.text, detail: policy?.text, kind: 'chain', span: line.chain.line, selection: name.span });
+      open.children!.push({
+        name: name.text,
+        detail: policy?.text,
+        kind: 'chain',
+        span: line.chain.line,
+        selection: name.span,
+      });
       open.span.end = line.line.end;
     } else if (open) {
       open.span.end = line.line.end;

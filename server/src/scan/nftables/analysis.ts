@@ -28,7 +28,13 @@ export interface Analysis {
 }
 
 const HOOK_DIRECTIONS = new Map<string, Direction>([
-  ['input', 'inbound'], ['prerouting', 'inbound'], ['forward', 'inbound'], ['ingress', 'inbound'], ['output', 'outbound'], ['postrouting', 'outbound'], ['egress', 'outbound'],
+  ['input', 'inbound'],
+  ['prerouting', 'inbound'],
+  ['forward', 'inbound'],
+  ['ingress', 'inbound'],
+  ['output', 'outbound'],
+  ['postrouting', 'outbound'],
+  ['egress', 'outbound'],
 ]);
 
 /** A chain no base chain jumps to says its direction only through its name, as iptables users name theirs. */
@@ -42,7 +48,10 @@ function directionFromName(name: string): Direction | undefined {
  * Base chains take the direction and policy of their hook; regular chains take those of the base chain that
  * jumps to them (`iifname vmap { br0 : jump in_wired }` also gives in_wired the interface br0).
  */
-function chainContexts(ruleset: Ruleset, readings: readonly { rule: Rule; reading: RuleReading }[]): Map<string, ChainContext> {
+function chainContexts(
+  ruleset: Ruleset,
+  readings: readonly { rule: Rule; reading: RuleReading }[],
+): Map<string, ChainContext> {
   const edges = new Map<string, { target: string; iface?: string }[]>();
   for (const { rule, reading } of readings) {
     for (const jump of reading.jumps) {
@@ -79,7 +88,11 @@ export function analyseNftables(text: string, makeToken?: TokenFactory): Analysi
   const resolver = new ElementResolver(ruleset);
   const readings = ruleset.rules.map((rule) => ({ rule, reading: readRule(rule.items, resolver, rule.scope) }));
   const contexts = chainContexts(ruleset, readings);
-  return { ruleset, resolver, rules: readings.map(({ rule, reading }) => ({ rule, reading, chain: contexts.get(rule.chain.key) ?? {} })) };
+  return {
+    ruleset,
+    resolver,
+    rules: readings.map(({ rule, reading }) => ({ rule, reading, chain: contexts.get(rule.chain.key) ?? {} })),
+  };
 }
 
 /** The analysis of a whole text, remembered: the scanner and then the fix builders read the same file. */
@@ -122,7 +135,13 @@ export function sourceOfUse(use: PortUse, reading: RuleReading) {
 }
 
 /** Who reaches the port: only allow and forward rules on inbound chains expose it (GUIDE section 2). */
-function exposureOf(use: PortUse, reading: RuleReading, role: Role, chain: ChainContext, iface: string | undefined): Exposure {
+function exposureOf(
+  use: PortUse,
+  reading: RuleReading,
+  role: Role,
+  chain: ChainContext,
+  iface: string | undefined,
+): Exposure {
   if ((role !== 'allow' && role !== 'forward') || chain.direction !== 'inbound') return 'unknown';
   if (iface !== undefined && iface.split(', ').every((name) => name === 'lo')) return 'loopback';
   const source = sourceOfUse(use, reading);

@@ -6,7 +6,12 @@ import type { PortMention } from '../mention';
  */
 export function applyComparison(mention: PortMention, operator: string | undefined): void {
   const port = mention.port;
-  const ranges: Record<string, [number, number]> = { '<': [1, port - 1], '<=': [1, port], '>': [port + 1, 65535], '>=': [port, 65535] };
+  const ranges: Record<string, [number, number]> = {
+    '<': [1, port - 1],
+    '<=': [1, port],
+    '>': [port + 1, 65535],
+    '>=': [port, 65535],
+  };
   const bounds = operator ? ranges[operator] : undefined;
   if (!bounds || mention.endPort !== null || bounds[0] > bounds[1]) return;
   mention.port = bounds[0];

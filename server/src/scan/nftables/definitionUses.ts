@@ -32,7 +32,14 @@ export class DefinitionUses<T> {
    * `key` identifies the port token; `opens` says whether this use lets traffic in (an inbound allow or forward);
    * `usedBy` points at the rule, `context` at what else explains it (a chain policy).
    */
-  add(key: string, written: T, facts: MentionFacts, opens: boolean, usedBy: RelatedSpan, context: readonly RelatedSpan[] = []): void {
+  add(
+    key: string,
+    written: T,
+    facts: MentionFacts,
+    opens: boolean,
+    usedBy: RelatedSpan,
+    context: readonly RelatedSpan[] = [],
+  ): void {
     const known = this.uses.get(key);
     const rankOfUse = rank(facts, opens);
     if (!known) {
@@ -50,7 +57,10 @@ export class DefinitionUses<T> {
 
 /** A define's or macro's name says it holds ports: `tcp_ports`, `monitoring_ports`, `tcp_services`. */
 export function namesPorts(name: string): boolean {
-  return name.toLowerCase().split(/[_-]/).some((word) => /^(ports?|services?|tcp|udp)$/.test(word));
+  return name
+    .toLowerCase()
+    .split(/[_-]/)
+    .some((word) => /^(ports?|services?|tcp|udp)$/.test(word));
 }
 
 /** The facts of a port that a define, set or macro holds while no rule uses it: it exposes nothing by itself. */

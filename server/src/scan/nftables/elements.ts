@@ -45,7 +45,9 @@ export class ElementResolver {
 
   /** The first item of each element's first component, following `$name` inside elements: a flat list of values. */
   values(item: Item, scope: string): { item: Item; via?: Via }[] {
-    return this.elements(item, scope).flatMap((element) => (element.components.length > 0 ? [{ item: element.components[0][0], via: element.via }] : []));
+    return this.elements(item, scope).flatMap((element) =>
+      element.components.length > 0 ? [{ item: element.components[0][0], via: element.via }] : [],
+    );
   }
 
   define(name: string): Define | undefined {
@@ -59,7 +61,11 @@ export class ElementResolver {
   private elementOf(items: Item[], scope: string, depth: number, via: Via | undefined): Element[] {
     const [first] = items;
     if (items.length === 1 && isWord(first) && !first.quoted) {
-      const found = first.text.startsWith('$') ? this.fromDefine(first.text.slice(1), scope, depth) : first.text.startsWith('@') ? this.fromSet(first.text.slice(1), scope, depth) : undefined;
+      const found = first.text.startsWith('$')
+        ? this.fromDefine(first.text.slice(1), scope, depth)
+        : first.text.startsWith('@')
+          ? this.fromSet(first.text.slice(1), scope, depth)
+          : undefined;
       // A name declared elsewhere (an included file) stays as written, so that readers know it is unresolved.
       if (found) return found;
     }
@@ -108,5 +114,9 @@ export function splitElement(items: readonly Item[], via?: Via): Element {
     if (isWord(item, '.')) components.push([]);
     else components[components.length - 1].push(item);
   }
-  return { components: components.filter((component) => component.length > 0), value: colon >= 0 ? items.slice(colon + 1) : [], via };
+  return {
+    components: components.filter((component) => component.length > 0),
+    value: colon >= 0 ? items.slice(colon + 1) : [],
+    via,
+  };
 }

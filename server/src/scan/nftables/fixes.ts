@@ -39,7 +39,11 @@ function tableTakes(analysis: RuleAnalysis, family: 'ip' | 'ip6'): boolean {
  * Puts `ip saddr { NETS } ` (or `ip6 saddr`) in front of the port match of every rule that lets any source reach
  * the mention's port; a port written in a define or set is restricted in each rule that uses it that way.
  */
-export function restrictNftablesSource(text: string, mention: PortMention, networks: readonly string[]): TextEdit[] | undefined {
+export function restrictNftablesSource(
+  text: string,
+  mention: PortMention,
+  networks: readonly string[],
+): TextEdit[] | undefined {
   const family = addressFamily(networks);
   if (!family) return undefined;
   const edits = new Map<number, TextEdit>();

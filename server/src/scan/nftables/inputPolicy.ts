@@ -20,12 +20,20 @@ function endsChain(reading: RuleReading): boolean {
  * no rule denies is open to any source. That is reported once, at the first such chain's policy.
  */
 export function addOpenInputSignal(text: string, analysis: Analysis, out: MentionCollector): void {
-  const inputs = [...analysis.ruleset.chains.values()].filter((chain) => chain.base?.hook === 'input' && chain.base.type === 'filter');
+  const inputs = [...analysis.ruleset.chains.values()].filter(
+    (chain) => chain.base?.hook === 'input' && chain.base.type === 'filter',
+  );
   if (inputs.length === 0) return;
   const ended = new Set(analysis.rules.filter((rule) => endsChain(rule.reading)).map((rule) => rule.rule.chain.key));
   if (inputs.some((chain) => ended.has(chain.key) || (chain.policy && chain.policy.text !== 'accept'))) return;
   const [chain] = inputs;
   const span = chain.policy?.span ?? chain.base!.span;
   const policy = chain.policy ? 'policy accept' : 'no policy, so it accepts';
-  out.addSignal(new PlainToken(text.slice(span.start, span.end), span.start), 0, span.end - span.start, 'all-ports-open', `chain ${chain.name} has ${policy}, and no rule drops what its rules do not match`);
+  out.addSignal(
+    new PlainToken(text.slice(span.start, span.end), span.start),
+    0,
+    span.end - span.start,
+    'all-ports-open',
+    `chain ${chain.name} has ${policy}, and no rule drops what its rules do not match`,
+  );
 }

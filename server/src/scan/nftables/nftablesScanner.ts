@@ -68,7 +68,8 @@ export class NftablesMentions {
   /** Sets of ports and port defines that no rule uses still define ports, which expose nothing by themselves. */
   private unused(analysis: Analysis): void {
     for (const set of analysis.ruleset.sets.values()) if (!set.used) this.unusedSet(analysis, set);
-    for (const define of analysis.ruleset.defines.values()) if (!define.used && namesPorts(define.name)) this.unusedDefine(analysis, define);
+    for (const define of analysis.ruleset.defines.values())
+      if (!define.used && namesPorts(define.name)) this.unusedDefine(analysis, define);
   }
 
   private unusedSet(analysis: Analysis, set: NamedSet): void {

@@ -70,19 +70,137 @@ export interface RuleReading {
   narrowed: boolean;
 }
 
-const TRANSPORT = new Map<string, Protocol>([['tcp', 'tcp'], ['udp', 'udp'], ['udplite', 'udp'], ['sctp', 'sctp'], ['dccp', 'dccp'], ['th', 'any']]);
-const TRANSPORT_KEYS = new Set(['dport', 'sport', 'flags', 'checksum', 'sequence', 'ackseq', 'doff', 'window', 'urgptr', 'option', 'length', 'vtag', 'type', 'chunk']);
-const HEADERS = new Set(['ip', 'ip6', 'ether', 'vlan', 'arp', 'icmp', 'icmpv6', 'igmp', 'ah', 'esp', 'comp', 'dst', 'frag', 'hbh', 'mh', 'rt', 'srh', 'gre', 'vxlan', 'geneve', 'ct', 'meta', 'fib', 'ipsec', 'osf', 'socket', 'exthdr']);
-const BARE_META = new Set(['iif', 'iifname', 'oif', 'oifname', 'iiftype', 'oiftype', 'iifgroup', 'oifgroup', 'l4proto', 'nfproto', 'mark', 'skuid', 'skgid', 'pkttype', 'cgroup']);
+const TRANSPORT = new Map<string, Protocol>([
+  ['tcp', 'tcp'],
+  ['udp', 'udp'],
+  ['udplite', 'udp'],
+  ['sctp', 'sctp'],
+  ['dccp', 'dccp'],
+  ['th', 'any'],
+]);
+const TRANSPORT_KEYS = new Set([
+  'dport',
+  'sport',
+  'flags',
+  'checksum',
+  'sequence',
+  'ackseq',
+  'doff',
+  'window',
+  'urgptr',
+  'option',
+  'length',
+  'vtag',
+  'type',
+  'chunk',
+]);
+const HEADERS = new Set([
+  'ip',
+  'ip6',
+  'ether',
+  'vlan',
+  'arp',
+  'icmp',
+  'icmpv6',
+  'igmp',
+  'ah',
+  'esp',
+  'comp',
+  'dst',
+  'frag',
+  'hbh',
+  'mh',
+  'rt',
+  'srh',
+  'gre',
+  'vxlan',
+  'geneve',
+  'ct',
+  'meta',
+  'fib',
+  'ipsec',
+  'osf',
+  'socket',
+  'exthdr',
+]);
+const BARE_META = new Set([
+  'iif',
+  'iifname',
+  'oif',
+  'oifname',
+  'iiftype',
+  'oiftype',
+  'iifgroup',
+  'oifgroup',
+  'l4proto',
+  'nfproto',
+  'mark',
+  'skuid',
+  'skgid',
+  'pkttype',
+  'cgroup',
+]);
 const VERDICTS = new Set(['accept', 'drop', 'reject', 'queue', 'continue', 'return', 'jump', 'goto']);
-const STATEMENTS = new Set([...VERDICTS, 'counter', 'log', 'limit', 'dnat', 'snat', 'masquerade', 'redirect', 'tproxy', 'notrack', 'comment', 'meter', 'add', 'update', 'delete', 'set', 'map', 'vmap', 'mod', 'and', 'or', 'xor', 'flow', 'dup', 'fwd', 'synproxy', 'quota', 'numgen', 'jhash', 'symhash', 'to', 'with', 'over', 'until', 'fully-random', 'random', 'persistent']);
-const OPERATORS = new Map([['==', '=='], ['eq', '=='], ['!=', '!='], ['ne', '!='], ['<', '<'], ['lt', '<'], ['>', '>'], ['gt', '>'], ['<=', '<='], ['le', '<='], ['>=', '>='], ['ge', '>=']]);
+const STATEMENTS = new Set([
+  ...VERDICTS,
+  'counter',
+  'log',
+  'limit',
+  'dnat',
+  'snat',
+  'masquerade',
+  'redirect',
+  'tproxy',
+  'notrack',
+  'comment',
+  'meter',
+  'add',
+  'update',
+  'delete',
+  'set',
+  'map',
+  'vmap',
+  'mod',
+  'and',
+  'or',
+  'xor',
+  'flow',
+  'dup',
+  'fwd',
+  'synproxy',
+  'quota',
+  'numgen',
+  'jhash',
+  'symhash',
+  'to',
+  'with',
+  'over',
+  'until',
+  'fully-random',
+  'random',
+  'persistent',
+]);
+const OPERATORS = new Map([
+  ['==', '=='],
+  ['eq', '=='],
+  ['!=', '!='],
+  ['ne', '!='],
+  ['<', '<'],
+  ['lt', '<'],
+  ['>', '>'],
+  ['gt', '>'],
+  ['<=', '<='],
+  ['le', '<='],
+  ['>=', '>='],
+  ['ge', '>='],
+]);
 const SEPARATORS = new Set([',', '.', ':']);
 const IDENTIFIER = /^[a-z][a-z0-9-]*$/;
 
 function fieldKind(header: string, key: string): FieldKind {
   if ((header === 'ip' || header === 'ip6') && key === 'saddr') return 'saddr';
-  if ((header === 'ip' && key === 'protocol') || (header === 'ip6' && key === 'nexthdr') || key === 'l4proto') return 'l4proto';
+  if ((header === 'ip' && key === 'protocol') || (header === 'ip6' && key === 'nexthdr') || key === 'l4proto')
+    return 'l4proto';
   if (key === 'iif' || key === 'iifname') return 'iface';
   return 'other';
 }
@@ -93,15 +211,27 @@ function readField(items: readonly Item[], at: number): { field: Field; next: nu
   if (!isWord(word) || word.quoted) return undefined;
   const key = items[at + 1];
   const keyText = isWord(key) && !key.quoted ? key.text : '';
-  const plain = (kind: FieldKind, next: number) => ({ field: { kind, protocol: 'any' as Protocol, sourcePort: false }, next });
+  const plain = (kind: FieldKind, next: number) => ({
+    field: { kind, protocol: 'any' as Protocol, sourcePort: false },
+    next,
+  });
   const transport = TRANSPORT.get(word.text);
   if (transport) {
     if (!TRANSPORT_KEYS.has(keyText)) return undefined;
     const isPort = keyText === 'dport' || keyText === 'sport';
-    return { field: { kind: isPort ? 'port' : 'other', protocol: transport, sourcePort: keyText === 'sport' }, next: at + 2 };
+    return {
+      field: { kind: isPort ? 'port' : 'other', protocol: transport, sourcePort: keyText === 'sport' },
+      next: at + 2,
+    };
   }
   if (BARE_META.has(word.text)) return plain(fieldKind('meta', word.text), at + 1);
-  if (HEADERS.has(word.text) && IDENTIFIER.test(keyText) && !STATEMENTS.has(keyText) && !HEADERS.has(keyText) && !TRANSPORT.has(keyText)) {
+  if (
+    HEADERS.has(word.text) &&
+    IDENTIFIER.test(keyText) &&
+    !STATEMENTS.has(keyText) &&
+    !HEADERS.has(keyText) &&
+    !TRANSPORT.has(keyText)
+  ) {
     return plain(fieldKind(word.text, keyText), at + 2);
   }
   return undefined;
@@ -129,7 +259,9 @@ export function portComponents(type: readonly Item[], isTypeof: boolean): number
     const selector = readSelector(key, 0);
     return selector ? selector.fields.flatMap((field, index) => (field.kind === 'port' ? [index] : [])) : [];
   }
-  return key.filter((item) => !isWord(item, '.')).flatMap((item, index) => (isWord(item, 'inet_service') ? [index] : []));
+  return key
+    .filter((item) => !isWord(item, '.'))
+    .flatMap((item, index) => (isWord(item, 'inet_service') ? [index] : []));
 }
 
 /** True when items[at] is a value (`22`, `$ports`, `@set`, `{ ... }`) rather than the next keyword or field. */
@@ -148,7 +280,9 @@ function wordText(item: Item | undefined): string {
 function verdictOf(items: readonly Item[]): Verdict | undefined {
   const [first, second] = items;
   if (!isWord(first) || !VERDICTS.has(first.text)) return undefined;
-  return first.text === 'jump' || first.text === 'goto' ? { kind: first.text, target: wordText(second) } : { kind: first.text };
+  return first.text === 'jump' || first.text === 'goto'
+    ? { kind: first.text, target: wordText(second) }
+    : { kind: first.text };
 }
 
 /** `10.0.0.2:8080`, `[fd00::2]:8080`, `:8080`: where the port part starts, and the host before it. */
@@ -186,7 +320,8 @@ class RuleReader {
       const verdict = verdictOf(items.slice(at, at + 2));
       if (verdict) {
         this.reading.verdict = verdict;
-        if (verdict.target !== undefined) this.reading.jumps.push({ target: verdict.target, iface: this.reading.iface?.text });
+        if (verdict.target !== undefined)
+          this.reading.jumps.push({ target: verdict.target, iface: this.reading.iface?.text });
         at += verdict.target !== undefined ? 2 : 1;
       } else if (/^(dnat|snat|redirect|masquerade|tproxy)$/.test(word.text)) {
         at = this.nat(word.text as NatKind, at + 1);
@@ -200,7 +335,8 @@ class RuleReader {
 
   /** `SELECTOR [op] VALUE` or `SELECTOR vmap|map VALUE`; returns where the next expression starts. */
   private match(selector: Selector): number {
-    if (selector.fields.some((field) => field.kind !== 'l4proto' && field.kind !== 'iface')) this.reading.narrowed = true;
+    if (selector.fields.some((field) => field.kind !== 'l4proto' && field.kind !== 'iface'))
+      this.reading.narrowed = true;
     let at = selector.next;
     const mapWord = wordText(this.items[at]);
     if ((mapWord === 'vmap' || mapWord === 'map') && this.items[at + 1]) {
@@ -217,7 +353,10 @@ class RuleReader {
     let elements: Element[];
     if (selector.fields.length > 1 && isWord(this.items[at], '.')) {
       const inline = [value];
-      while (isWord(this.items[at], '.') && this.items[at + 1]) inline.push(this.items[at], this.items[at + 1]), (at += 2);
+      while (isWord(this.items[at], '.') && this.items[at + 1]) {
+        inline.push(this.items[at], this.items[at + 1]);
+        at += 2;
+      }
       elements = [splitElement(inline)];
     } else {
       elements = this.resolver.elements(value, this.scope);
@@ -231,16 +370,27 @@ class RuleReader {
   private ruleLevel(field: Field, elements: readonly Element[], negated: boolean, written: Item): void {
     const texts: string[] = [];
     for (const element of elements) texts.push(...this.componentTexts(element, 0));
-    if (field.kind === 'saddr') this.reading.source = sourceOf(texts, negated, isWord(written) ? written.text : undefined);
+    if (field.kind === 'saddr')
+      this.reading.source = sourceOf(texts, negated, isWord(written) ? written.text : undefined);
     else if (field.kind === 'iface') this.reading.iface = { text: texts.join(', '), negated };
-    else if (field.kind === 'l4proto' && texts.length === 1 && TRANSPORT.has(texts[0]) && !negated) this.reading.protocol = TRANSPORT.get(texts[0]);
+    else if (field.kind === 'l4proto' && texts.length === 1 && TRANSPORT.has(texts[0]) && !negated)
+      this.reading.protocol = TRANSPORT.get(texts[0]);
   }
 
   /** Adds the port components of each element; other components of a concatenation qualify that element. */
-  private keyedElements(selector: Selector, elements: readonly Element[], use: 'match' | 'key', operator: string | undefined): void {
+  private keyedElements(
+    selector: Selector,
+    elements: readonly Element[],
+    use: 'match' | 'key',
+    operator: string | undefined,
+  ): void {
     const multi = selector.fields.length > 1;
     for (const element of elements) {
-      const component = (kind: FieldKind) => this.componentTexts(element, selector.fields.findIndex((field) => field.kind === kind));
+      const component = (kind: FieldKind) =>
+        this.componentTexts(
+          element,
+          selector.fields.findIndex((field) => field.kind === kind),
+        );
       const sources = multi ? component('saddr') : [];
       const ifaces = multi ? component('iface') : [];
       const protocols = multi ? component('l4proto') : [];
@@ -271,7 +421,10 @@ class RuleReader {
   private elementJump(selector: Selector, element: Element): void {
     const verdict = verdictOf(element.value);
     if (verdict?.target === undefined) return;
-    const ifaces = this.componentTexts(element, selector.fields.findIndex((field) => field.kind === 'iface'));
+    const ifaces = this.componentTexts(
+      element,
+      selector.fields.findIndex((field) => field.kind === 'iface'),
+    );
     this.reading.jumps.push({ target: verdict.target, iface: ifaces[0] ?? this.reading.iface?.text });
   }
 
@@ -351,7 +504,10 @@ class RuleReader {
       else if (isWord(portComponent)) port = { word: portComponent, from: 0 };
     }
     if (!port) return { host };
-    const values = port.from === 0 && port.word.text.startsWith('$') ? this.resolver.values(port.word, this.scope) : [{ item: port.word as Item, via: undefined }];
+    const values =
+      port.from === 0 && port.word.text.startsWith('$')
+        ? this.resolver.values(port.word, this.scope)
+        : [{ item: port.word as Item, via: undefined }];
     for (const { item, via } of values) {
       if (!isWord(item)) continue;
       this.reading.uses.push({
@@ -375,7 +531,10 @@ class RuleReader {
       if (use.use === 'match' && nat && nat.kind !== 'snat' && nat.kind !== 'masquerade') use.mappedTo ??= nat.mappedTo;
     }
     const matched = this.reading.uses.find((use) => use.use === 'match' || use.use === 'source');
-    if (matched) for (const use of this.reading.uses) if (use.use === 'target' || use.use === 'snat') use.protocol = use.protocol === 'any' ? matched.protocol : use.protocol;
+    if (matched)
+      for (const use of this.reading.uses)
+        if (use.use === 'target' || use.use === 'snat')
+          use.protocol = use.protocol === 'any' ? matched.protocol : use.protocol;
   }
 }
 
@@ -406,7 +565,11 @@ function sourceExposure(text: string): Exposure {
  */
 function sourceOf(texts: readonly string[], negated: boolean, written?: string): SourceReading {
   const exposures = texts.map(sourceExposure);
-  return { text: texts.length > 0 ? texts.join(', ') : written ?? '', exposure: exposures.length > 0 ? widest(exposures) : 'unknown', negated };
+  return {
+    text: texts.length > 0 ? texts.join(', ') : (written ?? ''),
+    exposure: exposures.length > 0 ? widest(exposures) : 'unknown',
+    negated,
+  };
 }
 
 export function readRule(items: readonly Item[], resolver: ElementResolver, scope: string): RuleReading {

@@ -54,7 +54,11 @@ export interface Ruleset {
 const WORDS_AFTER_VERB = new Set(['rule', 'chain', 'set', 'map', 'element', 'table']);
 
 /** Reads `[family] table name...` at items[at]: the family (ip when left out), the table and what follows. */
-function qualifiedName(items: readonly Item[], at: number, names: number): { family: string; table: string; rest: string[]; next: number } | undefined {
+function qualifiedName(
+  items: readonly Item[],
+  at: number,
+  names: number,
+): { family: string; table: string; rest: string[]; next: number } | undefined {
   const words: string[] = [];
   for (let index = at; index < items.length && words.length < names + 1; index++) {
     const item = items[index];
@@ -77,7 +81,8 @@ class RulesetReader {
       if (!isWord(first)) continue;
       if (first.text === 'define' || first.text === 'redefine') this.define(statement);
       else if (first.text === 'table' && statement.body) this.table(statement, 1);
-      else if (isWord(second) && WORDS_AFTER_VERB.has(second.text) && /^(add|create|insert|replace)$/.test(first.text)) this.command(statement, second.text);
+      else if (isWord(second) && WORDS_AFTER_VERB.has(second.text) && /^(add|create|insert|replace)$/.test(first.text))
+        this.command(statement, second.text);
     }
   }
 
@@ -96,7 +101,8 @@ class RulesetReader {
       const objectName = inner.items[1];
       if (!isWord(objectName)) continue;
       if (kind.text === 'chain') this.chainBody(this.chain(name.family, name.table, objectName.text), inner.body);
-      else if (kind.text === 'set' || kind.text === 'map') this.setBody(this.set(name.family, name.table, objectName.text, inner.span), inner.body);
+      else if (kind.text === 'set' || kind.text === 'map')
+        this.setBody(this.set(name.family, name.table, objectName.text, inner.span), inner.body);
     }
   }
 
@@ -120,7 +126,8 @@ class RulesetReader {
       this.setBody(this.set(name.family, name.table, objectName, statement.span), statement.body ?? []);
     } else {
       const elements = items[name.next];
-      if (elements?.kind === 'group') this.set(name.family, name.table, objectName, statement.span).elements.push(elements);
+      if (elements?.kind === 'group')
+        this.set(name.family, name.table, objectName, statement.span).elements.push(elements);
     }
   }
 
@@ -151,7 +158,8 @@ class RulesetReader {
       if (isWord(first, 'type')) {
         const hook = statement.items.findIndex((item) => isWord(item, 'hook'));
         const hookName = statement.items[hook + 1];
-        if (hook >= 0 && isWord(hookName)) chain.base = { type: isWord(second) ? second.text : '', hook: hookName.text, span: statement.span };
+        if (hook >= 0 && isWord(hookName))
+          chain.base = { type: isWord(second) ? second.text : '', hook: hookName.text, span: statement.span };
       } else if (isWord(first, 'policy') && isWord(second)) {
         chain.policy = { text: second.text, span: statement.span };
       } else if (!isWord(first, 'comment') && !isWord(first, 'devices') && !isWord(first, 'device')) {

@@ -43,7 +43,12 @@ function lexeme(kind: Lexeme['kind'], from: number, to: number, quoted = false, 
   return { kind, from, to, quoted, newline };
 }
 
-const PUNCTUATION = new Map<string, Lexeme['kind']>([['{', 'open'], ['}', 'close'], [',', 'comma'], [';', 'end']]);
+const PUNCTUATION = new Map<string, Lexeme['kind']>([
+  ['{', 'open'],
+  ['}', 'close'],
+  [',', 'comma'],
+  [';', 'end'],
+]);
 const WORD = new CharacterSet(/[^\s{},;"#\\]/);
 
 /**
@@ -92,7 +97,19 @@ function lex(text: string): Lexeme[] {
 /** What a block's body holds, which decides which statements open nested blocks. */
 type BlockKind = 'top' | 'table' | 'inner';
 
-const TABLE_OBJECTS = new Set(['chain', 'set', 'map', 'flowtable', 'counter', 'quota', 'ct', 'limit', 'secmark', 'synproxy', 'tunnel']);
+const TABLE_OBJECTS = new Set([
+  'chain',
+  'set',
+  'map',
+  'flowtable',
+  'counter',
+  'quota',
+  'ct',
+  'limit',
+  'secmark',
+  'synproxy',
+  'tunnel',
+]);
 const COMMAND_VERBS = new Set(['add', 'create', 'insert', 'replace']);
 /** Words that start a new top-level or table-level statement: a brace group still open there was never closed. */
 const RUNAWAY_STOPS = new Set(['table', 'chain', 'define', 'include', 'flush', 'type', 'policy']);
@@ -169,11 +186,24 @@ class StatementReader {
     const [first, name, open] = this.lexemes.slice(this.at, this.at + 3);
     const keyword = first.kind === 'word' ? this.text.slice(first.from, first.to) : '';
     const opensBlock = name?.kind === 'word' && open?.kind === 'open';
-    return opensBlock && (keyword === 'table' || (kind === 'inner' && TABLE_OBJECTS.has(keyword) && keyword !== 'counter' && keyword !== 'limit' && keyword !== 'ct'));
+    return (
+      opensBlock &&
+      (keyword === 'table' ||
+        (kind === 'inner' &&
+          TABLE_OBJECTS.has(keyword) &&
+          keyword !== 'counter' &&
+          keyword !== 'limit' &&
+          keyword !== 'ct'))
+    );
   }
 
   private word(lexeme: Lexeme): Word {
-    return { kind: 'word', text: this.text.slice(lexeme.from, lexeme.to), token: this.makeToken(lexeme.from, lexeme.to), quoted: lexeme.quoted };
+    return {
+      kind: 'word',
+      text: this.text.slice(lexeme.from, lexeme.to),
+      token: this.makeToken(lexeme.from, lexeme.to),
+      quoted: lexeme.quoted,
+    };
   }
 
   /** A brace group and the groups inside it, read with a stack so that deep nesting cannot exhaust the call stack. */
@@ -215,7 +245,10 @@ class StatementReader {
 }
 
 /** Reads nftables text into statements and blocks; `makeToken` maps offsets into `text` to the document. */
-export function readStatements(text: string, makeToken: TokenFactory = (from, to) => new PlainToken(text.slice(from, to), from)): Statement[] {
+export function readStatements(
+  text: string,
+  makeToken: TokenFactory = (from, to) => new PlainToken(text.slice(from, to), from),
+): Statement[] {
   return new StatementReader(text, lex(text), makeToken).body('top');
 }
 
@@ -238,5 +271,8 @@ export function spanOfItems(items: readonly Item[]): Span | undefined {
   if (items.length === 0) return undefined;
   const first = items[0];
   const last = items[items.length - 1];
-  return { start: first.kind === 'word' ? first.token.span.start : first.span.start, end: last.kind === 'word' ? last.token.span.end : last.span.end };
+  return {
+    start: first.kind === 'word' ? first.token.span.start : first.span.start,
+    end: last.kind === 'word' ? last.token.span.end : last.span.end,
+  };
 }

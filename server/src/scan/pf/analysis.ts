@@ -31,7 +31,8 @@ function readPfAnalysis(text: string): PfAnalysis {
     if (definitions.declare(statement)) continue;
     // Expanding marks the macros a statement uses, rules or not (`set loginterface $ext_if`).
     const tokens = definitions.expand(statement.tokens);
-    if (tokens.length > 0 && RULE_ACTIONS.has(statement.tokens[0].text)) rules.push({ statement, reading: readPfRule(tokens) });
+    if (tokens.length > 0 && RULE_ACTIONS.has(statement.tokens[0].text))
+      rules.push({ statement, reading: readPfRule(tokens) });
   }
   return { definitions, rules };
 }
@@ -76,7 +77,11 @@ function isLoopback(iface: PfRuleReading['iface']): boolean {
 export function sourceExposure(reading: PfRuleReading, definitions: PfDefinitions): Exposure {
   const source = reading.source;
   if (!source || source.addresses.length === 0 || source.negated) return 'any';
-  return widest(source.addresses.map((address: RuleToken) => (address.kind === 'paren' ? 'unknown' : definitions.exposureOf(address.text))));
+  return widest(
+    source.addresses.map((address: RuleToken) =>
+      address.kind === 'paren' ? 'unknown' : definitions.exposureOf(address.text),
+    ),
+  );
 }
 
 /** Whether a rule lets traffic to its ports in: `pass`, `rdr pass`, in either direction or inbound. */
@@ -89,9 +94,19 @@ export function pfFacts(analysis: PfRuleAnalysis, use: PfPortUse, definitions: P
   const { role, note } = roleAndNote(use, reading);
   let exposure: Exposure = 'unknown';
   if (exposes(reading, role)) exposure = isLoopback(reading.iface) ? 'loopback' : sourceExposure(reading, definitions);
-  const direction = reading.direction === 'in' || /rdr$/.test(reading.action) ? 'inbound' : reading.direction === 'out' ? 'outbound' : undefined;
+  const direction =
+    reading.direction === 'in' || /rdr$/.test(reading.action)
+      ? 'inbound'
+      : reading.direction === 'out'
+        ? 'outbound'
+        : undefined;
   const target = reading.target;
-  const mappedTo = use.side === 'destination' && target?.host ? (target.port ? `${target.host}:${target.port}` : target.host) : undefined;
+  const mappedTo =
+    use.side === 'destination' && target?.host
+      ? target.port
+        ? `${target.host}:${target.port}`
+        : target.host
+      : undefined;
   const source = reading.source;
   return {
     protocol: reading.protocol,
@@ -100,7 +115,10 @@ export function pfFacts(analysis: PfRuleAnalysis, use: PfPortUse, definitions: P
     context: {
       tool: PF_TOOL,
       direction,
-      source: source && source.addresses.length > 0 ? `${source.negated ? '! ' : ''}${source.addresses.map((address) => address.text).join(', ')}` : undefined,
+      source:
+        source && source.addresses.length > 0
+          ? `${source.negated ? '! ' : ''}${source.addresses.map((address) => address.text).join(', ')}`
+          : undefined,
       interface: reading.iface ? `${reading.iface.negated ? '! ' : ''}${reading.iface.text}` : undefined,
       peer: use.side === 'target' ? target?.host : undefined,
       mappedTo,

@@ -54,7 +54,9 @@ export class PfDefinitions {
     if (first?.text === 'table' && second?.kind === 'table') {
       const tokens = statement.tokens.slice(2);
       const fromFile = tokens.some((token) => token.text === 'file');
-      const entries = tokens.filter((token) => token.kind === 'word' && !/^(persist|const|counters|file)$/.test(token.text)).map((token) => token.text);
+      const entries = tokens
+        .filter((token) => token.kind === 'word' && !/^(persist|const|counters|file)$/.test(token.text))
+        .map((token) => token.text);
       this.tables.set(second.text, { entries, fromFile });
       return true;
     }

@@ -23,7 +23,11 @@ const indexed = rememberLast((text: string) => {
  * Lets only `networks` reach the mention's port in every pass rule that opens it to any source: `from any`
  * becomes `from { NETS }`, and a rule without `from` gets `from { NETS } ` before its `to`.
  */
-export function restrictPfSource(text: string, mention: PortMention, networks: readonly string[]): TextEdit[] | undefined {
+export function restrictPfSource(
+  text: string,
+  mention: PortMention,
+  networks: readonly string[],
+): TextEdit[] | undefined {
   if (networks.length === 0) return undefined;
   const list = `{ ${networks.join(', ')} }`;
   const { definitions, usesAt } = indexed(text);

@@ -34,6 +34,12 @@ export function addOpenPassSignals(analysis: PfAnalysis, out: MentionCollector):
     const pass = statement.tokens[0].token;
     // An interface named here is negated (`on ! lo`): every other one is open.
     const where = reading.iface ? ` on ! ${reading.iface.text}` : '';
-    out.addSignal(pass, 0, pass.text.length, 'all-ports-open', `this pass rule lets any source in to every port${where}`);
+    out.addSignal(
+      pass,
+      0,
+      pass.text.length,
+      'all-ports-open',
+      `this pass rule lets any source in to every port${where}`,
+    );
   });
 }

@@ -31,11 +31,15 @@ class PfMentions {
         }
         const span = use.token.token.span;
         const opens = exposes(rule.reading, facts.role);
-        this.shared.add(`${span.start}:${span.end}`, use, facts, opens, { span: rule.statement.span, message: `rule that uses $${macro.name}` });
+        this.shared.add(`${span.start}:${span.end}`, use, facts, opens, {
+          span: rule.statement.span,
+          message: `rule that uses $${macro.name}`,
+        });
       }
     }
     for (const { written, facts, related } of this.shared.values()) this.emit(written, facts, related);
-    for (const macro of analysis.definitions.macros.values()) if (!macro.used && namesPorts(macro.name)) this.unusedMacro(macro);
+    for (const macro of analysis.definitions.macros.values())
+      if (!macro.used && namesPorts(macro.name)) this.unusedMacro(macro);
   }
 
   private emit(use: PfPortUse, facts: MentionFacts, related: RelatedSpan[]): void {
@@ -61,7 +65,8 @@ class PfMentions {
 
   private unusedMacro(macro: Macro): void {
     const facts = definitionFacts(PF_TOOL, `value of macro ${macro.name}`);
-    for (const token of macro.value) if (token.kind === 'word') this.out.addPort(token.token, 0, token.text.length, facts, PORT_SPEC);
+    for (const token of macro.value)
+      if (token.kind === 'word') this.out.addPort(token.token, 0, token.text.length, facts, PORT_SPEC);
   }
 }
 

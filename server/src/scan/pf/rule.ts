@@ -56,7 +56,15 @@ class PfRuleReader {
     if (tokens[0].text === 'no') this.at = 2;
     const passes = tokens[this.at]?.text === 'pass' && /^(rdr|nat|binat)$/.test(action);
     if (passes) this.at++;
-    this.reading = { action, passes: action === 'pass' || passes, quick: false, protocol: 'any', protocolsNamed: [], uses: [], redirects: false };
+    this.reading = {
+      action,
+      passes: action === 'pass' || passes,
+      quick: false,
+      protocol: 'any',
+      protocolsNamed: [],
+      uses: [],
+      redirects: false,
+    };
   }
 
   read(): PfRuleReading {
@@ -109,7 +117,8 @@ class PfRuleReader {
     const { items } = this.readItem();
     const protocols = items.map((item) => item.text.toLowerCase());
     this.reading.protocolsNamed = protocols;
-    this.reading.protocol = protocols.length === 1 && PORT_PROTOCOLS.has(protocols[0]) ? (protocols[0] as Protocol) : 'any';
+    this.reading.protocol =
+      protocols.length === 1 && PORT_PROTOCOLS.has(protocols[0]) ? (protocols[0] as Protocol) : 'any';
   }
 
   /** `from SRC`, `to DST`: the address is optional before `port` (`from port bootps`). */
@@ -128,7 +137,8 @@ class PfRuleReader {
     this.side = side;
     if (side === 'target') this.reading.redirects = true;
     const { items } = this.readItem();
-    if (side === 'target' && items.length > 0) this.reading.target = { host: items.map((item) => item.text).join(', ') };
+    if (side === 'target' && items.length > 0)
+      this.reading.target = { host: items.map((item) => item.text).join(', ') };
   }
 
   /** `port 22`, `port ssh`, `port 6000:6010`, `port > 1023`, `port 33433 >< 33626`, `port { 22 443 }`. */
@@ -138,8 +148,12 @@ class PfRuleReader {
       const operator = COMPARISONS.has(items[index].text) ? items[index++].text : undefined;
       const token = items[index];
       if (!token || token.kind === 'operator') continue;
-      const rangeOperator = items[index + 1]?.text;
-      const rangeEnd = !operator && (rangeOperator === '><' || rangeOperator === '<>') && items[index + 2] ? { token: items[index + 2], operator: rangeOperator as '><' | '<>' } : undefined;
+      const next = items[index + 1]?.text;
+      const rangeOperator: '><' | '<>' | undefined = next === '><' || next === '<>' ? next : undefined;
+      const rangeEnd =
+        !operator && rangeOperator && items[index + 2]
+          ? { token: items[index + 2], operator: rangeOperator }
+          : undefined;
       if (rangeEnd) index += 2;
       const to = token.text.endsWith(':*') ? token.text.length - 2 : token.text.length;
       this.reading.uses.push({ token, to, side, operator, rangeEnd });

@@ -22,7 +22,24 @@ const WORD = new CharacterSet(/[^\s{}(),<>=!"#\\]/);
 const OPERATOR_STARTS = new Set(OPERATORS.map((operator) => operator[0]));
 const TABLE_NAME = /^<[\w.-]+>/;
 /** Statements that cannot sit inside an open `{ ... }` list: a list still open there was never closed. */
-const STATEMENT_WORDS = new Set(['pass', 'block', 'match', 'table', 'set', 'scrub', 'antispoof', 'anchor', 'load', 'rdr', 'nat', 'binat', 'no', 'include', 'queue', 'altq']);
+const STATEMENT_WORDS = new Set([
+  'pass',
+  'block',
+  'match',
+  'table',
+  'set',
+  'scrub',
+  'antispoof',
+  'anchor',
+  'load',
+  'rdr',
+  'nat',
+  'binat',
+  'no',
+  'include',
+  'queue',
+  'altq',
+]);
 
 interface Lexeme extends PfToken {
   /** True for the newline that ends a statement (one not escaped with `\`). */
@@ -81,7 +98,9 @@ export function lexPf(text: string, from = 0, to = text.length): Lexeme[] {
       lexemes.push(token(text, 'table', at, at + length));
       at += length;
     } else {
-      const operator = OPERATOR_STARTS.has(char) ? OPERATORS.find((candidate) => text.startsWith(candidate, at) && at + candidate.length <= to) : undefined;
+      const operator = OPERATOR_STARTS.has(char)
+        ? OPERATORS.find((candidate) => text.startsWith(candidate, at) && at + candidate.length <= to)
+        : undefined;
       if (operator) {
         lexemes.push(token(text, 'operator', at, at + operator.length));
         at += operator.length;
@@ -117,7 +136,11 @@ export function readPfStatements(text: string): PfStatement[] {
     const lexeme = lexemes[index];
     if (lexeme.newline) {
       const next = lexemes[index + 1];
-      if (depth === 0 || (next?.kind === 'word' && (STATEMENT_WORDS.has(next.text) || lexemes[index + 2]?.text === '='))) finish();
+      if (
+        depth === 0 ||
+        (next?.kind === 'word' && (STATEMENT_WORDS.has(next.text) || lexemes[index + 2]?.text === '='))
+      )
+        finish();
       continue;
     }
     if (lexeme.kind === 'open' && current[0]?.text === 'anchor') {

@@ -37,7 +37,13 @@ export function reportScriptEnd(state: ScriptState, out: MentionCollector): void
   applyRulesetReach(state.rulesets.ipv6, out);
   const ufwDefault = state.ufwIncomingDefault;
   if (ufwDefault?.text.toLowerCase() === 'allow') {
-    out.addSignal(ufwDefault, 0, ufwDefault.text.length, 'all-ports-open', "ufw's default policy for incoming traffic is allow");
+    out.addSignal(
+      ufwDefault,
+      0,
+      ufwDefault.text.length,
+      'all-ports-open',
+      "ufw's default policy for incoming traffic is allow",
+    );
   }
 }
 

@@ -17,7 +17,10 @@ function insertAt(offset: number, newText: string): TextEdit {
 }
 
 /** The word of the line that holds the mention, and the words of the whole line. */
-function wordsAround(text: string, mention: PortMention): { words: Token[]; at: number; line: { start: number; text: string } } | undefined {
+function wordsAround(
+  text: string,
+  mention: PortMention,
+): { words: Token[]; at: number; line: { start: number; text: string } } | undefined {
   const line = physicalLine(text, mention.span.start);
   const words = splitWords(line.text, line.start);
   const at = words.findIndex((word) => word.span.start <= mention.span.start && word.span.end >= mention.span.end);
@@ -39,7 +42,11 @@ function restrictIptables(words: Token[], networks: readonly string[]): TextEdit
  * ufw takes one `from` per rule: `ufw allow 447/tcp` becomes one `ufw allow from NET to any port 447 proto tcp`
  * line per network, and a full rule without `from` gets `from NET` before its `to`.
  */
-function restrictUfw(words: Token[], line: { start: number; text: string }, networks: readonly string[]): TextEdit[] | undefined {
+function restrictUfw(
+  words: Token[],
+  line: { start: number; text: string },
+  networks: readonly string[],
+): TextEdit[] | undefined {
   if (words.some((word) => word.text === 'from')) return undefined;
   const actionAt = words.findIndex((word) => /^(allow|limit)$/.test(word.text));
   if (actionAt < 0) return undefined;
@@ -56,12 +63,21 @@ function restrictUfw(words: Token[], line: { start: number; text: string }, netw
     const rule = `to any port ${ports}${protocol ? ` proto ${protocol}` : ''}`;
     variant = (network) => `${head}from ${network} ${rule}${line.text.slice(target.span.end - line.start)}`;
   }
-  return [{ span: { start: line.start, end: line.start + line.text.length }, newText: networks.map(variant).join('\n') }];
+  return [
+    { span: { start: line.start, end: line.start + line.text.length }, newText: networks.map(variant).join('\n') },
+  ];
 }
 
 /** `--add-port=1364/tcp` becomes one `--add-rich-rule` per network that accepts that port from it. */
-function restrictFirewallCmd(words: Token[], mention: PortMention, networks: readonly string[]): TextEdit[] | undefined {
-  const option = words.find((word) => word.text.startsWith('--add-port') && word.span.start <= mention.span.start && word.span.end >= mention.span.end);
+function restrictFirewallCmd(
+  words: Token[],
+  mention: PortMention,
+  networks: readonly string[],
+): TextEdit[] | undefined {
+  const option = words.find(
+    (word) =>
+      word.text.startsWith('--add-port') && word.span.start <= mention.span.start && word.span.end >= mention.span.end,
+  );
   if (!option) return undefined;
   const [ports, protocol] = option.text.replace(/^--add-port=?/, '').split('/');
   if (!ports || !protocol) return undefined;
@@ -79,7 +95,8 @@ function bindPublish(word: Token): TextEdit[] | undefined {
 
 function replaceOrInsert(words: Token[], names: RegExp, afterWord: Token, insertion: string): TextEdit[] {
   const at = words.findIndex((word) => names.test(word.text));
-  if (at >= 0 && words[at + 1] && !words[at].text.includes('=')) return [{ span: words[at + 1].span, newText: '127.0.0.1' }];
+  if (at >= 0 && words[at + 1] && !words[at].text.includes('='))
+    return [{ span: words[at + 1].span, newText: '127.0.0.1' }];
   if (at >= 0 && words[at].text.includes('=')) {
     const equals = words[at].text.indexOf('=');
     return [{ span: words[at].spanOf(equals + 1, words[at].text.length), newText: '127.0.0.1' }];
@@ -105,8 +122,10 @@ export const shellFixes: FormatFixes = {
     const { words, at } = found;
     const tool = mention.context.tool;
     if (/^(docker|podman|nerdctl) /.test(tool) && mention.role === 'publish') return bindPublish(words[at]);
-    if (tool.startsWith('python -m')) return replaceOrInsert(words, /^(-b|--bind)(=|$)/, words[at], ' --bind 127.0.0.1');
-    if (tool === 'kubectl port-forward') return replaceOrInsert(words, /^--address(=|$)/, words[words.length - 1], ' --address 127.0.0.1');
+    if (tool.startsWith('python -m'))
+      return replaceOrInsert(words, /^(-b|--bind)(=|$)/, words[at], ' --bind 127.0.0.1');
+    if (tool === 'kubectl port-forward')
+      return replaceOrInsert(words, /^--address(=|$)/, words[words.length - 1], ' --address 127.0.0.1');
     if (tool === 'socat') {
       const word = words[at];
       const bind = /bind=([^,]*)/.exec(word.text);

@@ -24,7 +24,11 @@ export function sedReplacements(script: string): SedText[] {
       at = replacementEnd + 1;
       continue;
     }
-    if ((char === 'a' || char === 'i' || char === 'c') && startsCommand && /^[\\ ]/.test(script.slice(at + 1, at + 2))) {
+    if (
+      (char === 'a' || char === 'i' || char === 'c') &&
+      startsCommand &&
+      /^[\\ ]/.test(script.slice(at + 1, at + 2))
+    ) {
       let from = at + 1;
       while (from < script.length && (script[from] === '\\' || script[from] === ' ')) from++;
       const lineEnd = script.indexOf('\n', from);

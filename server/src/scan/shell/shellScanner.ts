@@ -126,12 +126,14 @@ function relevantStatements(text: string): Span[] {
   for (const line of lines) {
     if (line.triggered) for (const name of referencesIn(text.slice(line.range.start, line.range.end))) needed.add(name);
   }
-  const keeps = (line: StatementLine) => line.triggered || line.assigns.some((assignment) => assignment.essential || needed.has(assignment.name));
+  const keeps = (line: StatementLine) =>
+    line.triggered || line.assigns.some((assignment) => assignment.essential || needed.has(assignment.name));
   // Values reference other variables (`URL=$BASE/x`): widen the needed set until it stops growing.
   for (let size = -1; size !== needed.size; ) {
     size = needed.size;
     for (const line of lines) {
-      if (!line.triggered && keeps(line)) for (const assignment of line.assigns) for (const name of assignment.references) needed.add(name);
+      if (!line.triggered && keeps(line))
+        for (const assignment of line.assigns) for (const name of assignment.references) needed.add(name);
     }
   }
   const ranges: Span[] = [];
@@ -185,7 +187,10 @@ export interface EmbeddedFormats {
 
 /** True when a variable's name says it holds a port: `PORT`, `CD_API_PORT`, `dbPort`, `SSH_PORTS`. */
 export function namesAPort(name: string): boolean {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split('_');
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split('_');
   return words.includes('port') || words.includes('ports');
 }
 
@@ -207,13 +212,17 @@ export class ShellScanner implements FormatScanner {
     private readonly embedded: EmbeddedFormats,
     private readonly skipIrrelevant = true,
   ) {
-    this.statements = new Query(parser.language!, '[(command) (variable_assignment) (heredoc_redirect) (file_redirect)] @statement');
+    this.statements = new Query(
+      parser.language!,
+      '[(command) (variable_assignment) (heredoc_redirect) (file_redirect)] @statement',
+    );
   }
 
   scan(text: string, context: ScanContext): ScanOutput {
     const relevant = this.skipIrrelevant ? relevantStatements(text) : undefined;
     if (relevant?.length === 0) return { mentions: [], signals: [] };
-    const wholeText = !relevant || (relevant.length === 1 && relevant[0].start === 0 && relevant[0].end === text.length);
+    const wholeText =
+      !relevant || (relevant.length === 1 && relevant[0].start === 0 && relevant[0].end === text.length);
     if (wholeText) return this.scanParsed(text, context);
     const compact = new CompactText(text, relevant);
     return relocateOutput(this.scanParsed(compact.text, context), (span) => compact.original(span));
@@ -286,12 +295,18 @@ class ScriptWalk {
     addUrlPorts(value, this.out, name.text, true);
     if (!namesAPort(name.text) || !value.literal) return;
     for (const match of value.text.matchAll(/[^\s,]+/g)) {
-      this.out.addPort(value, match.index, match.index + match[0].length, {
-        protocol: 'any',
-        role: 'define',
-        exposure: 'unknown',
-        context: { tool: 'shell variable', note: `assigned to ${name.text}` },
-      }, { rangeSeparators: '-:' });
+      this.out.addPort(
+        value,
+        match.index,
+        match.index + match[0].length,
+        {
+          protocol: 'any',
+          role: 'define',
+          exposure: 'unknown',
+          context: { tool: 'shell variable', note: `assigned to ${name.text}` },
+        },
+        { rangeSeparators: '-:' },
+      );
     }
   }
 
@@ -314,7 +329,8 @@ class ScriptWalk {
     const operands = command.args.filter((arg) => !arg.text.startsWith('-'));
     if (SHELLS.has(command.name)) {
       const script = command.args[command.args.findIndex((arg) => arg.text === '-c') + 1];
-      if (command.args.some((arg) => arg.text === '-c') && script) this.embed({ language: SHELL }, script, 0, script.text.length);
+      if (command.args.some((arg) => arg.text === '-c') && script)
+        this.embed({ language: SHELL }, script, 0, script.text.length);
       return;
     }
     if (TEXT_WRITERS.has(command.name)) {
@@ -329,7 +345,8 @@ class ScriptWalk {
         : operands.slice(0, 1);
       if (!target) return;
       for (const script of scripts) {
-        for (const replacement of sedReplacements(script.text)) this.embed(target, script, replacement.from, replacement.to);
+        for (const replacement of sedReplacements(script.text))
+          this.embed(target, script, replacement.from, replacement.to);
       }
     }
   }
@@ -344,7 +361,11 @@ class ScriptWalk {
   }
 
   private embed(target: EmbeddedTarget, token: Token, from: number, to: number): void {
-    this.out.addEmbedded(token, from, this.context.scanEmbedded(target.language, token.text.slice(from, to), target.path));
+    this.out.addEmbedded(
+      token,
+      from,
+      this.context.scanEmbedded(target.language, token.text.slice(from, to), target.path),
+    );
   }
 
   /**
@@ -382,7 +403,12 @@ class ScriptWalk {
 
 /** Files a statement's output is written to with `>` or `>>`. */
 function outputTargets(node: Node, text: string): string[] {
-  const statement = node.type === 'redirected_statement' ? node : node.parent?.type === 'redirected_statement' ? node.parent : undefined;
+  const statement =
+    node.type === 'redirected_statement'
+      ? node
+      : node.parent?.type === 'redirected_statement'
+        ? node.parent
+        : undefined;
   if (!statement) return [];
   return statement.childrenForFieldName('redirect').flatMap((redirect) => {
     if (!redirect || redirect.type !== 'file_redirect' || !/>/.test(redirect.child(0)?.text ?? '')) return [];
@@ -399,7 +425,8 @@ function heredocReaders(heredoc: Node, statement: Node): Node[] {
   const collect = (node: Node | null) => {
     if (!node) return;
     if (node.type === 'command') commands.push(node);
-    else if (node.type === 'pipeline' || node.type === 'redirected_statement') for (const child of node.namedChildren) collect(child);
+    else if (node.type === 'pipeline' || node.type === 'redirected_statement')
+      for (const child of node.namedChildren) collect(child);
   };
   collect(statement.type === 'redirected_statement' ? statement.childForFieldName('body') : statement);
   // tree-sitter-bash hangs `| tee file` after `cat <<EOF` inside the heredoc node itself.

@@ -102,7 +102,13 @@ const SPECIAL_IN_ANSI_C_QUOTES = /[\n'\\]/g;
 
 function nextSpecial(text: string, from: number, context: string | undefined): number {
   const pattern =
-    context === '"' ? SPECIAL_IN_DOUBLE_QUOTES : context === "'" ? SPECIAL_IN_SINGLE_QUOTES : context === "$'" ? SPECIAL_IN_ANSI_C_QUOTES : SPECIAL_AT_TOP;
+    context === '"'
+      ? SPECIAL_IN_DOUBLE_QUOTES
+      : context === "'"
+        ? SPECIAL_IN_SINGLE_QUOTES
+        : context === "$'"
+          ? SPECIAL_IN_ANSI_C_QUOTES
+          : SPECIAL_AT_TOP;
   pattern.lastIndex = from;
   const match = pattern.exec(text);
   return match ? match.index : text.length;
@@ -117,7 +123,10 @@ function continuesOnNextLine(text: string, lineStart: number, newline: number): 
 }
 
 /** Reads the delimiter after `<<` or `<<-`: `EOF`, `'EOF'`, `"EOF"` or `\EOF`. */
-function readHeredocStart(text: string, from: number): { start: { delimiter: string; stripTabs: boolean }; next: number } | undefined {
+function readHeredocStart(
+  text: string,
+  from: number,
+): { start: { delimiter: string; stripTabs: boolean }; next: number } | undefined {
   let at = from;
   const stripTabs = text[at] === '-';
   if (stripTabs) at++;

@@ -2,7 +2,8 @@ import type { MentionCollector } from '../collector';
 import type { Token } from '../token';
 
 // Bounded repetitions keep both patterns linear on hostile input such as a megabyte of `a.a.a.a`.
-const URL_PATTERN = /\b[a-z][a-z0-9+.-]{0,30}:\/\/(?:[^\s/?#@'"]{0,256}@)?(\[[0-9a-f:.]{2,45}\]|[^\s/?#:@[\]'"$]{1,253}):(\d{1,5})(?![\d.])/gi;
+const URL_PATTERN =
+  /\b[a-z][a-z0-9+.-]{0,30}:\/\/(?:[^\s/?#@'"]{0,256}@)?(\[[0-9a-f:.]{2,45}\]|[^\s/?#:@[\]'"$]{1,253}):(\d{1,5})(?![\d.])/gi;
 const DEV_TCP_PATTERN = /\/dev\/(tcp|udp)\/([^\s/]{1,253})\/(\d{1,5})(?!\d)/g;
 
 /**

@@ -30,7 +30,9 @@ export const sshdConfigScanner: FormatScanner = {
       listenAddresses.push(address);
       if (hostPort) {
         out.addPort(token, hostPort.portFrom, hostPort.portTo, {
-          protocol: 'tcp', role: 'listen', exposure: classifyAddress(address),
+          protocol: 'tcp',
+          role: 'listen',
+          exposure: classifyAddress(address),
           context: { tool: SSHD_CONFIG, direction: 'inbound', bindAddress: address },
         });
       }
@@ -38,7 +40,9 @@ export const sshdConfigScanner: FormatScanner = {
     const exposure: Exposure = listenAddresses.length === 0 ? 'any' : widest(listenAddresses.map(classifyAddress));
     for (const { token } of portLines) {
       out.addPort(token, 0, token.text.length, {
-        protocol: 'tcp', role: 'listen', exposure,
+        protocol: 'tcp',
+        role: 'listen',
+        exposure,
         context: { tool: SSHD_CONFIG, direction: 'inbound', bindAddress: listenAddresses.join(', ') || undefined },
       });
     }

@@ -5,7 +5,12 @@ import type { Exposure, Role } from '../mention';
 import type { Token } from '../token';
 import { ROUTED_NOTE } from './tuple';
 
-const ACTION_ROLES = new Map<string, Role>([['allow', 'allow'], ['limit', 'allow'], ['deny', 'deny'], ['reject', 'deny']]);
+const ACTION_ROLES = new Map<string, Role>([
+  ['allow', 'allow'],
+  ['limit', 'allow'],
+  ['deny', 'deny'],
+  ['reject', 'deny'],
+]);
 const PORT_SPEC = { rangeSeparators: ':', allowNames: true };
 
 /** Splits `80,443/tcp` into the port list and the protocol. */
@@ -58,12 +63,23 @@ export function readUfwCommand(tokens: readonly Token[], out: MentionCollector):
     const word = words[at];
     const next = tokens[at + 1];
     if (word === 'in' || word === 'out') direction = word === 'in' ? 'inbound' : 'outbound';
-    else if (word === 'on' && next) { iface = next.text; at++; }
-    else if (word === 'proto' && next) { protocol = next.text.toLowerCase() as Protocol; at++; }
-    else if (word === 'from' && next) { side = 'from'; source = next.text; at++; }
-    else if (word === 'to' && next) { side = 'to'; at++; }
-    else if (word === 'port' && next) { (side === 'from' ? sourcePorts : destinationPorts).push(next); at++; }
-    else if ((word === 'app' || word === 'comment') && next) at++;
+    else if (word === 'on' && next) {
+      iface = next.text;
+      at++;
+    } else if (word === 'proto' && next) {
+      protocol = next.text.toLowerCase() as Protocol;
+      at++;
+    } else if (word === 'from' && next) {
+      side = 'from';
+      source = next.text;
+      at++;
+    } else if (word === 'to' && next) {
+      side = 'to';
+      at++;
+    } else if (word === 'port' && next) {
+      (side === 'from' ? sourcePorts : destinationPorts).push(next);
+      at++;
+    } else if ((word === 'app' || word === 'comment') && next) at++;
     else if (!side && !shortForm && !/^(log|log-all)$/.test(word)) shortForm = tokens[at];
   }
 
@@ -81,6 +97,17 @@ export function readUfwCommand(tokens: readonly Token[], out: MentionCollector):
   }
   for (const token of sourcePorts) {
     const { ports, protocol: written } = splitProtocol(token.text);
-    out.addPortList(token, 0, ports.length, { ...facts(written), role: 'other', exposure: 'unknown', context: { tool: 'ufw', direction, note: 'source port of the matched packets' } }, PORT_SPEC);
+    out.addPortList(
+      token,
+      0,
+      ports.length,
+      {
+        ...facts(written),
+        role: 'other',
+        exposure: 'unknown',
+        context: { tool: 'ufw', direction, note: 'source port of the matched packets' },
+      },
+      PORT_SPEC,
+    );
   }
 }

@@ -48,7 +48,13 @@ function readProfiles(text: string): ProfileSection[] {
 }
 
 function protocolOf(group: string, slash: number): Protocol {
-  const written = slash >= 0 ? group.slice(slash + 1).trim().toLowerCase() : '';
+  const written =
+    slash >= 0
+      ? group
+          .slice(slash + 1)
+          .trim()
+          .toLowerCase()
+      : '';
   // A group without /proto opens tcp and udp.
   return written === 'tcp' || written === 'udp' ? written : 'any';
 }
@@ -58,14 +64,24 @@ function protocolOf(group: string, slash: number): Protocol {
  * `a:b` ranges with an optional protocol. A profile defines ports and opens nothing by itself.
  */
 function addProfilePorts(section: ProfileSection, value: PlainToken, out: MentionCollector): void {
-  const related: RelatedSpan[] = section.name.text ? [{ span: section.header, message: `application profile [${section.name.text}]` }] : [];
-  const note = section.name.text ? `ports of the ufw application profile ${section.name.text}` : 'ports of a ufw application profile';
+  const related: RelatedSpan[] = section.name.text
+    ? [{ span: section.header, message: `application profile [${section.name.text}]` }]
+    : [];
+  const note = section.name.text
+    ? `ports of the ufw application profile ${section.name.text}`
+    : 'ports of a ufw application profile';
   let groupStart = 0;
   for (const group of value.text.split('|')) {
     const slash = group.indexOf('/');
-    const facts: MentionFacts = { protocol: protocolOf(group, slash), role: 'define', exposure: 'unknown', context: { tool: 'ufw', note } };
+    const facts: MentionFacts = {
+      protocol: protocolOf(group, slash),
+      role: 'define',
+      exposure: 'unknown',
+      context: { tool: 'ufw', note },
+    };
     const portsEnd = groupStart + (slash >= 0 ? slash : group.length);
-    for (const mention of out.addPortList(value, groupStart, portsEnd, facts, { rangeSeparators: ':' })) mention.related = related;
+    for (const mention of out.addPortList(value, groupStart, portsEnd, facts, { rangeSeparators: ':' }))
+      mention.related = related;
     groupStart += group.length + 1;
   }
 }
@@ -78,5 +94,11 @@ export function scanUfwProfiles(text: string, out: MentionCollector): void {
 export function profileSymbols(text: string): OutlineSymbol[] {
   return readProfiles(text)
     .filter((section) => section.name.text)
-    .map((section) => ({ name: section.name.text, detail: section.title, kind: 'section', span: section.span, selection: section.name.span }));
+    .map((section) => ({
+      name: section.name.text,
+      detail: section.title,
+      kind: 'section',
+      span: section.span,
+      selection: section.name.span,
+    }));
 }

@@ -33,7 +33,15 @@ class TupleScope {
       note,
     };
     if (this.seen.has(key)) {
-      return { facts: { ...reading.facts, role: 'other', exposure: 'unknown', context: { ...context, note: 'another line of the same ufw rule' } }, related };
+      return {
+        facts: {
+          ...reading.facts,
+          role: 'other',
+          exposure: 'unknown',
+          context: { ...context, note: 'another line of the same ufw rule' },
+        },
+        related,
+      };
     }
     this.seen.add(key);
     return { facts: { ...reading.facts, role, exposure, context }, related };
@@ -43,13 +51,24 @@ class TupleScope {
   close(out: MentionCollector): void {
     if (this.ported) return;
     const { role, exposure, source, note } = tupleMeaning(this.tuple);
-    const context = { tool: 'ufw', direction: this.tuple.direction, source, interface: this.tuple.interfaceIn ?? this.tuple.interfaceOut, note };
+    const context = {
+      tool: 'ufw',
+      direction: this.tuple.direction,
+      source,
+      interface: this.tuple.interfaceIn ?? this.tuple.interfaceOut,
+      note,
+    };
     const facts: MentionFacts = { protocol: this.tuple.protocol, role, exposure, context };
     const related = [{ span: this.tuple.line, message: 'the ufw rule' }];
     const add = (mentions: PortMention[]) => mentions.forEach((mention) => (mention.related = related));
     const { destinationPort, sourcePort } = this.tuple;
     add(out.addPortList(destinationPort, 0, destinationPort.text.length, facts, TUPLE_PORT_SPEC));
-    const sourceFacts: MentionFacts = { ...facts, role: 'other', exposure: 'unknown', context: { ...context, note: 'source port of the matched packets' } };
+    const sourceFacts: MentionFacts = {
+      ...facts,
+      role: 'other',
+      exposure: 'unknown',
+      context: { ...context, note: 'source port of the matched packets' },
+    };
     add(out.addPortList(sourcePort, 0, sourcePort.text.length, sourceFacts, TUPLE_PORT_SPEC));
   }
 }
@@ -116,7 +135,11 @@ function linesOfTuple(text: string, tupleLine: Span): Span[] {
  * too (its SRC field, which holds one network), on every line of the rule, or ufw would write the rule back
  * as it was.
  */
-export function restrictUfwSource(text: string, mention: PortMention, networks: readonly string[]): TextEdit[] | undefined {
+export function restrictUfwSource(
+  text: string,
+  mention: PortMention,
+  networks: readonly string[],
+): TextEdit[] | undefined {
   if (!opensInbound(mention)) return undefined;
   const line = lineAround(text, mention.span.start);
   const tupleLine = tupleAbove(text, line);

@@ -80,11 +80,17 @@ export function fromAnySource(tuple: UfwTuple): boolean {
 /** What a tuple decides for its ports: who may reach them and what the hover should say about the rule. */
 export function tupleMeaning(tuple: UfwTuple): { role: Role; exposure: Exposure; source?: string; note?: string } {
   const role: Role = tuple.action === 'allow' || tuple.action === 'limit' ? 'allow' : 'deny';
-  const exposure: Exposure = role === 'allow' && tuple.direction === 'inbound' ? classifyAddress(tuple.source.text) : 'unknown';
+  const exposure: Exposure =
+    role === 'allow' && tuple.direction === 'inbound' ? classifyAddress(tuple.source.text) : 'unknown';
   const notes = [
     tuple.routed ? ROUTED_NOTE : '',
     tuple.action === 'limit' ? 'rate-limited by ufw limit' : '',
     tuple.application ? `ufw application ${tuple.application}` : '',
   ].filter(Boolean);
-  return { role, exposure, source: fromAnySource(tuple) ? undefined : tuple.source.text, note: notes.join('; ') || undefined };
+  return {
+    role,
+    exposure,
+    source: fromAnySource(tuple) ? undefined : tuple.source.text,
+    note: notes.join('; ') || undefined,
+  };
 }

@@ -22,7 +22,12 @@ export function card(span: Span, title: string, ...lines: (string | undefined)[]
 }
 
 /** The card that explains a setting, when `notes` has one for its key (in lower case). */
-export function keyCard(notes: ReadonlyMap<string, string>, key: string, span: Span, written: string): HoverCard | undefined {
+export function keyCard(
+  notes: ReadonlyMap<string, string>,
+  key: string,
+  span: Span,
+  written: string,
+): HoverCard | undefined {
   const note = notes.get(key.toLowerCase());
   return note ? card(span, `**${written}**`, note) : undefined;
 }

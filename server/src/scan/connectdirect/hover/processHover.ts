@@ -13,7 +13,9 @@ const NODE_ROLES: Record<NodeKey, string> = { SNODE: 'secondary node', PNODE: 'p
  */
 export function processHover(text: string, offset: number): HoverCard | undefined {
   const process = readProcessText(text);
-  const statement = process.statements.find((candidate) => offset >= candidate.span.start && offset <= candidate.span.end);
+  const statement = process.statements.find(
+    (candidate) => offset >= candidate.span.start && offset <= candidate.span.end,
+  );
   if (!statement) return undefined;
   const words: Item[] = [...(statement.label ? [statement.label] : []), statement.keywordAtom, ...statement.items];
   const place = locateAtom(words, offset);
@@ -36,13 +38,15 @@ function nodeWord(place: AtomPlace): NodeKey | undefined {
 }
 
 function nodeCard(text: string, process: ProcessText, header: Statement, node: NodeKey, place: AtomPlace): HoverCard {
-  const owner = header.keyword === 'SUBMIT' ? 'the submitted process' : `process ${code(header.label?.text ?? 'PROCESS')}`;
+  const owner =
+    header.keyword === 'SUBMIT' ? 'the submitted process' : `process ${code(header.label?.text ?? 'PROCESS')}`;
   const title = `**${node}** · ${NODE_ROLES[node]} of ${owner}`;
   const written = nodeParameter(header, node);
   if (!written) {
-    const missing = node === 'PNODE'
-      ? 'The node that runs the process: the Connect:Direct server it is submitted to.'
-      : 'This process names no SNODE, so its copies and tasks have no partner node.';
+    const missing =
+      node === 'PNODE'
+        ? 'The node that runs the process: the Connect:Direct server it is submitted to.'
+        : 'This process names no SNODE, so its copies and tasks have no partner node.';
     return card(place.atom.span, title, missing);
   }
   const target = resolveNode(written.assignment.value, written.next, process);

@@ -8,7 +8,15 @@ const MAX_SYMBOLIC_HOPS = 4;
 /** What `SNODE=` or `PNODE=` names, once symbolics are resolved within the file. */
 export type NodeTarget =
   /** `host;port`, `TCPNAME=host;port` or `TCPNAME=host, port`: `port` lies in `portAtom` at [portFrom, portTo). */
-  | { kind: 'address'; host: string; portAtom: Atom; portFrom: number; portTo: number; written: Atom; via: Assignment[] }
+  | {
+      kind: 'address';
+      host: string;
+      portAtom: Atom;
+      portFrom: number;
+      portTo: number;
+      written: Atom;
+      via: Assignment[];
+    }
   /** A node name, which the netmap defines. */
   | { kind: 'name'; name: string; written: Atom; via: Assignment[] }
   /** A symbolic that this file never sets: it comes with the submit. */
@@ -38,15 +46,35 @@ export function resolveNode(value: Item | undefined, next: Item | undefined, tex
 
 function addressOrName(atom: Atom, next: Item | undefined, via: Assignment[]): NodeTarget {
   const split: SemicolonHostPort | undefined = splitSemicolonHostPort(atom.text);
-  if (split) return { kind: 'address', host: split.host, portAtom: atom, portFrom: split.portFrom, portTo: split.portTo, written: atom, via };
+  if (split)
+    return {
+      kind: 'address',
+      host: split.host,
+      portAtom: atom,
+      portFrom: split.portFrom,
+      portTo: split.portTo,
+      written: atom,
+      via,
+    };
   if (isAtom(next) && next.commaBefore && /^\d{1,5};?$/.test(next.text)) {
-    return { kind: 'address', host: atom.text, portAtom: next, portFrom: 0, portTo: next.text.replace(/;$/, '').length, written: atom, via };
+    return {
+      kind: 'address',
+      host: atom.text,
+      portAtom: next,
+      portFrom: 0,
+      portTo: next.text.replace(/;$/, '').length,
+      written: atom,
+      via,
+    };
   }
   return { kind: 'name', name: atom.text, written: atom, via };
 }
 
 /** The `KEY=` parameter of a statement and the item after it. */
-export function nodeParameter(statement: Statement, key: 'SNODE' | 'PNODE'): { assignment: Assignment; next: Item | undefined } | undefined {
+export function nodeParameter(
+  statement: Statement,
+  key: 'SNODE' | 'PNODE',
+): { assignment: Assignment; next: Item | undefined } | undefined {
   const index = statement.items.findIndex((item) => item.kind === 'assign' && item.key.text.toUpperCase() === key);
   if (index < 0) return undefined;
   return { assignment: statement.items[index] as Assignment, next: statement.items[index + 1] };

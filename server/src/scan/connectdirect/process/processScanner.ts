@@ -50,11 +50,20 @@ class ProcessReader {
   private nodeStatement(statement: Statement, owner: string): void {
     const tool = `Connect:Direct ${owner}`;
     this.node(statement, 'SNODE', (host) => ({
-      protocol: 'tcp', role: 'connect', exposure: 'unknown',
-      context: { tool, direction: 'outbound', peer: `the partner's server at ${host} (SNODE)`, note: `SNODE of ${owner}` },
+      protocol: 'tcp',
+      role: 'connect',
+      exposure: 'unknown',
+      context: {
+        tool,
+        direction: 'outbound',
+        peer: `the partner's server at ${host} (SNODE)`,
+        note: `SNODE of ${owner}`,
+      },
     }));
     this.node(statement, 'PNODE', () => ({
-      protocol: 'tcp', role: 'other', exposure: 'unknown',
+      protocol: 'tcp',
+      role: 'other',
+      exposure: 'unknown',
       context: { tool, note: `address of the PNODE, the primary node of ${owner}` },
     }));
     for (const key of ['SNODEID', 'PNODEID'] as const) this.nodeIdPasswords(parameter(statement, key), owner);
@@ -67,7 +76,9 @@ class ProcessReader {
     if (!written) return;
     const target: NodeTarget = resolveNode(written.assignment.value, written.next, this.process);
     if (target.kind !== 'address') return;
-    const mention = this.out.addPort(atomToken(target.portAtom), target.portFrom, target.portTo, facts(target.host), { allowNames: true });
+    const mention = this.out.addPort(atomToken(target.portAtom), target.portFrom, target.portTo, facts(target.host), {
+      allowNames: true,
+    });
     if (mention && target.via.length > 0) {
       const chain = target.via.map((step) => step.key.text).join(' → ');
       mention.related = [{ span: written.assignment.span, message: `${key} takes its value from ${chain}` }];
@@ -96,7 +107,14 @@ class ProcessReader {
       return;
     }
     const weak = weakProtocolName(first.text);
-    if (weak) this.out.addSignal(atomToken(first), 0, first.text.length, 'weak-protocol', `SECURE=${first.text} (${weak}) in ${owner}`);
+    if (weak)
+      this.out.addSignal(
+        atomToken(first),
+        0,
+        first.text.length,
+        'weak-protocol',
+        `SECURE=${first.text} (${weak}) in ${owner}`,
+      );
   }
 
   /** The shell command of `RUN TASK ... SYSOPTS="..."` and `RUN JOB`, read by the shell scanner. */
@@ -113,14 +131,27 @@ class ProcessReader {
       const value = definition.value;
       if (!isAtom(value)) continue;
       if (namesAPassword(definition.key.text) && isLiteralSecret(value.text)) {
-        this.out.addSignal(atomToken(value), 0, value.text.length, 'password-in-text', `symbolic ${definition.key.text}`);
+        this.out.addSignal(
+          atomToken(value),
+          0,
+          value.text.length,
+          'password-in-text',
+          `symbolic ${definition.key.text}`,
+        );
         continue;
       }
       if (!SYMBOLIC_ADDRESS.test(value.text)) continue;
       const split = splitSemicolonHostPort(value.text)!;
       this.out.addPort(atomToken(value), split.portFrom, split.portTo, {
-        protocol: 'tcp', role: 'connect', exposure: 'unknown',
-        context: { tool: 'Connect:Direct symbolic', direction: 'outbound', peer: `the node at ${split.host}`, note: `value of ${definition.key.text}` },
+        protocol: 'tcp',
+        role: 'connect',
+        exposure: 'unknown',
+        context: {
+          tool: 'Connect:Direct symbolic',
+          direction: 'outbound',
+          peer: `the node at ${split.host}`,
+          note: `value of ${definition.key.text}`,
+        },
       });
     }
   }

@@ -2,10 +2,35 @@ import type { Span } from '../../mention';
 import { type Assignment, type Atom, type Item, findAssignments, parseItems } from '../statement/items';
 
 /** Statement keywords of the process language (and `PROC`, the documented short form of PROCESS). */
-const STATEMENT_KEYWORDS = new Set(['PROCESS', 'PROC', 'COPY', 'RUN', 'SUBMIT', 'SYMBOL', 'IF', 'ELSE', 'EIF', 'GOTO', 'EXIT', 'PEND']);
+const STATEMENT_KEYWORDS = new Set([
+  'PROCESS',
+  'PROC',
+  'COPY',
+  'RUN',
+  'SUBMIT',
+  'SYMBOL',
+  'IF',
+  'ELSE',
+  'EIF',
+  'GOTO',
+  'EXIT',
+  'PEND',
+]);
 
 /** CLI verbs that take `process` as their object (`select process pname=x;`), which starts no process. */
-const CLI_VERBS = new Set(['SELECT', 'SEL', 'CHANGE', 'CHG', 'DELETE', 'DEL', 'FLUSH', 'FL', 'VIEW', 'SUSPEND', 'RESUME']);
+const CLI_VERBS = new Set([
+  'SELECT',
+  'SEL',
+  'CHANGE',
+  'CHG',
+  'DELETE',
+  'DEL',
+  'FLUSH',
+  'FL',
+  'VIEW',
+  'SUSPEND',
+  'RESUME',
+]);
 
 /** One statement: its keyword, the label before it, and the parameters up to the next statement. */
 export interface Statement {
@@ -82,7 +107,13 @@ function splitStatements(items: readonly Item[]): Statement[] {
       close();
       pendingLabel = undefined;
       const atom = item as Atom;
-      current = { keyword, keywordAtom: atom, label, items: [], span: { start: (label ?? atom).span.start, end: atom.span.end } };
+      current = {
+        keyword,
+        keywordAtom: atom,
+        label,
+        items: [],
+        span: { start: (label ?? atom).span.start, end: atom.span.end },
+      };
       continue;
     }
     if (item.kind === 'atom' && item.lineHead && !item.quoted) {
@@ -104,7 +135,12 @@ function groupProcesses(statements: readonly Statement[]): ProcessBlock[] {
   let open: ProcessBlock | undefined;
   for (const statement of statements) {
     if (statement.keyword === 'PROCESS' || statement.keyword === 'PROC') {
-      open = { header: statement, name: statement.label?.text ?? 'PROCESS', statements: [], span: { ...statement.span } };
+      open = {
+        header: statement,
+        name: statement.label?.text ?? 'PROCESS',
+        statements: [],
+        span: { ...statement.span },
+      };
       processes.push(open);
       continue;
     }
@@ -123,5 +159,7 @@ export function processAt(text: ProcessText, offset: number): ProcessBlock | und
 
 /** The assignment `KEY=...` among a statement's own parameters. */
 export function parameter(statement: Statement, key: string): Assignment | undefined {
-  return statement.items.find((item): item is Assignment => item.kind === 'assign' && item.key.text.toUpperCase() === key);
+  return statement.items.find(
+    (item): item is Assignment => item.kind === 'assign' && item.key.text.toUpperCase() === key,
+  );
 }

@@ -20,10 +20,22 @@ export const spcliScanner: FormatScanner = {
           for (const item of setting.items) {
             const weak = weakProtocolName(item.text);
             if (!weak) continue;
-            out.addSignal(new PlainToken(item.text, item.start), 0, item.text.length, 'weak-protocol', `${item.text} (${weak}) in ${command.name}`);
+            out.addSignal(
+              new PlainToken(item.text, item.start),
+              0,
+              item.text.length,
+              'weak-protocol',
+              `${item.text} (${weak}) in ${command.name}`,
+            );
           }
         } else if (namesAPassword(setting.key) && isLiteralSecret(setting.value)) {
-          out.addSignal(valueToken(setting), 0, setting.value.length, 'password-in-text', `${setting.key} of ${command.name}`);
+          out.addSignal(
+            valueToken(setting),
+            0,
+            setting.value.length,
+            'password-in-text',
+            `${setting.key} of ${command.name}`,
+          );
         }
       }
     }

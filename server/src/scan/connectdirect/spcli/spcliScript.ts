@@ -32,7 +32,12 @@ export function readSpcliScript(text: string): SpcliCommand[] {
     if (COMMAND_VERB.test(line.slice(first))) {
       const words = /^[A-Za-z]+([ \t]+[A-Za-z]\w*)?/.exec(line.slice(first))![0];
       const nameSpan = { start: lineStart + first, end: lineStart + first + words.length };
-      current = { name: words.toLowerCase().replace(/[ \t]+/, ' '), nameSpan, settings: [], span: { start: nameSpan.start, end: lineStart + line.length } };
+      current = {
+        name: words.toLowerCase().replace(/[ \t]+/, ' '),
+        nameSpan,
+        settings: [],
+        span: { start: nameSpan.start, end: lineStart + line.length },
+      };
       commands.push(current);
     }
     if (!current) return;

@@ -70,7 +70,13 @@ class ItemParser {
     const next = this.peek();
     const hasValue = next && !next.lineHead && (next.kind === 'word' || next.kind === 'string' || next.kind === 'open');
     const value = hasValue ? this.item(depth + 1, false) : undefined;
-    return { kind: 'assign', key: first, value, commaBefore, span: { start: first.span.start, end: value ? value.span.end : equals.span.end } };
+    return {
+      kind: 'assign',
+      key: first,
+      value,
+      commaBefore,
+      span: { start: first.span.start, end: value ? value.span.end : equals.span.end },
+    };
   }
 
   private atom(commaBefore: boolean): Atom {
@@ -155,7 +161,11 @@ export function keyOf(item: Item | undefined): string | undefined {
  * Every assignment inside `items` whose key passes `test`, at any depth (bounded), in document order: what
  * the readers of SYSOPTS, ALTERNATE.COMMINFO and symbolics look for.
  */
-export function findAssignments(items: readonly (Item | undefined)[], test: (key: string) => boolean, depth = 0): Assignment[] {
+export function findAssignments(
+  items: readonly (Item | undefined)[],
+  test: (key: string) => boolean,
+  depth = 0,
+): Assignment[] {
   const found: Assignment[] = [];
   if (depth > MAX_DEPTH) return found;
   for (const item of items) {
@@ -178,7 +188,12 @@ export interface AtomPlace {
 }
 
 /** The atom at `offset` anywhere in `items` (keys included), with the assignment it belongs to, for hovers. */
-export function locateAtom(items: readonly (Item | undefined)[], offset: number, owner?: Assignment, depth = 0): AtomPlace | undefined {
+export function locateAtom(
+  items: readonly (Item | undefined)[],
+  offset: number,
+  owner?: Assignment,
+  depth = 0,
+): AtomPlace | undefined {
   if (depth > MAX_DEPTH) return undefined;
   for (const item of items) {
     if (!item || offset < item.span.start || offset > item.span.end) continue;

@@ -16,7 +16,12 @@ export interface Lexeme {
   lineHead: boolean;
 }
 
-const PUNCTUATION = new Map<string, LexemeKind>([['(', 'open'], [')', 'close'], [',', 'comma'], ['=', 'equals']]);
+const PUNCTUATION = new Map<string, LexemeKind>([
+  ['(', 'open'],
+  [')', 'close'],
+  [',', 'comma'],
+  ['=', 'equals'],
+]);
 const WORD = new CharacterSet(/[^\s()'",=]/);
 
 /**
@@ -62,7 +67,13 @@ export function lexStatements(text: string): Lexeme[] {
     const lineHead = at === lineStart && !lineContinues;
     if (char === "'" || char === '"') {
       const string = readString(text, at, lineEnd);
-      lexemes.push({ kind: 'string', text: text.slice(at + 1, string.contentEnd), textStart: at + 1, span: { start: at, end: string.end }, lineHead });
+      lexemes.push({
+        kind: 'string',
+        text: text.slice(at + 1, string.contentEnd),
+        textStart: at + 1,
+        span: { start: at, end: string.end },
+        lineHead,
+      });
       at = string.end;
       continue;
     }

@@ -34,7 +34,12 @@ export function readRecords(text: string): UnixRecord[] {
     let fieldsFrom = first;
     if (first === 0 && line[0] !== ':') {
       const nameEnd = line.indexOf(':') < 0 ? line.search(/\s|\\|$/) : line.indexOf(':');
-      current = { name: line.slice(0, nameEnd).trim(), nameSpan: { start: lineStart, end: lineStart + nameEnd }, fields: [], span: { start: lineStart, end: lineEnd } };
+      current = {
+        name: line.slice(0, nameEnd).trim(),
+        nameSpan: { start: lineStart, end: lineStart + nameEnd },
+        fields: [],
+        span: { start: lineStart, end: lineEnd },
+      };
       records.push(current);
       fieldsFrom = nameEnd;
     } else if (!current) {
@@ -43,7 +48,8 @@ export function readRecords(text: string): UnixRecord[] {
     }
     const fields = readFields(line, fieldsFrom, lineStart);
     current.fields.push(...fields);
-    if (fields.length > 0 || current.name !== undefined) current.span = { start: current.span.start, end: lineStart + line.trimEnd().length };
+    if (fields.length > 0 || current.name !== undefined)
+      current.span = { start: current.span.start, end: lineStart + line.trimEnd().length };
   });
   return records;
 }

@@ -5,7 +5,13 @@ import type { FormatScanner, ScanContext } from '../../format';
 import type { MentionContext, ScanOutput } from '../../mention';
 import { PlainToken, type Token } from '../../token';
 import { listItems, splitSemicolonHostPort } from '../hostPort';
-import { UNIX_CONFIG_LANGUAGE, UNIX_INITPARM_LANGUAGE, UNIX_NETMAP_LANGUAGE, type UnixRecordLanguage, WINDOWS_INI_LANGUAGE } from '../languages';
+import {
+  UNIX_CONFIG_LANGUAGE,
+  UNIX_INITPARM_LANGUAGE,
+  UNIX_NETMAP_LANGUAGE,
+  type UnixRecordLanguage,
+  WINDOWS_INI_LANGUAGE,
+} from '../languages';
 import { settingToken, valueToken } from '../setting';
 import { type RecordField, type UnixRecord, fieldOf, readRecords } from './records';
 
@@ -44,7 +50,13 @@ export function unixConfigScanner(language: UnixRecordLanguage): FormatScanner {
 }
 
 /** Adds the port at token.text[from, to) with the record's protocol, tool and related record name. */
-type AddPort = (token: Token, from: number, to: number, context: Omit<MentionContext, 'tool'>, facts: Omit<MentionFacts, 'context' | 'protocol'>) => void;
+type AddPort = (
+  token: Token,
+  from: number,
+  to: number,
+  context: Omit<MentionContext, 'tool'>,
+  facts: Omit<MentionFacts, 'context' | 'protocol'>,
+) => void;
 
 /** What the readers of one record's fields share. */
 interface RecordScope {
@@ -56,19 +68,28 @@ interface RecordScope {
   add: AddPort;
 }
 
-type FieldReader = (this: RecordReader, field: RecordField, scope: RecordScope) => void;
+type FieldReader = (reader: RecordReader, field: RecordField, scope: RecordScope) => void;
 
 class RecordReader {
   /** The readers of the fields that hold ports or weaken security; every other key is skipped. */
   private static readonly FIELDS: { test: (key: string, scope: RecordScope) => boolean; read: FieldReader }[] = [
-    { test: (key) => key === 'tcp.api', read: RecordReader.prototype.apiListener },
-    { test: (key, scope) => key === 'comm.info' && LISTENER_RECORDS.has(scope.name ?? ''), read: RecordReader.prototype.serverListener },
-    { test: (key) => key === 'comm.info' || key === 'alt.comm.outbound' || key === 'tcp.hostname', read: RecordReader.prototype.partnerAddress },
-    { test: (key) => key === 'alternate.comminfo', read: RecordReader.prototype.alternateComminfo },
-    { test: (key) => key === 'tcp.port', read: RecordReader.prototype.apiPort },
-    { test: (key) => /^(tcp|udp)\.src\.ports$/.test(key), read: RecordReader.prototype.sourcePorts },
-    { test: (key) => key.endsWith('.port'), read: RecordReader.prototype.otherPort },
-    { test: (key) => key === 'netmap.check', read: RecordReader.prototype.netmapCheck },
+    { test: (key) => key === 'tcp.api', read: (reader, field, scope) => reader.apiListener(field, scope) },
+    {
+      test: (key, scope) => key === 'comm.info' && LISTENER_RECORDS.has(scope.name ?? ''),
+      read: (reader, field, scope) => reader.serverListener(field, scope),
+    },
+    {
+      test: (key) => key === 'comm.info' || key === 'alt.comm.outbound' || key === 'tcp.hostname',
+      read: (reader, field, scope) => reader.partnerAddress(field, scope),
+    },
+    {
+      test: (key) => key === 'alternate.comminfo',
+      read: (reader, field, scope) => reader.alternateComminfo(field, scope),
+    },
+    { test: (key) => key === 'tcp.port', read: (reader, field, scope) => reader.apiPort(field, scope) },
+    { test: (key) => /^(tcp|udp)\.src\.ports$/.test(key), read: (reader, field) => reader.sourcePorts(field) },
+    { test: (key) => key.endsWith('.port'), read: (reader, field, scope) => reader.otherPort(field, scope) },
+    { test: (key) => key === 'netmap.check', read: (reader, field, scope) => reader.netmapCheck(field, scope) },
   ];
 
   constructor(
@@ -80,7 +101,8 @@ class RecordReader {
   record(record: UnixRecord): void {
     const scope = this.scopeOf(record);
     this.addressedRecordName(scope);
-    for (const field of record.fields) RecordReader.FIELDS.find((reader) => reader.test(field.key, scope))?.read.call(this, field, scope);
+    for (const field of record.fields)
+      RecordReader.FIELDS.find((reader) => reader.test(field.key, scope))?.read(this, field, scope);
   }
 
   private scopeOf(record: UnixRecord): RecordScope {
@@ -92,7 +114,13 @@ class RecordReader {
       name,
       where: (key) => (name ? `${key} in record ${record.name ?? name}` : key),
       add: (token, from, to, context, facts) => {
-        const mention = this.out.addPort(token, from, to, { ...facts, protocol, context: { tool: this.dialect.tool, ...context } }, { allowNames: true });
+        const mention = this.out.addPort(
+          token,
+          from,
+          to,
+          { ...facts, protocol, context: { tool: this.dialect.tool, ...context } },
+          { allowNames: true },
+        );
         if (mention && related) mention.related = related;
       },
     };
@@ -109,7 +137,14 @@ class RecordReader {
   /** A listener bound to the host of each `host;port`; a port alone listens on every interface. */
   private listener(field: RecordField, scope: RecordScope, note: string): void {
     this.eachAddress(field, (host, from, to) =>
-      scope.add(valueToken(field), from, to, { direction: 'inbound', bindAddress: host || undefined, note }, { role: 'listen', exposure: host ? classifyAddress(host) : 'any' }));
+      scope.add(
+        valueToken(field),
+        from,
+        to,
+        { direction: 'inbound', bindAddress: host || undefined, note },
+        { role: 'listen', exposure: host ? classifyAddress(host) : 'any' },
+      ),
+    );
   }
 
   /** `comm.info` of a partner record, its `alt.comm.outbound` alternatives, and a `tcp.hostname` written with a port. */
@@ -117,22 +152,51 @@ class RecordReader {
     const whose = partnerOf(scope.record);
     const alternate = field.key === 'alt.comm.outbound' ? 'alternate address ' : '';
     this.eachAddress(field, (host, from, to) =>
-      scope.add(valueToken(field), from, to, { direction: 'outbound', peer: `the server of ${whose}${host ? ` at ${alternate}${host}` : ''}`, note: `server port of ${whose}` }, {
-        role: 'connect', exposure: 'unknown',
-      }));
+      scope.add(
+        valueToken(field),
+        from,
+        to,
+        {
+          direction: 'outbound',
+          peer: `the server of ${whose}${host ? ` at ${alternate}${host}` : ''}`,
+          note: `server port of ${whose}`,
+        },
+        {
+          role: 'connect',
+          exposure: 'unknown',
+        },
+      ),
+    );
   }
 
   /** ndmapi.cfg: the API port the CLI connects to, at `tcp.hostname`. */
   private apiPort(field: RecordField, scope: RecordScope): void {
     const host = fieldOf(scope.record, 'tcp.hostname')?.value || 'the configured host';
-    scope.add(valueToken(field), 0, field.value.length, { direction: 'outbound', peer: `the Connect:Direct API at ${host}`, note: 'API port the CLI and API programs connect to' }, {
-      role: 'connect', exposure: 'unknown',
-    });
+    scope.add(
+      valueToken(field),
+      0,
+      field.value.length,
+      {
+        direction: 'outbound',
+        peer: `the Connect:Direct API at ${host}`,
+        note: 'API port the CLI and API programs connect to',
+      },
+      {
+        role: 'connect',
+        exposure: 'unknown',
+      },
+    );
   }
 
   /** Other `*.port` keys (the Install Agent's, for one): ports whose direction the text does not tell. */
   private otherPort(field: RecordField, scope: RecordScope): void {
-    scope.add(valueToken(field), 0, field.value.length, { note: scope.where(field.key) }, { role: 'other', exposure: 'unknown' });
+    scope.add(
+      valueToken(field),
+      0,
+      field.value.length,
+      { note: scope.where(field.key) },
+      { role: 'other', exposure: 'unknown' },
+    );
   }
 
   private netmapCheck(field: RecordField, scope: RecordScope): void {
@@ -146,9 +210,17 @@ class RecordReader {
     if (!record.name || !record.nameSpan) return;
     const split = splitSemicolonHostPort(record.name);
     if (!split) return;
-    add(new PlainToken(record.name, record.nameSpan.start), split.portFrom, split.portTo, {
-      direction: 'outbound', peer: `the partner's server at ${split.host}`, note: 'partner named by its address and port',
-    }, { role: 'connect', exposure: 'unknown' });
+    add(
+      new PlainToken(record.name, record.nameSpan.start),
+      split.portFrom,
+      split.portTo,
+      {
+        direction: 'outbound',
+        peer: `the partner's server at ${split.host}`,
+        note: 'partner named by its address and port',
+      },
+      { role: 'connect', exposure: 'unknown' },
+    );
   }
 
   /** `alternate.comminfo=*` accepts any address for the partner; listed `host;port` are where it may connect from. */
@@ -156,11 +228,24 @@ class RecordReader {
     const whose = partnerOf(record);
     if (field.value.trim() === '*') {
       const setting = settingToken(this.text, field);
-      this.out.addSignal(setting, 0, setting.text.length, 'alternate-comminfo-any', `alternate.comminfo=* for ${whose}`);
+      this.out.addSignal(
+        setting,
+        0,
+        setting.text.length,
+        'alternate-comminfo-any',
+        `alternate.comminfo=* for ${whose}`,
+      );
       return;
     }
     this.eachAddress(field, (host, from, to) =>
-      add(valueToken(field), from, to, { note: `alternate.comminfo: ${whose} may connect from ${host || 'this address'}` }, { role: 'other', exposure: 'unknown' }));
+      add(
+        valueToken(field),
+        from,
+        to,
+        { note: `alternate.comminfo: ${whose} may connect from ${host || 'this address'}` },
+        { role: 'other', exposure: 'unknown' },
+      ),
+    );
   }
 
   /** Firewall navigation: `(address, port|range, ...), ...`, the local ports outbound sessions leave from. */
@@ -168,15 +253,30 @@ class RecordReader {
     const protocol: Protocol = field.key.startsWith('udp') ? 'udp' : 'tcp';
     const token = valueToken(field);
     const groups = [...field.value.matchAll(/\(([^()]*)\)/g)];
-    const spans = groups.length > 0 ? groups.map((group) => ({ from: group.index + 1, to: group.index + 1 + group[1].length })) : [{ from: 0, to: field.value.length }];
+    const spans =
+      groups.length > 0
+        ? groups.map((group) => ({ from: group.index + 1, to: group.index + 1 + group[1].length }))
+        : [{ from: 0, to: field.value.length }];
     for (const span of spans) {
       const [address, ...ports] = listItems(field.value, span.from, span.to);
       const destination = address ? field.value.slice(address.from, address.to) : 'any address';
       for (const port of ports) {
-        this.out.addPort(token, port.from, port.to, {
-          protocol, role: 'other', exposure: 'unknown',
-          context: { tool: this.dialect.tool, direction: 'outbound', note: `source port for outbound sessions to ${destination}, ${field.key}` },
-        }, { rangeSeparators: '-' });
+        this.out.addPort(
+          token,
+          port.from,
+          port.to,
+          {
+            protocol,
+            role: 'other',
+            exposure: 'unknown',
+            context: {
+              tool: this.dialect.tool,
+              direction: 'outbound',
+              note: `source port for outbound sessions to ${destination}, ${field.key}`,
+            },
+          },
+          { rangeSeparators: '-' },
+        );
       }
     }
   }

@@ -54,10 +54,23 @@ function readNodeSection(text: string, section: IniSection, out: MentionCollecto
         const split = splitSemicolonHostPort(entry.value, item.from, item.to);
         if (!split) continue;
         const at = address.alternate ? ' at alternate address ' : ' at ';
-        const mention = out.addPort(valueToken(entry), split.portFrom, split.portTo, {
-          protocol: address.protocol, role: 'connect', exposure: 'unknown',
-          context: { tool: NETMAP_TOOL, direction: 'outbound', peer: `the server of ${partner}${at}${split.host}`, note: `server port of ${partner}` },
-        }, { allowNames: true });
+        const mention = out.addPort(
+          valueToken(entry),
+          split.portFrom,
+          split.portTo,
+          {
+            protocol: address.protocol,
+            role: 'connect',
+            exposure: 'unknown',
+            context: {
+              tool: NETMAP_TOOL,
+              direction: 'outbound',
+              peer: `the server of ${partner}${at}${split.host}`,
+              note: `server port of ${partner}`,
+            },
+          },
+          { allowNames: true },
+        );
         if (mention && related) mention.related = related;
       }
     } else if (/^(udt33)?altcomminfo$/.test(key) && entry.value === '*') {
@@ -86,10 +99,14 @@ function readInstallPort(section: IniSection, entry: IniEntry, purpose: string, 
   const host = entryOf(section, `CD_${purpose}_HOST`);
   const purposeNote = INSTALL_PORTS.get(purpose);
   const note = purposeNote ? `${purposeNote}, ${entry.key}` : entry.key;
-  const related = address ? [{ span: address.keySpan, message: `${address.key} sets the address it listens on` }] : undefined;
+  const related = address
+    ? [{ span: address.keySpan, message: `${address.key} sets the address it listens on` }]
+    : undefined;
   if (host && !address) {
     out.addPort(valueToken(entry), 0, entry.value.length, {
-      protocol: 'tcp', role: 'connect', exposure: 'unknown',
+      protocol: 'tcp',
+      role: 'connect',
+      exposure: 'unknown',
       context: { tool: INSTALL_TOOL, direction: 'outbound', peer: host.value || `the host of ${host.key}`, note },
     });
     return;
@@ -97,7 +114,9 @@ function readInstallPort(section: IniSection, entry: IniEntry, purpose: string, 
   // A blank address makes the installer take this computer's own address: one interface, not every one.
   const exposure: Exposure = address?.value ? classifyAddress(address.value) : 'unknown';
   const mention = out.addPort(valueToken(entry), 0, entry.value.length, {
-    protocol: 'tcp', role: 'listen', exposure,
+    protocol: 'tcp',
+    role: 'listen',
+    exposure,
     context: { tool: INSTALL_TOOL, direction: 'inbound', bindAddress: address?.value || undefined, note },
   });
   if (mention && related) mention.related = related;

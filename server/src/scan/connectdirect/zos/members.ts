@@ -1,4 +1,13 @@
-import { type Assignment, type Atom, type Group, type Item, isAtom, keyOf, parseItems, slotsOf } from '../statement/items';
+import {
+  type Assignment,
+  type Atom,
+  type Group,
+  type Item,
+  isAtom,
+  keyOf,
+  parseItems,
+  slotsOf,
+} from '../statement/items';
 
 /** A network-map entry: `LOCAL.NODE=((name, acbname,, superuser-password) ...)` or `ADJACENT.NODE=((name, port, address, type) ...)`. */
 export interface ZosNode {
@@ -41,7 +50,7 @@ function readNode(statement: Assignment, local: boolean): ZosNode {
   const nested = slotsOf(value).find((slot): slot is Group => slot?.kind === 'group');
   const tuple = nested ?? (value?.kind === 'group' && isAtom(value.slots[0]) ? value : undefined);
   const slots: (Item | undefined)[] = tuple?.slots ?? [];
-  const atom = (index: number) => (isAtom(slots[index]) ? (slots[index] as Atom) : undefined);
+  const atom = (index: number) => (isAtom(slots[index]) ? slots[index] : undefined);
   return {
     local,
     statement,

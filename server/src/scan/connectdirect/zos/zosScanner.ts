@@ -6,7 +6,16 @@ import type { ScanOutput } from '../../mention';
 import { PlainToken } from '../../token';
 import { ZOS_LANGUAGE } from '../languages';
 import { isLiteralSecret } from '../security';
-import { type Assignment, type Atom, type Item, atomToken, findAssignments, isAtom, keyOf, slotsOf } from '../statement/items';
+import {
+  type Assignment,
+  type Atom,
+  type Item,
+  atomToken,
+  findAssignments,
+  isAtom,
+  keyOf,
+  slotsOf,
+} from '../statement/items';
 import { type ZosNode, nodeKeywords, readZosMember } from './members';
 
 const TOOL = 'Connect:Direct z/OS';
@@ -34,7 +43,11 @@ export const zosScanner: FormatScanner = {
       const key = keyOf(statement)!;
       const listener = LISTENERS.get(key);
       if (listener) readListeners(statement, listener, out);
-      else if (key === 'S+CMD.ENFORCE.SECURE.CONNECTION' && isAtom(statement.value) && /^N/i.test(statement.value.text)) {
+      else if (
+        key === 'S+CMD.ENFORCE.SECURE.CONNECTION' &&
+        isAtom(statement.value) &&
+        /^N/i.test(statement.value.text)
+      ) {
         const written = new PlainToken(text.slice(statement.span.start, statement.span.end), statement.span.start);
         out.addSignal(written, 0, written.text.length, 'secure-connection-not-enforced', written.text);
       }
@@ -53,7 +66,9 @@ function readListeners(statement: Assignment, note: string, out: MentionCollecto
     if (!isAtom(port)) continue;
     const bindAddress = isAtom(address) ? address.text : undefined;
     out.addPort(atomToken(port), 0, port.text.length, {
-      protocol: 'tcp', role: 'listen', exposure: bindAddress ? classifyAddress(bindAddress) : 'unknown',
+      protocol: 'tcp',
+      role: 'listen',
+      exposure: bindAddress ? classifyAddress(bindAddress) : 'unknown',
       context: { tool: TOOL, direction: 'inbound', bindAddress, note },
     });
   }
@@ -61,25 +76,41 @@ function readListeners(statement: Assignment, note: string, out: MentionCollecto
 
 function readNode(node: ZosNode, localName: string | undefined, out: MentionCollector): void {
   const name = node.name?.text ?? 'unnamed';
-  const related = node.name ? [{ span: node.name.span, message: `${node.local ? 'LOCAL.NODE' : 'ADJACENT.NODE'} ${name}` }] : undefined;
+  const related = node.name
+    ? [{ span: node.name.span, message: `${node.local ? 'LOCAL.NODE' : 'ADJACENT.NODE'} ${name}` }]
+    : undefined;
   const self = !node.local && name.toUpperCase() === localName?.toUpperCase();
   const who = self ? `this node (${name})` : `partner ${name}`;
   const connect = (port: Atom, protocol: Protocol, peer: string, note: string) => {
     const mention = out.addPort(atomToken(port), 0, port.text.length, {
-      protocol, role: 'connect', exposure: 'unknown', context: { tool: TOOL, direction: 'outbound', peer, note },
+      protocol,
+      role: 'connect',
+      exposure: 'unknown',
+      context: { tool: TOOL, direction: 'outbound', peer, note },
     });
     if (mention && related) mention.related = related;
   };
   if (node.local) {
     const password = node.tuple?.slots[3];
     if (isAtom(password) && isLiteralSecret(password.text)) {
-      out.addSignal(atomToken(password), 0, password.text.length, 'password-in-text', `superuser password of LOCAL.NODE ${name}`);
+      out.addSignal(
+        atomToken(password),
+        0,
+        password.text.length,
+        'password-in-text',
+        `superuser password of LOCAL.NODE ${name}`,
+      );
     }
     return;
   }
   const address = node.address?.text;
   if (node.port && IP_SESSION_TYPES.has(node.sessionType)) {
-    connect(node.port, node.sessionType === 'UDT33' ? 'udp' : 'tcp', `the server of ${who}${address ? ` at ${address}` : ''}`, `server port of ${who}`);
+    connect(
+      node.port,
+      node.sessionType === 'UDT33' ? 'udp' : 'tcp',
+      `the server of ${who}${address ? ` at ${address}` : ''}`,
+      `server port of ${who}`,
+    );
   }
   for (const keyword of nodeKeywords(node)) {
     const key = keyOf(keyword)!;
@@ -91,7 +122,12 @@ function readNode(node: ZosNode, localName: string | undefined, out: MentionColl
       for (const entry of alternateEntries(keyword.value)) {
         const protocol: Protocol = /^UDT/i.test(entry.type ?? '') ? 'udp' : 'tcp';
         if (entry.type && !/^(TCP|UDT)/i.test(entry.type)) continue;
-        connect(entry.port, protocol, `the server of ${who} at alternate address ${entry.address ?? 'not given'}`, `alternate port of ${who}, ALTERNATE.COMMINFO`);
+        connect(
+          entry.port,
+          protocol,
+          `the server of ${who} at alternate address ${entry.address ?? 'not given'}`,
+          `alternate port of ${who}, ALTERNATE.COMMINFO`,
+        );
       }
     }
   }
@@ -100,7 +136,9 @@ function readNode(node: ZosNode, localName: string | undefined, out: MentionColl
 /** The `(ALT.ADDR=..., ALT.PORT=..., ALT.TYPE=...)` entries of an ALTERNATE.COMMINFO value, one or a list. */
 function alternateEntries(value: Item | undefined): { port: Atom; address?: string; type?: string }[] {
   const slots = slotsOf(value);
-  const groups = slots.some((slot) => slot?.kind === 'group') ? slots.filter((slot) => slot?.kind === 'group') : [value];
+  const groups = slots.some((slot) => slot?.kind === 'group')
+    ? slots.filter((slot) => slot?.kind === 'group')
+    : [value];
   return groups.flatMap((group) => {
     const settings = findAssignments(slotsOf(group), () => true);
     const valueOf = (pattern: RegExp) => {

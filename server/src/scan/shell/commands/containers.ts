@@ -9,7 +9,18 @@ import { type TokenSlice, optionValues, positionals, readArguments, sliceText } 
 // Value-taking short options of `docker run` / `podman run`, so clustered flags such as `-it` read right.
 const RUN_OPTIONS = {
   short: 'acehlmpuvw',
-  long: ['--publish', '--expose', '--name', '--network', '--env', '--volume', '--label', '--user', '--workdir', '--entrypoint'],
+  long: [
+    '--publish',
+    '--expose',
+    '--name',
+    '--network',
+    '--env',
+    '--volume',
+    '--label',
+    '--user',
+    '--workdir',
+    '--entrypoint',
+  ],
 };
 
 /**
@@ -24,7 +35,10 @@ function addPublish(value: TokenSlice, out: MentionCollector, tool: string): voi
     return;
   }
   const slash = text.lastIndexOf('/');
-  const protocol: Protocol = slash >= 0 && /^(tcp|udp|sctp)$/i.test(text.slice(slash + 1)) ? (text.slice(slash + 1).toLowerCase() as Protocol) : 'tcp';
+  const protocol: Protocol =
+    slash >= 0 && /^(tcp|udp|sctp)$/i.test(text.slice(slash + 1))
+      ? (text.slice(slash + 1).toLowerCase() as Protocol)
+      : 'tcp';
   const to = slash >= 0 ? value.from + slash : value.to;
   const fields = splitColonFields(value.token.text, value.from, to);
   if (fields.length === 0 || fields.length > 3) return;
@@ -34,20 +48,44 @@ function addPublish(value: TokenSlice, out: MentionCollector, tool: string): voi
   const host = fields.length >= 2 ? fields[fields.length - 2] : undefined;
   const context = { tool, direction: 'inbound' as const, bindAddress: address };
   if (host && host.text) {
-    out.addPort(value.token, host.from, host.to, {
-      protocol, role: 'publish', exposure,
-      context: { ...context, mappedTo: `container port ${container.text}`, mappedPort: firstPort(container.text) },
-    }, { rangeSeparators: '-' });
-    out.addPort(value.token, container.from, container.to, {
-      protocol, role: 'forward', exposure,
-      context: { ...context, mappedTo: `host port ${host.text}`, note: 'port inside the container' },
-    }, { rangeSeparators: '-' });
+    out.addPort(
+      value.token,
+      host.from,
+      host.to,
+      {
+        protocol,
+        role: 'publish',
+        exposure,
+        context: { ...context, mappedTo: `container port ${container.text}`, mappedPort: firstPort(container.text) },
+      },
+      { rangeSeparators: '-' },
+    );
+    out.addPort(
+      value.token,
+      container.from,
+      container.to,
+      {
+        protocol,
+        role: 'forward',
+        exposure,
+        context: { ...context, mappedTo: `host port ${host.text}`, note: 'port inside the container' },
+      },
+      { rangeSeparators: '-' },
+    );
     return;
   }
-  out.addPort(value.token, container.from, container.to, {
-    protocol, role: 'publish', exposure,
-    context: { ...context, note: 'container port published on a random host port' },
-  }, { rangeSeparators: '-' });
+  out.addPort(
+    value.token,
+    container.from,
+    container.to,
+    {
+      protocol,
+      role: 'publish',
+      exposure,
+      context: { ...context, note: 'container port published on a random host port' },
+    },
+    { rangeSeparators: '-' },
+  );
 }
 
 function addLongPublish(value: TokenSlice, out: MentionCollector, tool: string): void {
@@ -61,16 +99,36 @@ function addLongPublish(value: TokenSlice, out: MentionCollector, tool: string):
   const target = field('target');
   const context = { tool, direction: 'inbound' as const };
   if (published) {
-    out.addPort(value.token, published.from, published.from + published.text.length, {
-      protocol, role: 'publish', exposure: 'any',
-      context: { ...context, mappedTo: target && `container port ${target.text}`, mappedPort: target && firstPort(target.text) },
-    }, { rangeSeparators: '-' });
+    out.addPort(
+      value.token,
+      published.from,
+      published.from + published.text.length,
+      {
+        protocol,
+        role: 'publish',
+        exposure: 'any',
+        context: {
+          ...context,
+          mappedTo: target && `container port ${target.text}`,
+          mappedPort: target && firstPort(target.text),
+        },
+      },
+      { rangeSeparators: '-' },
+    );
   }
   if (target) {
-    out.addPort(value.token, target.from, target.from + target.text.length, {
-      protocol, role: published ? 'forward' : 'publish', exposure: 'any',
-      context: { ...context, note: 'port inside the container' },
-    }, { rangeSeparators: '-' });
+    out.addPort(
+      value.token,
+      target.from,
+      target.from + target.text.length,
+      {
+        protocol,
+        role: published ? 'forward' : 'publish',
+        exposure: 'any',
+        context: { ...context, note: 'port inside the container' },
+      },
+      { rangeSeparators: '-' },
+    );
   }
 }
 
@@ -89,15 +147,26 @@ function containerEngine(tool: string): CommandHandler {
     const label = `${tool} ${words.slice(0, verbAt + 1).join(' ')}`;
     for (const value of optionValues(items, '-p', '--publish')) addPublish(value, out, label);
     for (const value of optionValues(items, '--expose')) {
-      out.addPort(value.token, value.from, value.to, {
-        protocol: 'tcp', role: 'define', exposure: 'unknown',
-        context: { tool: label, note: 'exposed to other containers only; not published on the host' },
-      }, { rangeSeparators: '-' });
+      out.addPort(
+        value.token,
+        value.from,
+        value.to,
+        {
+          protocol: 'tcp',
+          role: 'define',
+          exposure: 'unknown',
+          context: { tool: label, note: 'exposed to other containers only; not published on the host' },
+        },
+        { rangeSeparators: '-' },
+      );
     }
   };
 }
 
-const KUBECTL_PORT_FORWARD_OPTIONS = { short: 'n', long: ['--address', '--namespace', '--pod-running-timeout', '--context', '--kubeconfig'] };
+const KUBECTL_PORT_FORWARD_OPTIONS = {
+  short: 'n',
+  long: ['--address', '--namespace', '--pod-running-timeout', '--context', '--kubeconfig'],
+};
 
 /**
  * `kubectl port-forward TYPE/NAME [LOCAL:]REMOTE ... [--address ADDR,...]`. The local side listens on
@@ -110,7 +179,11 @@ const kubectl: CommandHandler = (command, out) => {
   const addresses = optionValues(items, '--address').flatMap((value) => sliceText(value).split(','));
   const exposure: Exposure = addresses.length === 0 ? 'loopback' : widest(addresses.map(classifyAddress));
   const [resource, ...specs] = positionals(items);
-  const context = { tool: 'kubectl port-forward', peer: resource && sliceText(resource), bindAddress: addresses.join(',') || undefined };
+  const context = {
+    tool: 'kubectl port-forward',
+    peer: resource && sliceText(resource),
+    bindAddress: addresses.join(',') || undefined,
+  };
   for (const spec of specs) {
     const fields = splitColonFields(spec.token.text, spec.from, spec.to);
     if (fields.length > 2) continue;
@@ -118,13 +191,17 @@ const kubectl: CommandHandler = (command, out) => {
     const local = fields.length === 2 ? fields[0] : remote;
     if (local.text) {
       out.addPort(spec.token, local.from, local.to, {
-        protocol: 'tcp', role: 'listen', exposure,
+        protocol: 'tcp',
+        role: 'listen',
+        exposure,
         context: { ...context, direction: 'inbound', mappedTo: `${context.peer} port ${remote.text}` },
       });
     }
     if (fields.length === 2) {
       out.addPort(spec.token, remote.from, remote.to, {
-        protocol: 'tcp', role: 'forward', exposure: 'unknown',
+        protocol: 'tcp',
+        role: 'forward',
+        exposure: 'unknown',
         context: { ...context, note: 'port of the pod or service' },
       });
     }
@@ -138,4 +215,3 @@ export const containerCommands: Record<string, CommandHandler> = {
   kubectl,
   oc: kubectl,
 };
-

@@ -18,7 +18,12 @@ function client(tool: string, spec: OptionSpec, portOptions: string[], hostOptio
 }
 
 const postgresClient = (tool: string) =>
-  client(tool, { short: 'cdfhLoPpTUvW', long: ['--host', '--port', '--username', '--dbname', '--command', '--file'] }, ['-p', '--port'], ['-h', '--host']);
+  client(
+    tool,
+    { short: 'cdfhLoPpTUvW', long: ['--host', '--port', '--username', '--dbname', '--command', '--file'] },
+    ['-p', '--port'],
+    ['-h', '--host'],
+  );
 
 export const databaseClientCommands: Record<string, CommandHandler> = {
   'redis-cli': client('redis-cli', { short: 'acdDhinprsu' }, ['-p'], ['-h']),
@@ -27,8 +32,18 @@ export const databaseClientCommands: Record<string, CommandHandler> = {
   pg_restore: postgresClient('pg_restore'),
   pg_isready: postgresClient('pg_isready'),
   // mysql's -p is the password, written attached (-pSECRET); the port is -P.
-  mysql: client('mysql', { short: 'DehPSu', long: ['--host', '--port', '--user', '--database', '--execute', '--socket'] }, ['-P', '--port'], ['-h', '--host']),
-  mysqldump: client('mysqldump', { short: 'DhPSu', long: ['--host', '--port', '--user'] }, ['-P', '--port'], ['-h', '--host']),
+  mysql: client(
+    'mysql',
+    { short: 'DehPSu', long: ['--host', '--port', '--user', '--database', '--execute', '--socket'] },
+    ['-P', '--port'],
+    ['-h', '--host'],
+  ),
+  mysqldump: client(
+    'mysqldump',
+    { short: 'DhPSu', long: ['--host', '--port', '--user'] },
+    ['-P', '--port'],
+    ['-h', '--host'],
+  ),
   mongosh: client('mongosh', { long: ['--host', '--port', '--username'] }, ['--port'], ['--host']),
   mongo: client('mongo', { long: ['--host', '--port', '--username'] }, ['--port'], ['--host']),
 };

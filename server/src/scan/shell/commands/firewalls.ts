@@ -13,7 +13,11 @@ const iptables: CommandHandler = (command, out) => {
 };
 
 /** Keeps the script's rules in the order the kernel would hold them, for the evaluation at the script's end. */
-function addToRuleset(ruleset: IptablesRuleset, read: ReturnType<typeof readIptablesRule>, args: readonly Token[]): void {
+function addToRuleset(
+  ruleset: IptablesRuleset,
+  read: ReturnType<typeof readIptablesRule>,
+  args: readonly Token[],
+): void {
   const { rule } = read;
   if (args.length === 0) return;
   const line = { start: args[0].span.start, end: args[args.length - 1].span.end };

@@ -15,7 +15,12 @@ function destinationHost(slices: TokenSlice[]): string | undefined {
 }
 
 /** `-o Port=2222`, `-oPort=2222` and `-o "Port 2222"`. */
-function addPortFromConfigOption(value: TokenSlice, out: MentionCollector, tool: string, peer: string | undefined): void {
+function addPortFromConfigOption(
+  value: TokenSlice,
+  out: MentionCollector,
+  tool: string,
+  peer: string | undefined,
+): void {
   const match = /^\s*port\s*[= ]\s*(\d+)\s*$/i.exec(sliceText(value));
   if (!match) return;
   const from = value.from + match[0].lastIndexOf(match[1]);
@@ -36,7 +41,8 @@ function addForward(value: TokenSlice, kind: 'L' | 'R' | 'D', out: MentionCollec
   const listenIndex = kind === 'D' ? fields.length - 1 : fields.length - 3;
   if (listenIndex < 0 || (kind !== 'D' && fields.length > 4) || (kind === 'D' && fields.length > 2)) return;
   const bind = listenIndex > 0 ? fields[0].text.replace(/^\[|\]$/g, '') : undefined;
-  const exposure: Exposure = bind === undefined ? 'loopback' : bind === '' || bind === '*' ? 'any' : classifyAddress(bind);
+  const exposure: Exposure =
+    bind === undefined ? 'loopback' : bind === '' || bind === '*' ? 'any' : classifyAddress(bind);
   const where = kind === 'R' ? 'on the remote host' : 'on this host';
   const listen = fields[listenIndex];
   const target = kind === 'D' ? undefined : `${fields[fields.length - 2].text}:${fields[fields.length - 1].text}`;

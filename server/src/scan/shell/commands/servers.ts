@@ -5,7 +5,14 @@ import type { CommandHandler } from '../command';
 import { optionValues, positionals, readArguments, sliceText } from '../options';
 import type { Token } from '../../token';
 
-function addListener(out: MentionCollector, token: Token, from: number, to: number, tool: string, bindAddress?: string) {
+function addListener(
+  out: MentionCollector,
+  token: Token,
+  from: number,
+  to: number,
+  tool: string,
+  bindAddress?: string,
+) {
   out.addPort(token, from, to, {
     protocol: 'tcp',
     role: 'listen',
@@ -23,7 +30,10 @@ const python: CommandHandler = (command, out) => {
   if (moduleIndex < 0) return;
   const moduleName = command.args[moduleIndex + 1].text;
   if (moduleName !== 'http.server' && moduleName !== 'SimpleHTTPServer') return;
-  const items = readArguments(command.args.slice(moduleIndex + 2), { short: 'bdp', long: ['--bind', '--directory', '--protocol'] });
+  const items = readArguments(command.args.slice(moduleIndex + 2), {
+    short: 'bdp',
+    long: ['--bind', '--directory', '--protocol'],
+  });
   const bindAddress = optionValues(items, '-b', '--bind').map(sliceText)[0];
   const port = positionals(items)[0];
   if (port) addListener(out, port.token, port.from, port.to, `python -m ${moduleName}`, bindAddress);

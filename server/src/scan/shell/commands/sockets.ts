@@ -21,7 +21,8 @@ const netcat: CommandHandler = (command, out) => {
   const args = positionals(items);
   const tool = command.name;
   if (hasOption(items, '-l', '--listen')) {
-    const bindSlice = optionValues(items, '-s', '--source')[0] ?? args.find((slice) => looksLikeAddress(sliceText(slice)));
+    const bindSlice =
+      optionValues(items, '-s', '--source')[0] ?? args.find((slice) => looksLikeAddress(sliceText(slice)));
     const bindAddress = bindSlice && sliceText(bindSlice);
     const facts: MentionFacts = {
       protocol,
@@ -29,7 +30,10 @@ const netcat: CommandHandler = (command, out) => {
       exposure: bindAddress ? classifyAddress(bindAddress) : 'any',
       context: { tool, direction: 'inbound', bindAddress },
     };
-    for (const value of [...optionValues(items, '-p', '--source-port'), ...args.filter((slice) => slice !== bindSlice)]) {
+    for (const value of [
+      ...optionValues(items, '-p', '--source-port'),
+      ...args.filter((slice) => slice !== bindSlice),
+    ]) {
       out.addPort(value.token, value.from, value.to, facts);
     }
     return;
@@ -37,12 +41,18 @@ const netcat: CommandHandler = (command, out) => {
   const [host, ...ports] = args;
   const peer = host && sliceText(host);
   for (const value of ports) {
-    out.addPort(value.token, value.from, value.to, {
-      protocol,
-      role: 'connect',
-      exposure: 'unknown',
-      context: { tool, direction: 'outbound', peer },
-    }, { rangeSeparators: '-' });
+    out.addPort(
+      value.token,
+      value.from,
+      value.to,
+      {
+        protocol,
+        role: 'connect',
+        exposure: 'unknown',
+        context: { tool, direction: 'outbound', peer },
+      },
+      { rangeSeparators: '-' },
+    );
   }
   for (const value of optionValues(items, '-p', '--source-port')) {
     out.addPort(value.token, value.from, value.to, {
@@ -54,7 +64,14 @@ const netcat: CommandHandler = (command, out) => {
   }
 };
 
-const SOCAT_PROTOCOLS: Record<string, Protocol> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp', DCCP: 'dccp', OPENSSL: 'tcp', SSL: 'tcp' };
+const SOCAT_PROTOCOLS: Record<string, Protocol> = {
+  TCP: 'tcp',
+  UDP: 'udp',
+  SCTP: 'sctp',
+  DCCP: 'dccp',
+  OPENSSL: 'tcp',
+  SSL: 'tcp',
+};
 
 /**
  * socat address specifications: `TCP-LISTEN:1364,fork,bind=127.0.0.1`, `UDP4-LISTEN:161`, `OPENSSL-LISTEN:443`,
@@ -97,12 +114,18 @@ const socat: CommandHandler = (command, out) => {
 const telnet: CommandHandler = (command, out) => {
   const [host, port] = positionals(readArguments(command.args, { short: 'bleLnSX' }));
   if (!port) return;
-  out.addPort(port.token, port.from, port.to, {
-    protocol: 'tcp',
-    role: 'connect',
-    exposure: 'unknown',
-    context: { tool: 'telnet', direction: 'outbound', peer: sliceText(host) },
-  }, { allowNames: true });
+  out.addPort(
+    port.token,
+    port.from,
+    port.to,
+    {
+      protocol: 'tcp',
+      role: 'connect',
+      exposure: 'unknown',
+      context: { tool: 'telnet', direction: 'outbound', peer: sliceText(host) },
+    },
+    { allowNames: true },
+  );
 };
 
 /** `openssl s_client -connect host:443` and `openssl s_server -accept 4433`. */
