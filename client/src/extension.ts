@@ -6,24 +6,7 @@ import {
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
-
-/** Languages the server reads; package.json activates the extension on the same list. */
-const LANGUAGES = [
-  'shellscript',
-  'firewalld',
-  'iptables',
-  'ufw',
-  'ufw-profile',
-  'nftables',
-  'pf',
-  'connectdirect',
-  'connectdirect-netmap',
-  'connectdirect-initparm',
-  'connectdirect-config',
-  'connectdirect-ini',
-  'connectdirect-zos',
-  'connectdirect-spcli',
-];
+import { LANGUAGES } from './languages';
 
 let client: LanguageClient | undefined;
 
