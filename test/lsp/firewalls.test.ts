@@ -40,7 +40,7 @@ const CASES: Case[] = [
     line: '        tcp dport { 6379, 11211 } accept',
     token: '11211',
     card: [/\*\*11211\/tcp\*\* · Memcached/, /allowed inbound from any source \(nftables, chain input, policy drop\)/],
-    diagnostics: ['exposed-critical-port@23', 'exposed-critical-port@23'],
+    diagnostics: ['exposed-critical-port@23', 'exposed-critical-port@23', 'exposed-sensitive-port@35'],
   },
   {
     file: 'ufw/user.rules',

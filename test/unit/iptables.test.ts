@@ -753,13 +753,17 @@ describe('iptables-save files', () => {
         [25, '1364'],
         [27, 'ssh'],
         [30, '53'],
-        [7, '8443'],
         [38, '2375'],
         [34, '587'],
       ] as const) {
         assert.equal(restrictSource(scanned, on(scanned, line, written), ['10.0.0.0/8']), undefined, written);
       }
       assert.equal(restrictSource(scanned, scanned.at('1363', 1), []), undefined, 'no network to write');
+      // A DNAT makes its destination reachable from its source: that source is what the fix restricts.
+      assert.deepEqual(
+        restrictSource(scanned, on(scanned, 7, '8443'), ['10.0.0.0/8'])?.map((edit) => edit.newText),
+        [' -s 10.0.0.0/8'],
+      );
     });
 
     it('builds the same edit for the words of a shell command line', () => {

@@ -53,6 +53,60 @@ describe('risk rules', () => {
   });
 
   describe('exposure findings that a reviewer agrees with', () => {
+    it('judges a forward by the service it reaches, on the forwarded port, in every firewall format', async () => {
+      const cases: [string, string, string][] = [
+        [
+          'shellscript',
+          'iptables -t nat -A PREROUTING -i eth0 -p tcp --dport 8447 -j DNAT --to-destination 10.0.0.9:447\n',
+          '8447',
+        ],
+        [
+          'nftables',
+          'table ip nat {\n  chain prerouting {\n    type nat hook prerouting priority -100;\n    tcp dport 8447 dnat to 10.0.0.9:447\n  }\n}\n',
+          '8447',
+        ],
+        ['pf', 'rdr pass on em0 proto tcp from any to any port 8447 -> 10.0.0.9 port 447\n', '8447'],
+        [
+          'firewalld',
+          '<zone>\n  <short>Public</short>\n  <forward-port port="8447" protocol="tcp" to-port="447" to-addr="10.0.0.9"/>\n</zone>\n',
+          '8447',
+        ],
+      ];
+      for (const [languageId, text, at] of cases) {
+        const found = summary(text, await findingsIn(text, {}, languageId)).filter((line) =>
+          line.startsWith('exposed'),
+        );
+        assert.deepEqual(found, [`exposed-critical-port error @${at}`], languageId);
+        const [finding] = (await findingsIn(text, {}, languageId)).filter(
+          (item) => item.ruleId === 'exposed-critical-port',
+        );
+        assert.equal(
+          finding.message,
+          'IBM i DDM port 447 on 10.0.0.9 is reachable from any source through this forward',
+          languageId,
+        );
+      }
+    });
+
+    it("takes a forward's source, and a REDIRECT to this host, as other rules do", async () => {
+      const text = [
+        '#!/bin/sh',
+        'iptables -t nat -A PREROUTING -s 10.0.0.0/8 -p tcp --dport 6380 -j DNAT --to-destination 10.0.0.7:6379',
+        'iptables -t nat -A PREROUTING -p tcp --dport 2323 -j REDIRECT --to-ports 23',
+        '',
+      ].join('\n');
+      const findings = await findingsIn(text);
+      assert.deepEqual(
+        findings
+          .filter((finding) => finding.ruleId.startsWith('exposed'))
+          .map((finding) => `${finding.severity} ${finding.message}`),
+        [
+          'information Redis port 6379 on 10.0.0.7 is reachable from a private network (10.0.0.0/8) through this forward',
+          'error Telnet port 23 is reachable from any source through this forward',
+        ],
+      );
+    });
+
     it('judges a source by its whole prefix: 10.0.0.0/1 is half the internet, 172.16.0.0/8 a public network', async () => {
       const text = [
         '#!/bin/sh',

@@ -4,7 +4,7 @@ import { type Rule, type RuleContext, levelOf } from './context';
 import type { Finding, FixAction } from './finding';
 import { exposureSeverity } from './severity';
 
-const EXPOSING_ROLES = new Set<Role>(['allow', 'listen', 'publish']);
+const EXPOSING_ROLES = new Set<Role>(['allow', 'listen', 'publish', 'forward']);
 const RULE_FOR_RISK: Record<RiskClass, string> = {
   critical: 'exposed-critical-port',
   sensitive: 'exposed-sensitive-port',
@@ -12,8 +12,36 @@ const RULE_FOR_RISK: Record<RiskClass, string> = {
 };
 const RISK_ORDER: Record<RiskClass, number> = { standard: 0, sensitive: 1, critical: 2 };
 
-/** The port whose class decides the finding: the riskiest of a range, or the service behind a published port. */
+/**
+ * Where a forward (DNAT, REDIRECT, `rdr-to`, firewalld `forward-port`) sends the port it matches: the host and
+ * the port after the last colon of `mappedTo` (`10.0.0.9:447`, `this host:8080`, `local port 9040`), or the
+ * matched port itself when the forward keeps it. Undefined for the other mentions of a forward (its target).
+ */
+function forwardDestination(mention: PortMention, context: RuleContext): { host?: string; port: number } | undefined {
+  const { mappedTo, mappedPort, tool } = mention.context;
+  if (mention.role !== 'forward' || mappedTo === undefined || CLIENT_FORWARDERS.test(tool)) return undefined;
+  // `10.0.0.9:447`, `127.0.0.1:spamd` (a service name, as pf writes it), `local port 9040`, `this host:8080`.
+  const written = /^(.*?)(?::|\bport )([\w-]+)$/.exec(mappedTo);
+  const named =
+    written && !/^\d+$/.test(written[2]) ? context.catalog.iana.portForName(written[2], mention.protocol) : undefined;
+  const port = mappedPort ?? named ?? (written && /^\d{1,5}$/.test(written[2]) ? Number(written[2]) : mention.port);
+  const host = written ? written[1].trim() : mappedTo;
+  return { host: host && host !== 'this host' && host !== 'local' ? host : undefined, port };
+}
+
+/**
+ * Container runtimes and clients forward too (`docker run -p`, `ssh -L`, `kubectl port-forward`), but they are
+ * judged where they publish or listen; their forward mentions point back at that side.
+ */
+const CLIENT_FORWARDERS = /^(docker|podman|nerdctl|kubectl|oc|ssh)\b/;
+
+/**
+ * The port whose class decides the finding: the riskiest of a range, the service behind a published port, or
+ * the destination of a forward, which is what the forward makes reachable.
+ */
 function judgedPort(mention: PortMention, context: RuleContext): PortInfo {
+  const forwarded = forwardDestination(mention, context);
+  if (forwarded && mention.endPort === null) return context.catalog.lookup(forwarded.port, mention.protocol);
   if (mention.endPort !== null) {
     const summary = context.catalog.summarizeRange(mention.port, mention.endPort, mention.protocol);
     return summary.riskiest ?? summary.first;
@@ -47,11 +75,16 @@ const REACH: Record<Exposure, string> = {
   loopback: 'this host only',
 };
 
-function exposureMessage(mention: PortMention, judged: PortInfo): string {
+function exposureMessage(mention: PortMention, judged: PortInfo, context: RuleContext): string {
   const subject = subjectOf(mention, judged);
   const where = mention.context.source ?? mention.context.bindAddress;
   const detail = mention.exposure === 'any' || !where ? '' : ` (${where})`;
   switch (mention.role) {
+    case 'forward': {
+      const host = forwardDestination(mention, context)?.host;
+      const service = mention.endPort === null ? `${portLabel(judged)} port ${judged.port}` : subject;
+      return `${service}${host ? ` on ${host}` : ''} is reachable from ${REACH[mention.exposure]}${detail} through this forward`;
+    }
     case 'listen':
       return `${subject} listens ${mention.exposure === 'any' ? 'on every interface' : `for ${REACH[mention.exposure]}${detail}`}`;
     case 'publish':
@@ -74,7 +107,7 @@ function exposureFixes(context: RuleContext, mention: PortMention): FixAction[] 
   const actions: FixAction[] = [];
   const networks = context.settings.trustedNetworks;
   const restrict =
-    mention.role === 'allow' && networks.length > 0
+    (mention.role === 'allow' || mention.role === 'forward') && networks.length > 0
       ? fixes?.restrictSource?.(context.text, mention, networks)
       : undefined;
   if (restrict) {
@@ -86,7 +119,8 @@ function exposureFixes(context: RuleContext, mention: PortMention): FixAction[] 
       safeInBulk: true,
     });
   }
-  const bind = mention.role !== 'allow' ? fixes?.bindToLoopback?.(context.text, mention) : undefined;
+  const bind =
+    mention.role !== 'allow' && mention.role !== 'forward' ? fixes?.bindToLoopback?.(context.text, mention) : undefined;
   if (bind)
     actions.push({
       title: 'Bind to loopback (127.0.0.1)',
@@ -108,6 +142,8 @@ export const exposureRule: Rule = (context) => {
   for (const mention of context.mentions) {
     // A shadowed accept is reported once for its rule (shadowed-rule): nothing reaches its ports.
     if (!EXPOSING_ROLES.has(mention.role) || mention.context.direction === 'outbound' || mention.shadowedBy) continue;
+    // A forward's own ports are judged at the port it matches, by where it sends them; its target port is not.
+    if (mention.role === 'forward' && !forwardDestination(mention, context)) continue;
     const judged = judgedPort(mention, context);
     const ruleId = RULE_FOR_RISK[judged.risk];
     const severity = exposureSeverity(levelOf(context, ruleId), mention.exposure, judged.risk);
@@ -118,7 +154,7 @@ export const exposureRule: Rule = (context) => {
       span: mention.span,
       port: mention.port,
       endPort: mention.endPort,
-      message: exposureMessage(mention, judged),
+      message: exposureMessage(mention, judged, context),
       fixes: exposureFixes(context, mention),
       related: relatedOf(mention),
     });

@@ -46,9 +46,9 @@ export function restrictRuleLine(text: string, line: Span, networks: readonly st
   return fixes.lastLine.edit;
 }
 
-/** Only inbound allow rules let anyone reach a port; a source on another rule changes nothing worth fixing. */
+/** Only inbound allow and forward rules let anyone reach a port; a source on another rule changes nothing worth fixing. */
 export function opensInbound(mention: PortMention): boolean {
-  return mention.role === 'allow' && mention.context.direction === 'inbound';
+  return (mention.role === 'allow' || mention.role === 'forward') && mention.context.direction === 'inbound';
 }
 
 /** iptables-save: `-s NET[,NET]` after the chain name of an inbound allow rule that names no source. */
