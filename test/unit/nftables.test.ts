@@ -80,6 +80,30 @@ describe('nftables scanner', () => {
   });
 
   describe('verdicts, chains and exposure', () => {
+    it('reads a chain written without its table, as a file that nftables.conf includes holds it', async () => {
+      const scan = await scanAs(
+        'nftables',
+        'chain input {\n  type filter hook input priority 0; policy drop;\n  tcp dport 6379 accept\n}\n',
+      );
+      const redis = scan.at('6379');
+      assert.deepEqual(
+        [redis.role, redis.exposure, redis.context.chain, redis.context.direction],
+        ['allow', 'any', 'input', 'inbound'],
+      );
+      assert.deepEqual(
+        scan.scan.findings.map((finding) => finding.ruleId),
+        ['exposed-critical-port'],
+      );
+    });
+
+    it("resolves the service names of the system's services file that IANA does not list: http, http-alt, x11", async () => {
+      const scan = await scanAs(
+        'nftables',
+        'table inet f {\n  chain input {\n    type filter hook input priority 0;\n    tcp dport { http, http-alt, x11 } accept\n  }\n}\n',
+      );
+      assert.deepEqual(scan.ports, [80, 8080, 6000]);
+    });
+
     it('gives accept allow, drop and reject deny, jump other, and takes the direction from the hook', async () => {
       const text = [
         'table inet filter {',

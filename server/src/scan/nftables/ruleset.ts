@@ -72,6 +72,10 @@ function qualifiedName(
   return { family, table: parts[0], rest: parts.slice(1), next: at + parts.length + (hasFamily ? 1 : 0) };
 }
 
+/** Where a chain or set written without its table is filed: inet takes both address families. */
+const INCLUDED_FAMILY = 'inet';
+const INCLUDED_TABLE = '(included)';
+
 class RulesetReader {
   readonly ruleset: Ruleset = { defines: new Map(), sets: new Map(), chains: new Map(), rules: [] };
 
@@ -81,6 +85,9 @@ class RulesetReader {
       if (!isWord(first)) continue;
       if (first.text === 'define' || first.text === 'redefine') this.define(statement);
       else if (first.text === 'table' && statement.body) this.table(statement, 1);
+      // A chain or set written without its table is a snippet that a table elsewhere includes.
+      else if (statement.body && /^(chain|set|map)$/.test(first.text))
+        this.tableObject(statement, INCLUDED_FAMILY, INCLUDED_TABLE);
       else if (isWord(second) && WORDS_AFTER_VERB.has(second.text) && /^(add|create|insert|replace)$/.test(first.text))
         this.command(statement, second.text);
     }
@@ -95,15 +102,16 @@ class RulesetReader {
   private table(statement: Statement, at: number): void {
     const name = qualifiedName(statement.items, at, 1);
     if (!name || !statement.body) return;
-    for (const inner of statement.body) {
-      const [kind] = inner.items;
-      if (!isWord(kind) || !inner.body) continue;
-      const objectName = inner.items[1];
-      if (!isWord(objectName)) continue;
-      if (kind.text === 'chain') this.chainBody(this.chain(name.family, name.table, objectName.text), inner.body);
-      else if (kind.text === 'set' || kind.text === 'map')
-        this.setBody(this.set(name.family, name.table, objectName.text, inner.span), inner.body);
-    }
+    for (const inner of statement.body) this.tableObject(inner, name.family, name.table);
+  }
+
+  /** A `chain NAME { ... }`, `set NAME { ... }` or `map NAME { ... }` of a table. */
+  private tableObject(inner: Statement, family: string, table: string): void {
+    const [kind, objectName] = inner.items;
+    if (!isWord(kind) || !inner.body || !isWord(objectName)) return;
+    if (kind.text === 'chain') this.chainBody(this.chain(family, table, objectName.text), inner.body);
+    else if (kind.text === 'set' || kind.text === 'map')
+      this.setBody(this.set(family, table, objectName.text, inner.span), inner.body);
   }
 
   /** `add rule ...`, `add chain ... { ... }`, `add set ... { ... }`, `add element ... { ... }`. */

@@ -121,6 +121,8 @@ function blockOpenedBy(kind: BlockKind, words: readonly Item[]): BlockKind | und
   if (kind === 'table') return TABLE_OBJECTS.has(first) ? 'inner' : undefined;
   if (kind !== 'top') return undefined;
   if (first === 'table') return 'table';
+  // A chain or set without its table: a snippet that a table elsewhere includes (`include "nftables.d/*.nft"`).
+  if (TABLE_OBJECTS.has(first)) return 'inner';
   const second = (words[1] as Word).text;
   if (COMMAND_VERBS.has(first) && second === 'table') return 'table';
   if (COMMAND_VERBS.has(first) && (second === 'chain' || second === 'set' || second === 'map')) return 'inner';
