@@ -313,6 +313,28 @@ describe('iptables rule order', () => {
     assert.equal(engineExposure(scanned.at('23', 1)), 'any', 'the DROP before it was deleted');
   });
 
+  it('reads ufw commands in the order ufw keeps them: deny then allow, and insert before the rest', async () => {
+    const scanned = await scanShell(
+      [
+        '#!/bin/sh',
+        'ufw deny 6379/tcp',
+        'ufw allow 6379/tcp',
+        'ufw allow from 203.0.113.0/24 to any port 22 proto tcp',
+        'ufw insert 1 deny from 203.0.113.0/24',
+        'ufw allow 6379/udp',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(engineExposure(scanned.at('6379', 1)), 'shadowed', 'the deny of 6379/tcp comes first');
+    assert.equal(
+      engineExposure(scanned.at('22')),
+      'shadowed',
+      'inserted at the top, the deny of that network comes first',
+    );
+    assert.equal(engineExposure(scanned.at('6379', 2)), 'any', 'udp is not the denied tcp');
+    assert.deepEqual(findings(scanned).filter((line) => line.includes('shadowed-rule')).length, 2);
+  });
+
   it('follows jump loops and undefined chains without hanging', async () => {
     const text = [
       '*filter',

@@ -1,8 +1,9 @@
 import type { Protocol } from '../../catalog/types';
 import type { MentionCollector, MentionFacts } from '../collector';
 import { classifyAddress } from '../exposure';
-import type { Exposure, Role } from '../mention';
-import type { Token } from '../token';
+import type { IptablesRule } from '../iptables/rule';
+import type { Exposure, PortMention, Role } from '../mention';
+import { PlainToken, type Token } from '../token';
 import { ROUTED_NOTE } from './tuple';
 
 const ACTION_ROLES = new Map<string, Role>([
@@ -35,18 +36,23 @@ export function incomingDefault(tokens: readonly Token[]): Token | undefined {
  * `[insert N|prepend|route|delete] allow|deny|reject|limit [in|out] [on IF] [log] [proto P] [from SRC [port P]] [to DST [port P]]`
  * and the short one `allow 447/tcp`, `allow 80,443/tcp`, `allow 6000:6007/tcp`, `allow ssh`.
  */
-export function readUfwCommand(tokens: readonly Token[], out: MentionCollector): void {
+export function readUfwCommand(tokens: readonly Token[], out: MentionCollector): UfwRule | undefined {
   const words = tokens.map((token) => token.text.toLowerCase());
   let at = 0;
   let deleting = false;
   let routed = false;
+  let position: Token | undefined;
   while (at < words.length && !ACTION_ROLES.has(words[at])) {
     if (words[at] === 'delete') deleting = true;
     else if (words[at] === 'route') routed = true;
-    else if (!/^(insert|prepend|\d+|--dry-run|--force)$/.test(words[at])) return;
+    else if (words[at] === 'prepend') position = new PlainToken('1', tokens[at].span.start);
+    else if (/^\d+$/.test(words[at]) && words[at - 1] === 'insert') position = tokens[at];
+    else if (!/^(insert|--dry-run|--force)$/.test(words[at])) return undefined;
     at++;
   }
-  if (at >= words.length) return;
+  if (at >= words.length) return undefined;
+  const actionToken = tokens[at];
+  const spec = words.slice(at).join(' ');
   const action = words[at];
   const role: Role = deleting ? 'other' : ACTION_ROLES.get(action)!;
   at++;
@@ -91,9 +97,11 @@ export function readUfwCommand(tokens: readonly Token[], out: MentionCollector):
     exposure,
     context: { tool: 'ufw', direction, source, interface: iface, note: routed ? ROUTED_NOTE : undefined },
   });
-  for (const token of shortForm ? [shortForm, ...destinationPorts] : destinationPorts) {
+  const mentions: PortMention[] = [];
+  const portWords = shortForm ? [shortForm, ...destinationPorts] : destinationPorts;
+  for (const token of portWords) {
     const { ports, protocol: written } = splitProtocol(token.text);
-    out.addPortList(token, 0, ports.length, facts(written), PORT_SPEC);
+    mentions.push(...out.addPortList(token, 0, ports.length, facts(written), PORT_SPEC));
   }
   for (const token of sourcePorts) {
     const { ports, protocol: written } = splitProtocol(token.text);
@@ -110,4 +118,40 @@ export function readUfwCommand(tokens: readonly Token[], out: MentionCollector):
       PORT_SPEC,
     );
   }
+  const shortProtocol = shortForm ? splitProtocol(shortForm.text).protocol : undefined;
+  const rule: IptablesRule = {
+    table: 'filter',
+    command: deleting ? 'delete' : position ? 'insert' : 'append',
+    // ufw keeps the rules it is given in these chains, in order (ufw(8), "RULE ORDERING": first match wins).
+    chain: routed ? 'ufw-user-forward' : direction === 'inbound' ? 'ufw-user-input' : 'ufw-user-output',
+    head: position,
+    protocolWritten: protocol !== 'any' || shortProtocol !== undefined,
+    protocol: shortProtocol ?? protocol,
+    source: source === undefined || source.toLowerCase() === 'any' ? undefined : source,
+    inInterface: iface,
+    target: UFW_TARGETS[action],
+    targetToken: actionToken,
+    goto: false,
+    states: undefined,
+    syn: undefined,
+    protocolName: undefined,
+    otherMatches: false,
+    spec,
+    narrowed: portWords.length > 0 || sourcePorts.length > 0,
+    narrowedBeyondProtocol: portWords.length > 0 || sourcePorts.length > 0,
+    destinationPorts: portWords.map((token) => ({ token, list: true, negated: false })),
+    sourcePorts: sourcePorts.map((token) => ({ token, list: true, negated: false })),
+    natAddress: undefined,
+    toPorts: undefined,
+  };
+  return { rule, mentions };
 }
+
+/** A ufw rule as the ruleset model reads iptables rules (ufw writes it as such into its user chains). */
+export interface UfwRule {
+  rule: IptablesRule;
+  mentions: PortMention[];
+}
+
+/** `limit` accepts what stays under the rate and rejects the rest: every packet is decided either way. */
+const UFW_TARGETS: Record<string, string> = { allow: 'ACCEPT', limit: 'ACCEPT', deny: 'DROP', reject: 'REJECT' };

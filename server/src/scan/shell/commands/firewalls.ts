@@ -1,6 +1,6 @@
 import { readFirewallCmd } from '../../firewalld/command';
 import { readIptablesRule } from '../../iptables/rule';
-import type { IptablesRuleset } from '../../iptables/ruleset';
+import type { IptablesRuleset, RulesetRule } from '../../iptables/ruleset';
 import type { Token } from '../../token';
 import { incomingDefault, readUfwCommand } from '../../ufw/command';
 import type { CommandHandler } from '../command';
@@ -13,11 +13,7 @@ const iptables: CommandHandler = (command, out) => {
 };
 
 /** Keeps the script's rules in the order the kernel would hold them, for the evaluation at the script's end. */
-function addToRuleset(
-  ruleset: IptablesRuleset,
-  read: ReturnType<typeof readIptablesRule>,
-  args: readonly Token[],
-): void {
+function addToRuleset(ruleset: IptablesRuleset, read: Omit<RulesetRule, 'line'>, args: readonly Token[]): void {
   const { rule } = read;
   if (args.length === 0) return;
   const line = { start: args[0].span.start, end: args[args.length - 1].span.end };
@@ -28,7 +24,9 @@ function addToRuleset(
 
 const ufw: CommandHandler = (command, out) => {
   command.state.ufwIncomingDefault = incomingDefault(command.args) ?? command.state.ufwIncomingDefault;
-  readUfwCommand(command.args, out);
+  const read = readUfwCommand(command.args, out);
+  // ufw's own rules go in its user chains; an IPv6 source is ip6tables' alone, which this model leaves out.
+  if (read && !read.rule.source?.includes(':')) addToRuleset(command.state.rulesets.ipv4, read, command.args);
 };
 
 const firewallCmd: CommandHandler = (command, out) => {
