@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeUse } from '../../server/src/features/describe';
 import type { TextEdit } from '../../server/src/scan/format';
-import { firewalldFormat } from '../../server/src/scan/firewalld/definition';
+import { firewalldFormat } from '../../server/src/scan/firewalld/format';
 import { richRuleOptions } from '../../server/src/scan/firewalld/fixes';
 import { readXml } from '../../server/src/scan/firewalld/xml';
 import type { PortMention } from '../../server/src/scan/mention';

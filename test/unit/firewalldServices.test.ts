@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { firewalldFormat } from '../../server/src/scan/firewalld/definition';
+import { firewalldFormat } from '../../server/src/scan/firewalld/format';
 import { servicePorts, stockService } from '../../server/src/scan/firewalld/services';
 import { type ScannedText, scanAs, scanShell, testService } from './helpers';
 

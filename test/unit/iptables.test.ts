@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeUse } from '../../server/src/features/describe';
 import type { TextEdit } from '../../server/src/scan/format';
-import { iptablesFormat } from '../../server/src/scan/iptables/iptablesFormat';
+import { iptablesFormat } from '../../server/src/scan/iptables/format';
 import { sourceRestrictionEdit } from '../../server/src/scan/iptables/rule';
 import type { PortMention } from '../../server/src/scan/mention';
 import { splitWords } from '../../server/src/scan/token';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { nftablesDefinition } from '../../server/src/scan/nftables/nftablesScanner';
+import { nftablesFormat } from '../../server/src/scan/nftables/format';
 import { applyEdits, corpusTests, on, readFixture } from './firewallTesting';
 import { type ScannedText, scanAs, scanShell, testService, assertEvery } from './helpers';
 
@@ -561,7 +561,7 @@ describe('nftables scanner', () => {
       nets: readonly string[] = networks,
     ): Promise<string | undefined> {
       const scan = await scanNft(text);
-      const edits = nftablesDefinition.fixes!.restrictSource!(text, scan.at(written), nets);
+      const edits = nftablesFormat.fixes!.restrictSource!(text, scan.at(written), nets);
       return edits && applyEdits(text, edits);
     }
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { pfDefinition } from '../../server/src/scan/pf/pfScanner';
+import { pfFormat } from '../../server/src/scan/pf/format';
 import { applyEdits, corpusTests, on, readFixture } from './firewallTesting';
 import { type ScannedText, scanAs, testService, assertEvery } from './helpers';
 
@@ -342,7 +342,7 @@ describe('pf scanner', () => {
 
     async function restrict(text: string, line: number, written: string): Promise<string | undefined> {
       const scan = await scanPf(text);
-      const edits = pfDefinition.fixes!.restrictSource!(text, on(scan, line, written), networks);
+      const edits = pfFormat.fixes!.restrictSource!(text, on(scan, line, written), networks);
       return edits && applyEdits(text, edits);
     }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describeUse } from '../../server/src/features/describe';
 import type { TextEdit } from '../../server/src/scan/format';
 import type { PortMention } from '../../server/src/scan/mention';
-import { ufwRulesFormat } from '../../server/src/scan/ufw/ufwFormat';
+import { ufwRulesFormat } from '../../server/src/scan/ufw/format';
 import { fuzzFormat } from './fuzz';
 import { type ScannedText, scanAs, scanShell, cleanScan, testService, assertEvery } from './helpers';
 import { applyEdits } from './textEdits';

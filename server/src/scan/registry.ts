@@ -2,16 +2,15 @@ import { dirname, join } from 'node:path';
 import type { ServiceNameResolver } from './collector';
 import type { FormatDefinition, ScanContext } from './format';
 import type { ScanOutput } from './mention';
-import { shellFixes } from './shell/fixes';
 import { loadShellParser } from './shell/parser';
-import { SHELL, ShellScanner } from './shell/shellScanner';
-import { SSHD_CONFIG, sshdConfigScanner } from './sshd/sshdConfigScanner';
-import { firewalldFormat } from './firewalld/definition';
-import { iptablesFormat } from './iptables/iptablesFormat';
-import { ufwProfileFormat, ufwRulesFormat } from './ufw/ufwFormat';
-import { nftablesDefinition } from './nftables/nftablesScanner';
-import { pfDefinition } from './pf/pfScanner';
-import { connectDirectFormats } from './connectdirect/definitions';
+import { shellFormat } from './shell/format';
+import { sshdConfigFormat } from './sshd/format';
+import { firewalldFormat } from './firewalld/format';
+import { iptablesFormat } from './iptables/format';
+import { ufwProfileFormat, ufwRulesFormat } from './ufw/format';
+import { nftablesFormat } from './nftables/format';
+import { pfFormat } from './pf/format';
+import { connectDirectFormats } from './connectdirect/format';
 
 export const UNKNOWN_LANGUAGE = 'unknown';
 
@@ -126,30 +125,15 @@ function replaceOrAdd(
 export async function createFormatRegistry(): Promise<FormatRegistry> {
   const parser = await loadShellParser();
   const registry = new FormatRegistry();
-  registry.register({
-    languageId: SHELL,
-    standalone: true,
-    fileNames: [/\.(sh|bash|ksh|zsh|dash|command)$/i, /(^|\/)\.(bashrc|bash_profile|profile|zshrc)$/],
-    content: /^#!\s*\S*(\/|\benv\s+)(ba|da|k|z)?sh\b/,
-    consumers: ['sh', 'bash', 'dash', 'ksh', 'zsh'],
-    comment: { line: '#' },
-    fixes: shellFixes,
-    scanner: new ShellScanner(parser, registry),
-  });
-  registry.register({
-    languageId: SSHD_CONFIG,
-    standalone: false,
-    fileNames: [/(^|\/)sshd_config$/, /(^|\/)sshd_config\.d\/[^/]+\.conf$/],
-    comment: { line: '#' },
-    scanner: sshdConfigScanner,
-  });
+  registry.register(shellFormat(parser, registry));
+  registry.register(sshdConfigFormat);
   // ufw's rule files are iptables-save files too: ufw goes first so its chains decide the content detection.
   registry.register(ufwRulesFormat);
   registry.register(ufwProfileFormat);
   registry.register(iptablesFormat);
   registry.register(firewalldFormat);
-  registry.register(nftablesDefinition);
-  registry.register(pfDefinition);
+  registry.register(nftablesFormat);
+  registry.register(pfFormat);
   for (const definition of connectDirectFormats()) registry.register(definition);
   return registry;
 }

@@ -1,11 +1,10 @@
 import { MentionCollector, type MentionFacts, type PortSpecOptions } from '../collector';
-import type { FormatDefinition, FormatScanner, ScanContext } from '../format';
+import type { FormatScanner, ScanContext } from '../format';
 import type { RelatedSpan } from '../mention';
 import { applyComparison } from './comparison';
 import { DefinitionUses, definitionFacts, namesPorts } from './definitionUses';
 import type { Via } from './elements';
 import { type Analysis, type RuleAnalysis, analyseNftables, analyseNftablesText, factsOf } from './analysis';
-import { restrictNftablesSource } from './fixes';
 import { addOpenInputSignal } from './inputPolicy';
 import { type PortUse, portComponents } from './rule';
 import type { Define, NamedSet } from './ruleset';
@@ -109,17 +108,4 @@ export const nftablesScanner: FormatScanner = {
     addOpenInputSignal(text, analysis, out);
     return out.output;
   },
-};
-
-export const nftablesDefinition: FormatDefinition = {
-  languageId: NFTABLES,
-  standalone: true,
-  fileNames: [/\.nft$/i, /(^|[/-])nftables\.conf$/, /(^|\/)nftables\.d\/[^/]+\.conf$/],
-  // A `#!/usr/sbin/nft -f` line, or a first statement (after comments) that only nftables writes.
-  content:
-    /^(?:#![ \t]*(?:\S*\/)?(?:env[ \t]+)?nft\b|(?:[ \t]*(?:#[^\n]*)?\r?\n){0,50}[ \t]*(?:table[ \t]+(?:(?:ip6?|inet|arp|bridge|netdev)[ \t]+)?[\w.-]+[ \t]*\{|flush[ \t]+ruleset\b|define[ \t]+\w+[ \t]*=))/,
-  consumers: ['nft'],
-  comment: { line: '#' },
-  scanner: nftablesScanner,
-  fixes: { restrictSource: restrictNftablesSource },
 };

@@ -1,12 +1,11 @@
 import { MentionCollector, type MentionFacts, parsePortNumber } from '../collector';
-import type { FormatDefinition, FormatScanner, ScanContext } from '../format';
+import type { FormatScanner, ScanContext } from '../format';
 import type { RelatedSpan } from '../mention';
 import { applyComparison } from '../nftables/comparison';
 import { withSystemAliases } from '../nftables/serviceNames';
 import { DefinitionUses, definitionFacts, namesPorts } from '../nftables/definitionUses';
 import { PF_TOOL, type PfAnalysis, analysePf, exposes, pfFacts } from './analysis';
 import type { Macro } from './definitions';
-import { restrictPfSource } from './fixes';
 import { addOpenPassSignals } from './openPass';
 import type { PfPortUse } from './rule';
 
@@ -78,17 +77,4 @@ export const pfScanner: FormatScanner = {
     addOpenPassSignals(analysis, out);
     return out.output;
   },
-};
-
-export const pfDefinition: FormatDefinition = {
-  languageId: PF,
-  standalone: true,
-  fileNames: [/(^|[/-])pf\.conf$/, /\.pf$/i, /(^|\/)pf\.anchors\/[^/]+$/],
-  // Statements only pf writes: `set skip on`, `scrub in`, `table <name>`, filter rules with pf's keywords.
-  content:
-    /^[ \t]*(?:set[ \t]+skip[ \t]+on\b|scrub[ \t]+in\b|table[ \t]+<[\w.-]+>|(?:pass|block)[ \t]+(?:(?:in|out|log|quick|drop|return)[ \t]+)*(?:on[ \t]+\S+[ \t]+)?(?:inet6?[ \t]+)?(?:proto|from|all)\b|rdr[ \t]+(?:pass[ \t]+)?on\b)/m,
-  consumers: ['pfctl'],
-  comment: { line: '#' },
-  scanner: pfScanner,
-  fixes: { restrictSource: restrictPfSource },
 };

@@ -1,5 +1,5 @@
 import type { FormatDefinition } from '../format';
-import { collectingScanner } from '../iptables/iptablesFormat';
+import { collectingScanner } from '../collectingScanner';
 import { readSaveFile, saveFileSymbols } from '../iptables/saveFile';
 import { profileSymbols, scanUfwProfiles } from './profile';
 import { restrictUfwSource, scanUfwRules } from './rulesFile';

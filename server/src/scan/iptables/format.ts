@@ -1,23 +1,9 @@
 import { MentionCollector } from '../collector';
-import type { FormatDefinition, FormatScanner } from '../format';
+import type { FormatDefinition } from '../format';
 import { restrictIptablesSource } from './fixes';
 import { portRulesInteract, readSaveFile, saveFileContextLines, saveFileSymbols, scanSaveFile } from './saveFile';
 
 export const IPTABLES = 'iptables';
-
-/** A scanner that reads a whole text into one collector of the format's language. */
-export function collectingScanner(
-  languageId: string,
-  read: (text: string, out: MentionCollector) => void,
-): FormatScanner {
-  return {
-    scan(text, context) {
-      const out = new MentionCollector(languageId, context.resolveServiceName);
-      read(text, out);
-      return out.output;
-    },
-  };
-}
 
 /**
  * iptables-save / iptables-restore files: a `*table` line, then `:CHAIN POLICY [packets:bytes]` lines or rules.
