@@ -11,9 +11,9 @@ import { PortLensService } from '../service/portLensService';
 
 /**
  * Every scan worker compiles the scanners afresh, and with V8's default inlining budget its optimising compiler
- * took as much CPU as the scanning (1.3-1.5 s a worker on the corpus workspace, on background threads that
- * compete with the workers for the same two cores). A smaller budget left warm throughput as it was and cut the
- * CLI's CPU by about a sixth (docs/architecture.md). The language server, which runs for hours, keeps V8's default.
+ * took as much CPU as the scanning, on background threads that compete with the workers for the same cores. A
+ * smaller budget left warm throughput as it was and cut the CLI's CPU (docs/performance.md). The language
+ * server, which runs for hours, keeps V8's default.
  */
 const CLI_V8_FLAGS = ['--max-inlined-bytecode-size-cumulative=200'];
 

@@ -29,10 +29,9 @@ export interface ReportBatch {
 export type BatchSink = (batch: ReportBatch) => void;
 
 /**
- * Bytes of files to scan that make a worker thread pay off. Each worker's V8 compiles the scanners afresh, about
- * 1.7 s of CPU over the corpus workspace. On two cores one thread scanned 0.7-11 MB of the bench's files as fast
- * as two workers or faster (by up to a quarter), and two were faster from 13-20 MB, depending on the files
- * (README, eighth session). The number of files did not move that line.
+ * Bytes of files to scan that make a worker thread pay off. Each worker's V8 compiles the scanners afresh, so a
+ * small tree scans faster on one thread; the bytes, not the number of files, decide where a second worker starts
+ * to win (measured in docs/performance.md).
  */
 const BYTES_PER_WORKER = 6 * 1024 * 1024;
 /** A walk of this many files has work enough for every core in opening them, whatever their size. */
@@ -41,8 +40,7 @@ const FILES_FOR_EVERY_CORE = 100_000;
 const FILES_PER_TASK = 50;
 /**
  * Parts go out in batches: a message between threads or a write to stdout costs far more than one small file's
- * part. Written a file at a time, the generated firewall workspace's 190 MB report took 1.0-1.3 s to pass through
- * a pipe, against 0.5-0.9 s in writes of 1 MB.
+ * part, and a large report written a file at a time passed through a pipe far more slowly than in large writes.
  */
 const FILES_PER_BATCH = 100;
 const CHARACTERS_PER_BATCH = 1 << 20;

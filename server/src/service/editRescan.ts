@@ -143,7 +143,7 @@ export function rescanEdit(previous: ScanRecord, text: string, scanner: EditScan
   const { fresh } = read;
 
   // A binary search, not a callback per kept mention: on the first edit of a file this code still runs
-  // unoptimised, and a callback for each of 25,000 mentions cost that edit 10-30 ms.
+  // unoptimised, and a callback for each kept mention made that edit noticeably slower.
   const firstAfter = countStartingBefore(kept, newEnd);
   const mentions = kept.slice(0, firstAfter).concat(fresh.mentions, kept.slice(firstAfter));
   const allSignals = signals.concat(fresh.signals).sort(byPosition);
@@ -242,8 +242,8 @@ function shifter({ start, oldEnd, newEnd }: EditedLines) {
     outside<T extends { span: Span }>(items: readonly T[], moveItem: (item: T) => T): T[] | undefined {
       const kept: T[] = [];
       try {
-        // Indexed loops rather than filter and map, or for-of: a 50,000-rule file has 50,000 items to go through
-        // on every edit, and on the first edit this code still runs unoptimised (that edit took 5-10 ms less).
+        // Indexed loops rather than filter and map, or for-of: a large rule file has as many items to go through
+        // on every edit, and on the first edit this code still runs unoptimised, where indexed loops are the faster.
         for (let index = 0; index < items.length; index++) {
           const item = items[index];
           if (touchesEdit(item.span)) {
