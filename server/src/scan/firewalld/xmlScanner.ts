@@ -8,7 +8,15 @@ import { PlainToken, splitWords } from '../token';
 import { addPortElement, sliceText, withNote } from './portElements';
 import { type ServiceDefinition, type ServiceLookup, addServiceReference, stockService } from './services';
 import { type RuleScope, addRichRulePorts, readAddressMatch, readPortElement, readRichRuleElement } from './richRule';
-import { type XmlElement, attribute, attributeValue, decodeEntities, readXml, textOf } from './xml';
+import {
+  type XmlElement,
+  type XmlReadOptions,
+  attribute,
+  attributeValue,
+  decodeEntities,
+  readXml,
+  textOf,
+} from './xml';
 import { DEFAULT_ZONE, describeMatch, isInternetFacing, matchExposure } from './zones';
 
 export const FIREWALLD = 'firewalld';
@@ -36,13 +44,14 @@ const LEAF_ELEMENTS = new Set([
   'disable',
 ]);
 
+/** `service` is a leaf inside a zone but the root of a service file. */
+const FIREWALLD_XML: XmlReadOptions = { isVoid: (name, depth) => depth > 0 && LEAF_ELEMENTS.has(name) };
+
 /**
- * Reads a firewalld XML file; `service` is a leaf inside a zone but the root of a service file. The scanner, the
+ * Reads a firewalld XML file (zone, policy, service or direct.xml). The scanner, the
  * fixes (once per finding) and the outline read the same text in turn: it is parsed once, and never changed.
  */
-export const readFirewalldXml = rememberLast((text: string): XmlElement[] =>
-  readXml(text, { isVoid: (name, depth) => depth > 0 && LEAF_ELEMENTS.has(name) }),
-);
+export const readFirewalldXml = rememberLast((text: string): XmlElement[] => readXml(text, FIREWALLD_XML));
 
 /**
  * Service names resolve as firewalld resolves them: a definition in the configuration's own `services/` folder
@@ -67,9 +76,7 @@ function workspaceServices(context: ScanContext): ServiceLookup {
 
 /** The ports and includes of a service file's text (firewalld.service(5)). */
 export function serviceDefinition(text: string, origin: string): ServiceDefinition | undefined {
-  const root = readXml(text, { isVoid: (name, depth) => depth > 0 && LEAF_ELEMENTS.has(name) }).find(
-    (element) => element.name === 'service',
-  );
+  const root = readXml(text, FIREWALLD_XML).find((element) => element.name === 'service');
   if (!root) return undefined;
   const ports: string[] = [];
   for (const child of root.children) {

@@ -118,13 +118,15 @@ export interface RuleLocation {
   entry?: ChainEntry;
 }
 
-/** Reads the words of an iptables command line (without the program name) or of an iptables-save rule line. */
-export function parseIptablesRule(tokens: readonly Token[], where: RuleLocation = {}): IptablesRule {
-  // Every field is set here, the optional ones to undefined, so that all rules share one object shape.
-  const rule: IptablesRule = {
-    table: where.table ?? 'filter',
-    command: where.chain ? 'append' : undefined,
-    chain: where.chain,
+/**
+ * A rule that matches every packet and does nothing, for a reader to fill in: every field is set, the optional
+ * ones to undefined, so that all rules share one object shape. ufw's reader fills one from ufw's own syntax.
+ */
+export function blankIptablesRule(table: string, chain: string | undefined): IptablesRule {
+  return {
+    table,
+    command: chain ? 'append' : undefined,
+    chain,
     head: undefined,
     protocolWritten: false,
     protocol: 'any',
@@ -145,6 +147,11 @@ export function parseIptablesRule(tokens: readonly Token[], where: RuleLocation 
     natAddress: undefined,
     toPorts: undefined,
   };
+}
+
+/** Reads the words of an iptables command line (without the program name) or of an iptables-save rule line. */
+export function parseIptablesRule(tokens: readonly Token[], where: RuleLocation = {}): IptablesRule {
+  const rule = blankIptablesRule(where.table ?? 'filter', where.chain);
   let negateNext = false;
   let specFrom = 0;
   for (let index = 0; index < tokens.length; index++) {
@@ -310,6 +317,8 @@ function readOption(rule: IptablesRule, option: string, value: Token, negated: b
       break;
     case '--dport':
     case '--destination-port':
+    // conntrack's original destination port: the port a client asked for before DNAT rewrote it.
+    case '--ctorigdstport':
       rule.destinationPorts.push({ token: value, list: false, negated });
       break;
     case '--sport':
@@ -320,10 +329,6 @@ function readOption(rule: IptablesRule, option: string, value: Token, negated: b
     case '--destination-ports':
     case '--ports':
       rule.destinationPorts.push({ token: value, list: true, negated });
-      break;
-    // conntrack's original destination port: the port a client asked for before DNAT rewrote it.
-    case '--ctorigdstport':
-      rule.destinationPorts.push({ token: value, list: false, negated });
       break;
     case '--sports':
     case '--source-ports':

@@ -138,13 +138,10 @@ export class IptablesRuleset {
   private paths(unreached: Unreached[]): PathEntry[][] {
     const jumped = new Set<string>();
     for (const [key, rules] of this.chains) {
-      for (const { rule } of rules)
-        if (
-          rule.target &&
-          this.chains.has(chainKey(rule.table, rule.target)) &&
-          chainKey(rule.table, rule.target) !== key
-        )
-          jumped.add(chainKey(rule.table, rule.target));
+      for (const { rule } of rules) {
+        const target = rule.target && chainKey(rule.table, rule.target);
+        if (target && target !== key && this.chains.has(target)) jumped.add(target);
+      }
     }
     const total = [...this.chains.values()].reduce((sum, rules) => sum + rules.length, 0);
     const budget = { left: PATH_LIMIT_FACTOR * total + 1000 };
@@ -254,21 +251,9 @@ export class IptablesRuleset {
           merge(ports, mention, { ...found, owner: entry.rule });
         }
         if (entry.rule.allPorts) {
-          // Reached through a jump that names ports (`--dport 80 -j web`), the rule accepts only those.
           const taken = entry.match.ports ?? PORTS_ALL;
           const found = remaining(path, index.before(position, taken), entry, taken, interfaces);
-          merge(
-            rules,
-            entry.rule,
-            entry.match.ports
-              ? {
-                  ...found,
-                  sources: AddressSet.NOTHING,
-                  loopback: found.loopback || !found.sources.isEmpty,
-                  shadowedBy: undefined,
-                }
-              : found,
-          );
+          merge(rules, entry.rule, entry.match.ports ? somePortsOnly(found) : found);
         }
       });
     }
@@ -285,6 +270,14 @@ export class IptablesRuleset {
 export interface RulesetReach {
   ports: Map<PortMention, PortReach>;
   rules: Map<RulesetRule, PortReach>;
+}
+
+/**
+ * An accept-everything rule reached through a jump that names ports (`--dport 80 -j web`, then `-A web -j ACCEPT`)
+ * accepts only those ports: it counts as reached, but opens no "every port" to anyone.
+ */
+function somePortsOnly(found: PortReach): PortReach {
+  return { sources: AddressSet.NOTHING, loopback: found.loopback || !found.sources.isEmpty };
 }
 
 function unreachedBy(rule: RulesetRule): PortReach {

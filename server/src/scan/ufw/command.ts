@@ -1,7 +1,7 @@
 import type { Protocol } from '../../catalog/types';
 import type { MentionCollector, MentionFacts } from '../collector';
 import { classifyAddress } from '../exposure';
-import type { IptablesRule } from '../iptables/rule';
+import { type IptablesRule, blankIptablesRule } from '../iptables/rule';
 import type { Exposure, PortMention, Role } from '../mention';
 import { PlainToken, type Token } from '../token';
 import { ROUTED_NOTE } from './tuple';
@@ -119,11 +119,12 @@ export function readUfwCommand(tokens: readonly Token[], out: MentionCollector):
     );
   }
   const shortProtocol = shortForm ? splitProtocol(shortForm.text).protocol : undefined;
+  const ports = portWords.length > 0 || sourcePorts.length > 0;
+  // ufw keeps the rules it is given in these chains, in order (ufw(8), "RULE ORDERING": first match wins).
+  const chain = routed ? 'ufw-user-forward' : direction === 'inbound' ? 'ufw-user-input' : 'ufw-user-output';
   const rule: IptablesRule = {
-    table: 'filter',
+    ...blankIptablesRule('filter', chain),
     command: deleting ? 'delete' : position ? 'insert' : 'append',
-    // ufw keeps the rules it is given in these chains, in order (ufw(8), "RULE ORDERING": first match wins).
-    chain: routed ? 'ufw-user-forward' : direction === 'inbound' ? 'ufw-user-input' : 'ufw-user-output',
     head: position,
     protocolWritten: protocol !== 'any' || shortProtocol !== undefined,
     protocol: shortProtocol ?? protocol,
@@ -131,18 +132,11 @@ export function readUfwCommand(tokens: readonly Token[], out: MentionCollector):
     inInterface: iface,
     target: UFW_TARGETS[action],
     targetToken: actionToken,
-    goto: false,
-    states: undefined,
-    syn: undefined,
-    protocolName: undefined,
-    otherMatches: false,
     spec,
-    narrowed: portWords.length > 0 || sourcePorts.length > 0,
-    narrowedBeyondProtocol: portWords.length > 0 || sourcePorts.length > 0,
+    narrowed: ports,
+    narrowedBeyondProtocol: ports,
     destinationPorts: portWords.map((token) => ({ token, list: true, negated: false })),
     sourcePorts: sourcePorts.map((token) => ({ token, list: true, negated: false })),
-    natAddress: undefined,
-    toPorts: undefined,
   };
   return { rule, mentions };
 }
