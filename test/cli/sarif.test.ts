@@ -104,6 +104,58 @@ describe('portlens scan: findings, SARIF, exit codes and settings', () => {
     for (const result of run.results) for (const fix of result.fixes ?? []) assert.ok(fix.artifactChanges.length > 0);
   });
 
+  it('fails closed on a file it could not read whole: a finding, an error notification, an unsuccessful run', () => {
+    // A macro that names itself cannot be expanded; the Redis rule after it is still read.
+    writeFileSync(
+      join(workspace, 'pf.conf'),
+      'm = "{ 22 $m }"\npass in proto tcp to any port $m\npass in proto tcp to any port 6379\n',
+    );
+    writeFileSync(join(workspace, 'open-ports.sh'), 'ufw allow from 10.0.0.0/8 to any port 447 proto tcp\n');
+    const sarif = portlens(['scan', '--format', 'sarif', '--fail-on', 'none'], workspace);
+    const log = JSON.parse(sarif.stdout) as SarifLog & {
+      runs: {
+        invocations: { executionSuccessful: boolean; toolExecutionNotifications: Record<string, unknown>[] }[];
+      }[];
+    };
+    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(SARIF_SCHEMA, 'utf8')));
+    assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+    const [run] = log.runs;
+    assert.deepEqual(
+      run.results.filter((result) => result.ruleId === 'scan-incomplete').map((result) => result.level),
+      ['error'],
+    );
+    assert.ok(
+      run.results.some((result) => result.ruleId === 'exposed-critical-port'),
+      'the rest of the file is read',
+    );
+    assert.equal(run.invocations[0].executionSuccessful, false);
+    assert.deepEqual(run.invocations[0].toolExecutionNotifications, [
+      {
+        level: 'error',
+        descriptor: { id: 'scan-incomplete' },
+        message: { text: 'Stopped reading pf.conf at line 2: macro $m names itself, so it has no value' },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: 'pf.conf', uriBaseId: '%SRCROOT%' },
+              region: { startLine: 2 },
+            },
+          },
+        ],
+      },
+    ]);
+
+    const json = portlens(['scan', '--format', 'json', '--fail-on', 'warning'], workspace);
+    assert.equal(json.status, 1, 'an incomplete file fails the gate');
+    const pf = (JSON.parse(json.stdout) as JsonReport).files.find((file) => file.path === 'pf.conf')!;
+    assert.deepEqual((pf as unknown as { incomplete: unknown }).incomplete, [
+      { line: 2, reason: 'macro $m names itself, so it has no value' },
+    ]);
+    assert.match(portlens(['scan'], workspace).stdout, /; 1 file not read whole \(scan-incomplete\)$/m);
+  });
+
   it('exits 1 when a finding reaches --fail-on, and ignores suppressed ones', () => {
     assert.equal(portlens(['scan'], workspace).status, 1);
     assert.equal(portlens(['scan', '--fail-on', 'none'], workspace).status, 0);

@@ -44,7 +44,7 @@ function families(languageIds: readonly string[]): string[] {
   return [...new Set(languageIds.map((id) => id.split('-')[0]))];
 }
 
-// The service turns a scanner's exception into a notice. A test that reads scans without looking at the notices
+// The service turns a scanner's exception into a scan-incomplete finding. A test that reads scans without looking at it
 // would pass on a scanner that crashes on every input: this harness breaks each family in turn and fails if any
 // test that ran the broken scanner still passed.
 describe('the unit tests fail on a crashed scanner', function () {

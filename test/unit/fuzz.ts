@@ -40,8 +40,8 @@ function mutate(sample: string): fc.Arbitrary<string> {
 
 /**
  * Fuzzes one format's scanner with random text and with mutations of real samples: it must never throw, and
- * every mention it reports must lie inside the text and name a valid port. A scanner that throws shows as a notice,
- * which fails the property.
+ * every mention it reports must lie inside the text and name a valid port. A scanner that throws shows as a
+ * `scan-incomplete` finding, which fails the property.
  */
 export function fuzzFormat(languageId: string, samples: readonly string[], runs = 200): void {
   it(`${languageId}: survives random and mutated input`, async () => {

@@ -41,13 +41,18 @@ async function registryForTests(brokenFamily: string | undefined) {
 }
 
 /**
- * The service's scan, failing the test if the scanner met a problem (the service turns a scanner's exception into
- * a notice, so without this a crashed scanner looks like a file without ports).
+ * The service's scan, failing the test if the scanner met a problem or stopped short (the service turns a
+ * scanner's exception into a `scan-incomplete` finding, which a test that looks only at mentions would not see).
  */
 export function cleanScan(service: PortLensService, request: ScanRequest): FileScan {
   const scan = service.scan(request);
-  assert.deepEqual(scan.notices, [], `the ${scan.languageId} scan met a problem`);
+  assertComplete(scan, 'scan');
   return scan;
+}
+
+function assertComplete(scan: FileScan, what: string): void {
+  assert.deepEqual(scan.notices, [], `the ${scan.languageId} ${what} met a problem`);
+  assert.deepEqual(scan.incomplete ?? [], [], `the ${scan.languageId} ${what} stopped short`);
 }
 
 /** A scan result that can be asked about the text it came from. */
@@ -106,13 +111,13 @@ export function cleanRescan(
   request: ScanRequest,
 ): ScanRecord {
   const record = service.rescan(previous, request);
-  assert.deepEqual(record.scan.notices, [], `the ${record.scan.languageId} re-scan met a problem`);
+  assertComplete(record.scan, 're-scan');
   return record;
 }
 
 export interface ScanOptions {
   path?: string;
-  /** The test is about a problem the scan reports; by default any notice fails the test. */
+  /** The test is about a problem the scan reports; by default any notice or shortfall fails the test. */
   expectNotices?: boolean;
 }
 

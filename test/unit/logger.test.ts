@@ -35,7 +35,7 @@ describe('logging', () => {
     assert.equal(readLogLevel({ logLevel: 'warn', trace: { server: 'messages' } }), 'warn');
   });
 
-  it("logs a scanner's failure with its stack, while the document gets a notice without it", async () => {
+  it("logs a scanner's failure with its stack, while the document gets a scan-incomplete finding without it", async () => {
     const registry = await createFormatRegistry();
     // A copy of the definition: the shared one serves every other test of this process.
     const throwing = {
@@ -48,7 +48,17 @@ describe('logging', () => {
     const { lines, sink } = recordingSink();
     service.logger = leveledLogger(sink, () => 'info');
     const scan = service.scan({ text: 'pass in proto tcp to port 22\n', languageId: 'pf', path: '/etc/pf.conf' });
-    assert.deepEqual(scan.notices, ['Port Lens could not finish reading this file: cannot read the rule']);
+    assert.deepEqual(
+      scan.findings.map((finding) => [finding.ruleId, finding.severity, finding.span.start, finding.message]),
+      [
+        [
+          'scan-incomplete',
+          'error',
+          0,
+          'Port Lens stopped reading this file at line 1: its pf reader failed (cannot read the rule). Ports from here on may be missing from the findings.',
+        ],
+      ],
+    );
     assert.equal(lines.length, 1);
     assert.match(
       lines[0],

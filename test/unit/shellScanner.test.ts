@@ -264,6 +264,15 @@ describe('shell scanner', () => {
       assert.equal(port.exposure, 'loopback');
     });
 
+    it('reads a heredoc whatever the order of its redirections', async () => {
+      const script = await scanShell(
+        'cat <<EOF > /etc/ssh/sshd_config\nPort 2201\nEOF\ncat > /etc/ssh/sshd_config <<EOF\nPort 2202\nEOF\n' +
+          "cat <<'EOF' >>/etc/ssh/sshd_config 2>/dev/null\nPort 2203\nEOF\n",
+      );
+      assert.deepEqual(script.tokens, ['2201', '2202', '2203']);
+      assertEvery(script.scan.mentions, (mention) => mention.language === 'sshd_config' && mention.role === 'listen');
+    });
+
     it('follows heredocs through a pipeline into tee', async () => {
       const script = await scanShell('cat <<EOF | sudo tee /etc/ssh/sshd_config.d/10-port.conf\nPort 2200\nEOF\n');
       assert.equal(script.at('2200').language, 'sshd_config');

@@ -7,12 +7,14 @@ import type { ScanContext } from '../../server/src/scan/format';
 import { loadShellParser } from '../../server/src/scan/shell/parser';
 import { ShellScanner } from '../../server/src/scan/shell/shellScanner';
 import { logicalLines } from '../../server/src/scan/shell/statements';
+import { WorkBudget } from '../../server/src/scan/workBudget';
 
 const iana = new IanaRegistry();
 const noEmbedded = { languageForPath: () => undefined, languageForConsumer: () => undefined };
 const context: ScanContext = {
   resolveServiceName: (name, protocol) => iana.portForName(name, protocol),
   scanEmbedded: () => ({ mentions: [], signals: [] }),
+  budget: new WorkBudget(Number.POSITIVE_INFINITY),
 };
 
 /** Statements as scripts write them, ports and traps mixed, with the quoting and layout that trip lexers. */
@@ -68,6 +70,21 @@ describe('skipping statements that cannot hold a port', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('gives up a parse past the budget, and says where it stopped', () => {
+    const text = 'nc -l 1363\niptables -A INPUT -p tcp --dport 6379 -j ACCEPT\n';
+    const overdue = { ...context, budget: new WorkBudget(Number.POSITIVE_INFINITY, -1) };
+    // The parser asks whether to go on every so many steps: the text must be long enough to be asked at all.
+    const output = skipping.scan(text.repeat(200), overdue);
+    assert.deepEqual(output.mentions, []);
+    assert.equal(output.shortfalls?.length, 1);
+    assert.equal(output.shortfalls[0].reason, 'the shell parser ran out of time on this text');
+    // The parser is usable again: the next text is parsed from its own start.
+    assert.deepEqual(
+      skipping.scan(text, context).mentions.map((mention) => mention.port),
+      [1363, 6379],
     );
   });
 

@@ -22,8 +22,17 @@ function contractFile(file: ReportedFile) {
   const suppressedFindings: ReturnType<typeof contractFinding>[] = [];
   for (const finding of file.findings)
     (finding.suppressed === undefined ? findings : suppressedFindings).push(contractFinding(finding));
-  const { language, mentions, skipped, notices } = file;
-  return { path: displayPath(file.path), language, mentions, findings, skipped, notices, suppressedFindings };
+  const { language, mentions, skipped, notices, incomplete } = file;
+  return {
+    path: displayPath(file.path),
+    language,
+    mentions,
+    findings,
+    skipped,
+    notices,
+    incomplete,
+    suppressedFindings,
+  };
 }
 
 /** ANSI colours, on only for terminals (or FORCE_COLOR) and never with NO_COLOR. */
@@ -123,11 +132,13 @@ function textWriter(colour: boolean): ReportWriter {
       return `${out.join('\n')}\n\n`;
     },
     between: '',
-    tail({ files, mentions, findings, skipped }) {
+    tail({ files, mentions, findings, skipped, incomplete }) {
       const total = Object.values(findings).reduce((sum, count) => sum + count, 0);
       const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
       const skippedNote = skipped.length > 0 ? `; ${skipped.length} skipped (see above)` : '';
-      const summary = `${plural(mentions, 'port mention')} in ${plural(files, 'file')}, ${plural(total, 'finding')} (${findings.error} errors, ${findings.warning} warnings, ${findings.information} information)${skippedNote}`;
+      const unread = new Set(incomplete.map(({ path }) => path)).size;
+      const incompleteNote = unread > 0 ? `; ${plural(unread, 'file')} not read whole (scan-incomplete)` : '';
+      const summary = `${plural(mentions, 'port mention')} in ${plural(files, 'file')}, ${plural(total, 'finding')} (${findings.error} errors, ${findings.warning} warnings, ${findings.information} information)${skippedNote}${incompleteNote}`;
       return `${findings.error > 0 ? c.red(c.bold(summary)) : findings.warning > 0 ? c.yellow(c.bold(summary)) : c.bold(summary)}\n`;
     },
   };

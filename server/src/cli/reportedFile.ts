@@ -49,6 +49,8 @@ export interface ReportedFile {
   findings: ReportedFinding[];
   skipped?: string;
   notices?: string[];
+  /** Where and why the scan stopped short of the end of the file (each also has a `scan-incomplete` finding). */
+  incomplete?: { line: number; reason: string }[];
 }
 
 /**
@@ -126,6 +128,8 @@ export function reportFile(
   };
   if (scan.skipped) report.skipped = scan.skipped;
   if (scan.notices.length > 0) report.notices = scan.notices;
+  if (scan.incomplete)
+    report.incomplete = scan.incomplete.map(({ reason, span }) => ({ line: locate(span).line, reason }));
   return report;
 }
 
@@ -136,10 +140,18 @@ export interface Tally {
   /** Findings not silenced by a comment, by severity. */
   findings: Record<Severity, number>;
   skipped: { path: string; reason: string }[];
+  /** Files that were not read whole: the run did not do all it was asked, whatever the rules' levels. */
+  incomplete: { path: string; line: number; reason: string }[];
 }
 
 export function emptyTally(): Tally {
-  return { files: 0, mentions: 0, findings: { error: 0, warning: 0, information: 0, hint: 0 }, skipped: [] };
+  return {
+    files: 0,
+    mentions: 0,
+    findings: { error: 0, warning: 0, information: 0, hint: 0 },
+    skipped: [],
+    incomplete: [],
+  };
 }
 
 export function tallyFile(tally: Tally, file: ReportedFile): void {
@@ -147,11 +159,13 @@ export function tallyFile(tally: Tally, file: ReportedFile): void {
   tally.mentions += file.mentions.length;
   for (const finding of file.findings) if (finding.suppressed === undefined) tally.findings[finding.severity]++;
   if (file.skipped) tally.skipped.push({ path: file.path, reason: file.skipped });
+  for (const { line, reason } of file.incomplete ?? []) tally.incomplete.push({ path: file.path, line, reason });
 }
 
 export function addTally(into: Tally, from: Tally): void {
   into.files += from.files;
   into.mentions += from.mentions;
   for (const severity of Object.keys(SEVERITY_RANK) as Severity[]) into.findings[severity] += from.findings[severity];
-  into.skipped.push(...from.skipped);
+  for (const skipped of from.skipped) into.skipped.push(skipped);
+  for (const incomplete of from.incomplete) into.incomplete.push(incomplete);
 }

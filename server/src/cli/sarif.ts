@@ -95,12 +95,31 @@ export function sarifWriter(version: string): ReportWriter {
     },
     between: ',\n',
     tail(tally) {
-      const notifications = tally.skipped.map(({ path, reason }) => ({
-        level: 'note',
-        message: { text: `Skipped ${artifactUri(path)}: ${reason}` },
-        locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(path), uriBaseId: '%SRCROOT%' } } }],
-      }));
-      return `\n],"invocations":${JSON.stringify([{ executionSuccessful: true, toolExecutionNotifications: notifications }])}}]}\n`;
+      const location = (path: string, line?: number) => ({
+        physicalLocation: {
+          artifactLocation: { uri: artifactUri(path), uriBaseId: '%SRCROOT%' },
+          ...(line === undefined ? {} : { region: { startLine: line } }),
+        },
+      });
+      const notifications = [
+        ...tally.skipped.map(({ path, reason }) => ({
+          level: 'note',
+          message: { text: `Skipped ${artifactUri(path)}: ${reason}` },
+          locations: [location(path)],
+        })),
+        // A file not read whole means the run did not do its job there, whatever the rule's level says.
+        ...tally.incomplete.map(({ path, line, reason }) => ({
+          level: 'error',
+          descriptor: { id: 'scan-incomplete' },
+          message: { text: `Stopped reading ${artifactUri(path)} at line ${line}: ${reason}` },
+          locations: [location(path, line)],
+        })),
+      ];
+      const invocation = {
+        executionSuccessful: tally.incomplete.length === 0,
+        toolExecutionNotifications: notifications,
+      };
+      return `\n],"invocations":${JSON.stringify([invocation])}}]}\n`;
     },
   };
 }

@@ -93,6 +93,13 @@ export const RULES: readonly RuleDefinition[] = [
     securitySeverity: '7.5',
   },
   {
+    id: 'scan-incomplete',
+    defaultLevel: 'error',
+    description:
+      'Port Lens could not read the whole file (its work budget ran out, a definition grew too large, or a reader failed): ports after that point may be missing.',
+    securitySeverity: '5.0',
+  },
+  {
     id: 'suppression-without-reason',
     defaultLevel: 'hint',
     description: 'A portlens-ignore comment gives no reason after "--".',

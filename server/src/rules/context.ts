@@ -1,6 +1,6 @@
 import type { PortCatalog } from '../catalog/catalog';
 import type { FormatFixes } from '../scan/format';
-import type { PortMention, RiskSignal } from '../scan/mention';
+import type { PortMention, RiskSignal, Shortfall } from '../scan/mention';
 import type { PortLensSettings } from '../settings/settings';
 import type { RuleLevel } from './catalog';
 import type { Finding } from './finding';
@@ -10,6 +10,8 @@ export interface RuleContext {
   text: string;
   mentions: readonly PortMention[];
   signals: readonly RiskSignal[];
+  /** Where the scan stopped short of the end of the text, if it did. */
+  shortfalls: readonly Shortfall[];
   catalog: PortCatalog;
   settings: PortLensSettings;
   /** The fix builders of the format that read a mention or signal (an sshd heredoc inside a script has its own). */

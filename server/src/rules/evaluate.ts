@@ -5,13 +5,14 @@ import { levelOf } from './context';
 import { exposureRule } from './exposureRules';
 import type { Finding } from './finding';
 import { cleartextRule, dockerUfwRule, signalRule } from './otherRules';
+import { scanIncompleteRule } from './scanIncomplete';
 import { fixedSeverity } from './severity';
 import { applySuppressions, findSuppressions } from './suppressions';
 
 /** Rules whose every finding is about one mention or signal, so an edit re-evaluates only what it touched. */
 const MENTION_RULES = [exposureRule, cleartextRule, signalRule];
 /** Rules that weigh mentions against each other, which run over the whole file every time. */
-const FILE_RULES = [dockerUfwRule];
+const FILE_RULES = [dockerUfwRule, scanIncompleteRule];
 
 /** The findings of the rules that read one mention or signal at a time. */
 export function mentionFindings(context: RuleContext): Finding[] {

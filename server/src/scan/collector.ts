@@ -1,5 +1,15 @@
 import type { Protocol } from '../catalog/types';
-import type { Exposure, MentionContext, PortMention, RiskSignal, Role, ScanOutput, SignalKind, Span } from './mention';
+import type {
+  Exposure,
+  MentionContext,
+  PortMention,
+  RiskSignal,
+  Role,
+  ScanOutput,
+  Shortfall,
+  SignalKind,
+  Span,
+} from './mention';
 import type { Token } from './token';
 
 /** What a scanner knows about the ports of one token, apart from where they are. */
@@ -56,6 +66,7 @@ export function parsePortNumber(text: string, allowZero = false): number | undef
 export class MentionCollector {
   readonly mentions: PortMention[] = [];
   readonly signals: RiskSignal[] = [];
+  readonly shortfalls: Shortfall[] = [];
   /**
    * The spans already taken, as the end of each start: one number per mention instead of a string key. Two
    * mentions that start alike but end apart are rare and go in `seenOther`.
@@ -200,6 +211,13 @@ export class MentionCollector {
       const related = placeRelated(signal.related);
       this.signals.push({ ...signal, span: place(signal.span), ...(related ? { related } : {}) });
     }
+    for (const shortfall of embedded.shortfalls ?? [])
+      this.shortfalls.push({ ...shortfall, span: place(shortfall.span) });
+  }
+
+  /** Records that reading stopped short at `token.text.slice(from, to)`, and why. */
+  addShortfall(token: Token, from: number, to: number, reason: string): void {
+    this.shortfalls.push({ reason, span: token.spanOf(from, to) });
   }
 
   /** Records a setting that weakens security at `token.text.slice(from, to)`. */
@@ -210,7 +228,11 @@ export class MentionCollector {
   }
 
   get output(): ScanOutput {
-    return { mentions: this.mentions, signals: this.signals };
+    return {
+      mentions: this.mentions,
+      signals: this.signals,
+      ...(this.shortfalls.length > 0 ? { shortfalls: this.shortfalls } : {}),
+    };
   }
 
   /** Keeps one mention per span: two readers of the same words (a URL inside an option) must not double it. */

@@ -86,5 +86,8 @@ export function relocateOutput(output: ScanOutput, place: (span: Span) => Span):
     mentions: output.mentions.map((mention) => relocateMention(mention, place)),
     signals: output.signals.map((signal) => relocateSignal(signal, place)),
     ...(output.contextLines ? { contextLines: output.contextLines.map(place) } : {}),
+    ...(output.shortfalls
+      ? { shortfalls: output.shortfalls.map((shortfall) => ({ ...shortfall, span: place(shortfall.span) })) }
+      : {}),
   };
 }

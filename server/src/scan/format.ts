@@ -1,5 +1,6 @@
 import type { ServiceNameResolver } from './collector';
 import type { PortMention, RiskSignal, ScanOutput, Span } from './mention';
+import type { WorkBudget } from './workBudget';
 
 /** What a scanner may ask of the engine while it reads a text. */
 export interface ScanContext {
@@ -16,6 +17,8 @@ export interface ScanContext {
    * a regular file or cannot be read, and absent for text held inside another file, which has no folder.
    */
   readNearby?(relativePath: string): string | undefined;
+  /** The file's work budget, shared with the scanners of texts embedded in it (see WorkBudget). */
+  budget: WorkBudget;
 }
 
 /** One format's reader: text in, port mentions and risk signals out, with spans relative to the text. */

@@ -106,10 +106,22 @@ export interface RiskSignal {
   related?: RelatedSpan[];
 }
 
+/**
+ * Where and why a scanner stopped reading before the end of its text (its work budget was spent, a definition
+ * grew past what can be expanded, a parser gave up): what follows may hold ports that were not reported.
+ */
+export interface Shortfall {
+  reason: string;
+  /** Where reading stopped: the construct that could not be read whole. */
+  span: Span;
+}
+
 /** What one scanner read in one text. */
 export interface ScanOutput {
   mentions: PortMention[];
   signals: RiskSignal[];
+  /** Present when the text was not read whole; each becomes a `scan-incomplete` finding. */
+  shortfalls?: Shortfall[];
   /**
    * The lines whose text other lines' readings depend on (table and chain declarations, jumps), for a format
    * where every other line is read on its own. A scanner that lists them lets an edit of the other lines

@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import type { ServiceNameResolver } from './collector';
 import type { FormatDefinition, ScanContext } from './format';
 import type { ScanOutput } from './mention';
+import { WorkBudget } from './workBudget';
 import { loadShellParser } from './shell/parser';
 import { shellFormat } from './shell/format';
 import { sshdConfigFormat } from './sshd/format';
@@ -84,7 +85,7 @@ export class FormatRegistry {
     path?: string,
     readFile?: (path: string) => string | undefined,
   ): ScanOutput {
-    return this.scanAtDepth(languageId, text, resolveServiceName, path, readFile, 0);
+    return this.scanAtDepth(languageId, text, resolveServiceName, path, readFile, 0, WorkBudget.forText(text.length));
   }
 
   private scanAtDepth(
@@ -94,17 +95,36 @@ export class FormatRegistry {
     path: string | undefined,
     readFile: ((path: string) => string | undefined) | undefined,
     depth: number,
+    budget: WorkBudget,
   ): ScanOutput {
     const definition = this.byLanguage.get(languageId);
     if (!definition) return { mentions: [], signals: [] };
     const context: ScanContext = {
       resolveServiceName,
       path,
+      budget,
       // An embedded text's path is where a script writes it, on some other machine: nothing is read beside it.
       scanEmbedded: (embeddedLanguage, embeddedText, embeddedPath) =>
         depth >= MAX_EMBEDDING_DEPTH
-          ? { mentions: [], signals: [] }
-          : this.scanAtDepth(embeddedLanguage, embeddedText, resolveServiceName, embeddedPath, undefined, depth + 1),
+          ? {
+              mentions: [],
+              signals: [],
+              shortfalls: [
+                {
+                  reason: `text nested more than ${MAX_EMBEDDING_DEPTH} formats deep was not read`,
+                  span: { start: 0, end: 0 },
+                },
+              ],
+            }
+          : this.scanAtDepth(
+              embeddedLanguage,
+              embeddedText,
+              resolveServiceName,
+              embeddedPath,
+              undefined,
+              depth + 1,
+              budget,
+            ),
     };
     if (readFile && path) context.readNearby = (relativePath) => readFile(join(dirname(path), relativePath));
     return definition.scanner.scan(text, context);

@@ -6,6 +6,7 @@ import {
   type RelatedSpan,
   type RiskSignal,
   type ScanOutput,
+  type Shortfall,
   type Span,
   byPosition,
   countStartingBefore,
@@ -35,6 +36,7 @@ export interface EditScanner {
     mentions: readonly PortMention[],
     signals: readonly RiskSignal[],
     ofMentions: readonly Finding[],
+    shortfalls: readonly Shortfall[],
   ): Finding[];
 }
 
@@ -148,7 +150,7 @@ export function rescanEdit(previous: ScanRecord, text: string, scanner: EditScan
   const mentions = kept.slice(0, firstAfter).concat(fresh.mentions, kept.slice(firstAfter));
   const allSignals = signals.concat(fresh.signals).sort(byPosition);
   const mentionFindings = ofMentions.concat(scanner.mentionFindings(text, fresh.mentions, fresh.signals));
-  const findings = scanner.fileFindings(text, mentions, allSignals, mentionFindings);
+  const findings = scanner.fileFindings(text, mentions, allSignals, mentionFindings, []);
   return {
     text,
     scan: { languageId: scan.languageId, mentions, signals: allSignals, findings, notices: [] },
@@ -174,7 +176,8 @@ function readWindow(text: string, window: Span, lines: readonly Span[], scanner:
   const windowIndex = stretches.indexOf(window);
   const read = scanner.read(compact.text);
   const inWindow = (span: Span) => compact.stretchOf(span.start) === windowIndex;
-  if (read.contextLines?.some(inWindow)) return undefined;
+  // A window that could not be read whole is read again with the whole text, which says where reading stopped.
+  if (read.shortfalls || read.contextLines?.some(inWindow)) return undefined;
   const fresh = relocateOutput(
     {
       mentions: read.mentions.filter((mention) => inWindow(mention.span)),

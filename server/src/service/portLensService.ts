@@ -5,7 +5,15 @@ import { portHover } from '../features/hover';
 import type { RuleContext } from '../rules/context';
 import { fileFindings, mentionFindings } from '../rules/evaluate';
 import type { Finding } from '../rules/finding';
-import { type PortMention, type RiskSignal, type Span, byPosition, countStartingBefore } from '../scan/mention';
+import {
+  type PortMention,
+  type RiskSignal,
+  type ScanOutput,
+  type Shortfall,
+  type Span,
+  byPosition,
+  countStartingBefore,
+} from '../scan/mention';
 import type { CommentSyntax, OutlineSymbol } from '../scan/format';
 import { lastAtOrBefore, lineStarts } from '../scan/lines';
 import { type FormatRegistry, UNKNOWN_LANGUAGE, createFormatRegistry } from '../scan/registry';
@@ -25,6 +33,8 @@ export interface FileScan {
   skipped?: string;
   /** Problems met on the way that did not stop the scan, in words for the user. */
   notices: string[];
+  /** Where and why the scan stopped short of the end of the text; each has a `scan-incomplete` finding. */
+  incomplete?: Shortfall[];
 }
 
 export interface ScanRequest {
@@ -145,34 +155,42 @@ export class PortLensService {
     const empty: FileScan = { languageId, mentions: [], signals: [], findings: [], notices: [] };
     if (skipped) return { text, scan: { ...empty, skipped } };
     if (languageId === UNKNOWN_LANGUAGE) return { text, scan: empty };
+    const edits = this.editScanner(languageId, request.path);
+    let output: ScanOutput;
     try {
-      const edits = this.editScanner(languageId, request.path);
-      const { mentions, signals, contextLines } = edits.read(text);
-      mentions.sort(byPosition);
-      signals.sort(byPosition);
-      const mentionFindings = edits.mentionFindings(text, mentions, signals);
-      const findings = edits.fileFindings(text, mentions, signals, mentionFindings);
-      return {
-        text,
-        scan: { ...empty, mentions, signals, findings },
-        ...(contextLines ? { reusable: { contextLines, mentionFindings } } : {}),
-      };
+      output = edits.read(text);
     } catch (error) {
       this.logger.error(`Port Lens could not finish reading ${request.path ?? 'a document'} as ${languageId}`, error);
-      return {
-        text,
-        scan: { ...empty, notices: [`Port Lens could not finish reading this file: ${(error as Error).message}`] },
-      };
+      // What the scanner found before it failed is lost with it: the whole file is reported as unread.
+      const reason = `its ${languageId} reader failed (${(error as Error).message})`;
+      output = { mentions: [], signals: [], shortfalls: [{ reason, span: { start: 0, end: 0 } }] };
     }
+    const { mentions, signals, contextLines } = output;
+    const shortfalls = output.shortfalls ?? [];
+    mentions.sort(byPosition);
+    signals.sort(byPosition);
+    const mentionFindings = edits.mentionFindings(text, mentions, signals);
+    const findings = edits.fileFindings(text, mentions, signals, mentionFindings, shortfalls);
+    return {
+      text,
+      scan: { ...empty, mentions, signals, findings, ...(shortfalls.length > 0 ? { incomplete: shortfalls } : {}) },
+      ...(contextLines && shortfalls.length === 0 ? { reusable: { contextLines, mentionFindings } } : {}),
+    };
   }
 
   /** The format's scanner and the rules, as a scan and a re-scan after an edit both use them. */
   editScanner(languageId: string, path: string | undefined): EditScanner {
     const resolveName = (name: string, protocol: Protocol) => this.catalog.iana.portForName(name, protocol);
-    const context = (text: string, mentions: readonly PortMention[], signals: readonly RiskSignal[]): RuleContext => ({
+    const context = (
+      text: string,
+      mentions: readonly PortMention[],
+      signals: readonly RiskSignal[],
+      shortfalls: readonly Shortfall[] = [],
+    ): RuleContext => ({
       text,
       mentions,
       signals,
+      shortfalls,
       catalog: this.catalog,
       settings: this.settings,
       fixesFor: (language) => this.registry.definition(language)?.fixes,
@@ -182,8 +200,8 @@ export class PortLensService {
       interacts: definition.rulesInteract,
       read: (text) => this.registry.scan(languageId, text, resolveName, path, readNearbyFile),
       mentionFindings: (text, mentions, signals) => mentionFindings(context(text, mentions, signals)),
-      fileFindings: (text, mentions, signals, ofMentions) =>
-        fileFindings(context(text, mentions, signals), ofMentions, definition.comment),
+      fileFindings: (text, mentions, signals, ofMentions, shortfalls) =>
+        fileFindings(context(text, mentions, signals, shortfalls), ofMentions, definition.comment),
     };
   }
 

@@ -13,7 +13,7 @@ function serviceNameAt(roots: readonly XmlElement[], offset: number): { name: st
     if (name && offset >= name.valueStart && offset <= name.valueStart + name.raw.length) {
       return { name: name.value, span: { start: name.valueStart, end: name.valueStart + name.raw.length } };
     }
-    pending.push(...element.children);
+    for (const child of element.children) pending.push(child);
   }
   return undefined;
 }

@@ -69,7 +69,7 @@ export function servicePorts(name: string, lookup: ServiceLookup): { ports: Serv
         origin: definition.origin,
       });
     }
-    pending.push(...(definition.includes ?? []));
+    for (const include of definition.includes ?? []) pending.push(include);
   }
   return { ports, unresolved };
 }

@@ -485,9 +485,11 @@ export function addIptablesRulePorts(rule: IptablesRule, facts: MentionFacts, ou
   });
   const added: PortMention[] = [];
   for (const option of rule.destinationPorts) {
-    added.push(...addPorts(out, option, option.negated ? aside('every port but this one matches') : facts));
+    for (const mention of addPorts(out, option, option.negated ? aside('every port but this one matches') : facts))
+      added.push(mention);
   }
-  for (const option of rule.sourcePorts) added.push(...addPorts(out, option, aside(SOURCE_PORT_NOTE)));
+  for (const option of rule.sourcePorts)
+    for (const mention of addPorts(out, option, aside(SOURCE_PORT_NOTE))) added.push(mention);
 
   if (!rule.natAddress && !rule.toPorts) return added;
   const target = (rule.target ?? '').toUpperCase();

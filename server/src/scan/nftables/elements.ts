@@ -1,4 +1,4 @@
-import type { Span } from '../mention';
+import type { Shortfall, Span } from '../mention';
 import type { Define, NamedSet, Ruleset } from './ruleset';
 import { type Item, type Word, isWord, splitAtCommas } from './syntax';
 
@@ -20,7 +20,10 @@ export interface Element {
   via?: Via;
 }
 
-/** Defines and sets may refer to each other; these bound how deep a lookup follows them and what it yields. */
+/**
+ * Defines and sets may refer to each other; these bound how deep a lookup follows them and what it yields. The
+ * kernel's sets hold at most 65,536 elements by default (nft(8), "size"), so a longer value is no real ruleset.
+ */
 const MAX_DEPTH = 8;
 const MAX_ELEMENTS = 65536;
 
@@ -31,15 +34,30 @@ const MAX_ELEMENTS = 65536;
 export class ElementResolver {
   /** Each define and set is expanded once, however many rules use it. */
   private readonly expanded = new Map<string, Element[]>();
+  /** Where a value could not be read whole (a cycle, nesting too deep, too many elements): scan-incomplete. */
+  readonly shortfalls: Shortfall[] = [];
+  private readonly stopped = new Set<string>();
 
   constructor(private readonly ruleset: Ruleset) {}
 
   /** `scope` is the `family/table` whose named sets `@name` refers to. */
   elements(item: Item, scope: string, depth = 0, via?: Via): Element[] {
-    if (depth > MAX_DEPTH) return [];
+    if (depth > MAX_DEPTH) {
+      this.stop(item, `defines and sets nest more than ${MAX_DEPTH} deep`);
+      return [];
+    }
     if (item.kind !== 'group') return this.elementOf([item], scope, depth, via);
     const elements: Element[] = [];
-    for (const part of splitAtCommas(item.items)) elements.push(...this.elementOf(part, scope, depth, via));
+    for (const part of splitAtCommas(item.items)) {
+      // Appended one by one: spreading a long list into push() overflows the stack.
+      for (const element of this.elementOf(part, scope, depth, via)) {
+        if (elements.length === MAX_ELEMENTS) {
+          this.stop(item, `a value has more than ${MAX_ELEMENTS} elements`);
+          return elements;
+        }
+        elements.push(element);
+      }
+    }
     return elements;
   }
 
@@ -62,9 +80,9 @@ export class ElementResolver {
     const [first] = items;
     if (items.length === 1 && isWord(first) && !first.quoted) {
       const found = first.text.startsWith('$')
-        ? this.fromDefine(first.text.slice(1), scope, depth)
+        ? this.fromDefine(first, scope, depth)
         : first.text.startsWith('@')
-          ? this.fromSet(first.text.slice(1), scope, depth)
+          ? this.fromSet(first, scope, depth)
           : undefined;
       // A name declared elsewhere (an included file) stays as written, so that readers know it is unresolved.
       if (found) return found;
@@ -73,37 +91,50 @@ export class ElementResolver {
     return [splitElement(items, via)];
   }
 
-  private fromDefine(name: string, scope: string, depth: number): Element[] | undefined {
+  private fromDefine(first: Word, scope: string, depth: number): Element[] | undefined {
+    const name = first.text.slice(1);
     const define = this.ruleset.defines.get(name);
     if (!define) return undefined;
     define.used = true;
-    return this.expand(`$${name}/${scope}`, () => {
+    return this.expand(`$${name}/${scope}`, first, () => {
       const via: Via = { kind: 'define', name, span: define.span, nameWord: define.nameWord };
       if (define.value.length === 1) return this.elements(define.value[0], scope, depth + 1, via);
       return define.value.length === 0 ? [] : [splitElement(define.value, via)];
     });
   }
 
-  private fromSet(name: string, scope: string, depth: number): Element[] | undefined {
+  private fromSet(first: Word, scope: string, depth: number): Element[] | undefined {
+    const name = first.text.slice(1);
     const set = this.set(scope, name);
     if (!set) return undefined;
     set.used = true;
-    return this.expand(`@${name}/${scope}`, () => {
+    return this.expand(`@${name}/${scope}`, first, () => {
       const via: Via = { kind: 'set', name, span: set.span };
       return set.elements.flatMap((group) => this.elements(group, scope, depth + 1, via));
     });
   }
 
-  /** A cycle (`define a = $a`) expands to nothing; a define that multiplies others is cut at MAX_ELEMENTS. */
-  private expand(key: string, compute: () => Element[]): Element[] {
+  /** A cycle (`define a = $a`, which nft rejects) expands to nothing. */
+  private expand(key: string, at: Item, compute: () => Element[]): Element[] {
     const known = this.expanded.get(key);
+    if (known === CYCLE) this.stop(at, `${key.split('/')[0]} refers to itself`);
     if (known) return known;
-    this.expanded.set(key, []);
-    const elements = compute().slice(0, MAX_ELEMENTS);
+    this.expanded.set(key, CYCLE);
+    const elements = compute();
     this.expanded.set(key, elements);
     return elements;
   }
+
+  /** Records the first place each kind of cut happens: enough to fail the gate and to show where to look. */
+  private stop(at: Item, reason: string): void {
+    if (this.stopped.has(reason)) return;
+    this.stopped.add(reason);
+    this.shortfalls.push({ reason, span: at.kind === 'word' ? at.token.span : at.span });
+  }
 }
+
+/** What a define or set expands to while it is being expanded: met again, it is a cycle. */
+const CYCLE: Element[] = [];
 
 /** Splits `tcp . 22 : accept` into key components and value; `:` may also close a word (`22:`), which the lexer splits. */
 export function splitElement(items: readonly Item[], via?: Via): Element {

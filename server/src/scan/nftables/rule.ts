@@ -369,7 +369,7 @@ class RuleReader {
   /** A single field's value applies to the whole rule: its source, interface or protocol. */
   private ruleLevel(field: Field, elements: readonly Element[], negated: boolean, written: Item): void {
     const texts: string[] = [];
-    for (const element of elements) texts.push(...this.componentTexts(element, 0));
+    for (const element of elements) for (const text of this.componentTexts(element, 0)) texts.push(text);
     if (field.kind === 'saddr')
       this.reading.source = sourceOf(texts, negated, isWord(written) ? written.text : undefined);
     else if (field.kind === 'iface') this.reading.iface = { text: texts.join(', '), negated };

@@ -30,7 +30,7 @@ function readPfAnalysis(text: string): PfAnalysis {
   for (const statement of readPfStatements(text)) {
     if (definitions.declare(statement)) continue;
     // Expanding marks the macros a statement uses, rules or not (`set loginterface $ext_if`).
-    const tokens = definitions.expand(statement.tokens);
+    const tokens = definitions.expand(statement);
     if (tokens.length > 0 && RULE_ACTIONS.has(statement.tokens[0].text))
       rules.push({ statement, reading: readPfRule(tokens) });
   }

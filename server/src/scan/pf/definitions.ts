@@ -1,5 +1,6 @@
 import { classifyAddress, widest } from '../exposure';
-import type { Exposure, Span } from '../mention';
+import type { Exposure, Shortfall, Span } from '../mention';
+import { WorkBudget } from '../workBudget';
 import { type PfStatement, type PfToken, lexPf } from './syntax';
 
 /** `tcp_services = "{ 22, 113 }"`: a macro, used as `$tcp_services`; its value is lexed where it is written. */
@@ -23,9 +24,15 @@ interface Table {
 
 const MACRO_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MACRO_REFERENCE = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
-/** Macros may name macros; these bound how deep expansion follows them and how long a rule may grow. */
+/** Macros may name macros: these bound how deep expansion follows them and how long one rule may grow. */
 const MAX_DEPTH = 8;
 const MAX_RULE_TOKENS = 20000;
+/**
+ * The words all rules of a file may grow to once macros are expanded: far more than real files use, and in
+ * proportion to the file, so that macros used by every rule cannot make a small file cost without end.
+ */
+const EXPANDED_TOKENS_FIXED = 200_000;
+const EXPANDED_TOKENS_PER_CHARACTER = 8;
 
 /** pf accepts abbreviated IPv4 networks (`10/8`, `172.16/12`, `10.8.0/24`): written out, they classify. */
 function expandAbbreviated(address: string): string {
@@ -39,9 +46,18 @@ function expandAbbreviated(address: string): string {
 /** The macros and tables of a pf.conf, in the order the file declares them. */
 export class PfDefinitions {
   readonly macros = new Map<string, Macro>();
+  /** Where expansion stopped short (a macro that names itself, a rule too long): reported as scan-incomplete. */
+  readonly shortfalls: Shortfall[] = [];
+  private readonly stopped = new Set<string>();
   private readonly tables = new Map<string, Table>();
+  /** Each macro's value with the macros it names expanded, worked out once however many rules use it. */
+  private readonly expanded = new Map<Macro, RuleToken[]>();
+  private readonly expanding = new Set<Macro>();
+  private readonly budget: WorkBudget;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string) {
+    this.budget = new WorkBudget(EXPANDED_TOKENS_FIXED + EXPANDED_TOKENS_PER_CHARACTER * text.length);
+  }
 
   /** Reads `name = value` and `table <name> ...`; returns false for any other statement. */
   declare(statement: PfStatement): boolean {
@@ -68,20 +84,73 @@ export class PfDefinitions {
     return lexPf(this.text, start, start + string.text.length).filter((token) => !token.newline);
   }
 
-  /** Replaces `$name` with the macro's value, keeping where each value token is written. */
-  expand(tokens: readonly PfToken[], depth = 0, via?: Macro, out: RuleToken[] = []): RuleToken[] {
+  /**
+   * Replaces `$name` with the macro's value, keeping where each value token is written. pfctl expands a macro
+   * where it is used, so a macro may name one defined after it; one that names itself cannot be expanded.
+   */
+  expand(statement: PfStatement): RuleToken[] {
+    const out: RuleToken[] = [];
+    if (!this.budget.exhausted) this.expandInto(statement.tokens, undefined, 0, out, statement.span);
+    return out;
+  }
+
+  /** Appends the expansion of `tokens`; false when it was cut short (and recorded why). */
+  private expandInto(tokens: readonly PfToken[], via: Macro | undefined, depth: number, out: RuleToken[], at: Span) {
+    let whole = true;
     for (const token of tokens) {
-      if (out.length >= MAX_RULE_TOKENS) break;
+      if (!this.budget.spend()) {
+        this.stop(at, 'its macros expand to more words than the file can cost');
+        return false;
+      }
+      if (out.length >= MAX_RULE_TOKENS) {
+        this.stop(at, `a rule grows past ${MAX_RULE_TOKENS} words once its macros are expanded`);
+        return false;
+      }
       const reference = token.kind === 'word' && token.text.startsWith('$') ? MACRO_REFERENCE.exec(token.text) : null;
       const macro = reference ? this.macros.get(reference[1]) : undefined;
-      if (macro && depth < MAX_DEPTH) {
-        macro.used = true;
-        this.expand(macro.value, depth + 1, macro, out);
-      } else {
+      if (!macro) {
         out.push(via ? { kind: token.kind, text: token.text, token: token.token, via } : token);
+        continue;
       }
+      macro.used = true;
+      const value = this.valueOf(macro, depth + 1, at);
+      if (!value) {
+        whole = false;
+        continue;
+      }
+      const taken = Math.min(value.length, MAX_RULE_TOKENS - out.length);
+      this.budget.spend(taken);
+      for (let index = 0; index < taken; index++) out.push(value[index]);
     }
-    return out;
+    return whole;
+  }
+
+  /** A macro's expanded value; undefined when it cannot be expanded (it names itself, or nests too deep). */
+  private valueOf(macro: Macro, depth: number, at: Span): RuleToken[] | undefined {
+    const known = this.expanded.get(macro);
+    if (known) return known;
+    if (this.expanding.has(macro)) {
+      this.stop(at, `macro $${macro.name} names itself, so it has no value`);
+      return undefined;
+    }
+    if (depth > MAX_DEPTH) {
+      this.stop(at, `macros name macros more than ${MAX_DEPTH} deep`);
+      return undefined;
+    }
+    this.expanding.add(macro);
+    const value: RuleToken[] = [];
+    const whole = this.expandInto(macro.value, macro, depth, value, at);
+    this.expanding.delete(macro);
+    // A value cut short by depth or by a cycle reads differently from elsewhere: only a whole one is kept.
+    if (whole) this.expanded.set(macro, value);
+    return value;
+  }
+
+  /** Records the first place each kind of cut happens: enough to fail the gate and to show where to look. */
+  private stop(span: Span, reason: string): void {
+    if (this.stopped.has(reason)) return;
+    this.stopped.add(reason);
+    this.shortfalls.push({ reason, span });
   }
 
   /** Who an address lets in: `any`, a literal, a table the file fills; interface names, `self` and the like are unknown. */

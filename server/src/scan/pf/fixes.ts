@@ -13,7 +13,10 @@ const indexed = rememberLast((text: string) => {
   for (const rule of analysis.rules) {
     for (const use of rule.reading.uses) {
       const start = use.token.token.span.start;
-      usesAt.set(start, [...(usesAt.get(start) ?? []), { rule, use }]);
+      // A macro's port is used by every rule that names the macro: its list grows in place.
+      const uses = usesAt.get(start);
+      if (uses) uses.push({ rule, use });
+      else usesAt.set(start, [{ rule, use }]);
     }
   }
   return { definitions: analysis.definitions, usesAt };

@@ -53,6 +53,9 @@ const WRAPPERS = new Map<string, { valued: string; operands?: number }>([
 const TEXT_WRITERS = new Set(['echo', 'printf']);
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ksh', 'zsh', 'su']);
 
+/** The capture of the query that names the nodes around statements (see ScriptWalk's `enclosing`). */
+const ENCLOSING = 'enclosing';
+
 /** Parsing reads the text in slices of this size; larger slices cost fewer calls into the parser. */
 const PARSE_CHUNK = 64 * 1024;
 
@@ -214,7 +217,8 @@ export class ShellScanner implements FormatScanner {
   ) {
     this.statements = new Query(
       parser.language!,
-      '[(command) (variable_assignment) (heredoc_redirect) (file_redirect)] @statement',
+      `[(command) (variable_assignment) (heredoc_redirect) (file_redirect)] @statement
+       [(redirected_statement) (pipeline)] @${ENCLOSING}`,
     );
   }
 
@@ -230,11 +234,30 @@ export class ShellScanner implements FormatScanner {
 
   private scanParsed(text: string, context: ScanContext): ScanOutput {
     const input = (index: number) => (index < text.length ? text.slice(index, index + PARSE_CHUNK) : undefined);
-    const tree = this.parser.parse(input);
-    if (!tree) return { mentions: [], signals: [] };
+    let reached = 0;
+    // tree-sitter-bash recovers from some errors (several heredocs on one line) in time that grows with their
+    // square: past the file's deadline the parse is given up and the file reported as not read whole.
+    const tree = this.parser.parse(input, null, {
+      progressCallback: (state) => {
+        reached = state.currentOffset / 2;
+        return context.budget.overdue;
+      },
+    });
+    if (!tree) {
+      // A cancelled parse would otherwise resume with the next text.
+      this.parser.reset();
+      const reason = 'the shell parser ran out of time on this text';
+      return { mentions: [], signals: [], shortfalls: [{ reason, span: { start: reached, end: reached } }] };
+    }
     try {
-      const walk = new ScriptWalk(text, context, this.embedded);
-      walk.visitAll(this.statements.captures(tree.rootNode).map((capture) => capture.node));
+      const statements: Node[] = [];
+      const enclosing = new Map<number, Node>();
+      for (const { name, node } of this.statements.captures(tree.rootNode)) {
+        if (name !== ENCLOSING) statements.push(node);
+        else for (const child of node.namedChildren) if (child) enclosing.set(child.id, node);
+      }
+      const walk = new ScriptWalk(text, context, this.embedded, enclosing);
+      walk.visitAll(statements);
       return walk.out.output;
     } finally {
       tree.delete();
@@ -248,10 +271,15 @@ class ScriptWalk {
   private readonly environment = new ShellEnvironment();
   private readonly state: ScriptState = newScriptState();
 
+  /**
+   * @param enclosing the redirected statement or pipeline around a node, by node id: asking a node for its parent
+   *   walks down from the root each time, which costs the depth of the tree.
+   */
   constructor(
     private readonly text: string,
     private readonly context: ScanContext,
     private readonly embedded: EmbeddedFormats,
+    private readonly enclosing: ReadonlyMap<number, Node>,
   ) {
     this.out = new MentionCollector(SHELL, context.resolveServiceName);
   }
@@ -334,7 +362,7 @@ class ScriptWalk {
       return;
     }
     if (TEXT_WRITERS.has(command.name)) {
-      const target = this.fileTarget(outputTargets(node, this.text));
+      const target = this.fileTarget(outputTargets(this.redirectedStatement(node), this.text));
       if (target) for (const arg of operands) this.embed(target, arg, 0, arg.text.length);
       return;
     }
@@ -374,9 +402,9 @@ class ScriptWalk {
    */
   private heredoc(node: Node): void {
     const body = node.namedChildren.find((child) => child?.type === 'heredoc_body');
-    const statement = node.parent;
+    const statement = this.enclosing.get(node.id);
     if (!body || !statement) return;
-    const readers = heredocReaders(node, statement);
+    const readers = heredocReaders(node, statement, this.enclosing.get(statement.id));
     let target: EmbeddedTarget | undefined;
     for (const reader of readers) {
       const words = [reader.childForFieldName('name'), ...reader.childrenForFieldName('argument')]
@@ -389,9 +417,16 @@ class ScriptWalk {
       target ??= consumed === undefined ? undefined : { language: consumed };
       if (name === 'tee') target ??= this.fileTarget(args.map((arg) => arg.text));
     }
-    target ??= this.fileTarget(outputTargets(statement, this.text));
+    target ??= this.fileTarget(outputTargets(this.redirectedStatement(statement), this.text));
     if (!target) return;
     this.embed(target, new PlainToken(body.text, body.startIndex), 0, body.text.length);
+  }
+
+  /** The statement that carries a node's redirections: itself, or the redirected statement around it. */
+  private redirectedStatement(node: Node): Node | undefined {
+    if (node.type === 'redirected_statement') return node;
+    const around = this.enclosing.get(node.id);
+    return around?.type === 'redirected_statement' ? around : undefined;
   }
 
   /** `exec 3<>/dev/tcp/db.example.com/5432` and `</dev/tcp/host/port` connect to that port. */
@@ -401,16 +436,18 @@ class ScriptWalk {
   }
 }
 
-/** Files a statement's output is written to with `>` or `>>`. */
-function outputTargets(node: Node, text: string): string[] {
-  const statement =
-    node.type === 'redirected_statement'
-      ? node
-      : node.parent?.type === 'redirected_statement'
-        ? node.parent
-        : undefined;
+/**
+ * Files a statement's output is written to with `>` or `>>`. tree-sitter-bash hangs the redirections written
+ * after a heredoc's marker (`cat <<EOF > file`) inside the heredoc's node, so those are read too.
+ */
+function outputTargets(statement: Node | undefined, text: string): string[] {
   if (!statement) return [];
-  return statement.childrenForFieldName('redirect').flatMap((redirect) => {
+  const redirects = statement
+    .childrenForFieldName('redirect')
+    .flatMap((redirect) =>
+      redirect?.type === 'heredoc_redirect' ? [redirect, ...redirect.childrenForFieldName('redirect')] : [redirect],
+    );
+  return redirects.flatMap((redirect) => {
     if (!redirect || redirect.type !== 'file_redirect' || !/>/.test(redirect.child(0)?.text ?? '')) return [];
     // tree-sitter-bash may split one path such as `$DIR/cfg/$NODE/netmap.cfg` into several destination nodes.
     const parts = redirect.childrenForFieldName('destination').filter((part) => part !== null);
@@ -420,7 +457,7 @@ function outputTargets(node: Node, text: string): string[] {
 }
 
 /** The commands that read a heredoc, in pipeline order, so they can be asked what format they read. */
-function heredocReaders(heredoc: Node, statement: Node): Node[] {
+function heredocReaders(heredoc: Node, statement: Node, pipeline: Node | undefined): Node[] {
   const commands: Node[] = [];
   const collect = (node: Node | null) => {
     if (!node) return;
@@ -431,8 +468,8 @@ function heredocReaders(heredoc: Node, statement: Node): Node[] {
   collect(statement.type === 'redirected_statement' ? statement.childForFieldName('body') : statement);
   // tree-sitter-bash hangs `| tee file` after `cat <<EOF` inside the heredoc node itself.
   for (const child of heredoc.namedChildren) if (child?.type === 'pipeline') collect(child);
-  if (statement.parent?.type === 'pipeline') {
-    for (const sibling of statement.parent.namedChildren) if (sibling && sibling.id !== statement.id) collect(sibling);
+  if (pipeline?.type === 'pipeline') {
+    for (const sibling of pipeline.namedChildren) if (sibling && sibling.id !== statement.id) collect(sibling);
   }
   return commands;
 }

@@ -101,7 +101,7 @@ export function readUfwCommand(tokens: readonly Token[], out: MentionCollector):
   const portWords = shortForm ? [shortForm, ...destinationPorts] : destinationPorts;
   for (const token of portWords) {
     const { ports, protocol: written } = splitProtocol(token.text);
-    mentions.push(...out.addPortList(token, 0, ports.length, facts(written), PORT_SPEC));
+    for (const mention of out.addPortList(token, 0, ports.length, facts(written), PORT_SPEC)) mentions.push(mention);
   }
   for (const token of sourcePorts) {
     const { ports, protocol: written } = splitProtocol(token.text);

@@ -41,7 +41,7 @@ export function readSpcliScript(text: string): SpcliCommand[] {
       commands.push(current);
     }
     if (!current) return;
-    current.settings.push(...readSettings(line, lineStart));
+    for (const setting of readSettings(line, lineStart)) current.settings.push(setting);
     current.span = { start: current.span.start, end: lineStart + line.trimEnd().length };
     if (/;\s*$/.test(line)) current = undefined;
   });

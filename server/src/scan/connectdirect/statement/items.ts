@@ -172,9 +172,9 @@ export function findAssignments(
     if (!item) continue;
     if (item.kind === 'assign') {
       if (test(item.key.text.toUpperCase())) found.push(item);
-      found.push(...findAssignments([item.value], test, depth + 1));
+      for (const assignment of findAssignments([item.value], test, depth + 1)) found.push(assignment);
     } else if (item.kind === 'group') {
-      found.push(...findAssignments(item.slots, test, depth + 1));
+      for (const assignment of findAssignments(item.slots, test, depth + 1)) found.push(assignment);
     }
   }
   return found;

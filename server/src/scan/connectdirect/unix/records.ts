@@ -47,7 +47,7 @@ export function readRecords(text: string): UnixRecord[] {
       records.push(current);
     }
     const fields = readFields(line, fieldsFrom, lineStart);
-    current.fields.push(...fields);
+    for (const field of fields) current.fields.push(field);
     if (fields.length > 0 || current.name !== undefined)
       current.span = { start: current.span.start, end: lineStart + line.trimEnd().length };
   });
