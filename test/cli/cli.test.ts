@@ -3,32 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-
-const CLI = join(__dirname, '..', '..', '..', 'server', 'out', 'portlens.js');
-
-/** Runs the bundled CLI, as `npx portlens` would. */
-function portlens(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, [CLI, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-interface JsonReport {
-  version: number;
-  tool: { name: string; version: string };
-  files: {
-    path: string;
-    language: string;
-    mentions: Record<string, unknown>[];
-    findings: unknown[];
-    skipped?: string;
-    notices?: string[];
-  }[];
-}
+import { CLI, type JsonReport, portlens } from './runCli';
 
 interface SarifLog {
   runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
@@ -56,7 +31,7 @@ describe('portlens scan (bundled CLI)', () => {
         json.stderr,
         /^portlens: warning: skipped .*deep\/d{250}.*: cannot read this folder \(ENAMETOOLONG\)$/m,
       );
-      const report = JSON.parse(json.stdout) as JsonReport & { skipped: { path: string; reason: string }[] };
+      const report = JSON.parse(json.stdout) as JsonReport;
       assert.deepEqual(
         report.files.map((file) => file.path),
         ['open.sh'],

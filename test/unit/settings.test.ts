@@ -42,4 +42,79 @@ describe('settings', () => {
     }).customPorts;
     assert.deepEqual(notes, { '9443/tcp': { name: 'payroll', note: undefined, risk: undefined } });
   });
+
+  it('reports each invalid value with its key, and uses the default for it', () => {
+    const problems: string[] = [];
+    const settings = readSettings(
+      {
+        rules: { 'exposed-port': 'loud', 'no-such-rule': 'error', constructor: 'off', 'shadowed-rule': 'off' },
+        trustedNetworks: ['10.20.0.0/16', 'not-a-net', 7, '0.0.0.0/0', '::/0', '192.0.2.0/00', '2001:db8::/32'],
+        customPorts: {
+          '70000': { name: 'too high' },
+          '0': { name: 'too low' },
+          '9010-9000': { name: 'backwards' },
+          '9443/tcp': { name: 7, note: 'payroll', risk: 'extreme', owner: 'hr' },
+          '8080': 'web',
+        },
+        maxFileSizeMB: 0,
+        ignoreInlineSuppressions: 'yes',
+        logLevel: 'loud',
+        trace: { server: 'everything' },
+        colour: 'red',
+      },
+      (key, message) => problems.push(`${key}: ${message}`),
+    );
+    assert.deepEqual(problems, [
+      'colour: unknown setting',
+      'rules.exposed-port: must be one of error, warning, information, hint, off',
+      'rules.no-such-rule: unknown rule id (the rules are listed in docs/rules)',
+      'rules.constructor: unknown rule id (the rules are listed in docs/rules)',
+      'trustedNetworks[1]: must be an IPv4 or IPv6 address or CIDR (10.20.0.0/16)',
+      'trustedNetworks[2]: must be an IPv4 or IPv6 address or CIDR (10.20.0.0/16)',
+      'trustedNetworks[3]: counts as any source, so "Restrict the source" would restrict nothing',
+      'trustedNetworks[4]: counts as any source, so "Restrict the source" would restrict nothing',
+      'trustedNetworks[5]: counts as any source, so "Restrict the source" would restrict nothing',
+      'customPorts.0: must be a port or range of ports from 1 to 65535 (9443, 9000-9010/udp)',
+      'customPorts.8080: must be an object with name, note and risk',
+      'customPorts.70000: must be a port or range of ports from 1 to 65535 (9443, 9000-9010/udp)',
+      'customPorts.9010-9000: must be a port or range of ports from 1 to 65535 (9443, 9000-9010/udp)',
+      'customPorts.9443/tcp.risk: must be one of critical, sensitive, standard',
+      'customPorts.9443/tcp.owner: unknown property (name, note or risk)',
+      'customPorts.9443/tcp.name: must be a string',
+      'maxFileSizeMB: must be a number of megabytes above 0',
+      'ignoreInlineSuppressions: must be true or false',
+      'logLevel: must be one of error, warn, info, debug',
+      'trace.server: must be one of off, messages, verbose',
+    ]);
+    assert.equal(settings.rules['exposed-port'], 'off');
+    assert.equal(settings.rules['shadowed-rule'], 'off');
+    assert.equal(Object.hasOwn(settings.rules, 'constructor'), false);
+    assert.deepEqual(settings.trustedNetworks, ['10.20.0.0/16', '2001:db8::/32']);
+    assert.deepEqual(settings.customPorts, { '9443/tcp': { name: undefined, note: 'payroll', risk: undefined } });
+    assert.equal(settings.maxFileSizeMB, 5);
+    assert.equal(settings.ignoreInlineSuppressions, false);
+  });
+
+  it('reports nothing for the settings an editor sends, defaults included', () => {
+    const problems: string[] = [];
+    const defaults = Object.entries(SETTING_DEFINITIONS)
+      .filter(([name]) => name !== 'trace.server')
+      .map(([name, { schema }]): [string, unknown] => [name, schema.default]);
+    // VS Code sends `trace.server` nested, as `trace: { server }`.
+    const fromEditor = { ...Object.fromEntries(defaults), trace: { server: 'verbose' } };
+    readSettings(fromEditor, (key, message) => problems.push(`${key}: ${message}`));
+    readSettings(undefined, (key, message) => problems.push(`${key}: ${message}`));
+    assert.deepEqual(problems, []);
+  });
+
+  it('refuses every trusted network that counts as any source, and keeps narrower ones', () => {
+    const refused: string[] = [];
+    const networks = ['0.0.0.0/0', '::/0', '203.0.113.0/0', '0.0.0.0', '::', '0.0.0.0/1', '10.0.0.0/8', 'fd00::/8'];
+    const settings = readSettings({ trustedNetworks: networks }, (key) => refused.push(key));
+    assert.deepEqual(
+      refused,
+      [0, 1, 2, 3, 4, 5].map((index) => `trustedNetworks[${index}]`),
+    );
+    assert.deepEqual(settings.trustedNetworks, ['10.0.0.0/8', 'fd00::/8']);
+  });
 });

@@ -9,11 +9,14 @@ export interface ScanArguments {
   failOn: FailOn;
   language?: string;
   config?: string;
+  /** Read settings only from `--config`, never from a `.portlens.json` in the scanned folder. */
+  noConfigLookup: boolean;
 }
 
 export class UsageError extends Error {}
 
-export const USAGE = `Usage: portlens scan [PATH...] [--format text|json|sarif] [--fail-on error|warning|information|none] [--language ID] [--config FILE]
+export const USAGE = `Usage: portlens scan [--format text|json|sarif] [--fail-on error|warning|information|none] [--language ID]
+                     [--config FILE] [--no-config-lookup] [--] [PATH...]
 
 Finds every port in shell scripts (and the formats Port Lens reads) under each PATH (default: the current
 folder), says what each line does with it, and reports risky exposure.
@@ -24,19 +27,30 @@ folder), says what each line does with it, and reports risky exposure.
   --language   read every file as this language instead of detecting it
   --config     settings as in the editor (rules, trustedNetworks, customPorts, maxFileSizeMB,
                ignoreInlineSuppressions); default: .portlens.json in the scanned folder, if there is one
+  --no-config-lookup
+               never read a .portlens.json from the scanned folder, only --config: in CI on pull requests, so
+               that a change cannot carry settings that let itself through the gate
+  --           every argument after it is a PATH, even one that starts with -
 
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.`;
 
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'information', 'hint', 'none'];
 
-/** Reads `scan [PATH...] [--format F] [--fail-on S] [--language ID]`, with `--opt=value` or `--opt value`. */
+/**
+ * Reads `scan [PATH...] [--format F] [--fail-on S] [--language ID] [--config FILE] [--no-config-lookup]`, with
+ * `--opt=value` or `--opt value`; after `--`, every argument is a path.
+ */
 export function parseArguments(argv: readonly string[]): ScanArguments {
   const [command, ...rest] = argv;
   if (command !== 'scan') throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
-  const parsed: ScanArguments = { paths: [], format: 'text', failOn: 'error' };
+  const parsed: ScanArguments = { paths: [], format: 'text', failOn: 'error', noConfigLookup: false };
   for (let index = 0; index < rest.length; index++) {
     const arg = rest[index];
+    if (arg === '--') {
+      parsed.paths.push(...rest.slice(index + 1));
+      break;
+    }
     if (!arg.startsWith('--')) {
       parsed.paths.push(arg);
       continue;
@@ -61,6 +75,10 @@ export function parseArguments(argv: readonly string[]): ScanArguments {
         break;
       case '--config':
         parsed.config = value();
+        break;
+      case '--no-config-lookup':
+        if (equals >= 0) throw new UsageError(`${name} takes no value`);
+        parsed.noConfigLookup = true;
         break;
       default:
         throw new UsageError(`unknown option '${name}'`);

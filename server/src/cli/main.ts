@@ -20,6 +20,10 @@ const CLI_V8_FLAGS = ['--max-inlined-bytecode-size-cumulative=200'];
 declare const PORTLENS_VERSION: string | undefined;
 const VERSION = typeof PORTLENS_VERSION === 'string' ? PORTLENS_VERSION : '0.0.0-dev';
 
+function warn(message: string): void {
+  process.stderr.write(`portlens: warning: ${message}\n`);
+}
+
 function exceedsThreshold(tally: Tally, failOn: FailOn): boolean {
   if (failOn === 'none') return false;
   return (Object.keys(tally.findings) as Severity[]).some(
@@ -29,23 +33,26 @@ function exceedsThreshold(tally: Tally, failOn: FailOn): boolean {
 
 /** `portlens scan ...`: returns the exit status of GUIDE section 1 (0 clean, 1 findings, 2 usage or internal error). */
 export async function runCli(argv: readonly string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  // After `--` come paths, and a file may be called `--help`.
+  const end = argv.indexOf('--');
+  const options = end < 0 ? argv : argv.slice(0, end);
+  if (options.includes('--help') || options.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   try {
     const args = parseArguments(argv);
-    const settings = loadSettings(args.config, args.paths);
+    const settings = loadSettings(args.config, args.paths, !args.noConfigLookup, warn);
     if (args.language) {
       const { languageIds } = await PortLensService.create(settings);
       if (!languageIds.includes(args.language))
         throw new UsageError(`--language must be one of ${languageIds.join(', ')}, not '${args.language}'`);
     }
     const tally = emptyTally();
-    const files = filesToScan(args.paths, (folder, reason) => {
-      // Said at once on stderr, and counted in the report: an unreadable folder must not look like a clean one.
-      process.stderr.write(`portlens: warning: skipped ${folder}: ${reason}\n`);
-      tally.skipped.push({ path: folder, reason });
+    const files = filesToScan(args.paths, (path, reason) => {
+      // Said at once on stderr, and counted in the report: what the walk set aside must not look like a clean tree.
+      warn(`skipped ${path}: ${reason}`);
+      tally.skipped.push({ path, reason });
     });
     const output = { format: args.format, version: VERSION, colour: colourEnabled(process.stdout) };
     const writer = reportWriter(output);

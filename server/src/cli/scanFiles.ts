@@ -1,7 +1,7 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { FileScan, PortLensService } from '../service/portLensService';
 import { UNKNOWN_LANGUAGE } from '../scan/registry';
-import type { FileToScan } from './walk';
+import { type FileToScan, READ_WITHOUT_WAITING, readUpTo } from './walk';
 
 /** One file's result, with the text kept for turning offsets into lines and columns. */
 export interface ScannedFile {
@@ -25,6 +25,7 @@ export function scanFile(
   limitBytes: number,
   language?: string,
 ): ScannedFile | undefined {
+  if (file.skipped) return skippedFile(file.path, language, file.skipped);
   let bytes: Buffer;
   let byteLength: number;
   let languageId = language;
@@ -32,40 +33,35 @@ export function scanFile(
   try {
     // Most files of a repository (docs, code, data) are known to be none of ours from their name or first bytes.
     if (!file.named && !languageId) languageId = service.detectLanguageByName(file.path);
-    descriptor = openSync(file.path, 'r');
+    // Opened without waiting, in case a pipe took the place of the file the walk saw.
+    descriptor = openSync(file.path, file.pipe ? 'r' : READ_WITHOUT_WAITING);
     const stats = fstatSync(descriptor);
-    byteLength = stats.size;
-    // A regular file is read for as many bytes as it says it has; a small one's head is the whole of it.
-    const headLength = stats.isFile() ? Math.min(byteLength, HEAD_BYTES) : HEAD_BYTES;
-    let head: Buffer | undefined;
-    if (languageId === UNKNOWN_LANGUAGE) {
-      head = readStart(descriptor, headLength);
-      languageId = service.detectLanguageByContent(lenientUtf8.decode(head));
-      if (languageId === UNKNOWN_LANGUAGE) return undefined;
-    }
-    // A pipe (`portlens scan <(iptables-save)`) has no size to go by: it is read to its end.
-    if (!stats.isFile()) {
-      bytes = readFileSync(descriptor);
+    if (file.pipe) {
+      // A pipe (`portlens scan <(iptables-save)`) has no size to go by: it is read up to the limit and no further.
+      bytes = readUpTo(descriptor, limitBytes + 1);
       byteLength = bytes.length;
-    } else if (byteLength > limitBytes) bytes = head ?? readStart(descriptor, headLength);
-    else bytes = head?.length === byteLength ? head : readStart(descriptor, byteLength);
+      if (byteLength > limitBytes) bytes = bytes.subarray(0, HEAD_BYTES);
+    } else if (!stats.isFile()) {
+      return skippedFile(file.path, languageId, 'not a regular file');
+    } else {
+      // A regular file is read for as many bytes as it says it has; a small one's head is the whole of it.
+      byteLength = stats.size;
+      const headLength = Math.min(byteLength, HEAD_BYTES);
+      let head: Buffer | undefined;
+      if (languageId === UNKNOWN_LANGUAGE) {
+        head = readStart(descriptor, headLength);
+        languageId = service.detectLanguageByContent(lenientUtf8.decode(head));
+        if (languageId === UNKNOWN_LANGUAGE) return undefined;
+      }
+      if (byteLength > limitBytes) bytes = head ?? readStart(descriptor, headLength);
+      else bytes = head?.length === byteLength ? head : readStart(descriptor, byteLength);
+    }
   } catch (error) {
     const reason =
       (error as NodeJS.ErrnoException).code === 'EACCES'
         ? 'permission denied'
         : `cannot be read (${(error as Error).message})`;
-    return {
-      path: file.path,
-      text: '',
-      scan: {
-        languageId: languageId ?? UNKNOWN_LANGUAGE,
-        mentions: [],
-        signals: [],
-        findings: [],
-        notices: [],
-        skipped: reason,
-      },
-    };
+    return skippedFile(file.path, languageId, reason);
   } finally {
     if (descriptor !== undefined) closeSync(descriptor);
   }
@@ -79,6 +75,22 @@ export function scanFile(
   }
   const scan = service.scan({ text, languageId, path: file.path, byteLength });
   return { path: file.path, text, scan: { ...scan, notices: [...notices, ...scan.notices] } };
+}
+
+/** A file that is not scanned, and why. */
+function skippedFile(path: string, languageId: string | undefined, reason: string): ScannedFile {
+  return {
+    path,
+    text: '',
+    scan: {
+      languageId: languageId ?? UNKNOWN_LANGUAGE,
+      mentions: [],
+      signals: [],
+      findings: [],
+      notices: [],
+      skipped: reason,
+    },
+  };
 }
 
 /**

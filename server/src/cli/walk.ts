@@ -1,41 +1,69 @@
-import { type Dirent, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import {
+  type Dirent,
+  type Stats,
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readSync,
+  readdirSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
 const ALWAYS_SKIPPED = new Set(['.git', 'node_modules']);
 
-/** A file to scan, and whether the user named it (named files are always reported, even if unrecognised). */
+/** A .gitignore is a list of patterns: one larger than this is not someone's, and is not read. */
+const GITIGNORE_LIMIT_BYTES = 2 * 1024 * 1024;
+
+/**
+ * A file to scan, and whether the user named it (named files are always reported, even if unrecognised). A named
+ * path that is not read says why in `skipped`; `pipe` marks one that is read as a stream (`<(iptables-save)`).
+ */
 export interface FileToScan {
   path: string;
   named: boolean;
+  skipped?: string;
+  pipe?: boolean;
 }
+
+/** Reports a file or folder that the walk sets aside, with the reason, so that nothing is dropped silently. */
+export type SkipHandler = (path: string, reason: string) => void;
 
 export class MissingPathError extends Error {}
 
 /**
  * The files under each path, in a stable order: folders are walked recursively, skipping `.git`,
- * `node_modules`, symlinked folders (loops) and what each folder's `.gitignore` excludes; a folder that cannot be
- * listed goes to `onUnreadable` with the reason. Every path is checked
- * before the first file comes, so that a missing one is a usage error before any output; the walk itself is
- * lazy, so that scanning can start while it goes on.
+ * `node_modules` and what each folder's `.gitignore` excludes. Entries that are not read go to `onSkipped` with
+ * the reason: a folder that cannot be listed, a device, pipe or socket, a symlink that is broken or leaves the
+ * scanned folder, and a symlinked folder (not walked: it may loop). A symlinked regular file inside the folder is
+ * scanned. Every path is checked before the first file comes, so that a missing one is a usage error before any
+ * output; the walk itself is lazy, so that scanning can start while it goes on.
  */
-export function filesToScan(
-  paths: readonly string[],
-  onUnreadable: (folder: string, reason: string) => void = () => {},
-): Iterable<FileToScan> {
+export function filesToScan(paths: readonly string[], onSkipped: SkipHandler = () => {}): Iterable<FileToScan> {
   const roots = paths.map((path) => {
     try {
-      return { path, isDirectory: statSync(path).isDirectory() };
+      // A named path is followed through symlinks: the user chose it, and `/dev/fd/63` is one.
+      return { path, stats: statSync(path) };
     } catch {
       throw new MissingPathError(`no such file or folder: ${path}`);
     }
   });
   return (function* () {
-    for (const { path, isDirectory } of roots) {
-      if (isDirectory) yield* walkFolder(path, [], onUnreadable);
-      else yield { path, named: true };
+    for (const { path, stats } of roots) {
+      if (stats.isDirectory()) yield* walkFolder(path, realpathSync(path), [], onSkipped);
+      else if (stats.isFile()) yield { path, named: true };
+      else if (stats.isFIFO() && isDescriptorPath(path)) yield { path, named: true, pipe: true };
+      else yield { path, named: true, skipped: `not a regular file (${kindOf(stats)})` };
     }
   })();
+}
+
+/** The paths that process substitution and redirection hand over: `/dev/fd/63`, `/proc/self/fd/63`, `/dev/stdin`. */
+function isDescriptorPath(path: string): boolean {
+  return /^(\/dev\/fd\/\d+|\/proc\/self\/fd\/\d+|\/dev\/stdin)$/.test(path);
 }
 
 interface IgnoreScope {
@@ -45,36 +73,136 @@ interface IgnoreScope {
 
 function* walkFolder(
   folder: string,
+  root: string,
   scopes: IgnoreScope[],
-  onUnreadable: (folder: string, reason: string) => void,
+  onSkipped: SkipHandler,
 ): Generator<FileToScan> {
   let entries: Dirent[];
   try {
     entries = readdirSync(folder, { withFileTypes: true });
   } catch (error) {
-    onUnreadable(folder, `cannot read this folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    onSkipped(folder, `cannot read this folder (${errorCode(error)})`);
     return;
   }
   // Only folders that list a .gitignore are asked for one: a failed open per folder cost more than the listing.
-  const localRules = entries.some((entry) => entry.name === '.gitignore' && !entry.isDirectory())
-    ? readGitignore(folder)
-    : undefined;
+  const gitignore = entries.find((entry) => entry.name === '.gitignore' && !entry.isDirectory());
+  const localRules = gitignore && readGitignore(join(folder, gitignore.name), gitignore, root, onSkipped);
   const active = localRules ? [...scopes, { base: folder, rules: localRules }] : scopes;
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
-    if (ALWAYS_SKIPPED.has(entry.name)) continue;
+    // The .gitignore holds no ports: it was read above for its rules, and reported there if it could not be.
+    if (ALWAYS_SKIPPED.has(entry.name) || entry === gitignore) continue;
     const path = join(folder, entry.name);
     const isDirectory = entry.isDirectory();
     if (isIgnored(path, isDirectory, active)) continue;
-    if (isDirectory) yield* walkFolder(path, active, onUnreadable);
-    else if (entry.isFile()) yield { path, named: false };
+    const target = resolveEntry(path, entry, root);
+    if ('skipped' in target) onSkipped(path, target.skipped);
+    else if (target.folder) yield* walkFolder(path, root, active, onSkipped);
+    else yield { path, named: false };
   }
 }
 
-function readGitignore(folder: string): Ignore | undefined {
+/** The type of a directory entry or of a path's lstat. */
+export type EntryType = Pick<
+  Stats,
+  'isFile' | 'isDirectory' | 'isSymbolicLink' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'
+>;
+
+/**
+ * Where an entry of the folder `root` (a real path) leads: a folder to walk, a regular file to read at `real`, or
+ * the reason it is set aside. Only a symlink is followed, and only to a regular file that stays inside `root`:
+ * opening a pipe blocks, a device can be endless, and a file outside the folder is not the repository's to show.
+ */
+export function resolveEntry(
+  path: string,
+  type: EntryType,
+  root: string,
+): { folder: boolean; real: string } | { skipped: string } {
+  if (type.isDirectory()) return { folder: true, real: path };
+  if (type.isFile()) return { folder: false, real: path };
+  if (!type.isSymbolicLink()) return { skipped: `not a regular file (${kindOf(type)})` };
+  let real: string;
+  let target: Stats;
   try {
-    return ignore().add(readFileSync(join(folder, '.gitignore'), 'utf8'));
-  } catch {
+    real = realpathSync(path);
+    target = statSync(real);
+  } catch (error) {
+    return { skipped: `broken symlink (${errorCode(error)})` };
+  }
+  const inside = relative(root, real);
+  if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside))
+    return { skipped: 'symlink leaves the scanned folder' };
+  if (target.isDirectory()) return { skipped: 'symlinked folder, not walked' };
+  if (!target.isFile()) return { skipped: `symlink to something other than a regular file (${kindOf(target)})` };
+  return { folder: false, real };
+}
+
+function kindOf(type: EntryType): string {
+  if (type.isCharacterDevice()) return 'character device';
+  if (type.isBlockDevice()) return 'block device';
+  if (type.isFIFO()) return 'named pipe';
+  if (type.isSocket()) return 'socket';
+  return 'unknown type';
+}
+
+/** Opens for reading without waiting: opening a pipe for reading blocks until a writer comes. No FIFOs on Windows. */
+export const READ_WITHOUT_WAITING = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/** Why a file was not read, in words fit for a report. */
+export class RefusedRead extends Error {}
+
+/**
+ * The bytes of the regular file at `path`, if it has at most `limitBytes`. It is opened without waiting, in case
+ * a pipe took its place, sized on the open descriptor and read for no more than the limit, so that a file that
+ * grows meanwhile is refused too.
+ */
+export function readRegularFile(path: string, limitBytes: number): Buffer {
+  const descriptor = openSync(path, READ_WITHOUT_WAITING);
+  try {
+    const stats = fstatSync(descriptor);
+    if (!stats.isFile()) throw new RefusedRead(`not a regular file (${kindOf(stats)})`);
+    const tooLarge = new RefusedRead(`larger than the ${limitBytes / (1024 * 1024)} MB limit`);
+    if (stats.size > limitBytes) throw tooLarge;
+    const bytes = readUpTo(descriptor, limitBytes + 1);
+    if (bytes.length > limitBytes) throw tooLarge;
+    return bytes;
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/** Up to `length` bytes from where a descriptor stands, reading in order: a pipe cannot be read by position. */
+export function readUpTo(descriptor: number, length: number): Buffer {
+  const chunks: Buffer[] = [];
+  let filled = 0;
+  while (filled < length) {
+    const chunk = Buffer.allocUnsafe(Math.min(length - filled, 1 << 16));
+    const read = readSync(descriptor, chunk, 0, chunk.length, null);
+    if (read === 0) break;
+    chunks.push(chunk.subarray(0, read));
+    filled += read;
+  }
+  return Buffer.concat(chunks, filled);
+}
+
+/** A system error's code (`EACCES`): it says what went wrong without quoting anything a file holds. */
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? 'error';
+}
+
+/** Why a read failed: a refusal's own words, or the system error's code. */
+export function readFailure(error: unknown): string {
+  return error instanceof RefusedRead ? error.message : `cannot be read (${errorCode(error)})`;
+}
+
+/** A folder's .gitignore rules; one that cannot be used is reported, and the folder is walked without it. */
+function readGitignore(path: string, type: EntryType, root: string, onSkipped: SkipHandler): Ignore | undefined {
+  const target = resolveEntry(path, type, root);
+  try {
+    if ('skipped' in target) throw new RefusedRead(target.skipped);
+    return ignore().add(readRegularFile(target.real, GITIGNORE_LIMIT_BYTES).toString('utf8'));
+  } catch (error) {
+    onSkipped(path, `${readFailure(error)}; the folder was walked without its rules`);
     return undefined;
   }
 }

@@ -1,7 +1,8 @@
 import type { CustomPortNote, RiskClass } from '../catalog/types';
 import { LOG_LEVELS, type LogLevel } from '../logging/logger';
+import { parsePortKey } from '../catalog/catalog';
 import { RULES, type RuleLevel } from '../rules/catalog';
-import { parseIpv4, parseIpv6 } from '../scan/exposure';
+import { classifyAddress, parseIpv4, parseIpv6 } from '../scan/exposure';
 
 /** Every setting of Port Lens, typed, as the server and the CLI use them. */
 export interface PortLensSettings {
@@ -26,10 +27,18 @@ export function isNetwork(text: string): boolean {
 }
 
 const RISKS: readonly RiskClass[] = ['critical', 'sensitive', 'standard'];
+const NOTE_PROPERTIES = new Set(['name', 'note', 'risk']);
+
+/** Says what is wrong with a setting's value, or with the part of it at `key` (`.exposed-port`, `[2]`). */
+type Complaint = (message: string, key?: string) => void;
+
+/** Receives each invalid setting: its key (`rules.exposed-port`, `trustedNetworks[2]`) and what is wrong. */
+export type SettingProblemHandler = (key: string, message: string) => void;
 
 /**
  * The settings, defined once: the JSON schema that package.json contributes (a test checks they agree) and
- * how a raw value from the editor or a `.portlens.json` becomes a typed one. Bad values fall back to defaults.
+ * how a raw value from the editor or a `.portlens.json` becomes a typed one. An absent value takes the default; a
+ * bad one takes it too, with a complaint, so that a mistake in the settings is never silently a laxer scan.
  */
 export const SETTING_DEFINITIONS = {
   rules: {
@@ -47,11 +56,13 @@ export const SETTING_DEFINITIONS = {
       additionalProperties: false,
       scope: 'resource',
     },
-    read(value: unknown): Record<string, RuleLevel> {
+    read(value: unknown, complain: Complaint): Record<string, RuleLevel> {
       const levels: Record<string, RuleLevel> = Object.fromEntries(RULES.map((rule) => [rule.id, rule.defaultLevel]));
-      if (!isRecord(value)) return levels;
+      if (!isObjectSetting(value, complain, 'an object of rule ids and levels')) return levels;
       for (const [id, level] of Object.entries(value)) {
-        if (id in levels && LEVELS.includes(level as RuleLevel)) levels[id] = level as RuleLevel;
+        if (!Object.hasOwn(levels, id)) complain('unknown rule id (the rules are listed in docs/rules)', `.${id}`);
+        else if (!LEVELS.includes(level as RuleLevel)) complain(`must be one of ${LEVELS.join(', ')}`, `.${id}`);
+        else levels[id] = level as RuleLevel;
       }
       return levels;
     },
@@ -65,11 +76,22 @@ export const SETTING_DEFINITIONS = {
         'The networks that the "Restrict the source" quick fix lets in, written as addresses or CIDRs (`10.20.0.0/16`, `2001:db8::/32`).',
       scope: 'resource',
     },
-    read(value: unknown): string[] {
-      if (!Array.isArray(value)) return [...DEFAULT_TRUSTED_NETWORKS];
-      return value
-        .filter((item): item is string => typeof item === 'string' && isNetwork(item.trim()))
-        .map((item) => item.trim());
+    read(value: unknown, complain: Complaint): string[] {
+      if (value === undefined) return [...DEFAULT_TRUSTED_NETWORKS];
+      if (!Array.isArray(value)) {
+        complain('must be a list of addresses or CIDRs');
+        return [...DEFAULT_TRUSTED_NETWORKS];
+      }
+      const networks: string[] = [];
+      value.forEach((item: unknown, index) => {
+        const network = typeof item === 'string' ? item.trim() : '';
+        if (!isNetwork(network)) complain('must be an IPv4 or IPv6 address or CIDR (10.20.0.0/16)', `[${index}]`);
+        // Restricting a rule's source to one the scan reads as any source would leave it as open as before.
+        else if (classifyAddress(network) === 'any')
+          complain('counts as any source, so "Restrict the source" would restrict nothing', `[${index}]`);
+        else networks.push(network);
+      });
+      return networks;
     },
   },
   customPorts: {
@@ -92,16 +114,28 @@ export const SETTING_DEFINITIONS = {
       additionalProperties: false,
       scope: 'resource',
     },
-    read(value: unknown): Record<string, CustomPortNote> {
-      if (!isRecord(value)) return {};
+    read(value: unknown, complain: Complaint): Record<string, CustomPortNote> {
       const notes: Record<string, CustomPortNote> = {};
+      if (!isObjectSetting(value, complain, 'an object of port notes')) return notes;
       for (const [key, raw] of Object.entries(value)) {
-        if (!isRecord(raw)) continue;
-        notes[key] = {
-          name: typeof raw.name === 'string' ? raw.name : undefined,
-          note: typeof raw.note === 'string' ? raw.note : undefined,
-          risk: RISKS.includes(raw.risk as RiskClass) ? (raw.risk as RiskClass) : undefined,
+        const at = `.${key}`;
+        const ports = parsePortKey(key);
+        if (!ports || ports.first < 1) {
+          complain('must be a port or range of ports from 1 to 65535 (9443, 9000-9010/udp)', at);
+          continue;
+        }
+        if (!isObjectSetting(raw, (message) => complain(message, at), 'an object with name, note and risk')) continue;
+        const text = (property: 'name' | 'note'): string | undefined => {
+          const field = raw[property];
+          if (typeof field === 'string') return field;
+          if (field !== undefined) complain('must be a string', `${at}.${property}`);
+          return undefined;
         };
+        const risk = RISKS.find((known) => known === raw.risk);
+        if (raw.risk !== undefined && !risk) complain(`must be one of ${RISKS.join(', ')}`, `${at}.risk`);
+        for (const property of Object.keys(raw))
+          if (!NOTE_PROPERTIES.has(property)) complain('unknown property (name, note or risk)', `${at}.${property}`);
+        notes[key] = { name: text('name'), note: text('note'), risk };
       }
       return notes;
     },
@@ -110,12 +144,16 @@ export const SETTING_DEFINITIONS = {
     schema: {
       type: 'number',
       default: 5,
-      minimum: 0,
+      exclusiveMinimum: 0,
       markdownDescription: 'Files larger than this many megabytes are reported as skipped instead of scanned.',
       scope: 'resource',
     },
-    read(value: unknown): number {
-      return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 5;
+    read(value: unknown, complain: Complaint): number {
+      if (value === undefined) return 5;
+      // A limit of 0 would skip every file, and a scan that reads nothing finds nothing.
+      if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+      complain('must be a number of megabytes above 0');
+      return 5;
     },
   },
   ignoreInlineSuppressions: {
@@ -126,7 +164,8 @@ export const SETTING_DEFINITIONS = {
         'Report findings even where a `portlens-ignore` comment suppresses them (for CI gates that must not be silenced in the file itself).',
       scope: 'resource',
     },
-    read(value: unknown): boolean {
+    read(value: unknown, complain: Complaint): boolean {
+      if (value !== undefined && typeof value !== 'boolean') complain('must be true or false');
       return value === true;
     },
   },
@@ -139,8 +178,10 @@ export const SETTING_DEFINITIONS = {
         'How much the language server writes to its output channel (Output › Port Lens): `error`, `warn`, `info` or `debug`.',
       scope: 'window',
     },
-    read(value: unknown): LogLevel {
-      return LOG_LEVELS.includes(value as LogLevel) ? (value as LogLevel) : 'info';
+    read(value: unknown, complain: Complaint = () => {}): LogLevel {
+      if (LOG_LEVELS.includes(value as LogLevel)) return value as LogLevel;
+      if (value !== undefined) complain(`must be one of ${LOG_LEVELS.join(', ')}`);
+      return 'info';
     },
   },
   'trace.server': {
@@ -152,8 +193,10 @@ export const SETTING_DEFINITIONS = {
         "Traces the messages between VS Code and the Port Lens language server in its output channel; `verbose` also turns the server's own log to `debug`.",
       scope: 'window',
     },
-    read(value: unknown): 'off' | 'messages' | 'verbose' {
-      return value === 'messages' || value === 'verbose' ? value : 'off';
+    read(value: unknown, complain: Complaint = () => {}): 'off' | 'messages' | 'verbose' {
+      if (value === 'off' || value === 'messages' || value === 'verbose') return value;
+      if (value !== undefined) complain('must be one of off, messages, verbose');
+      return 'off';
     },
   },
 } as const;
@@ -173,19 +216,45 @@ export function readLogLevel(raw: unknown): LogLevel {
 /** The namespace of every key in package.json and of the CLI's `.portlens.json` file. */
 export const SETTINGS_SECTION = 'portLens';
 
-export function readSettings(raw: unknown): PortLensSettings {
+/**
+ * The scan's settings from the `portLens` section (or a `.portlens.json`), each invalid value replaced by its
+ * default and handed to `onProblem`, as are keys that are no setting. Plain data in and out: the CLI prints the
+ * problems, and an editor can show them where they are written.
+ */
+export function readSettings(raw: unknown, onProblem: SettingProblemHandler = () => {}): PortLensSettings {
   const source = isRecord(raw) ? raw : {};
-  return {
-    rules: SETTING_DEFINITIONS.rules.read(source.rules),
-    trustedNetworks: SETTING_DEFINITIONS.trustedNetworks.read(source.trustedNetworks),
-    customPorts: SETTING_DEFINITIONS.customPorts.read(source.customPorts),
-    maxFileSizeMB: SETTING_DEFINITIONS.maxFileSizeMB.read(source.maxFileSizeMB),
-    ignoreInlineSuppressions: SETTING_DEFINITIONS.ignoreInlineSuppressions.read(source.ignoreInlineSuppressions),
+  const complaint =
+    (name: string): Complaint =>
+    (message, key = '') =>
+      onProblem(`${name}${key}`, message);
+  for (const key of Object.keys(source))
+    if (!Object.hasOwn(SETTING_DEFINITIONS, key) && key !== 'trace') onProblem(key, 'unknown setting');
+  const settings: PortLensSettings = {
+    rules: SETTING_DEFINITIONS.rules.read(source.rules, complaint('rules')),
+    trustedNetworks: SETTING_DEFINITIONS.trustedNetworks.read(source.trustedNetworks, complaint('trustedNetworks')),
+    customPorts: SETTING_DEFINITIONS.customPorts.read(source.customPorts, complaint('customPorts')),
+    maxFileSizeMB: SETTING_DEFINITIONS.maxFileSizeMB.read(source.maxFileSizeMB, complaint('maxFileSizeMB')),
+    ignoreInlineSuppressions: SETTING_DEFINITIONS.ignoreInlineSuppressions.read(
+      source.ignoreInlineSuppressions,
+      complaint('ignoreInlineSuppressions'),
+    ),
   };
+  // The server's own settings change no scan (readLogLevel reads them), but they are checked like the rest.
+  SETTING_DEFINITIONS.logLevel.read(source.logLevel, complaint('logLevel'));
+  const trace = isRecord(source.trace) ? source.trace.server : source['trace.server'];
+  SETTING_DEFINITIONS['trace.server'].read(trace, complaint('trace.server'));
+  return settings;
 }
 
 export const DEFAULT_SETTINGS: PortLensSettings = readSettings({});
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Whether a setting's value is a JSON object; one that is present but is not is complained about. */
+function isObjectSetting(value: unknown, complain: Complaint, what: string): value is Record<string, unknown> {
+  if (isRecord(value)) return true;
+  if (value !== undefined) complain(`must be ${what}`);
+  return false;
 }
