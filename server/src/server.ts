@@ -2,6 +2,7 @@ import {
   CodeActionKind,
   type Connection,
   DidChangeConfigurationNotification,
+  type DocumentDiagnosticReport,
   DocumentDiagnosticReportKind,
   ProposedFeatures,
   TextDocumentSyncKind,
@@ -11,6 +12,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FIX_ALL_KIND, fixAll, quickFixes } from './features/codeActions';
 import { toDiagnostics, toDocumentSymbols, toLspHover } from './features/lspShapes';
+import { contentModified, invalidParams, onLatestVersion, serverCancelled } from './features/requestGuard';
 import { ruleDocsLinker } from './features/ruleDocs';
 import { DocumentScans } from './service/documentScans';
 import { PortLensService } from './service/portLensService';
@@ -73,32 +75,77 @@ function startServer(connection: Connection): void {
   });
   connection.onDidChangeConfiguration(() => refreshSettings());
 
-  connection.onHover(({ textDocument, position }) => {
-    const document = documents.get(textDocument.uri);
-    if (!document || !service) return null;
-    const result = service.hover(scans.get(document), document.getText(), document.offsetAt(position));
-    return result ? toLspHover(document, result) : null;
+  const versionOf = (uri: string) => () => documents.get(uri)?.version;
+
+  connection.onHover(async (params, token) => {
+    const { textDocument, position } = params;
+    return (
+      invalidParams(params, true) ??
+      onLatestVersion(
+        token,
+        versionOf(textDocument.uri),
+        () => {
+          const document = documents.get(textDocument.uri);
+          if (!document || !service) return null;
+          const result = service.hover(scans.get(document), document.getText(), document.offsetAt(position));
+          return result ? toLspHover(document, result) : null;
+        },
+        contentModified,
+      )
+    );
   });
 
-  connection.onDocumentSymbol(({ textDocument }) => {
-    const document = documents.get(textDocument.uri);
-    if (!document || !service) return [];
-    return toDocumentSymbols(document, service.symbols(scans.get(document), document.getText()));
+  connection.onDocumentSymbol(async (params, token) => {
+    const { textDocument } = params;
+    return (
+      invalidParams(params, false) ??
+      onLatestVersion(
+        token,
+        versionOf(textDocument.uri),
+        () => {
+          const document = documents.get(textDocument.uri);
+          if (!document || !service) return [];
+          return toDocumentSymbols(document, service.symbols(scans.get(document), document.getText()));
+        },
+        contentModified,
+      )
+    );
   });
 
-  connection.onCodeAction(({ textDocument, context }) => {
-    const document = documents.get(textDocument.uri);
-    if (!document || !service) return [];
-    const scan = scans.get(document);
-    const wantsFixAll = context.only?.some((kind) => FIX_ALL_KIND.startsWith(kind)) ?? false;
-    if (wantsFixAll) {
-      const action = fixAll(document, scan);
-      return action ? [action] : [];
-    }
-    return quickFixes(document, scan, context.diagnostics, service.commentSyntax(scan.languageId), docsLink);
+  connection.onCodeAction(async (params, token) => {
+    const { textDocument, context } = params;
+    return (
+      invalidParams(params, false) ??
+      onLatestVersion(
+        token,
+        versionOf(textDocument.uri),
+        () => {
+          const document = documents.get(textDocument.uri);
+          if (!document || !service) return [];
+          const scan = scans.get(document);
+          const wantsFixAll = context?.only?.some((kind) => FIX_ALL_KIND.startsWith(kind)) ?? false;
+          if (wantsFixAll) {
+            const action = fixAll(document, scan);
+            return action ? [action] : [];
+          }
+          const diagnostics = context?.diagnostics ?? [];
+          return quickFixes(document, scan, diagnostics, service.commentSyntax(scan.languageId), docsLink);
+        },
+        contentModified,
+      )
+    );
   });
 
-  connection.languages.diagnostics.on(({ textDocument }) => {
+  connection.languages.diagnostics.on(async (params, token) => {
+    const { textDocument } = params;
+    return (
+      invalidParams(params, false) ??
+      onLatestVersion(token, versionOf(textDocument.uri), () => documentDiagnostics(textDocument.uri), serverCancelled)
+    );
+  });
+
+  const documentDiagnostics = (uri: string): DocumentDiagnosticReport => {
+    const textDocument = { uri };
     const document = documents.get(textDocument.uri);
     try {
       const items =
@@ -112,8 +159,10 @@ function startServer(connection: Connection): void {
       logger.error(`Port Lens could not judge ${textDocument.uri}; its problems are cleared`, error);
       return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     }
-  });
+  };
 
+  // A second didOpen of the same document replaces its text, whatever version it gives.
+  documents.onDidOpen(({ document }) => scans.forget(document.uri));
   documents.onDidClose(({ document }) => scans.forget(document.uri));
   documents.listen(connection);
   connection.listen();
