@@ -1,10 +1,14 @@
 import {
+  type CancellationToken,
   CodeActionKind,
   type Connection,
   DidChangeConfigurationNotification,
   type DocumentDiagnosticReport,
   DocumentDiagnosticReportKind,
+  ErrorCodes,
   ProposedFeatures,
+  ResponseError,
+  type TextDocumentIdentifier,
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
@@ -75,89 +79,74 @@ function startServer(connection: Connection): void {
   });
   connection.onDidChangeConfiguration(() => refreshSettings());
 
-  const versionOf = (uri: string) => () => documents.get(uri)?.version;
+  /**
+   * A request about one open document: malformed params are refused, the work runs on the document's latest
+   * version (see onLatestVersion), and `absent` answers for a document that is not open.
+   */
+  const aboutDocument = <T, D>(
+    params: { textDocument: TextDocumentIdentifier } | null,
+    token: CancellationToken,
+    guard: { position: boolean; changed: () => ResponseError<D> },
+    absent: T,
+    work: (document: TextDocument, service: PortLensService) => T,
+  ): Promise<T | ResponseError<D>> | ResponseError<D> => {
+    const invalid = invalidParams<D>(params, guard.position);
+    if (invalid || !params) return invalid ?? new ResponseError<D>(ErrorCodes.InvalidParams, 'missing params');
+    const { uri } = params.textDocument;
+    const run = () => {
+      const document = documents.get(uri);
+      return document && service ? work(document, service) : absent;
+    };
+    return onLatestVersion(token, () => documents.get(uri)?.version, run, guard.changed);
+  };
+  const placeRequest = { position: true, changed: contentModified };
+  const documentRequest = { position: false, changed: contentModified };
 
-  connection.onHover(async (params, token) => {
-    const { textDocument, position } = params;
-    return (
-      invalidParams(params, true) ??
-      onLatestVersion(
-        token,
-        versionOf(textDocument.uri),
-        () => {
-          const document = documents.get(textDocument.uri);
-          if (!document || !service) return null;
-          const result = service.hover(scans.get(document), document.getText(), document.offsetAt(position));
-          return result ? toLspHover(document, result) : null;
-        },
-        contentModified,
-      )
-    );
-  });
+  connection.onHover((params, token) =>
+    aboutDocument(params, token, placeRequest, null, (document, service) => {
+      const result = service.hover(scans.get(document), document.getText(), document.offsetAt(params.position));
+      return result ? toLspHover(document, result) : null;
+    }),
+  );
 
-  connection.onDocumentSymbol(async (params, token) => {
-    const { textDocument } = params;
-    return (
-      invalidParams(params, false) ??
-      onLatestVersion(
-        token,
-        versionOf(textDocument.uri),
-        () => {
-          const document = documents.get(textDocument.uri);
-          if (!document || !service) return [];
-          return toDocumentSymbols(document, service.symbols(scans.get(document), document.getText()));
-        },
-        contentModified,
-      )
-    );
-  });
+  connection.onDocumentSymbol((params, token) =>
+    aboutDocument(params, token, documentRequest, [], (document, service) =>
+      toDocumentSymbols(document, service.symbols(scans.get(document), document.getText())),
+    ),
+  );
 
-  connection.onCodeAction(async (params, token) => {
-    const { textDocument, context } = params;
-    return (
-      invalidParams(params, false) ??
-      onLatestVersion(
-        token,
-        versionOf(textDocument.uri),
-        () => {
-          const document = documents.get(textDocument.uri);
-          if (!document || !service) return [];
-          const scan = scans.get(document);
-          const wantsFixAll = context?.only?.some((kind) => FIX_ALL_KIND.startsWith(kind)) ?? false;
-          if (wantsFixAll) {
-            const action = fixAll(document, scan);
-            return action ? [action] : [];
-          }
-          const diagnostics = context?.diagnostics ?? [];
-          return quickFixes(document, scan, diagnostics, service.commentSyntax(scan.languageId), docsLink);
-        },
-        contentModified,
-      )
-    );
-  });
+  connection.onCodeAction((params, token) =>
+    aboutDocument(params, token, documentRequest, [], (document, service) => {
+      const scan = scans.get(document);
+      const wantsFixAll = params.context?.only?.some((kind) => FIX_ALL_KIND.startsWith(kind)) ?? false;
+      if (wantsFixAll) {
+        const action = fixAll(document, scan);
+        return action ? [action] : [];
+      }
+      const diagnostics = params.context?.diagnostics ?? [];
+      return quickFixes(document, scan, diagnostics, service.commentSyntax(scan.languageId), docsLink);
+    }),
+  );
 
-  connection.languages.diagnostics.on(async (params, token) => {
-    const { textDocument } = params;
-    return (
-      invalidParams(params, false) ??
-      onLatestVersion(token, versionOf(textDocument.uri), () => documentDiagnostics(textDocument.uri), serverCancelled)
-    );
-  });
+  connection.languages.diagnostics.on((params, token) =>
+    aboutDocument(params, token, { position: false, changed: serverCancelled }, emptyReport(), (document) =>
+      documentDiagnostics(document),
+    ),
+  );
 
-  const documentDiagnostics = (uri: string): DocumentDiagnosticReport => {
-    const textDocument = { uri };
-    const document = documents.get(textDocument.uri);
+  const emptyReport = (): DocumentDiagnosticReport => ({ kind: DocumentDiagnosticReportKind.Full, items: [] });
+  const documentDiagnostics = (document: TextDocument): DocumentDiagnosticReport => {
     try {
-      const items =
-        document && service
-          ? toDiagnostics(document, scans.get(document), { relatedInformation: canShowRelatedInformation, docsLink })
-          : [];
-      if (document) logger.debug(`Diagnostics for ${textDocument.uri} (version ${document.version}): ${items.length}.`);
+      const items = toDiagnostics(document, scans.get(document), {
+        relatedInformation: canShowRelatedInformation,
+        docsLink,
+      });
+      logger.debug(`Diagnostics for ${document.uri} (version ${document.version}): ${items.length}.`);
       return { kind: DocumentDiagnosticReportKind.Full, items };
     } catch (error) {
       // As vscode-eslint does: no stale problems for a document that could not be judged, and the reason in the log.
-      logger.error(`Port Lens could not judge ${textDocument.uri}; its problems are cleared`, error);
-      return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+      logger.error(`Port Lens could not judge ${document.uri}; its problems are cleared`, error);
+      return emptyReport();
     }
   };
 
