@@ -1,11 +1,15 @@
 import * as path from 'node:path';
 import { type ExtensionContext, Position, Selection, Uri, commands, env, window, workspace } from 'vscode';
 import {
+  CloseAction,
+  type CloseHandlerResult,
+  ErrorAction,
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { CrashGuard } from './crashGuard';
 import { LANGUAGES } from './languages';
 
 let client: LanguageClient | undefined;
@@ -22,6 +26,15 @@ export async function activate(context: ExtensionContext): Promise<void> {
       { scheme: 'untitled', language },
     ]),
     synchronize: { configurationSection: 'portLens' },
+    // A document set aside after a crash is not sent again, so the restarted server never reads it.
+    middleware: {
+      didOpen: (document, next) => (sendable(document.uri) ? next(document) : Promise.resolve()),
+      didChange: (event, next) => (sendable(event.document.uri) ? next(event) : Promise.resolve()),
+    },
+    errorHandler: {
+      error: () => ({ action: ErrorAction.Continue }),
+      closed: () => onServerStopped(),
+    },
   };
   client = new LanguageClient('portLens', 'Port Lens', serverOptions, clientOptions);
   context.subscriptions.push(
@@ -29,6 +42,40 @@ export async function activate(context: ExtensionContext): Promise<void> {
     commands.registerCommand('portLens.editSuppressionReason', editSuppressionReason),
   );
   await client.start();
+}
+
+const crashGuard = new CrashGuard();
+
+function sendable(uri: Uri): boolean {
+  const key = uri.toString();
+  if (!crashGuard.allows(key)) return false;
+  crashGuard.noteSent(key);
+  return true;
+}
+
+/** The server stopped without being asked: set aside the file it was reading, and start it again. */
+function onServerStopped(): CloseHandlerResult {
+  const { restart, setAside } = crashGuard.onStopped(Date.now());
+  if (setAside) {
+    const name = Uri.parse(setAside).path.split('/').pop() ?? setAside;
+    void window
+      .showWarningMessage(
+        `Port Lens stopped while reading ${name}. It is set aside for this session, and the other files are read again.`,
+        'Read it again',
+      )
+      .then((choice) => {
+        if (!choice) return;
+        crashGuard.readmit(setAside);
+        void client?.restart();
+      });
+  }
+  return restart
+    ? { action: CloseAction.Restart, handled: true }
+    : {
+        action: CloseAction.DoNotRestart,
+        message:
+          'The Port Lens language server stopped too often and was not restarted. Reload the window to try again.',
+      };
 }
 
 /** Rule pages ship with the extension: show them as Markdown; a web link opens in the browser. */

@@ -421,6 +421,7 @@ const SELECTORS = {
   actionWidget: '.action-widget:not(.action-list-submenu-panel)',
   actionRows: '.action-widget:not(.action-list-submenu-panel) .monaco-list-row.action',
   editorMessage: '.monaco-editor-overlaymessage',
+  notificationMessages: '.notifications-toasts .notification-list-item-message',
   squiggle: (kind: SquiggleKind) => `.editor-group-container.active .view-overlays .cdr.squiggly-${kind}`,
 } as const;
 
@@ -552,6 +553,15 @@ export class Workbench {
       const rows = this.page.locator(SELECTORS.problemsRows).filter({ visible: true });
       return (await rows.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim()).filter(Boolean);
     });
+  }
+
+  /** The messages of the notification toasts showing now, [] when there are none. */
+  async notifications(): Promise<string[]> {
+    return step('notifications()', async () =>
+      (await this.page.locator(SELECTORS.notificationMessages).filter({ visible: true }).allInnerTexts()).map((text) =>
+        text.replace(/\s+/g, ' ').trim(),
+      ),
+    );
   }
 
   /** The titles of the quick fixes at the cursor (Ctrl+.), [] when there are none; closes the menu again. */
