@@ -316,6 +316,34 @@ describe('portlens scan (bundled CLI)', () => {
       );
     });
 
+    it('reads UTF-16 files with a byte-order mark, as Windows tools export them', () => {
+      const utf16 = (text: string, bigEndian: boolean) => {
+        const little = Buffer.from(`\ufeff${text}`, 'utf16le');
+        return bigEndian ? Buffer.from(little).swap16() : little;
+      };
+      writeFileSync(join(workspace, 'open.sh'), utf16('#!/bin/sh\nufw allow 447/tcp\n', false));
+      writeFileSync(
+        join(workspace, 'rules.v4'),
+        utf16('*filter\n-A INPUT -p tcp --dport 1363 -j ACCEPT\nCOMMIT\n', true),
+      );
+      const { stdout } = portlens(['scan', '--format', 'json', '--fail-on', 'none'], workspace);
+      const files = (JSON.parse(stdout) as JsonReport).files;
+      assert.deepEqual(
+        files.map((file) => [file.path, file.language, file.skipped, file.mentions.map((mention) => mention.port)]),
+        [
+          ['open.sh', 'shellscript', undefined, [447]],
+          ['rules.v4', 'iptables', undefined, [1363]],
+        ],
+      );
+    });
+
+    it('writes control characters of file names as escapes in the text report', () => {
+      writeFileSync(join(workspace, 'evil\u001b[2J\u0007.sh'), 'ufw allow 447/tcp\n');
+      const { stdout } = portlens(['scan', '--fail-on', 'none'], workspace);
+      assert.match(stdout, /^evil\\x1b\[2J\\x07\.sh shellscript$/m);
+      assert.doesNotMatch(stdout, /[\u0000-\u0008\u000b-\u001f]/, 'no raw control character reaches the terminal');
+    });
+
     it('lists a binary file that the user names', () => {
       writeFileSync(join(workspace, 'photo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]));
       const report = JSON.parse(portlens(['scan', 'photo.png', '--format', 'json'], workspace).stdout) as JsonReport;

@@ -3,7 +3,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { type Severity, SEVERITY_RANK } from '../rules/finding';
 import { loadSettings } from './config';
 import { type FailOn, USAGE, UsageError, parseArguments } from './args';
-import { colourEnabled, reportWriter } from './report';
+import { colourEnabled, printable, reportWriter } from './report';
 import { type Tally, addTally, emptyTally } from './reportedFile';
 import { type ScanSetup, scanAll, serveScanTasks } from './scanPool';
 import { MissingPathError, filesToScan } from './walk';
@@ -21,7 +21,7 @@ declare const PORTLENS_VERSION: string | undefined;
 const VERSION = typeof PORTLENS_VERSION === 'string' ? PORTLENS_VERSION : '0.0.0-dev';
 
 function warn(message: string): void {
-  process.stderr.write(`portlens: warning: ${message}\n`);
+  process.stderr.write(`portlens: warning: ${printable(message)}\n`);
 }
 
 function exceedsThreshold(tally: Tally, failOn: FailOn): boolean {

@@ -35,6 +35,17 @@ function contractFile(file: ReportedFile) {
   };
 }
 
+/**
+ * Text for a terminal with its control characters written as escapes: a file name (or a line quoted from a file)
+ * may hold some, and printed raw they would move the cursor, recolour or clear the reader's terminal.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (control) => `\\x${control.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
 /** ANSI colours, on only for terminals (or FORCE_COLOR) and never with NO_COLOR. */
 function palette(enabled: boolean) {
   const paint = (code: number) => (text: string) => (enabled ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -113,20 +124,20 @@ function textWriter(colour: boolean): ReportWriter {
     replacements: false,
     head: () => '',
     file(file) {
-      const out: string[] = [`${c.underline(displayPath(file.path))} ${c.dim(file.language)}`];
-      if (file.skipped) out.push(`  ${c.yellow('skipped')}: ${file.skipped}`);
-      for (const notice of file.notices ?? []) out.push(`  ${c.yellow('note')}: ${notice}`);
+      const out: string[] = [`${c.underline(printable(displayPath(file.path)))} ${c.dim(file.language)}`];
+      if (file.skipped) out.push(`  ${c.yellow('skipped')}: ${printable(file.skipped)}`);
+      for (const notice of file.notices ?? []) out.push(`  ${c.yellow('note')}: ${printable(notice)}`);
       for (const finding of file.findings) {
         if (finding.suppressed !== undefined) continue;
         out.push(
-          `  ${`${finding.line}:${finding.column}`.padEnd(8)} ${severityColour[finding.severity](finding.severity.padEnd(11))} ${finding.message}  ${c.dim(finding.ruleId)}`,
+          `  ${`${finding.line}:${finding.column}`.padEnd(8)} ${severityColour[finding.severity](finding.severity.padEnd(11))} ${printable(finding.message)}  ${c.dim(finding.ruleId)}`,
         );
       }
       for (const mention of file.mentions) {
         const ports = mention.endPort === null ? `${mention.port}` : `${mention.port}-${mention.endPort}`;
         const protocol = mention.protocol === 'any' ? '' : `/${mention.protocol}`;
         out.push(
-          `  ${c.dim(`${mention.line}:${mention.column}`.padEnd(8))} ${c.bold(`${ports}${protocol}`.padEnd(15))} ${c.cyan((mention.service ?? '-').padEnd(18))} ${mention.description}`,
+          `  ${c.dim(`${mention.line}:${mention.column}`.padEnd(8))} ${c.bold(`${ports}${protocol}`.padEnd(15))} ${c.cyan((mention.service ?? '-').padEnd(18))} ${printable(mention.description)}`,
         );
       }
       return `${out.join('\n')}\n\n`;

@@ -50,7 +50,7 @@ export function scanFile(
       let head: Buffer | undefined;
       if (languageId === UNKNOWN_LANGUAGE) {
         head = readStart(descriptor, headLength);
-        languageId = service.detectLanguageByContent(lenientUtf8.decode(head));
+        languageId = service.detectLanguageByContent(decodeText(head).text);
         if (languageId === UNKNOWN_LANGUAGE) return undefined;
       }
       if (byteLength > limitBytes) bytes = head ?? readStart(descriptor, headLength);
@@ -65,16 +65,29 @@ export function scanFile(
   } finally {
     if (descriptor !== undefined) closeSync(descriptor);
   }
-  let text: string;
-  const notices: string[] = [];
-  try {
-    text = strictUtf8.decode(bytes);
-  } catch {
-    text = lenientUtf8.decode(bytes);
-    notices.push('invalid UTF-8: the bad bytes were read as U+FFFD');
-  }
+  const { text, notice } = decodeText(bytes);
+  const notices = notice ? [notice] : [];
   const scan = service.scan({ text, languageId, path: file.path, byteLength });
   return { path: file.path, text, scan: { ...scan, notices: [...notices, ...scan.notices] } };
+}
+
+const UTF16_BOMS = [
+  { bom: [0xff, 0xfe], decoder: new TextDecoder('utf-16le') },
+  { bom: [0xfe, 0xff], decoder: new TextDecoder('utf-16be') },
+];
+
+/**
+ * A file's text: UTF-16 when it starts with a byte-order mark (Windows tools export rules that way), else UTF-8,
+ * with invalid bytes replaced and noted.
+ */
+function decodeText(bytes: Uint8Array): { text: string; notice?: string } {
+  const utf16 = UTF16_BOMS.find(({ bom }) => bytes[0] === bom[0] && bytes[1] === bom[1]);
+  if (utf16) return { text: utf16.decoder.decode(bytes) };
+  try {
+    return { text: strictUtf8.decode(bytes) };
+  } catch {
+    return { text: lenientUtf8.decode(bytes), notice: 'invalid UTF-8: the bad bytes were read as U+FFFD' };
+  }
 }
 
 /** A file that is not scanned, and why. */
