@@ -2,7 +2,8 @@ import { parseIpv6 } from '../exposure';
 import type { FormatFixes, TextEdit } from '../format';
 import type { RiskSignal, Span } from '../mention';
 import { weakProtocolName } from './security';
-import { readSpcliScript } from './spcli/spcliScript';
+import { rememberLast } from '../rememberLast';
+import { type SpcliSetting, readSpcliScript } from './spcli/spcliScript';
 import { type Group, isAtom, keyOf, slotsOf } from './statement/items';
 import { entryOf, readIni } from './windows/ini';
 import { readZosMember } from './zos/members';
@@ -131,22 +132,32 @@ export const zosFixes: FormatFixes = {
 export const spcliFixes: FormatFixes = {
   resolveSignal(text, signal) {
     if (signal.kind !== 'weak-protocol') return undefined;
-    for (const command of readSpcliScript(text)) {
-      for (const setting of command.settings) {
-        const index = setting.items.findIndex((item) => item.start === signal.span.start);
-        if (setting.key !== 'protocol' || index < 0) continue;
-        const items = setting.items;
-        const item = items[index];
-        if (items.every((other) => weakProtocolName(other.text)))
-          return [{ span: signal.span, newText: inCaseOf(item.text, 'tls1.2') }];
-        const next = items[index + 1];
-        const previous = items[index - 1];
-        const span = next
-          ? { start: item.start, end: next.start }
-          : { start: previous.start + previous.text.length, end: item.start + item.text.length };
-        return [{ span, newText: '' }];
-      }
-    }
-    return undefined;
+    const found = protocolItems(text).get(signal.span.start);
+    if (!found) return undefined;
+    const { items, index } = found;
+    const item = items[index];
+    if (items.every((other) => weakProtocolName(other.text)))
+      return [{ span: signal.span, newText: inCaseOf(item.text, 'tls1.2') }];
+    const next = items[index + 1];
+    const previous = items[index - 1];
+    const span = next
+      ? { start: item.start, end: next.start }
+      : { start: previous.start + previous.text.length, end: item.start + item.text.length };
+    return [{ span, newText: '' }];
   },
 };
+
+/**
+ * Each item of the script's `protocol=` lists by where it starts, read once per text: a script has a finding per
+ * weak protocol, and reading the whole script again for each made long scripts cost the square of their length.
+ */
+const protocolItems = rememberLast((text: string) => {
+  const byStart = new Map<number, { items: SpcliSetting['items']; index: number }>();
+  for (const command of readSpcliScript(text)) {
+    for (const setting of command.settings) {
+      if (setting.key !== 'protocol') continue;
+      setting.items.forEach((item, index) => byStart.set(item.start, { items: setting.items, index }));
+    }
+  }
+  return byStart;
+});
