@@ -14,6 +14,9 @@ import { LANGUAGES } from './languages';
 
 let client: LanguageClient | undefined;
 
+const OPEN_RULE_DOCS = 'portLens.openRuleDocs';
+const EDIT_SUPPRESSION_REASON = 'portLens.editSuppressionReason';
+
 export async function activate(context: ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
   const serverOptions: ServerOptions = {
@@ -26,6 +29,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
       { scheme: 'untitled', language },
     ]),
     synchronize: { configurationSection: 'portLens' },
+    // The server's code actions call these instead of its own plainer command and edits.
+    initializationOptions: { clientCommands: [OPEN_RULE_DOCS, EDIT_SUPPRESSION_REASON] },
     // A document set aside after a crash is not sent again, so the restarted server never reads it.
     middleware: {
       didOpen: (document, next) => (sendable(document.uri) ? next(document) : Promise.resolve()),
@@ -38,8 +43,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
   };
   client = new LanguageClient('portLens', 'Port Lens', serverOptions, clientOptions);
   context.subscriptions.push(
-    commands.registerCommand('portLens.openRuleDocs', openRuleDocs),
-    commands.registerCommand('portLens.editSuppressionReason', editSuppressionReason),
+    commands.registerCommand(OPEN_RULE_DOCS, openRuleDocs),
+    commands.registerCommand(EDIT_SUPPRESSION_REASON, editSuppressionReason),
   );
   await client.start();
 }

@@ -2,26 +2,35 @@ import {
   type CancellationToken,
   CodeActionKind,
   type Connection,
+  type Diagnostic,
   DidChangeConfigurationNotification,
   type DocumentDiagnosticReport,
   DocumentDiagnosticReportKind,
   ErrorCodes,
+  MessageType,
   ProposedFeatures,
   ResponseError,
+  ShowMessageNotification,
   type TextDocumentIdentifier,
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { FIX_ALL_KIND, fixAll, quickFixes } from './features/codeActions';
+import { type ActionCommands, FIX_ALL_KIND, SHOW_RULE_DOCS_COMMAND, fixAll, quickFixes } from './features/codeActions';
+import { DiagnosticsPusher } from './features/pushDiagnostics';
 import { toDiagnostics, toDocumentSymbols, toLspHover } from './features/lspShapes';
 import { contentModified, invalidParams, onLatestVersion, serverCancelled } from './features/requestGuard';
 import { ruleDocsLinker } from './features/ruleDocs';
 import { DocumentScans } from './service/documentScans';
 import { PortLensService } from './service/portLensService';
 import { type LogLevel, leveledLogger } from './logging/logger';
+import { clientCommandsIn, settingsSection } from './settings/clientSettings';
 import { SETTINGS_SECTION, readLogLevel, readSettings } from './settings/settings';
+
+function fullReport(items: Diagnostic[]): DocumentDiagnosticReport {
+  return { kind: DocumentDiagnosticReportKind.Full, items };
+}
 
 /**
  * The connection: capabilities, and handlers that ask the service. No analysis happens here.
@@ -33,31 +42,66 @@ function startServer(connection: Connection): void {
   let service: PortLensService | undefined;
   const scans = new DocumentScans(() => service!);
   let canPullConfiguration = false;
+  let canPullDiagnostics = false;
+  let canRefreshDiagnostics = false;
+  let canShowDocument = false;
+  let canRegisterConfiguration = false;
   let canShowRelatedInformation = false;
+  let commands: ActionCommands = { clientCommands: new Set() };
+  /** Settings a client sends without being asked: initializationOptions, then didChangeConfiguration. */
+  let sentSettings: Record<string, unknown> | undefined;
   const docsLink = ruleDocsLinker(__dirname);
   let logLevel: LogLevel = 'info';
   const logger = leveledLogger(connection.console, () => logLevel);
+  const pusher = new DiagnosticsPusher((uri) => {
+    const document = documents.get(uri);
+    if (document && service)
+      void connection.sendDiagnostics({ uri, version: document.version, diagnostics: documentDiagnostics(document) });
+  });
+
+  /** The client's settings: asked for where it answers `workspace/configuration`, else as it last sent them. */
+  const currentSettings = async (): Promise<unknown> => {
+    if (!canPullConfiguration) return sentSettings ?? {};
+    try {
+      return (await connection.workspace.getConfiguration(SETTINGS_SECTION)) as unknown;
+    } catch (error) {
+      logger.warn('The client did not answer workspace/configuration; the settings it sent are used', error);
+      return sentSettings ?? {};
+    }
+  };
 
   const refreshSettings = async () => {
-    if (!canPullConfiguration || !service) return;
-    const raw: unknown = await connection.workspace.getConfiguration(SETTINGS_SECTION);
+    if (!service) return;
+    const raw = await currentSettings();
     logLevel = readLogLevel(raw);
+    const settings = readSettings(raw, (key, message) => logger.warn(`Setting portLens.${key}: ${message}`));
     // VS Code announces every change of any setting; only a change of ours invalidates the scans.
-    if (!service.configure(readSettings(raw))) return;
+    if (!service.configure(settings)) return;
     logger.info('Settings changed: every open document is scanned again.');
     scans.clear();
-    await connection.languages.diagnostics.refresh();
+    if (!canPullDiagnostics) for (const document of documents.all()) pusher.schedule(document.uri);
+    else if (canRefreshDiagnostics)
+      await connection.languages.diagnostics
+        .refresh()
+        .catch((error: unknown) => logger.warn('The client refused a diagnostics refresh', error));
   };
 
   connection.onInitialize(async (params) => {
-    canPullConfiguration = params.capabilities.workspace?.configuration === true;
+    const { workspace, textDocument, window } = params.capabilities;
+    canPullConfiguration = workspace?.configuration === true;
+    canRegisterConfiguration = workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    canPullDiagnostics = textDocument?.diagnostic !== undefined;
+    canRefreshDiagnostics = workspace?.diagnostics?.refreshSupport === true;
+    canShowDocument = window?.showDocument?.support === true;
     canShowRelatedInformation =
-      params.capabilities.textDocument?.publishDiagnostics?.relatedInformation === true ||
-      params.capabilities.textDocument?.diagnostic !== undefined;
+      textDocument?.publishDiagnostics?.relatedInformation === true || textDocument?.diagnostic !== undefined;
+    commands = { clientCommands: clientCommandsIn(params.initializationOptions) };
+    sentSettings = settingsSection(params.initializationOptions, true);
     service = await servicePromise;
     service.logger = logger;
+    if (!canPullConfiguration && sentSettings) await refreshSettings();
     logger.info(
-      `Port Lens language server started: ${service.languageIds.length} languages (${service.languageIds.join(', ')}).`,
+      `Port Lens language server started: ${service.languageIds.length} languages (${service.languageIds.join(', ')}); diagnostics are ${canPullDiagnostics ? 'pulled' : 'pushed'}.`,
     );
     return {
       capabilities: {
@@ -65,19 +109,41 @@ function startServer(connection: Connection): void {
         hoverProvider: true,
         documentSymbolProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
-        diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false },
+        executeCommandProvider: { commands: [SHOW_RULE_DOCS_COMMAND] },
+        ...(canPullDiagnostics
+          ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } }
+          : {}),
       },
       serverInfo: { name: 'Port Lens' },
     };
   });
 
   connection.onInitialized(async () => {
-    if (canPullConfiguration) {
-      await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+    if (canPullConfiguration && canRegisterConfiguration) {
+      await connection.client
+        .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
+        .catch((error: unknown) => logger.warn('The client refused to announce setting changes', error));
     }
     await refreshSettings();
   });
-  connection.onDidChangeConfiguration(() => refreshSettings());
+  connection.onDidChangeConfiguration(({ settings }) => {
+    sentSettings = settingsSection(settings, false) ?? sentSettings;
+    return refreshSettings();
+  });
+
+  connection.onExecuteCommand(async ({ command, arguments: args }) => {
+    const link: unknown = args?.[0];
+    if (command !== SHOW_RULE_DOCS_COMMAND || typeof link !== 'string')
+      return new ResponseError(ErrorCodes.InvalidParams, `unknown command or arguments: ${command}`);
+    if (canShowDocument) await connection.window.showDocument({ uri: link, external: !link.startsWith('file:') });
+    // A notification, not showMessageRequest: nothing waits on the client's answer.
+    else
+      void connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Info,
+        message: `Port Lens rule documentation: ${link}`,
+      });
+    return null;
+  });
 
   /**
    * A request about one open document: malformed params are refused, the work runs on the document's latest
@@ -124,35 +190,42 @@ function startServer(connection: Connection): void {
         return action ? [action] : [];
       }
       const diagnostics = params.context?.diagnostics ?? [];
-      return quickFixes(document, scan, diagnostics, service.commentSyntax(scan.languageId), docsLink);
+      return quickFixes(document, scan, diagnostics, service.commentSyntax(scan.languageId), docsLink, commands);
     }),
   );
 
   connection.languages.diagnostics.on((params, token) =>
-    aboutDocument(params, token, { position: false, changed: serverCancelled }, emptyReport(), (document) =>
-      documentDiagnostics(document),
+    aboutDocument(params, token, { position: false, changed: serverCancelled }, fullReport([]), (document) =>
+      fullReport(documentDiagnostics(document)),
     ),
   );
 
-  const emptyReport = (): DocumentDiagnosticReport => ({ kind: DocumentDiagnosticReportKind.Full, items: [] });
-  const documentDiagnostics = (document: TextDocument): DocumentDiagnosticReport => {
+  /** A document's diagnostics; none, and the reason in the log, when it could not be judged (as vscode-eslint does). */
+  const documentDiagnostics = (document: TextDocument): Diagnostic[] => {
     try {
       const items = toDiagnostics(document, scans.get(document), {
         relatedInformation: canShowRelatedInformation,
         docsLink,
       });
       logger.debug(`Diagnostics for ${document.uri} (version ${document.version}): ${items.length}.`);
-      return { kind: DocumentDiagnosticReportKind.Full, items };
+      return items;
     } catch (error) {
-      // As vscode-eslint does: no stale problems for a document that could not be judged, and the reason in the log.
       logger.error(`Port Lens could not judge ${document.uri}; its problems are cleared`, error);
-      return emptyReport();
+      return [];
     }
   };
 
   // A second didOpen of the same document replaces its text, whatever version it gives.
   documents.onDidOpen(({ document }) => scans.forget(document.uri));
-  documents.onDidClose(({ document }) => scans.forget(document.uri));
+  documents.onDidChangeContent(({ document }) => {
+    if (!canPullDiagnostics) pusher.schedule(document.uri);
+  });
+  documents.onDidClose(({ document }) => {
+    scans.forget(document.uri);
+    if (canPullDiagnostics) return;
+    pusher.cancel(document.uri);
+    void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+  });
   documents.listen(connection);
   connection.listen();
 }

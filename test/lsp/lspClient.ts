@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import {
+  type ClientCapabilities,
   type Diagnostic,
   type DocumentDiagnosticReport,
   type Hover,
@@ -30,21 +31,40 @@ export class LspClient {
     public settings: Record<string, unknown>,
   ) {}
 
+  /** The diagnostics the server pushed (`textDocument/publishDiagnostics`), latest per document. */
+  readonly pushed = new Map<string, Diagnostic[]>();
+  /** What the server showed with `window/showMessage`. */
+  readonly messages: string[] = [];
+
+  /**
+   * `client` replaces what the client announces (VS Code's pull diagnostics, configuration and refresh by default)
+   * and what it sends in `initializationOptions`, to play other editors.
+   */
   static async start(
     settings: Record<string, unknown> = {},
+    client: { capabilities?: ClientCapabilities; initializationOptions?: unknown } = {},
   ): Promise<{ client: LspClient; initialize: InitializeResult }> {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(
       new StreamMessageReader(child.stdout),
       new StreamMessageWriter(child.stdin),
     );
-    const client = new LspClient(child, connection, settings);
-    child.stderr.on('data', (chunk: Buffer) => client.stderr.push(chunk.toString()));
+    const lsp = new LspClient(child, connection, settings);
+    child.stderr.on('data', (chunk: Buffer) => lsp.stderr.push(chunk.toString()));
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
-      params.items.map((item) => (item.section === 'portLens' ? client.settings : null)),
+      params.items.map((item) => (item.section === 'portLens' ? lsp.settings : null)),
     );
     connection.onNotification('window/logMessage', (params: { type: number; message: string }) => {
-      client.logs.push(params);
+      lsp.logs.push(params);
+    });
+    connection.onNotification(
+      'textDocument/publishDiagnostics',
+      (params: { uri: string; diagnostics: Diagnostic[] }) => {
+        lsp.pushed.set(params.uri, params.diagnostics);
+      },
+    );
+    connection.onNotification('window/showMessage', (params: { message: string }) => {
+      lsp.messages.push(params.message);
     });
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('workspace/diagnostic/refresh', () => null);
@@ -52,7 +72,7 @@ export class LspClient {
     const initialize = await connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
       rootUri: null,
-      capabilities: {
+      capabilities: client.capabilities ?? {
         workspace: {
           configuration: true,
           didChangeConfiguration: { dynamicRegistration: true },
@@ -60,9 +80,13 @@ export class LspClient {
         },
         textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] }, diagnostic: {} },
       },
+      // As the VS Code extension sends them (client/src/extension.ts).
+      initializationOptions: client.initializationOptions ?? {
+        clientCommands: ['portLens.openRuleDocs', 'portLens.editSuppressionReason'],
+      },
     });
     await connection.sendNotification('initialized', {});
-    return { client, initialize };
+    return { client: lsp, initialize };
   }
 
   /** The server's process id, for reading its memory. */

@@ -11,8 +11,7 @@ const RULES = Array.from(
 const SCRIPT = `#!/bin/sh\n${RULES}\niptables -A INPUT -p tcp --dport 6379 -j ACCEPT\n`;
 
 /** A diagnostic as a comparable line: where, what and why. */
-const shape = (diagnostic: Diagnostic) =>
-  JSON.stringify([diagnostic.range.start, diagnostic.code, diagnostic.message]);
+const shape = (diagnostic: Diagnostic) => JSON.stringify([diagnostic.range.start, diagnostic.code, diagnostic.message]);
 
 /** The error code a request was refused with, or undefined when it was answered. */
 async function refusal(request: Promise<unknown>): Promise<number | undefined> {

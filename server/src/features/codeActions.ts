@@ -13,9 +13,19 @@ import type { FileScan } from '../service/portLensService';
 import { DIAGNOSTIC_SOURCE, type DiagnosticData, toRange } from './lspShapes';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.portLens`;
-/** Client commands (client/src/extension.ts): open a rule's page; put the cursor where the reason goes. */
+/**
+ * Client commands of the VS Code extension (client/src/extension.ts): open a rule's page as Markdown; put the
+ * cursor where the reason goes. A client announces them in `initializationOptions.clientCommands`.
+ */
 export const OPEN_RULE_DOCS_COMMAND = 'portLens.openRuleDocs';
 export const EDIT_REASON_COMMAND = 'portLens.editSuppressionReason';
+/** The server's own command for a rule's page, for every other client (`workspace/executeCommand`). */
+export const SHOW_RULE_DOCS_COMMAND = 'portLens.server.showRuleDocs';
+
+/** What the client can run besides the edits: the commands it announced. */
+export interface ActionCommands {
+  clientCommands: ReadonlySet<string>;
+}
 
 const SUPPRESSION_HINTS = new Set(['suppression-without-reason', 'unused-suppression']);
 
@@ -33,7 +43,8 @@ function workspaceEdit(document: TextDocument, edits: readonly TextEdit[]) {
 
 function findingFor(scan: FileScan, diagnostic: Diagnostic): Finding | undefined {
   const data = diagnostic.data as DiagnosticData | undefined;
-  if (diagnostic.source !== DIAGNOSTIC_SOURCE || !data) return undefined;
+  // Some clients send back less than they were given; `data` is ours, the source only a check where it is kept.
+  if (!data || (diagnostic.source !== undefined && diagnostic.source !== DIAGNOSTIC_SOURCE)) return undefined;
   return scan.findings.find(
     (finding) => finding.ruleId === data.ruleId && finding.span.start === data.start && finding.span.end === data.end,
   );
@@ -51,6 +62,7 @@ function ignoreActions(
   finding: Finding,
   diagnostic: Diagnostic,
   syntax: CommentSyntax,
+  commands: ActionCommands,
 ): CodeAction[] {
   const text = document.getText();
   const line = document.positionAt(finding.span.start).line;
@@ -76,11 +88,16 @@ function ignoreActions(
     edit: workspaceEdit(document, [
       { span: { start: offset, end: offset }, newText: `${prefix}${comment.text}${newline}` },
     ]),
-    command: {
-      title: 'Write the reason',
-      command: EDIT_REASON_COMMAND,
-      arguments: [document.uri, commentLine, prefix.length + comment.reasonAt],
-    },
+    // Other clients get the comment alone: the reason is typed after `--`.
+    ...(commands.clientCommands.has(EDIT_REASON_COMMAND)
+      ? {
+          command: {
+            title: 'Write the reason',
+            command: EDIT_REASON_COMMAND,
+            arguments: [document.uri, commentLine, prefix.length + comment.reasonAt],
+          },
+        }
+      : {}),
   });
   return [
     action(`Ignore ${finding.ruleId} on this line (with a reason)`, lineStart, onLine, indent, line),
@@ -98,6 +115,7 @@ export function quickFixes(
   diagnostics: readonly Diagnostic[],
   syntax: CommentSyntax | undefined,
   docsLink: (ruleId: string) => string,
+  commands: ActionCommands,
 ): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
@@ -113,12 +131,13 @@ export function quickFixes(
       });
     }
     if (syntax && !SUPPRESSION_HINTS.has(finding.ruleId))
-      actions.push(...ignoreActions(document, finding, diagnostic, syntax));
+      for (const action of ignoreActions(document, finding, diagnostic, syntax, commands)) actions.push(action);
+    const docs = commands.clientCommands.has(OPEN_RULE_DOCS_COMMAND) ? OPEN_RULE_DOCS_COMMAND : SHOW_RULE_DOCS_COMMAND;
     actions.push({
       title: `Show documentation for ${finding.ruleId}`,
       kind: CodeActionKind.QuickFix,
       diagnostics: [diagnostic],
-      command: { title: 'Show documentation', command: OPEN_RULE_DOCS_COMMAND, arguments: [docsLink(finding.ruleId)] },
+      command: { title: 'Show documentation', command: docs, arguments: [docsLink(finding.ruleId)] },
     });
   }
   return actions;

@@ -1,0 +1,25 @@
+import { SETTINGS_SECTION } from './settings';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The Port Lens settings in what a client sends: `{ "portLens": { ... } }` (the section, as
+ * `didChangeConfiguration` carries it), or, in `initializationOptions`, the settings themselves.
+ */
+export function settingsSection(value: unknown, flatAllowed: boolean): Record<string, unknown> | undefined {
+  if (!isRecord(value)) return undefined;
+  const section = value[SETTINGS_SECTION];
+  if (isRecord(section)) return section;
+  if (!flatAllowed) return undefined;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== CLIENT_COMMANDS));
+}
+
+const CLIENT_COMMANDS = 'clientCommands';
+
+/** The client commands a client announces it runs (`initializationOptions.clientCommands`). */
+export function clientCommandsIn(initializationOptions: unknown): Set<string> {
+  const listed = isRecord(initializationOptions) ? initializationOptions[CLIENT_COMMANDS] : undefined;
+  return new Set(Array.isArray(listed) ? listed.filter((item): item is string => typeof item === 'string') : []);
+}
