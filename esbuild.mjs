@@ -24,10 +24,12 @@ const common = {
   banner: { js: IMPORT_META_SHIM },
 };
 
+// The server and the CLI are also the npm package's bins (`portlens-language-server`, `portlens`).
+const executable = { js: `#!/usr/bin/env node\n${IMPORT_META_SHIM}` };
 const bundles = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] },
-  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' },
-  { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/portlens.js', banner: { js: `#!/usr/bin/env node\n${IMPORT_META_SHIM}` } },
+  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js', banner: executable },
+  { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/portlens.js', banner: executable },
 ];
 
 mkdirSync('server/out', { recursive: true });

@@ -17,6 +17,7 @@ export class UsageError extends Error {}
 
 export const USAGE = `Usage: portlens scan [--format text|json|sarif] [--fail-on error|warning|information|none] [--language ID]
                      [--config FILE] [--no-config-lookup] [--] [PATH...]
+       portlens --version | --help
 
 Finds every port in shell scripts (and the formats Port Lens reads) under each PATH (default: the current
 folder), says what each line does with it, and reports risky exposure.

@@ -40,6 +40,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (options.includes('--version')) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
   try {
     const args = parseArguments(argv);
     const settings = loadSettings(args.config, args.paths, !args.noConfigLookup, warn);
