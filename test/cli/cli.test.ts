@@ -46,6 +46,34 @@ describe('portlens scan (bundled CLI)', () => {
     }
   });
 
+  it('prints one line per finding in --format compact, and workflow commands in --format github', () => {
+    mkdirSync(join(workspace, 'deploy'));
+    writeFileSync(
+      join(workspace, 'deploy', 'open, now.sh'),
+      '#!/bin/sh\n# portlens-ignore-next-line exposed-sensitive-port -- bastion\nufw allow 22/tcp\nufw allow 447/tcp\n',
+    );
+    writeFileSync(join(workspace, 'binary.sh'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0]));
+    const compact = portlens(['scan', '--format', 'compact'], workspace);
+    assert.equal(compact.status, 1);
+    assert.equal(
+      compact.stdout,
+      [
+        'deploy/open, now.sh:4:11: information: IBM i DDM port 447 is clear text; port 448 (IBM i DDM/DRDA over TLS) is its secure counterpart [cleartext-protocol]',
+        'deploy/open, now.sh:4:11: error: IBM i DDM port 447 is open to any source [exposed-critical-port]',
+        'binary.sh: skipped: binary file',
+        '',
+      ].join('\n'),
+    );
+    const github = portlens(['scan', '--format', 'github', '--fail-on', 'none'], workspace);
+    assert.equal(github.status, 0);
+    assert.deepEqual(github.stdout.split('\n'), [
+      '::notice file=deploy/open%2C now.sh,line=4,col=11,endLine=4,endColumn=14,title=Port Lens cleartext-protocol::IBM i DDM port 447 is clear text; port 448 (IBM i DDM/DRDA over TLS) is its secure counterpart',
+      '::error file=deploy/open%2C now.sh,line=4,col=11,endLine=4,endColumn=14,title=Port Lens exposed-critical-port::IBM i DDM port 447 is open to any source',
+      '::warning file=binary.sh::Port Lens skipped this: binary file',
+      '',
+    ]);
+  });
+
   it('prints the JSON contract: one mention per port token, 1-based columns, exclusive end', () => {
     mkdirSync(join(workspace, 'deploy'));
     writeFileSync(

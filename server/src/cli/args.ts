@@ -1,6 +1,6 @@
 import type { Severity } from '../rules/finding';
 
-export type OutputFormat = 'text' | 'json' | 'sarif';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'compact' | 'github';
 export type FailOn = Severity | 'none';
 
 export interface ScanArguments {
@@ -15,7 +15,7 @@ export interface ScanArguments {
 
 export class UsageError extends Error {}
 
-export const USAGE = `Usage: portlens scan [--format text|json|sarif] [--fail-on error|warning|information|none] [--language ID]
+export const USAGE = `Usage: portlens scan [--format text|json|sarif|compact|github] [--fail-on error|warning|information|none] [--language ID]
                      [--config FILE] [--no-config-lookup] [--] [PATH...]
        portlens --version | --help
 
@@ -23,7 +23,9 @@ Finds every port in shell scripts (and the formats Port Lens reads) under each P
 folder), says what each line does with it, and reports risky exposure.
 
   --format     text (default): a readable report grouped by file; json: one JSON document (the contract);
-               sarif: SARIF 2.1.0 for code-scanning services
+               sarif: SARIF 2.1.0 for code-scanning services; compact: one finding per line,
+               FILE:LINE:COL: SEVERITY: MESSAGE [RULE], for editors' problem matchers; github: workflow
+               commands that annotate a pull request (::error file=...,line=...::message)
   --fail-on    exit 1 when a finding is at or above this severity (default: error)
   --language   read every file as this language instead of detecting it
   --config     settings as in the editor (rules, trustedNetworks, customPorts, maxFileSizeMB,
@@ -35,7 +37,7 @@ folder), says what each line does with it, and reports risky exposure.
 
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.`;
 
-const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
+const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'compact', 'github'];
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'information', 'hint', 'none'];
 
 /**
@@ -49,7 +51,7 @@ export function parseArguments(argv: readonly string[]): ScanArguments {
   for (let index = 0; index < rest.length; index++) {
     const arg = rest[index];
     if (arg === '--') {
-      parsed.paths.push(...rest.slice(index + 1));
+      for (const path of rest.slice(index + 1)) parsed.paths.push(path);
       break;
     }
     if (!arg.startsWith('--')) {

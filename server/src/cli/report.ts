@@ -95,7 +95,70 @@ export function reportWriter(options: OutputOptions): ReportWriter {
       return sarifWriter(options.version);
     case 'text':
       return textWriter(options.colour);
+    case 'compact':
+      return lineWriter(compactLine, (path, reason) => printable(`${path}: skipped: ${reason}`));
+    case 'github':
+      return lineWriter(
+        githubLine,
+        (path, reason) => `::warning file=${githubProperty(path)}::${githubData(`Port Lens skipped this: ${reason}`)}`,
+      );
   }
+}
+
+/**
+ * A format of one line per finding that no comment silences, then one per file or folder not scanned: for tools
+ * that read lines.
+ */
+function lineWriter(
+  line: (path: string, finding: ReportedFinding) => string,
+  skippedLine: (path: string, reason: string) => string,
+): ReportWriter {
+  return {
+    replacements: false,
+    head: () => '',
+    file(file) {
+      const path = displayPath(file.path);
+      const lines = file.findings
+        .filter((finding) => finding.suppressed === undefined)
+        .map((finding) => line(path, finding));
+      return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+    },
+    between: '',
+    tail: ({ skipped }) => skipped.map(({ path, reason }) => `${skippedLine(displayPath(path), reason)}\n`).join(''),
+  };
+}
+
+/** `path:line:col: severity: message [rule]`, as gcc and ShellCheck's gcc format write it. */
+function compactLine(path: string, finding: ReportedFinding): string {
+  return printable(
+    `${path}:${finding.line}:${finding.column}: ${finding.severity}: ${finding.message} [${finding.ruleId}]`,
+  );
+}
+
+const GITHUB_LEVELS: Record<Severity, string> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'notice',
+  hint: 'notice',
+};
+
+/**
+ * A GitHub Actions workflow command, which annotates the line in the pull request. Its data escapes `%`, CR and LF;
+ * its properties also `:` and `,` (as the actions toolkit does).
+ */
+function githubLine(path: string, finding: ReportedFinding): string {
+  const { line, column, endLine, endColumn } = finding;
+  const where = `file=${githubProperty(path)},line=${line},col=${column},endLine=${endLine},endColumn=${endColumn}`;
+  const title = githubProperty(`Port Lens ${finding.ruleId}`);
+  return printable(`::${GITHUB_LEVELS[finding.severity]} ${where},title=${title}::${githubData(finding.message)}`);
+}
+
+function githubData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function githubProperty(text: string): string {
+  return githubData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
 /** The `--format json` document: version 1 of the contract, plus only additive fields; a file per line. */
