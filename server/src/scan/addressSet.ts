@@ -90,12 +90,29 @@ export class AddressSet {
    */
   classify(): Exposure {
     if (this.isEmpty) return 'unknown';
-    if (HALVES.some((whole) => this.intersect(whole.set).size * 2n >= whole.size)) return 'any';
+    if (HALVES.some((whole) => this.overlapSize(whole.set) * 2n >= whole.size)) return 'any';
     const classes = this.intervals.map(
       ([low, high]) => CLASS_BLOCKS.find(([start, end]) => low >= start && high <= end)?.[2] ?? 'public',
     );
     for (const level of ['public', 'private', 'loopback'] as const) if (classes.includes(level)) return level;
     return 'unknown';
+  }
+
+  /** How many addresses this set and `other` share, counted by walking both interval lists once. */
+  private overlapSize(other: AddressSet): bigint {
+    let total = 0n;
+    let mine = 0;
+    let theirs = 0;
+    while (mine < this.intervals.length && theirs < other.intervals.length) {
+      const [lowA, highA] = this.intervals[mine];
+      const [lowB, highB] = other.intervals[theirs];
+      const low = lowA > lowB ? lowA : lowB;
+      const high = highA < highB ? highA : highB;
+      if (low <= high) total += high - low + 1n;
+      if (highA < highB) mine++;
+      else theirs++;
+    }
+    return total;
   }
 
   /** How many addresses the set holds. */

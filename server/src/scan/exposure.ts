@@ -14,15 +14,16 @@ const LOOPBACK_WORDS = new Set(['localhost', 'ip6-localhost', 'lo', 'loopback'])
 export function classifyAddress(address: string): Exposure {
   let exposure = classified.get(address);
   if (exposure === undefined) {
-    // Rule files repeat a handful of sources thousands of times; the cache is bounded for hostile input.
-    if (classified.size >= CLASSIFIED_LIMIT) classified.clear();
+    // Rule files repeat a handful of sources thousands of times; the cache is bounded for hostile input, and lets
+    // go of its oldest entry rather than of all at once, which made every lookup past the bound a miss.
+    if (classified.size >= CLASSIFIED_LIMIT) classified.delete(classified.keys().next().value!);
     exposure = classifyUncached(address);
     classified.set(address, exposure);
   }
   return exposure;
 }
 
-const CLASSIFIED_LIMIT = 4096;
+const CLASSIFIED_LIMIT = 65536;
 const classified = new Map<string, Exposure>();
 
 function classifyUncached(address: string): Exposure {

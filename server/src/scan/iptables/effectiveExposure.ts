@@ -9,6 +9,7 @@ import { type IptablesRuleset, type PortReach, type RulesetRule, shadowWords } f
  */
 export function applyRulesetReach(ruleset: IptablesRuleset, out: MentionCollector): void {
   const { ports, rules } = ruleset.evaluate();
+  if (ruleset.shortfall) out.shortfalls.push(ruleset.shortfall);
   const shadowedRules = new Map<RulesetRule, { ports: PortMention[]; by: RelatedSpan }>();
   for (const [mention, reach] of ports) {
     if (reach.shadowedBy) {

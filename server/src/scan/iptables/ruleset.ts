@@ -1,5 +1,5 @@
 import { AddressSet } from '../addressSet';
-import type { PortMention, RiskSignal, Span } from '../mention';
+import type { PortMention, RiskSignal, Shortfall, Span } from '../mention';
 import { type IptablesRule, chainKey, directionOf } from './rule';
 
 /**
@@ -88,11 +88,18 @@ const TERMINAL: Record<string, Verdict> = { ACCEPT: 'accept', DROP: 'drop', REJE
 const PORTS_ALL: [number, number][] = [[0, 65535]];
 /** Past this many rules on the paths from the built-in chains, jumps are not followed further: bounded work. */
 const PATH_LIMIT_FACTOR = 8;
+/**
+ * Jumps are followed this deep. Each rule carries the matches of the jumps around it, so deeper nesting costs its
+ * square; real rulesets nest a few chains deep.
+ */
+const MAX_JUMP_DEPTH = 32;
 
 /** The rules of one family (iptables or ip6tables), chain by chain, in the order the kernel tries them. */
 export class IptablesRuleset {
   private readonly chains = new Map<string, RulesetRule[]>();
   private readonly policies = new Map<string, string>();
+  /** Where following the chains stopped short, if it did: reported as scan-incomplete. */
+  shortfall: Shortfall | undefined;
 
   constructor(private readonly family: 'ipv4' | 'ipv6') {}
 
@@ -164,6 +171,14 @@ export class IptablesRuleset {
     return paths;
   }
 
+  /** Whether a jump to `key` is followed: a chain of the ruleset, not on the way here (a loop), not too deep. */
+  private follows(key: string, stack: readonly string[], jump: RulesetRule): boolean {
+    if (!this.chains.has(key) || stack.includes(key)) return false;
+    if (stack.length < MAX_JUMP_DEPTH) return true;
+    this.shortfall ??= { reason: `its chains jump more than ${MAX_JUMP_DEPTH} deep`, span: jump.line };
+    return false;
+  }
+
   /** Lays out the rules of `key` for packets that match `entry`, following jumps; `stack` stops jump loops. */
   private walk(
     key: string,
@@ -176,7 +191,10 @@ export class IptablesRuleset {
   ): void {
     let returnedHere = false;
     for (const item of this.chains.get(key) ?? []) {
-      if (--budget.left < 0) return;
+      if (--budget.left < 0) {
+        this.shortfall ??= { reason: 'its chains have more paths than can be followed', span: item.line };
+        return;
+      }
       const { rule } = item;
       const mine = matchOf(item, this.family);
       const returned = [...way.returned, returnedHere];
@@ -185,7 +203,8 @@ export class IptablesRuleset {
       const verdict = TERMINAL[target];
       const jumpKey = rule.target ? chainKey(rule.table, rule.target) : undefined;
       const lastJump = way.jumps[way.jumps.length - 1];
-      const within = [...way.within.map((outer) => conjoin(outer, mine)!), mine];
+      // A rule that contradicts a jump around it (`-p udp -j C`, then `-A C -p tcp`) takes no packet that way.
+      const within = [...way.within.map((outer) => conjoin(outer, mine) ?? NO_PACKET), mine];
       const entry = (decided: Verdict): PathEntry => ({
         rule: item,
         match: match!,
@@ -198,7 +217,7 @@ export class IptablesRuleset {
         // No packet of a new connection matches both the way here and the rule: the jump that leads here, or the
         // rule itself, excludes them all. A jump that takes no packet still leads to its chain's accepts.
         if (verdict === 'accept') unreached.push({ rule: item, by: lastJump ?? item });
-        else if (jumpKey && this.chains.has(jumpKey) && !stack.includes(jumpKey)) {
+        else if (jumpKey && this.follows(jumpKey, stack, item)) {
           this.walk(
             jumpKey,
             { match: NO_PACKET, jumps: [...way.jumps, item], within, returned },
@@ -212,7 +231,7 @@ export class IptablesRuleset {
         continue;
       }
       if (verdict) path.push(entry(verdict));
-      else if (jumpKey && this.chains.has(jumpKey) && !stack.includes(jumpKey)) {
+      else if (jumpKey && this.follows(jumpKey, stack, item)) {
         const inner: Way = { match, jumps: [...way.jumps, item], within, returned };
         this.walk(jumpKey, inner, path, [...stack, jumpKey], budget, rootPolicy, unreached);
         // A packet that a goto sends into a chain and that falls off its end meets the policy, not the next rule.

@@ -12,7 +12,10 @@ const usesByStart = rememberLast((text: string) => {
   for (const analysis of analyseNftablesText(text).rules) {
     for (const use of analysis.reading.uses) {
       const span = use.word.token.spanOf(use.from, use.to);
-      uses.set(span.start, [...(uses.get(span.start) ?? []), { analysis, use, end: span.end }]);
+      // A define's port is used by every rule that names the define: its list grows in place.
+      const known = uses.get(span.start);
+      if (known) known.push({ analysis, use, end: span.end });
+      else uses.set(span.start, [{ analysis, use, end: span.end }]);
     }
   }
   return uses;

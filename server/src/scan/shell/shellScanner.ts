@@ -1,7 +1,7 @@
 import { type Node, type Parser, Query } from 'web-tree-sitter';
 import { MentionCollector } from '../collector';
 import type { FormatScanner, ScanContext } from '../format';
-import type { ScanOutput, Span } from '../mention';
+import type { ScanOutput, Shortfall, Span } from '../mention';
 import { CompactText, relocateOutput } from '../compactText';
 import { PlainToken, type Token } from '../token';
 import { type CommandHandler, type ScriptState, type ShellCommand, newScriptState, reportScriptEnd } from './command';
@@ -53,6 +53,9 @@ const WRAPPERS = new Map<string, { valued: string; operands?: number }>([
 const TEXT_WRITERS = new Set(['echo', 'printf']);
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ksh', 'zsh', 'su']);
 
+/** No variable set: a word read with it is the word as written. */
+const UNSET = new ShellEnvironment();
+
 /** The capture of the query that names the nodes around statements (see ScriptWalk's `enclosing`). */
 const ENCLOSING = 'enclosing';
 
@@ -75,9 +78,16 @@ const STATEMENT_TRIGGER = new RegExp(
     '://',
     '/dev/(?:tcp|udp)/',
     '<<',
-    '\\b(?:echo|printf)\\b.*>',
   ].join('|'),
 );
+/** `echo` or `printf` with a `>` after it writes text to a file (matched apart: `.*>` from each echo is quadratic). */
+const TEXT_WRITER_WORD = /\b(?:echo|printf)\b/;
+
+function triggers(statement: string): boolean {
+  if (STATEMENT_TRIGGER.test(statement)) return true;
+  const writer = TEXT_WRITER_WORD.exec(statement);
+  return writer !== null && statement.includes('>', writer.index);
+}
 
 const ASSIGNMENT = /(?:^|[\s;&|(])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)/g;
 const REFERENCE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
@@ -108,10 +118,19 @@ function referencesIn(source: string): string[] {
  * matters when a kept statement expands its variable (directly or through other variables), when its name says
  * port, or when its value holds a URL.
  */
-function relevantStatements(text: string): Span[] {
+function relevantStatements(text: string): { ranges: Span[]; shortfalls: Shortfall[] } {
   const urlVariables = new Set<string>();
-  const lines: StatementLine[] = logicalLines(text).map((range) => {
+  const shortfalls: Shortfall[] = [];
+  const lines: StatementLine[] = logicalLines(text).flatMap((range) => {
     const statement = text.slice(range.start, range.end);
+    if (heredocMarkers(statement) > MAX_HEREDOCS_PER_LINE) {
+      if (shortfalls.length === 0)
+        shortfalls.push({
+          reason: `a line opens more than ${MAX_HEREDOCS_PER_LINE} heredocs, which the shell parser cannot read`,
+          span: { start: range.start, end: range.start },
+        });
+      return [];
+    }
     const assigns = statement.includes('=')
       ? Array.from(statement.matchAll(ASSIGNMENT), ([, name, value]) => {
           const holdsUrl = ADDRESS_HINT.test(value);
@@ -119,26 +138,44 @@ function relevantStatements(text: string): Span[] {
         })
       : [];
     const usesUrl = (names: string[]) => urlVariables.size > 0 && names.some((name) => urlVariables.has(name));
-    const triggered = STATEMENT_TRIGGER.test(statement) || usesUrl(referencesIn(statement));
+    const triggered = triggers(statement) || usesUrl(referencesIn(statement));
     for (const assignment of assigns) {
       if (assignment.holdsUrl || usesUrl(assignment.references)) urlVariables.add(assignment.name);
     }
-    return { range, triggered, assigns };
+    return [{ range, triggered, assigns }];
   });
+  // Values reference other variables (`URL=$BASE/x`): the needed names spread through the assignments, each name
+  // and each line taken once.
   const needed = new Set<string>();
+  const pending: string[] = [];
+  const need = (name: string) => {
+    if (needed.has(name)) return;
+    needed.add(name);
+    pending.push(name);
+  };
+  const kept = new Set<StatementLine>();
+  const keep = (line: StatementLine) => {
+    if (kept.has(line)) return;
+    kept.add(line);
+    for (const assignment of line.assigns) for (const name of assignment.references) need(name);
+  };
+  const assigning = new Map<string, StatementLine[]>();
   for (const line of lines) {
-    if (line.triggered) for (const name of referencesIn(text.slice(line.range.start, line.range.end))) needed.add(name);
-  }
-  const keeps = (line: StatementLine) =>
-    line.triggered || line.assigns.some((assignment) => assignment.essential || needed.has(assignment.name));
-  // Values reference other variables (`URL=$BASE/x`): widen the needed set until it stops growing.
-  for (let size = -1; size !== needed.size; ) {
-    size = needed.size;
-    for (const line of lines) {
-      if (!line.triggered && keeps(line))
-        for (const assignment of line.assigns) for (const name of assignment.references) needed.add(name);
+    if (line.triggered) {
+      for (const name of referencesIn(text.slice(line.range.start, line.range.end))) need(name);
+      continue;
+    }
+    for (const assignment of line.assigns) {
+      const known = assigning.get(assignment.name);
+      if (known) known.push(line);
+      else assigning.set(assignment.name, [line]);
     }
   }
+  for (const line of lines) if (!line.triggered && line.assigns.some((assignment) => assignment.essential)) keep(line);
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    for (const line of assigning.get(name) ?? []) keep(line);
+  }
+  const keeps = (line: StatementLine) => line.triggered || kept.has(line);
   const ranges: Span[] = [];
   for (const line of lines) {
     if (!keeps(line)) continue;
@@ -149,7 +186,25 @@ function relevantStatements(text: string): Span[] {
       ranges.push(line.range);
     }
   }
-  return ranges;
+  return { ranges, shortfalls };
+}
+
+/**
+ * tree-sitter-bash reads one heredoc per line; more send it into error recovery whose cost grows with their
+ * square. Lines with a few more are read as well as it can; past this many, the line is not parsed.
+ */
+const MAX_HEREDOCS_PER_LINE = 8;
+
+/** How many heredocs the first physical line of a statement opens (`<<`, `<<-`; not the here-string `<<<`). */
+function heredocMarkers(statement: string): number {
+  const lineEnd = statement.indexOf('\n');
+  const firstLine = lineEnd < 0 ? statement : statement.slice(0, lineEnd);
+  let count = 0;
+  for (let at = firstLine.indexOf('<<'); at >= 0; at = firstLine.indexOf('<<', at + 2)) {
+    if (firstLine[at + 2] === '<') at++;
+    else count++;
+  }
+  return count;
 }
 
 function programName(text: string): string {
@@ -223,13 +278,17 @@ export class ShellScanner implements FormatScanner {
   }
 
   scan(text: string, context: ScanContext): ScanOutput {
-    const relevant = this.skipIrrelevant ? relevantStatements(text) : undefined;
-    if (relevant?.length === 0) return { mentions: [], signals: [] };
-    const wholeText =
-      !relevant || (relevant.length === 1 && relevant[0].start === 0 && relevant[0].end === text.length);
-    if (wholeText) return this.scanParsed(text, context);
-    const compact = new CompactText(text, relevant);
-    return relocateOutput(this.scanParsed(compact.text, context), (span) => compact.original(span));
+    if (!this.skipIrrelevant) return this.scanParsed(text, context);
+    const { ranges, shortfalls } = relevantStatements(text);
+    const output = (): ScanOutput => {
+      if (ranges.length === 0) return { mentions: [], signals: [] };
+      if (ranges.length === 1 && ranges[0].start === 0 && ranges[0].end === text.length)
+        return this.scanParsed(text, context);
+      const compact = new CompactText(text, ranges);
+      return relocateOutput(this.scanParsed(compact.text, context), (span) => compact.original(span));
+    };
+    const read = output();
+    return shortfalls.length === 0 ? read : { ...read, shortfalls: [...(read.shortfalls ?? []), ...shortfalls] };
   }
 
   private scanParsed(text: string, context: ScanContext): ScanOutput {
@@ -289,7 +348,16 @@ class ScriptWalk {
    * what only the whole script tells.
    */
   visitAll(nodes: readonly Node[]): void {
-    for (const node of nodes) this.visit(node);
+    for (const node of nodes) {
+      // Values substituted into values, and substitutions nested in substitutions, can make the words of a
+      // script far longer than the script: past the file's budget, the rest is not read.
+      if (this.context.budget.exhausted) {
+        const reason = "its statements' words, with variables substituted, grow longer than the file can cost";
+        this.out.shortfalls.push({ reason, span: { start: node.startIndex, end: node.startIndex } });
+        break;
+      }
+      this.visit(node);
+    }
     reportScriptEnd(this.state, this.out);
   }
 
@@ -319,12 +387,16 @@ class ScriptWalk {
       return;
     }
     const value = shellToken(valueNode, this.environment);
+    this.context.budget.spend(value.text.length);
     this.environment.set(name.text, value.literal ? { text: value.text, definition: value.span } : undefined);
     addUrlPorts(value, this.out, name.text, true);
     if (!namesAPort(name.text) || !value.literal) return;
-    for (const match of value.text.matchAll(/[^\s,]+/g)) {
+    // `PORTS="$PORTS 8443"` appends: the earlier ports were reported where they were written, so only what this
+    // line writes is read. Reading the whole value again on every append costs the square of the list.
+    const defined = referencesIn(valueNode.text).includes(name.text) ? shellToken(valueNode, UNSET) : value;
+    for (const match of defined.text.matchAll(/[^\s,]+/g)) {
       this.out.addPort(
-        value,
+        defined,
         match.index,
         match.index + match[0].length,
         {
@@ -344,6 +416,7 @@ class ScriptWalk {
     const words = [nameNode, ...node.childrenForFieldName('argument').filter((child) => child !== null)].map((child) =>
       shellToken(child, this.environment),
     );
+    for (const word of words) this.context.budget.spend(word.text.length);
     const [program, ...args] = unwrap(words);
     if (!program) return;
     const command: ShellCommand = { name: programName(program.text), args, state: this.state };

@@ -38,12 +38,14 @@ export const sshdConfigScanner: FormatScanner = {
       }
     }
     const exposure: Exposure = listenAddresses.length === 0 ? 'any' : widest(listenAddresses.map(classifyAddress));
+    // Joined once for every Port line: a file may have many of both.
+    const bindAddress = listenAddresses.join(', ') || undefined;
     for (const { token } of portLines) {
       out.addPort(token, 0, token.text.length, {
         protocol: 'tcp',
         role: 'listen',
         exposure,
-        context: { tool: SSHD_CONFIG, direction: 'inbound', bindAddress: listenAddresses.join(', ') || undefined },
+        context: { tool: SSHD_CONFIG, direction: 'inbound', bindAddress },
       });
     }
     return out.output;
