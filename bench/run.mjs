@@ -155,6 +155,8 @@ const MEASURES = {
         `re-scan after a one-line edit median ${median(rescan.samples).toFixed(0)} ms, worst ${Math.max(...rescan.samples).toFixed(0)} ms over ${rescan.samples.length} edits (target: under 100 ms)`,
     );
   },
+  // Issue 25's hostile inputs near 1 MB: time per MB and growth per doubling (bench/hostile.mjs).
+  hostile: async () => (await import('./hostile.mjs')).hostileBench(),
 };
 
 async function main() {
