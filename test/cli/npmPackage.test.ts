@@ -52,7 +52,9 @@ describe('the npm package, packed and installed', function () {
     ])
       assert.ok(packed.includes(path), `${path} is in the package`);
     assert.deepEqual(
-      packed.filter((path) => /^(server\/src|client\/src|test|node_modules|examples)\//.test(path) || path.endsWith('.map')),
+      packed.filter(
+        (path) => /^(server\/src|client\/src|test|node_modules|examples)\//.test(path) || path.endsWith('.map'),
+      ),
       [],
     );
   });
