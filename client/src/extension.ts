@@ -45,6 +45,9 @@ export async function activate(context: ExtensionContext): Promise<void> {
   context.subscriptions.push(
     commands.registerCommand(OPEN_RULE_DOCS, openRuleDocs),
     commands.registerCommand(EDIT_SUPPRESSION_REASON, editSuppressionReason),
+    // The palette's "Port Lens: Show Output" and "Port Lens: Restart Server" (package.json contributes them).
+    commands.registerCommand('portLens.showOutput', () => client?.outputChannel.show(true)),
+    commands.registerCommand('portLens.restartServer', () => client?.restart()),
   );
   await client.start();
 }

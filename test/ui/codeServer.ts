@@ -555,6 +555,17 @@ export class Workbench {
     });
   }
 
+  /** Runs a command from the Command Palette (Ctrl+Shift+P) by its title, as a user picks it. */
+  async runCommand(title: string): Promise<void> {
+    await step(`runCommand(${JSON.stringify(title)})`, async () => {
+      await this.openQuickInput('Control+Shift+P');
+      await this.page.keyboard.type(title);
+      await this.page.locator(SELECTORS.quickInputRows).filter({ hasText: title }).first().waitFor();
+      await this.page.keyboard.press('Enter');
+      await this.page.locator(SELECTORS.quickInput).waitFor({ state: 'hidden' });
+    });
+  }
+
   /** The messages of the notification toasts showing now, [] when there are none. */
   async notifications(): Promise<string[]> {
     return step('notifications()', async () =>

@@ -1,6 +1,7 @@
 /**
  * Issue 25 in a real VS Code: when the language server dies, the client restarts it, sets aside the file it was
- * reading with a notification that names it, and the other open files are judged again.
+ * reading with a notification that names it, and the other open files are judged again. Issue 21: the palette's
+ * "Port Lens: Restart Server" does the same on request.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -52,6 +53,23 @@ describe('UI: a language server crash (issue 25)', function () {
       'the other file judged by the new server, the set-aside one no longer',
       () => workbench.problems(),
       (rows) => rows.some((row) => row.startsWith('rules.v4')) && !rows.some((row) => row.startsWith('open-mysql.sh')),
+    );
+  });
+
+  it('restarts the server from the Command Palette, and the problems come back', async () => {
+    const { workbench } = session();
+    const [before] = serverPids();
+    assert.ok(before, 'a Port Lens server runs');
+    await workbench.runCommand('Port Lens: Restart Server');
+    await eventually(
+      'a new server',
+      () => Promise.resolve(serverPids()),
+      (pids) => pids.length === 1 && pids[0] !== before,
+    );
+    await eventually(
+      'rules.v4 judged by the new server',
+      () => workbench.problems(),
+      (rows) => rows.some((row) => row.startsWith('rules.v4')),
     );
   });
 });
