@@ -104,6 +104,29 @@ describe('portlens scan: findings, SARIF, exit codes and settings', () => {
     for (const result of run.results) for (const fix of result.fixes ?? []) assert.ok(fix.artifactChanges.length > 0);
   });
 
+  it('fingerprints results so that they survive lines added above, and ships each rule page as help', () => {
+    const fingerprints = () => {
+      const log = JSON.parse(portlens(['scan', '--format', 'sarif', '--fail-on', 'none'], workspace).stdout) as {
+        runs: {
+          results: { ruleId: string; partialFingerprints: Record<string, string> }[];
+          tool: { driver: { rules: { id: string; help: { markdown: string }; fullDescription: { text: string } }[] } };
+        }[];
+      };
+      const [run] = log.runs;
+      for (const rule of run.tool.driver.rules) {
+        assert.match(rule.help.markdown, new RegExp(`^# ${rule.id}\n`));
+        assert.ok(rule.fullDescription.text);
+      }
+      return run.results.map((result) => `${result.ruleId} ${result.partialFingerprints['portlens/v1']}`);
+    };
+    const before = fingerprints();
+    assert.equal(new Set(before).size, before.length, 'every result has its own fingerprint');
+    writeFileSync(join(workspace, 'open-ports.sh'), `# moved down by a comment\n\n${RISKY}\n`);
+    assert.deepEqual(fingerprints(), before);
+    writeFileSync(join(workspace, 'open-ports.sh'), `${RISKY.replace('1363', '1364')}\n`);
+    assert.notDeepEqual(fingerprints(), before, 'a changed line is a different result');
+  });
+
   it('fails closed on a file it could not read whole: a finding, an error notification, an unsuccessful run', () => {
     // A macro that names itself cannot be expanded; the Redis rule after it is still read.
     writeFileSync(

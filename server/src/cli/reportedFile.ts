@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isAbsolute, normalize, relative, sep } from 'node:path';
 import { consecutiveDescriber } from '../features/describe';
 import { type Severity, SEVERITY_RANK } from '../rules/finding';
@@ -39,6 +40,8 @@ export interface ReportedFinding extends Location {
   fixes: ReportedFix[];
   /** The reason a `portlens-ignore` comment gives, when one covers the finding. */
   suppressed?: string;
+  /** Stays the same when lines are added or removed elsewhere in the file (SARIF's partialFingerprints). */
+  fingerprint?: string;
 }
 
 /** One file as the reports print it: plain data, built where the text is at hand. */
@@ -82,6 +85,7 @@ export function reportFile(
     };
   };
   const describe = consecutiveDescriber();
+  const fingerprint = fingerprinter(text, starts);
   const report: ReportedFile = {
     path,
     language: scan.languageId,
@@ -123,6 +127,7 @@ export function reportFile(
         ),
       };
       if (finding.suppressed) reported.suppressed = finding.suppressed.justification;
+      if (withReplacements) reported.fingerprint = fingerprint(finding.ruleId, finding.port, line);
       return reported;
     }),
   };
@@ -131,6 +136,26 @@ export function reportFile(
   if (scan.incomplete)
     report.incomplete = scan.incomplete.map(({ reason, span }) => ({ line: locate(span).line, reason }));
   return report;
+}
+
+/**
+ * A finding's identity that does not move with its line number: the rule, the port, the text of its line with
+ * spacing evened out, and which of the findings alike in the file it is. Code-scanning services match results
+ * across commits by it, so an edit above a finding does not make it look new.
+ */
+function fingerprinter(text: string, starts: readonly number[]) {
+  const seen = new Map<string, number>();
+  return (ruleId: string, port: number | null, line: number): string => {
+    const lineEnd = line < starts.length ? starts[line] : text.length;
+    const lineText = text
+      .slice(starts[line - 1], lineEnd)
+      .replace(/\s+/g, ' ')
+      .trim();
+    const key = `${ruleId}\u0000${port ?? ''}\u0000${lineText}`;
+    const occurrence = seen.get(key) ?? 0;
+    seen.set(key, occurrence + 1);
+    return createHash('sha256').update(`${key}\u0000${occurrence}`).digest('hex').slice(0, 32);
+  };
 }
 
 /** What the reports count over all files: the text summary, the exit status and SARIF's skipped-file notes. */

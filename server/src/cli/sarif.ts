@@ -1,4 +1,5 @@
-import { sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { RULES, RULE_DOCS_REPOSITORY_URL } from '../rules/catalog';
 import type { RuleLevel } from '../rules/catalog';
 import type { ReportWriter } from './report';
@@ -11,6 +12,18 @@ const SARIF_LEVELS: Record<RuleLevel, string> = {
   hint: 'note',
   off: 'none',
 };
+
+/**
+ * A rule's page (docs/rules) as SARIF help Markdown, where the page ships beside the bundle (a clone, the npm
+ * package); code-scanning services show it with the alert.
+ */
+function rulePage(ruleId: string): { markdown?: string } {
+  try {
+    return { markdown: readFileSync(join(__dirname, '..', '..', 'docs', 'rules', `${ruleId}.md`), 'utf8') };
+  } catch {
+    return {};
+  }
+}
 
 /** The path the other reports show, as a URI relative to %SRCROOT% (the current folder). */
 function artifactUri(path: string): string {
@@ -48,6 +61,7 @@ function sarifResult(finding: ReportedFinding, uri: string, ruleIndex: ReadonlyM
     level: SARIF_LEVELS[finding.severity],
     message: { text: finding.message },
     locations: [{ physicalLocation: { artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, region: region(finding) } }],
+    ...(finding.fingerprint ? { partialFingerprints: { 'portlens/v1': finding.fingerprint } } : {}),
     ...(finding.suppressed !== undefined
       ? { suppressions: [{ kind: 'inSource', justification: finding.suppressed }] }
       : {}),
@@ -73,6 +87,8 @@ export function sarifWriter(version: string): ReportWriter {
       id: rule.id,
       name: rule.id.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase()),
       shortDescription: { text: rule.description },
+      fullDescription: { text: rule.description },
+      help: { text: `${rule.description} See ${RULE_DOCS_REPOSITORY_URL}/${rule.id}.md`, ...rulePage(rule.id) },
       helpUri: `${RULE_DOCS_REPOSITORY_URL}/${rule.id}.md`,
       defaultConfiguration: { level: SARIF_LEVELS[rule.defaultLevel], enabled: rule.defaultLevel !== 'off' },
       properties: { 'security-severity': rule.securitySeverity, tags: ['security'] },
