@@ -191,7 +191,16 @@ describe('portlens scan (bundled CLI)', () => {
     assert.match(plain.stdout, /2:15 +6379\/tcp +redis +published on every interface/);
     assert.match(plain.stdout, /3 port mentions in 1 file, 1 finding \(1 errors, 0 warnings, 0 information\)/);
     assert.doesNotMatch(plain.stdout, /\u001b\[/);
-    assert.match(portlens(['scan', 'a.sh'], workspace, { FORCE_COLOR: '1' }).stdout, /\u001b\[/);
+    const coloured = (args: string[], env: NodeJS.ProcessEnv) =>
+      /\u001b\[/.test(
+        portlens(['scan', ...args, 'a.sh'], workspace, { NO_COLOR: undefined, FORCE_COLOR: undefined, ...env }).stdout,
+      );
+    assert.equal(coloured([], { FORCE_COLOR: '1' }), true);
+    assert.equal(coloured([], { FORCE_COLOR: '1', NO_COLOR: '' }), true, 'an empty NO_COLOR asks for nothing');
+    assert.equal(coloured([], { FORCE_COLOR: '1', NO_COLOR: '1' }), false);
+    assert.equal(coloured(['--color', 'always'], { NO_COLOR: '1' }), true, 'the option wins over the environment');
+    assert.equal(coloured(['--color=never'], { FORCE_COLOR: '1' }), false);
+    assert.equal(coloured([], {}), false, 'a pipe is no terminal');
   });
 
   it('streams every format in walk order when worker threads share a large tree', () => {

@@ -2,6 +2,7 @@ import type { Severity } from '../rules/finding';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'compact' | 'github';
 export type FailOn = Severity | 'none';
+export type ColourChoice = 'auto' | 'always' | 'never';
 
 export interface ScanArguments {
   paths: string[];
@@ -11,12 +12,14 @@ export interface ScanArguments {
   config?: string;
   /** Read settings only from `--config`, never from a `.portlens.json` in the scanned folder. */
   noConfigLookup: boolean;
+  /** Colours in the text report: `auto` for a terminal, unless NO_COLOR is set. */
+  color: ColourChoice;
 }
 
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: portlens scan [--format text|json|sarif|compact|github] [--fail-on error|warning|information|none] [--language ID]
-                     [--config FILE] [--no-config-lookup] [--] [PATH...]
+                     [--config FILE] [--no-config-lookup] [--color auto|always|never] [--] [PATH...]
        portlens --version | --help
 
 Finds every port in shell scripts (and the formats Port Lens reads) under each PATH (default: the current
@@ -33,12 +36,15 @@ folder), says what each line does with it, and reports risky exposure.
   --no-config-lookup
                never read a .portlens.json from the scanned folder, only --config: in CI on pull requests, so
                that a change cannot carry settings that let itself through the gate
+  --color      colours in the text report: auto (default) for a terminal unless NO_COLOR is set and not
+               empty; always; never
   --           every argument after it is a PATH, even one that starts with -
 
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.`;
 
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'compact', 'github'];
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'information', 'hint', 'none'];
+const COLOUR_CHOICES: readonly ColourChoice[] = ['auto', 'always', 'never'];
 
 /**
  * Reads `scan [PATH...] [--format F] [--fail-on S] [--language ID] [--config FILE] [--no-config-lookup]`, with
@@ -47,7 +53,7 @@ const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'information', 'hint', '
 export function parseArguments(argv: readonly string[]): ScanArguments {
   const [command, ...rest] = argv;
   if (command !== 'scan') throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
-  const parsed: ScanArguments = { paths: [], format: 'text', failOn: 'error', noConfigLookup: false };
+  const parsed: ScanArguments = { paths: [], format: 'text', failOn: 'error', noConfigLookup: false, color: 'auto' };
   for (let index = 0; index < rest.length; index++) {
     const arg = rest[index];
     if (arg === '--') {
@@ -75,6 +81,9 @@ export function parseArguments(argv: readonly string[]): ScanArguments {
         break;
       case '--language':
         parsed.language = value();
+        break;
+      case '--color':
+        parsed.color = oneOf(name, value(), COLOUR_CHOICES);
         break;
       case '--config':
         parsed.config = value();

@@ -58,7 +58,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       warn(`skipped ${path}: ${reason}`);
       tally.skipped.push({ path, reason });
     });
-    const output = { format: args.format, version: VERSION, colour: colourEnabled(process.stdout) };
+    const output = { format: args.format, version: VERSION, colour: colourEnabled(process.stdout, args.color) };
     const writer = reportWriter(output);
     let written = false;
     process.stdout.write(writer.head());
