@@ -215,11 +215,6 @@ export class MentionCollector {
       this.shortfalls.push({ ...shortfall, span: place(shortfall.span) });
   }
 
-  /** Records that reading stopped short at `token.text.slice(from, to)`, and why. */
-  addShortfall(token: Token, from: number, to: number, reason: string): void {
-    this.shortfalls.push({ reason, span: token.spanOf(from, to) });
-  }
-
   /** Records a setting that weakens security at `token.text.slice(from, to)`. */
   addSignal(token: Token, from: number, to: number, kind: SignalKind, detail: string): RiskSignal {
     const signal: RiskSignal = { kind, span: token.spanOf(from, to), language: this.language, detail };

@@ -1,4 +1,5 @@
-import type { Shortfall, Span } from '../mention';
+import type { Span } from '../mention';
+import { ShortfallLog } from '../shortfalls';
 import type { Define, NamedSet, Ruleset } from './ruleset';
 import { type Item, type Word, isWord, splitAtCommas } from './syntax';
 
@@ -35,8 +36,7 @@ export class ElementResolver {
   /** Each define and set is expanded once, however many rules use it. */
   private readonly expanded = new Map<string, Element[]>();
   /** Where a value could not be read whole (a cycle, nesting too deep, too many elements): scan-incomplete. */
-  readonly shortfalls: Shortfall[] = [];
-  private readonly stopped = new Set<string>();
+  readonly shortfalls = new ShortfallLog();
 
   constructor(private readonly ruleset: Ruleset) {}
 
@@ -125,11 +125,8 @@ export class ElementResolver {
     return elements;
   }
 
-  /** Records the first place each kind of cut happens: enough to fail the gate and to show where to look. */
   private stop(at: Item, reason: string): void {
-    if (this.stopped.has(reason)) return;
-    this.stopped.add(reason);
-    this.shortfalls.push({ reason, span: at.kind === 'word' ? at.token.span : at.span });
+    this.shortfalls.note(reason, at.kind === 'word' ? at.token.span : at.span);
   }
 }
 

@@ -47,7 +47,7 @@ export class NftablesMentions {
     }
     for (const { written, facts, related } of this.shared.values()) this.emit(written.use, facts, related, written.via);
     this.unused(analysis);
-    for (const shortfall of analysis.resolver.shortfalls) this.out.shortfalls.push(shortfall);
+    for (const shortfall of analysis.resolver.shortfalls.list) this.out.shortfalls.push(shortfall);
   }
 
   private share(use: PortUse, via: Via, facts: MentionFacts, rule: RuleAnalysis): void {

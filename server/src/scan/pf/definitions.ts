@@ -1,5 +1,6 @@
 import { classifyAddress, widest } from '../exposure';
-import type { Exposure, Shortfall, Span } from '../mention';
+import type { Exposure, Span } from '../mention';
+import { ShortfallLog } from '../shortfalls';
 import { WorkBudget } from '../workBudget';
 import { type PfStatement, type PfToken, lexPf } from './syntax';
 
@@ -47,8 +48,7 @@ function expandAbbreviated(address: string): string {
 export class PfDefinitions {
   readonly macros = new Map<string, Macro>();
   /** Where expansion stopped short (a macro that names itself, a rule too long): reported as scan-incomplete. */
-  readonly shortfalls: Shortfall[] = [];
-  private readonly stopped = new Set<string>();
+  readonly shortfalls = new ShortfallLog();
   private readonly tables = new Map<string, Table>();
   /** Each macro's value with the macros it names expanded, worked out once however many rules use it. */
   private readonly expanded = new Map<Macro, RuleToken[]>();
@@ -99,11 +99,11 @@ export class PfDefinitions {
     let whole = true;
     for (const token of tokens) {
       if (!this.budget.spend()) {
-        this.stop(at, 'its macros expand to more words than the file can cost');
+        this.shortfalls.note('its macros expand to more words than the file can cost', at);
         return false;
       }
       if (out.length >= MAX_RULE_TOKENS) {
-        this.stop(at, `a rule grows past ${MAX_RULE_TOKENS} words once its macros are expanded`);
+        this.shortfalls.note(`a rule grows past ${MAX_RULE_TOKENS} words once its macros are expanded`, at);
         return false;
       }
       const reference = token.kind === 'word' && token.text.startsWith('$') ? MACRO_REFERENCE.exec(token.text) : null;
@@ -130,11 +130,11 @@ export class PfDefinitions {
     const known = this.expanded.get(macro);
     if (known) return known;
     if (this.expanding.has(macro)) {
-      this.stop(at, `macro $${macro.name} names itself, so it has no value`);
+      this.shortfalls.note(`macro $${macro.name} names itself, so it has no value`, at);
       return undefined;
     }
     if (depth > MAX_DEPTH) {
-      this.stop(at, `macros name macros more than ${MAX_DEPTH} deep`);
+      this.shortfalls.note(`macros name macros more than ${MAX_DEPTH} deep`, at);
       return undefined;
     }
     this.expanding.add(macro);
@@ -144,13 +144,6 @@ export class PfDefinitions {
     // A value cut short by depth or by a cycle reads differently from elsewhere: only a whole one is kept.
     if (whole) this.expanded.set(macro, value);
     return value;
-  }
-
-  /** Records the first place each kind of cut happens: enough to fail the gate and to show where to look. */
-  private stop(span: Span, reason: string): void {
-    if (this.stopped.has(reason)) return;
-    this.stopped.add(reason);
-    this.shortfalls.push({ reason, span });
   }
 
   /** Who an address lets in: `any`, a literal, a table the file fills; interface names, `self` and the like are unknown. */

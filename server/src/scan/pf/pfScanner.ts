@@ -75,7 +75,7 @@ export const pfScanner: FormatScanner = {
     const analysis = analysePf(text);
     new PfMentions(out).add(analysis);
     addOpenPassSignals(analysis, out);
-    for (const shortfall of analysis.definitions.shortfalls) out.shortfalls.push(shortfall);
+    for (const shortfall of analysis.definitions.shortfalls.list) out.shortfalls.push(shortfall);
     return out.output;
   },
 };

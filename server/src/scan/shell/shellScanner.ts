@@ -3,6 +3,7 @@ import { MentionCollector } from '../collector';
 import type { FormatScanner, ScanContext } from '../format';
 import type { ScanOutput, Shortfall, Span } from '../mention';
 import { CompactText, relocateOutput } from '../compactText';
+import { ShortfallLog } from '../shortfalls';
 import { PlainToken, type Token } from '../token';
 import { type CommandHandler, type ScriptState, type ShellCommand, newScriptState, reportScriptEnd } from './command';
 import { containerCommands } from './commands/containers';
@@ -120,15 +121,14 @@ function referencesIn(source: string): string[] {
  */
 function relevantStatements(text: string): { ranges: Span[]; shortfalls: Shortfall[] } {
   const urlVariables = new Set<string>();
-  const shortfalls: Shortfall[] = [];
+  const shortfalls = new ShortfallLog();
   const lines: StatementLine[] = logicalLines(text).flatMap((range) => {
     const statement = text.slice(range.start, range.end);
     if (heredocMarkers(statement) > MAX_HEREDOCS_PER_LINE) {
-      if (shortfalls.length === 0)
-        shortfalls.push({
-          reason: `a line opens more than ${MAX_HEREDOCS_PER_LINE} heredocs, which the shell parser cannot read`,
-          span: { start: range.start, end: range.start },
-        });
+      shortfalls.note(`a line opens more than ${MAX_HEREDOCS_PER_LINE} heredocs, which the shell parser cannot read`, {
+        start: range.start,
+        end: range.start,
+      });
       return [];
     }
     const assigns = statement.includes('=')
@@ -186,7 +186,7 @@ function relevantStatements(text: string): { ranges: Span[]; shortfalls: Shortfa
       ranges.push(line.range);
     }
   }
-  return { ranges, shortfalls };
+  return { ranges, shortfalls: shortfalls.list };
 }
 
 /**
