@@ -1,6 +1,6 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type PortLensSettings, SETTINGS_SECTION, readSettings } from '../settings/settings';
+import { type PortLensSettings, SETTINGS_SECTION, isRecord, readSettings } from '../settings/settings';
 import { lineOf, lineStarts } from '../scan/lines';
 import { UsageError } from './args';
 import { RefusedRead, readFailure, readRegularFile, resolveEntry } from './walk';
@@ -44,8 +44,7 @@ export function loadSettings(
     const place = `line ${line + 1}, column ${offset - starts[line] + 1}`;
     throw new UsageError(`cannot read the settings file ${path}: not valid JSON (${place})`);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw new UsageError(`${path} must hold a JSON object of settings`);
+  if (!isRecord(raw)) throw new UsageError(`${path} must hold a JSON object of settings`);
   const prefix = `${SETTINGS_SECTION}.`;
   const settings = Object.fromEntries(
     Object.entries(raw).map(([key, value]) => [key.startsWith(prefix) ? key.slice(prefix.length) : key, value]),

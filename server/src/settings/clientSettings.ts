@@ -1,8 +1,4 @@
-import { SETTINGS_SECTION } from './settings';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { SETTINGS_SECTION, isRecord } from './settings';
 
 /**
  * The Port Lens settings in what a client sends: `{ "portLens": { ... } }` (the section, as

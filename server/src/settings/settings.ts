@@ -248,7 +248,8 @@ export function readSettings(raw: unknown, onProblem: SettingProblemHandler = ()
 
 export const DEFAULT_SETTINGS: PortLensSettings = readSettings({});
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not an array, not null): the shape of every settings source. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
