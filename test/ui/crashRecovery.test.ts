@@ -22,6 +22,15 @@ function serverPids(): number[] {
   }
 }
 
+/** Waits until one server runs again, another than `old`. */
+async function newServerAfter(old: number): Promise<void> {
+  await eventually(
+    'a new server',
+    () => Promise.resolve(serverPids()),
+    (pids) => pids.length === 1 && pids[0] !== old,
+  );
+}
+
 describe('UI: a language server crash (issue 25)', function () {
   const session = useUiSession();
 
@@ -44,11 +53,7 @@ describe('UI: a language server crash (issue 25)', function () {
       () => workbench.notifications(),
       (messages) => messages.some((message) => message.startsWith('Port Lens stopped while reading open-mysql.sh.')),
     );
-    await eventually(
-      'a new server',
-      () => Promise.resolve(serverPids()),
-      (pids) => pids.length === 1 && pids[0] !== crashed,
-    );
+    await newServerAfter(crashed);
     await eventually(
       'the other file judged by the new server, the set-aside one no longer',
       () => workbench.problems(),
@@ -61,11 +66,7 @@ describe('UI: a language server crash (issue 25)', function () {
     const [before] = serverPids();
     assert.ok(before, 'a Port Lens server runs');
     await workbench.runCommand('Port Lens: Restart Server');
-    await eventually(
-      'a new server',
-      () => Promise.resolve(serverPids()),
-      (pids) => pids.length === 1 && pids[0] !== before,
-    );
+    await newServerAfter(before);
     await eventually(
       'rules.v4 judged by the new server',
       () => workbench.problems(),

@@ -3,12 +3,27 @@
  * the fix and the ignore actions, and applying the fix (or an ignore with its reason) clears the finding.
  */
 import * as assert from 'node:assert/strict';
+import type { Workbench } from './codeServer';
 import { eventually, positionIn, useUiSession } from './session';
 
 const TRUSTED = '10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16';
 
 /** The Problems rows that belong to Port Lens (rows read "message Port Lens rule-id [Ln l, Col c]"). */
 const portLensRows = (rows: string[]) => rows.filter((row) => / Port Lens /.test(row));
+
+/** Waits until the active editor shows no squiggle of any kind. */
+async function noSquigglesLeft(workbench: Workbench): Promise<void> {
+  await eventually(
+    'no squiggles left',
+    async () => {
+      const counts = await Promise.all(
+        (['error', 'warning', 'info', 'hint'] as const).map((kind) => workbench.squiggleCount(kind)),
+      );
+      return counts.reduce((a, b) => a + b, 0);
+    },
+    (n) => n === 0,
+  );
+}
 
 describe('UI: diagnostics and quick fixes (issue 5)', function () {
   const session = useUiSession();
@@ -56,16 +71,7 @@ describe('UI: diagnostics and quick fixes (issue 5)', function () {
       `one rule, edited in place:\n${text}`,
     );
     // Private networks only: PostgreSQL earns nothing there (GUIDE section 2), so the finding is gone.
-    await eventually(
-      'no squiggles left',
-      async () => {
-        const counts = await Promise.all(
-          (['error', 'warning', 'info', 'hint'] as const).map((kind) => workbench.squiggleCount(kind)),
-        );
-        return counts.reduce((a, b) => a + b, 0);
-      },
-      (n) => n === 0,
-    );
+    await noSquigglesLeft(workbench);
     await eventually(
       'no Port Lens rows for the fixed file in Problems',
       () => workbench.problems(),
@@ -109,16 +115,7 @@ describe('UI: diagnostics and quick fixes (issue 5)', function () {
         ),
     );
     // Suppressed, and with a reason: neither the finding nor a suppression-without-reason hint remains.
-    await eventually(
-      'no squiggles left',
-      async () => {
-        const counts = await Promise.all(
-          (['error', 'warning', 'info', 'hint'] as const).map((kind) => workbench.squiggleCount(kind)),
-        );
-        return counts.reduce((a, b) => a + b, 0);
-      },
-      (n) => n === 0,
-    );
+    await noSquigglesLeft(workbench);
     await eventually(
       'no Problems rows for the MySQL script',
       () => workbench.problems(),
