@@ -54,7 +54,7 @@ interface PathEntry {
    */
   within: readonly PacketMatch[];
   /** As in Way, with this entry's own chain last. */
-  returned: readonly boolean[];
+  returned: readonly (readonly PacketMatch[])[];
 }
 
 /** The way a packet takes into a chain: what it must be, the jumps it took, and `within` as in PathEntry. */
@@ -62,8 +62,8 @@ interface Way {
   match: PacketMatch;
   jumps: readonly RulesetRule[];
   within: readonly PacketMatch[];
-  /** By depth: whether a RETURN came before, in the chain entered after that many jumps. */
-  returned: readonly boolean[];
+  /** By depth: what the RETURNs before send back, in the chain entered after that many jumps. */
+  returned: readonly (readonly PacketMatch[])[];
 }
 
 /** An accept that the jump leading to its chain sends no packet to (`-s 10.0.0.0/8 -j C`, then `-A C -s 192.0.2.1`). */
@@ -189,7 +189,7 @@ export class IptablesRuleset {
     rootPolicy: string | undefined,
     unreached: Unreached[],
   ): void {
-    let returnedHere = false;
+    let returnedHere: readonly PacketMatch[] = [];
     for (const item of this.chains.get(key) ?? []) {
       if (--budget.left < 0) {
         this.shortfall ??= { reason: 'its chains have more paths than can be followed', span: item.line };
@@ -238,7 +238,7 @@ export class IptablesRuleset {
         if (rule.goto && rootPolicy && TERMINAL[rootPolicy]) path.push(entry(TERMINAL[rootPolicy]));
       } else if (target === 'RETURN') {
         path.push(entry('return'));
-        returnedHere = true;
+        returnedHere = [...returnedHere, match];
       } else path.push(entry('pass'));
     }
   }
@@ -450,7 +450,8 @@ function remainingOn(
     if (verdict === 'return' && !jumps.every((jump, depth) => acceptEntry.jumps[depth] === jump)) continue;
     const shared = sharedJumps(path[at], acceptEntry);
     // Packets that a RETURN before it sends back out of a chain the accept is not in may still reach the accept.
-    if (path[at].returned.slice(shared + 1).some(Boolean)) continue;
+    const returns = path[at].returned.slice(shared + 1);
+    if (returns.some((matches) => matches.some((returning) => mayReturn(returning, accept, name)))) continue;
     const match = path[at].within[shared];
     if (!match.exact || !match.newConnections || !match.sources || !onInterface(match.interfaces, name)) continue;
     if (match.protocol !== 'any' && match.protocol !== accept.protocol) continue;
@@ -466,6 +467,12 @@ function remainingOn(
     if (cells.length === 0) return { sources: AddressSet.NOTHING, shadowedBy: rule };
   }
   return { sources: cells.reduce((all, cell) => all.union(cell.sources), AddressSet.NOTHING) };
+}
+
+/** Whether a RETURN may send back packets the accept could take on interface `name`. */
+function mayReturn(returning: PacketMatch, accept: PacketMatch, name: string): boolean {
+  const protocols = returning.protocol === 'any' || accept.protocol === 'any' || returning.protocol === accept.protocol;
+  return protocols && onInterface(returning.interfaces, name);
 }
 
 /** How many jumps, from the outermost, an earlier entry and an accept share: the packet took those already. */
