@@ -732,6 +732,12 @@ const COMPLETE_PORTS: Record<string, (n: number) => number> = {
   'shell-deep-if': () => 2,
   'shell-long-line': plus(1),
   'shell-variable-chain': () => 2,
+  // Each element where it is written and at its use, and the sentinel.
+  'shell-for-list': (n) => 2 * n + 1,
+  // The argument where it is written, its use at the end of the chain, and the sentinel.
+  'shell-function-chain': () => 3,
+  // The argument where it is written, its use in each function of the cycle, and the sentinel.
+  'shell-function-cycle': plus(2),
   'sshd-heredoc-many-lines': plus(1),
   'iptables-multiport-long': plus(1),
   'iptables-source-list': () => 2,

@@ -18,6 +18,16 @@ describe('moving a mention', () => {
     variable: { name: 'CD_PORT', definition: { start: 8, end: 20 } },
     related: [{ span: { start: 30, end: 48 }, message: 'chain INPUT policy DROP' }],
     shadowedBy: { span: { start: 50, end: 70 }, message: 'drops these packets first' },
+    uses: [
+      {
+        span: { start: 200, end: 204 },
+        role: 'allow',
+        exposure: 'any',
+        context: { tool: 'iptables' },
+        shadowedBy: { span: { start: 180, end: 190 }, message: 'drops these packets first' },
+        via: 'open_port',
+      },
+    ],
   };
   const byTen = (span: Span): Span => ({ start: span.start + 10, end: span.end + 10 });
 
@@ -28,6 +38,13 @@ describe('moving a mention', () => {
       variable: { name: 'CD_PORT', definition: { start: 18, end: 30 } },
       related: [{ span: { start: 40, end: 58 }, message: 'chain INPUT policy DROP' }],
       shadowedBy: { span: { start: 60, end: 80 }, message: 'drops these packets first' },
+      uses: [
+        {
+          ...complete.uses[0],
+          span: { start: 210, end: 214 },
+          shadowedBy: { span: { start: 190, end: 200 }, message: 'drops these packets first' },
+        },
+      ],
     });
   });
 
@@ -38,6 +55,7 @@ describe('moving a mention', () => {
       variable: _variable,
       related: _related,
       shadowedBy: _shadowedBy,
+      uses: _uses,
       ...bare
     } = complete;
     const moved = relocateMention(bare, byTen);

@@ -44,6 +44,23 @@ const STATEMENTS = [
   'BASE_URL="https://cd.example.com:9443"',
   'HEALTH=$BASE_URL/health',
   'wget -qO- "$HEALTH"',
+  // Data flow: functions, loops and command variables, whose structure the skipped lines must keep.
+  'open_port() {\n  local port=$1\n  sleep 3\n  iptables -A INPUT -p tcp --dport "$port" -j ACCEPT\n}',
+  'function allow_all {\n  for p in "$@"; do\n    echo "opening $p"\n    ufw allow "$p"/tcp\n  done\n}',
+  'open_port 8471',
+  'allow_all 446 447',
+  'shifting() {\n  shift\n  echo skipped\n  nc -l -p "$1"\n}\nshifting x 1364',
+  'IPT=/sbin/iptables',
+  "ipi='iptables -I INPUT'",
+  '$ipi 4 -p udp --dport 500 -j ACCEPT',
+  '$IPT -A INPUT -p tcp --dport 6379 -j ACCEPT',
+  'cmd=(ufw allow)',
+  '"${cmd[@]}" 8470/tcp',
+  'P=447',
+  'PORTS=(446 448)',
+  'for port in "${PORTS[@]}"\ndo\n  date\n  ufw allow "$port"\ndone',
+  'while read -r line; do\n  echo "$line"\ndone < /etc/hosts',
+  '{\n  echo grouped\n  nc -z h "$P"\n} > /tmp/log',
 ];
 
 describe('skipping statements that cannot hold a port', () => {

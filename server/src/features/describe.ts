@@ -1,5 +1,8 @@
 import type { Exposure, MentionContext, PortMention } from '../scan/mention';
 
+/** What the sentence about a port's use reads: a mention, or one of the uses a defined value lists. */
+type DescribedUse = Pick<PortMention, 'role' | 'exposure' | 'context' | 'shadowedBy'>;
+
 const EXPOSURE_NOTES: Record<Exposure, string> = {
   any: '',
   public: ' (a public address)',
@@ -8,7 +11,7 @@ const EXPOSURE_NOTES: Record<Exposure, string> = {
   unknown: '',
 };
 
-function fromWhom(mention: PortMention): string {
+function fromWhom(mention: DescribedUse): string {
   const { source } = mention.context;
   if (mention.exposure === 'any') return source ? `from ${source}, which is any source` : 'from any source';
   if (source) return `from ${source}${EXPOSURE_NOTES[mention.exposure]}`;
@@ -16,7 +19,7 @@ function fromWhom(mention: PortMention): string {
   return '';
 }
 
-function boundTo(mention: PortMention): string {
+function boundTo(mention: DescribedUse): string {
   const { bindAddress } = mention.context;
   if (bindAddress)
     return mention.exposure === 'any'
@@ -25,13 +28,13 @@ function boundTo(mention: PortMention): string {
   return mention.exposure === 'any' ? 'on every interface' : mention.exposure === 'loopback' ? 'on loopback only' : '';
 }
 
-function where(mention: PortMention): string {
+function where(mention: DescribedUse): string {
   const { interface: iface, zone } = mention.context;
   return sentence(iface ? `on ${iface}` : '', zone ? `in zone ${zone}` : '');
 }
 
 /** The rule's surroundings, in brackets: `(chain INPUT, policy DROP)`. */
-function surroundings(mention: PortMention): string {
+function surroundings(mention: DescribedUse): string {
   const { chain, policy, table, tool } = mention.context;
   let parts = tool ?? '';
   if (table && table !== 'filter') parts = joined(parts, `table ${table}`, ', ');
@@ -57,7 +60,7 @@ const LOOSE_SPACE = /\s\s|[^\S ]|^ | $/;
  * policy DROP)", "forwarded to 10.0.5.20:80". The hover card and the CLI's text report both print it; `lineOf`
  * (1-based) lets a shadowed rule name the line that shadows it.
  */
-export function describeUse(mention: PortMention, lineOf?: (offset: number) => number): string {
+export function describeUse(mention: DescribedUse, lineOf?: (offset: number) => number): string {
   const { direction, peer, mappedTo, note } = mention.context;
   if (mention.shadowedBy) {
     const by = lineOf ? `line ${lineOf(mention.shadowedBy.span.start)}` : 'an earlier rule';

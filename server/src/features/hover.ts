@@ -1,6 +1,6 @@
 import { IANA_REGISTRY_URL, type PortCatalog, ianaRegistryLink } from '../catalog/catalog';
 import type { PortInfo, RiskClass } from '../catalog/types';
-import type { PortMention } from '../scan/mention';
+import type { PortMention, Role } from '../scan/mention';
 import { describeUse } from './describe';
 
 const RISK_LABELS: Record<RiskClass, string> = {
@@ -66,11 +66,40 @@ function title(mention: PortMention, info: PortInfo): string {
   return `**${portLabel(mention)}**${name ? ` · ${escapeMarkdown(name)}` : ''}${written}`;
 }
 
+/** Roles by which a command makes a port reachable. */
+const OPENING_ROLES = new Set<Role>(['allow', 'listen', 'publish', 'forward']);
+/** A value used by many commands lists the first few on its card. */
+const USES_ON_CARD = 5;
+
+type LineOf = (offset: number) => number;
+
+/** Where a port's value comes from when the line does not write it: "Value of `$port`, argument 1 of f, on line 9". */
+function originLine(variable: NonNullable<PortMention['variable']>, lineOf?: LineOf): string {
+  const how = variable.note && !variable.note.startsWith('assigned to') ? `, ${variable.note}` : '';
+  const where = lineOf ? `, written on line ${lineOf(variable.definition.start)}` : '';
+  return `Value of \`$${variable.name}\`${escapeMarkdown(how)}${where}.`;
+}
+
+/** For a value written here, what the commands that use it do: "opened by open_port (line 6): allowed inbound ...". */
+function useLines(mention: PortMention, lineOf?: LineOf): string[] {
+  const uses = mention.uses ?? [];
+  const lines = uses.slice(0, USES_ON_CARD).map((use) => {
+    const verb = OPENING_ROLES.has(use.role) ? 'opened' : 'used';
+    const line = lineOf ? `line ${lineOf(use.span.start)}` : '';
+    const by = use.via ? `${verb} by ${use.via}${line ? ` (${line})` : ''}` : `${verb}${line ? ` on ${line}` : ''}`;
+    return `**Used:** ${escapeMarkdown(`${by}: ${describeUse(use, lineOf)}`)}`;
+  });
+  if (uses.length > USES_ON_CARD) lines.push(`… and ${uses.length - USES_ON_CARD} more uses`);
+  return lines;
+}
+
 /** The hover card for one port: what it is, what this line does with it, how risky that is, and the sources. */
-export function portHover(mention: PortMention, catalog: PortCatalog, lineOf?: (offset: number) => number): string {
+export function portHover(mention: PortMention, catalog: PortCatalog, lineOf?: LineOf): string {
   const useLine = `**Here:** ${escapeMarkdown(describeUse(mention, lineOf))}`;
-  // Where the port's value comes from when the line does not write it.
-  const originLines = mention.variable ? [`Value of \`$${mention.variable.name}\`.`] : [];
+  const originLines = [
+    ...useLines(mention, lineOf),
+    ...(mention.variable ? [originLine(mention.variable, lineOf)] : []),
+  ];
   if (mention.reference) originLines.push(escapeMarkdown(mention.reference));
   if (mention.endPort !== null) return rangeHover(mention, catalog, [useLine, ...originLines]);
   const info = catalog.lookup(mention.port, mention.protocol);

@@ -3,6 +3,7 @@ import type {
   Exposure,
   MentionContext,
   PortMention,
+  PortUse,
   RiskSignal,
   Role,
   ScanOutput,
@@ -73,6 +74,11 @@ export class MentionCollector {
    */
   private readonly seenEnds = new Map<number, number>();
   private readonly seenOther = new Set<string>();
+  /** Definitions (role define) by span, and the mentions that use each, until the output is read. */
+  private readonly definitions = new Map<string, PortMention>();
+  private readonly usesOf = new Map<PortMention, { use: PortMention; via?: string }[]>();
+  /** The shell function whose body is being read, for the uses of values passed to it. */
+  caller: string | undefined;
 
   constructor(
     readonly language: string,
@@ -125,7 +131,37 @@ export class MentionCollector {
       ...(parsed.writtenName ? { writtenName: parsed.writtenName } : {}),
       ...(variable ? { variable } : {}),
     };
-    return this.push(mention) ? mention : undefined;
+    // A value passed through a loop or a function reaches one place with several ports: one mention each.
+    if (variable ? !this.pushOnce(mention) : !this.push(mention)) return undefined;
+    if (variable && mention.role !== 'define')
+      this.addUse(mention, variable.definition, variable.note ?? `assigned to ${variable.name}`);
+    return mention;
+  }
+
+  /**
+   * Records that `use` reads a value written at `definition`: the definition becomes a mention of its own (role
+   * define: it opens nothing by itself), which lists what its uses do.
+   */
+  private addUse(use: PortMention, definition: Span, note: string): void {
+    if (definition.start === use.span.start && definition.end === use.span.end) return;
+    let defined = this.definitions.get(`${definition.start}:${definition.end}`);
+    if (!defined) {
+      defined = {
+        span: definition,
+        port: use.port,
+        endPort: use.endPort,
+        protocol: 'any',
+        role: 'define',
+        exposure: 'unknown',
+        language: this.language,
+        context: { tool: 'shell variable', note },
+      };
+      if (!this.push(defined)) return;
+    }
+    const uses = this.usesOf.get(defined);
+    const entry = this.caller === undefined ? { use } : { use, via: this.caller };
+    if (uses) uses.push(entry);
+    else this.usesOf.set(defined, [entry]);
   }
 
   /**
@@ -200,11 +236,13 @@ export class MentionCollector {
     for (const mention of embedded.mentions) {
       const variable = mention.variable ?? token.variableOf(from + mention.span.start, from + mention.span.end);
       const related = placeRelated(mention.related);
+      const uses = mention.uses?.map((use) => ({ ...use, span: place(use.span) }));
       this.push({
         ...mention,
         span: place(mention.span),
         ...(variable ? { variable } : {}),
         ...(related ? { related } : {}),
+        ...(uses ? { uses } : {}),
       });
     }
     for (const signal of embedded.signals) {
@@ -222,12 +260,31 @@ export class MentionCollector {
     return signal;
   }
 
+  /** The mentions, signals and shortfalls found; read once the scan is over, as it settles what each use does. */
   get output(): ScanOutput {
+    for (const [defined, uses] of this.usesOf) {
+      defined.uses = uses.map(({ use, via }) => {
+        const settled: PortUse = { span: use.span, role: use.role, exposure: use.exposure, context: use.context };
+        if (use.shadowedBy) settled.shadowedBy = use.shadowedBy;
+        if (via !== undefined) settled.via = via;
+        return settled;
+      });
+    }
     return {
       mentions: this.mentions,
       signals: this.signals,
       ...(this.shortfalls.length > 0 ? { shortfalls: this.shortfalls } : {}),
     };
+  }
+
+  /** Keeps one mention per span and port, for the ports a variable brings to one place. */
+  private pushOnce(mention: PortMention): boolean {
+    const key = `${mention.span.start}:${mention.span.end}:${mention.port}:${mention.endPort}`;
+    if (this.seenOther.has(key)) return false;
+    this.seenOther.add(key);
+    if (!this.seenEnds.has(mention.span.start)) this.seenEnds.set(mention.span.start, mention.span.end);
+    this.mentions.push(mention);
+    return true;
   }
 
   /** Keeps one mention per span: two readers of the same words (a URL inside an option) must not double it. */
@@ -242,6 +299,7 @@ export class MentionCollector {
       this.seenOther.add(key);
     }
     this.mentions.push(mention);
+    if (mention.role === 'define') this.definitions.set(`${start}:${end}`, mention);
     return true;
   }
 }

@@ -70,6 +70,13 @@ export function relocateMention(mention: PortMention, place: (span: Span) => Spa
   if (mention.variable) moved.variable = { ...mention.variable, definition: place(mention.variable.definition) };
   if (mention.related) moved.related = relocateRelated(mention.related, place);
   if (mention.shadowedBy) moved.shadowedBy = { ...mention.shadowedBy, span: place(mention.shadowedBy.span) };
+  if (mention.uses) {
+    moved.uses = mention.uses.map((use) => ({
+      ...use,
+      span: place(use.span),
+      ...(use.shadowedBy ? { shadowedBy: { ...use.shadowedBy, span: place(use.shadowedBy.span) } } : {}),
+    }));
+  }
   return moved;
 }
 

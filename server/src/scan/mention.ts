@@ -72,12 +72,30 @@ export interface PortMention {
    * port: "ssh → 22/tcp (firewalld service ssh; firewalld 1.3.3 stock service)". Several mentions share the name.
    */
   reference?: string;
-  /** When the port came through a variable (`--dport $CD_PORT`), the variable and where its value is written. */
-  variable?: { name: string; definition: Span };
+  /**
+   * When the port came through a variable (`--dport $CD_PORT`), the variable and where its value is written; the
+   * note says how it got there when not by an assignment ("argument 1 of open_port").
+   */
+  variable?: { name: string; definition: Span; note?: string };
+  /**
+   * For a value written here and used elsewhere through the script's data flow (`P=447`, `open_port 8471`, a loop's
+   * list), what each command that uses it does with it.
+   */
+  uses?: PortUse[];
   /** Other places that explain this one: the chain policy, the `define`, the partner's node record. */
   related?: RelatedSpan[];
   /** For an accept that earlier rules take every packet of: the rule that does, and what it does with them. */
   shadowedBy?: RelatedSpan;
+}
+
+/** What a command does with a port whose value is written elsewhere; `via` names the function it runs in. */
+export interface PortUse {
+  span: Span;
+  role: Role;
+  exposure: Exposure;
+  context: MentionContext;
+  shadowedBy?: RelatedSpan;
+  via?: string;
 }
 
 export interface RelatedSpan {

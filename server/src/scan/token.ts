@@ -4,7 +4,10 @@ import type { Span } from './mention';
 /** Where part of a token's text came from when it was expanded from a variable. */
 export interface VariableOrigin {
   name: string;
+  /** Where the value's characters are written: an assignment, a function call's argument, a loop's list. */
   definition: Span;
+  /** How the value reached the variable, when not by an assignment: "argument 1 of open_port". */
+  note?: string;
 }
 
 /**
@@ -138,6 +141,12 @@ export interface Segment {
   /** Set when the stretch is a variable's value: then every character maps to the expansion's span. */
   expansion?: Span;
   variable?: VariableOrigin;
+  /**
+   * For a variable's value, where its characters are written: a token whose `spanOf` gives their place in the
+   * document, and the offset of the stretch in it. Set when the segment is made, so a value passed through many
+   * variables costs nothing more to place.
+   */
+  written?: { token: Token; offset: number };
 }
 
 /** A token assembled from pieces: quoted parts, escapes, expanded variables. */
@@ -158,9 +167,26 @@ export class SegmentedToken implements Token {
     return { start, end: Math.max(end, start) };
   }
 
+  /**
+   * The variable the slice came from, with where its characters are written: through `local port=$1`, a port
+   * used as `$port` is written as the call's argument.
+   */
   variableOf(from: number, to: number): VariableOrigin | undefined {
     const first = this.segmentAt(from);
-    return first && first === this.segmentAt(Math.max(from, to - 1)) ? first.variable : undefined;
+    if (!first?.variable || first !== this.segmentAt(Math.max(from, to - 1))) return undefined;
+    if (!first.written) return first.variable;
+    const start = first.written.offset + from - first.offset;
+    return { ...first.variable, definition: first.written.token.spanOf(start, start + to - from) };
+  }
+
+  /** Where the character at `offset` is written, and the variable it came through, for a value substituted again. */
+  writtenAt(offset: number): { written: { token: Token; offset: number }; variable?: VariableOrigin } {
+    const segment = this.segmentAt(offset);
+    if (!segment?.written) return { written: { token: this, offset } };
+    return {
+      written: { token: segment.written.token, offset: segment.written.offset + offset - segment.offset },
+      variable: segment.variable,
+    };
   }
 
   private segmentAt(index: number): Segment | undefined {

@@ -1,7 +1,8 @@
 import type { Parser } from 'web-tree-sitter';
 import type { FormatDefinition } from '../format';
 import { shellFixes } from './fixes';
-import { type EmbeddedFormats, SHELL, ShellScanner } from './shellScanner';
+import { type EmbeddedFormats, SHELL } from './scriptWalk';
+import { ShellScanner } from './shellScanner';
 
 /**
  * Shell scripts: by extension, dotfiles and a shell shebang. The scanner needs the parser, which loads

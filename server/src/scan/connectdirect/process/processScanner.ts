@@ -1,7 +1,7 @@
 import { MentionCollector, type MentionFacts } from '../../collector';
 import type { FormatScanner, ScanContext } from '../../format';
 import type { ScanOutput, Span } from '../../mention';
-import { SHELL } from '../../shell/shellScanner';
+import { SHELL } from '../../shell/scriptWalk';
 import { PlainToken } from '../../token';
 import { splitSemicolonHostPort } from '../hostPort';
 import { PROCESS_LANGUAGE } from '../languages';
