@@ -34,7 +34,7 @@ describe('UI: hover cards in a shell script (issue 2)', function () {
       card,
       /^Here: allowed inbound from 10\.20\.0\.0\/16 \(a private network\) \(iptables, chain INPUT, policy DROP\)$/m,
     );
-    assert.match(card, /^Value of \$CD_API_PORT\.$/m);
+    assert.match(card, /^Value of \$CD_API_PORT, written on line 5\.$/m);
     // the security note and the safer alternative
     assert.match(card, /^⚠️ critical: never expose to any source\./m);
     assert.match(card, /^Safer: Keep 1363 reachable only from admin and management hosts/m);
@@ -98,6 +98,24 @@ describe('UI: hover cards in a shell script (issue 2)', function () {
     } finally {
       if (original) await page.setViewportSize(original);
     }
+  });
+});
+
+describe('UI: hover cards on ports passed through a shell function (issue 20)', function () {
+  const session = useUiSession({ 'editor.hover.above': false });
+  const FUNCTION_SCRIPT = 'deploy/ibmi-access.sh';
+
+  it('shows at the call which command of the function opens the port, and to whom', async () => {
+    const { workbench } = session();
+    await workbench.openFile(FUNCTION_SCRIPT);
+    const card = await hoverOn(workbench, FUNCTION_SCRIPT, 'open_port 8471', '8471');
+    assert.match(card, /^8471\/tcp · IBM i database server \(as-database\)$/m);
+    assert.match(card, /^Here: argument 1 of open_port \(opens nothing by itself\) \(shell variable\)$/m);
+    assert.match(
+      card,
+      /^Used: opened by open_port \(line 6\): allowed inbound from any source \(iptables, chain INPUT\)$/m,
+    );
+    assert.match(card, /^⚠️ critical: never expose to any source\./m);
   });
 });
 

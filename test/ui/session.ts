@@ -119,7 +119,7 @@ export function positionIn(file: string, lineHas: string, token: string, offset 
 }
 
 /** A Port Lens card's title line: `1363/tcp · Connect:Direct API`, `8470-8476/tcp · 7 ports`. */
-const CARD_TITLE = /^\d+(?:-\d+)?\/[a-z]+ · /m;
+const CARD_TITLE = /^\d+(?:-\d+)?\/[a-z/]+ · /m;
 
 /**
  * Moves the cursor into `token` of the active editor (a fixture file) and returns the hover text there once it

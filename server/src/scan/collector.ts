@@ -145,12 +145,14 @@ export class MentionCollector {
   private addUse(use: PortMention, definition: Span, note: string): void {
     if (definition.start === use.span.start && definition.end === use.span.end) return;
     let defined = this.definitions.get(`${definition.start}:${definition.end}`);
+    if (defined && this.usesOf.has(defined) && defined.protocol !== use.protocol) defined.protocol = 'any';
     if (!defined) {
+      // Written for its uses: the protocol they use it with, or any once they differ.
       defined = {
         span: definition,
         port: use.port,
         endPort: use.endPort,
-        protocol: 'any',
+        protocol: use.protocol,
         role: 'define',
         exposure: 'unknown',
         language: this.language,
