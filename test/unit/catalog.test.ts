@@ -47,11 +47,30 @@ describe('port catalog', () => {
       assert.equal(catalog.lookup(31337, 'tcp').risk, 'standard');
     });
 
-    it('names IBM i host servers where IANA names other services', () => {
+    it('names IBM i host servers as IBM i does, where IANA registers the ports to other services', () => {
       const info = catalog.lookup(8470, 'tcp');
-      assert.equal(info.service, 'cisco-avp');
+      assert.equal(info.service, 'as-central');
+      assert.equal(info.iana[0].name, 'cisco-avp');
       assert.match(info.curated!.title, /IBM i/);
       assert.ok(info.curated!.uses.some((use) => /as-central/.test(use)));
+    });
+
+    it('describes a port by the service the text names, keeping the registry entry of the number itself', () => {
+      const ssh = catalog.lookupService('ssh', 2222, 'tcp');
+      assert.equal(ssh?.curated?.title, 'SSH');
+      assert.equal(ssh?.risk, 'sensitive');
+      assert.equal(ssh?.service, 'ssh');
+      assert.equal(ssh?.iana[0].name, 'EtherNet/IP-1');
+      // Notes about the service's own port do not carry over to another.
+      assert.deepEqual(ssh?.curated?.uses, []);
+      const api = catalog.describe({ port: 11363, protocol: 'tcp', service: 'ndm-requester' });
+      assert.equal(api.risk, 'critical');
+      assert.equal(api.curated?.secureAlternative?.kind, 'restrict');
+      assert.equal(
+        catalog.describe({ port: 1363, protocol: 'tcp', service: 'ndm-requester' }),
+        catalog.lookup(1363, 'tcp'),
+      );
+      assert.equal(catalog.lookupService('no-such-service', 2222, 'tcp'), undefined);
     });
 
     it('gives the TLS partner where one exists, and restriction where TLS shares the port', () => {

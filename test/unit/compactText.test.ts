@@ -15,6 +15,7 @@ describe('moving a mention', () => {
     context: { tool: 'iptables', direction: 'inbound', chain: 'INPUT', policy: 'DROP' },
     writtenName: 'ndm-requester',
     reference: 'ndm-requester → 1363/tcp (firewalld service ndm-requester; services/ndm-requester.xml)',
+    service: 'ndm-requester',
     variable: { name: 'CD_PORT', definition: { start: 8, end: 20 } },
     related: [{ span: { start: 30, end: 48 }, message: 'chain INPUT policy DROP' }],
     shadowedBy: { span: { start: 50, end: 70 }, message: 'drops these packets first' },
@@ -52,6 +53,7 @@ describe('moving a mention', () => {
     const {
       writtenName: _name,
       reference: _reference,
+      service: _service,
       variable: _variable,
       related: _related,
       shadowedBy: _shadowedBy,

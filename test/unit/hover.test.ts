@@ -45,7 +45,7 @@ describe('hover card', () => {
   it('shows the first and last service of a range, and how many assigned services it holds', async () => {
     const card = await hoverOn('ufw allow from any to any port 8470:8476 proto tcp', '8470:8476');
     assert.match(card, /\*\*8470-8476\/tcp\*\* · 7 ports, \d+ with an IANA service/);
-    assert.match(card, /From 8470 `cisco-avp` to 8476 /);
+    assert.match(card, /From 8470 `as-central` to 8476 `as-signon`/);
     assert.match(card, /⚠️ Holds 84\d\d IBM i/);
   });
 

@@ -120,8 +120,53 @@ export class PortCatalog {
       curated,
       custom,
       risk: custom?.risk ?? curatedEntry?.risk ?? 'standard',
-      service: custom?.name ?? ianaName ?? curated?.title ?? null,
+      service: custom?.name ?? curatedEntry?.service ?? ianaName ?? curated?.title ?? null,
     };
+  }
+
+  /** Curated entries by the names of their service: their own, and IANA's for their first port. */
+  private servicesByName?: Map<string, CuratedEntry>;
+
+  /**
+   * What the catalog knows about `port` when the text says which service runs there (`ssh -p 2222`,
+   * `redis-server --port 7000`): that service's title, risk and security note, with the registry's entries for the
+   * port itself. Notes about the service's usual port (its uses, a TLS port to move to) are left out. Undefined
+   * for a service the curated notes do not know.
+   */
+  lookupService(service: string, port: number, protocol: Protocol): PortInfo | undefined {
+    if (!this.servicesByName) {
+      this.servicesByName = new Map();
+      for (const entry of this.curatedFile.entries) {
+        const key = parsePortKey(entry.ports, entry.protocol);
+        const names = [
+          entry.service,
+          ...(key ? this.iana.entries(key.first, key.protocol) : []).map((item) => item.name),
+        ];
+        for (const name of names) if (name && !this.servicesByName.has(name)) this.servicesByName.set(name, entry);
+      }
+    }
+    const entry = this.servicesByName.get(service);
+    if (!entry) return undefined;
+    const own = this.lookup(port, protocol);
+    if (parsePortKey(entry.ports, entry.protocol)?.first === port) return own;
+    return {
+      ...own,
+      curated: {
+        title: entry.title,
+        uses: [],
+        securityNote: entry.securityNote,
+        ...(entry.secureAlternative?.kind === 'tls-port' ? {} : { secureAlternative: entry.secureAlternative }),
+        sources: entry.sources.map((key) => this.curatedFile.sources[key]).filter((source) => source !== undefined),
+      },
+      risk: own.custom?.risk ?? entry.risk,
+      service: own.custom?.name ?? service,
+    };
+  }
+
+  /** The knowledge that applies to a mention: of the service its text names, else of its port. */
+  describe(mention: { port: number; protocol: Protocol; service?: string }): PortInfo {
+    const named = mention.service ? this.lookupService(mention.service, mention.port, mention.protocol) : undefined;
+    return named ?? this.lookup(mention.port, mention.protocol);
   }
 
   /** A range's first and last service, how many assigned services it holds, and its riskiest port. */

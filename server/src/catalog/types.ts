@@ -19,6 +19,11 @@ export interface CuratedEntry {
   protocol: Protocol;
   /** A short name people use for it ("Connect:Direct API"), shown as the card title. */
   title: string;
+  /**
+   * The service's name where IANA registers the port to another (`as-central` on 8470, which IANA gives to
+   * cisco-avp): the name reports print for the port.
+   */
+  service?: string;
   risk: RiskClass;
   /** What runs there in practice, including uses the IANA registry does not list. */
   uses: string[];
@@ -63,7 +68,10 @@ export interface PortInfo {
   };
   custom?: CustomPortNote;
   risk: RiskClass;
-  /** The name to print next to the port: the user's, else IANA's, else the curated title. */
+  /**
+   * The name to print next to the port: the user's, else the service the text names, else the curated service,
+   * else IANA's, else the curated title.
+   */
   service: string | null;
 }
 

@@ -102,7 +102,7 @@ export function portHover(mention: PortMention, catalog: PortCatalog, lineOf?: L
   ];
   if (mention.reference) originLines.push(escapeMarkdown(mention.reference));
   if (mention.endPort !== null) return rangeHover(mention, catalog, [useLine, ...originLines]);
-  const info = catalog.lookup(mention.port, mention.protocol);
+  const info = catalog.describe(mention);
   return [
     title(mention, info),
     ...knowledgeLines(info),

@@ -46,7 +46,7 @@ function judgedPort(mention: PortMention, context: RuleContext): PortInfo {
     const summary = context.catalog.summarizeRange(mention.port, mention.endPort, mention.protocol);
     return summary.riskiest ?? summary.first;
   }
-  const own = context.catalog.lookup(mention.port, mention.protocol);
+  const own = context.catalog.describe(mention);
   const mapped = mention.context.mappedPort;
   if (mapped === undefined || mapped === mention.port) return own;
   const behind = context.catalog.lookup(mapped, mention.protocol);

@@ -16,7 +16,7 @@ export const cleartextRule: Rule = (context) => {
   const findings: Finding[] = [];
   for (const mention of context.mentions) {
     if (!CLEARTEXT_ROLES.has(mention.role) || mention.endPort !== null) continue;
-    const info = context.catalog.lookup(mention.port, mention.protocol);
+    const info = context.catalog.describe(mention);
     const alternative = info.curated?.secureAlternative;
     if (alternative?.kind !== 'tls-port') continue;
     const partner = context.catalog.lookup(alternative.port, mention.protocol);

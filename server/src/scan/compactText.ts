@@ -67,6 +67,7 @@ export function relocateMention(mention: PortMention, place: (span: Span) => Spa
   };
   if (mention.writtenName !== undefined) moved.writtenName = mention.writtenName;
   if (mention.reference !== undefined) moved.reference = mention.reference;
+  if (mention.service !== undefined) moved.service = mention.service;
   if (mention.variable) moved.variable = { ...mention.variable, definition: place(mention.variable.definition) };
   if (mention.related) moved.related = relocateRelated(mention.related, place);
   if (mention.shadowedBy) moved.shadowedBy = { ...mention.shadowedBy, span: place(mention.shadowedBy.span) };

@@ -68,6 +68,12 @@ export interface PortMention {
   /** The service name as written where the syntax takes a port (`--dport ssh`). */
   writtenName?: string;
   /**
+   * The service the text says runs or is reached here, whatever the port's number (`ssh` for `ssh -p 2222`,
+   * `redis` for `redis-server --port 7000`, `ndm-requester` for a Connect:Direct API listener): its knowledge and
+   * risk class apply, not the registry's entry for the number.
+   */
+  service?: string;
+  /**
    * For a port that a name opens without writing it (firewalld `<service name="ssh"/>`), how the name reaches the
    * port: "ssh → 22/tcp (firewalld service ssh; firewalld 1.3.3 stock service)". Several mentions share the name.
    */

@@ -231,7 +231,7 @@ export class PortLensService {
   }
 
   serviceName(mention: PortMention): string | null {
-    return this.catalog.lookup(mention.port, mention.protocol).service;
+    return this.catalog.describe(mention).service;
   }
 }
 

@@ -4,6 +4,7 @@ import { containerCommands } from './commands/containers';
 import { databaseClientCommands } from './commands/databaseClients';
 import { firewallCommands } from './commands/firewalls';
 import { nftablesCommands } from './commands/nftables';
+import { probeCommands } from './commands/probes';
 import { remoteShellCommands } from './commands/remoteShell';
 import { serverCommands } from './commands/servers';
 import { socketCommands } from './commands/sockets';
@@ -18,6 +19,7 @@ export const COMMAND_HANDLERS = new Map<string, CommandHandler>(
     ...databaseClientCommands,
     ...firewallCommands,
     ...nftablesCommands,
+    ...probeCommands,
   }),
 );
 

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { MentionCollector } from '../collector';
+import { MentionCollector, serviceNamedBy } from '../collector';
 import type { ScanContext } from '../format';
 import { PlainToken, type Token } from '../token';
 import { type ScriptState, type ShellCommand, newScriptState, reportScriptEnd } from './command';
@@ -206,7 +206,7 @@ export class ScriptWalk {
     } else {
       values = [...(this.environment.parameters() ?? [undefined])];
     }
-    if (namesAPort(variable)) for (const value of values) if (value) this.reportDefinition(value.token, note);
+    if (namesAPort(variable)) for (const value of values) if (value) this.reportDefinition(value.token, variable, note);
     // Unknown elements are all alike: the body is read once for them.
     const distinct: (VariableValue | undefined)[] = values.filter((value) => value !== undefined);
     if (distinct.length < values.length || distinct.length === 0) distinct.push(undefined);
@@ -263,7 +263,7 @@ export class ScriptWalk {
       const literal = all.every((element) => element.literal);
       assign(literal && all.length > 0 ? { token: all[0], elements: all, note } : undefined);
       if (namesAPort(name.text)) {
-        for (const element of elements) if (element.literal) this.reportDefinition(element, note);
+        for (const element of elements) if (element.literal) this.reportDefinition(element, name.text, note);
       }
       return;
     }
@@ -275,21 +275,28 @@ export class ScriptWalk {
     // `PORTS="$PORTS 8443"` appends: the earlier ports were reported where they were written, so only what this
     // line writes is read. Reading the whole value again on every append costs the square of the list.
     const defined = referencesIn(valueNode.text).includes(name.text) ? shellToken(valueNode, UNSET) : value;
-    this.reportDefinition(defined, note);
+    this.reportDefinition(defined, name.text, note);
   }
 
   /**
    * Reports each port a variable's value lists where it is written: it opens nothing by itself. Text the value
    * took from another variable (`local port=$1`) is reported where that one is written, once a command uses it.
    */
-  private reportDefinition(value: Token, note: string): void {
+  private reportDefinition(value: Token, name: string, note: string): void {
+    const service = serviceNamedBy(name);
     for (const match of value.text.matchAll(/[^\s,]+/g)) {
       if (value.variableOf(match.index, match.index + match[0].length)) continue;
       this.out.addPort(
         value,
         match.index,
         match.index + match[0].length,
-        { protocol: 'any', role: 'define', exposure: 'unknown', context: { tool: 'shell variable', note } },
+        {
+          protocol: 'any',
+          role: 'define',
+          exposure: 'unknown',
+          context: { tool: 'shell variable', note },
+          ...(service ? { service } : {}),
+        },
         { rangeSeparators: '-:' },
       );
     }

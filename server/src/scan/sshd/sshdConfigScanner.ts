@@ -34,6 +34,7 @@ export const sshdConfigScanner: FormatScanner = {
           role: 'listen',
           exposure: classifyAddress(address),
           context: { tool: SSHD_CONFIG, direction: 'inbound', bindAddress: address },
+          service: 'ssh',
         });
       }
     }
@@ -46,6 +47,7 @@ export const sshdConfigScanner: FormatScanner = {
         role: 'listen',
         exposure,
         context: { tool: SSHD_CONFIG, direction: 'inbound', bindAddress },
+        service: 'ssh',
       });
     }
     return out.output;

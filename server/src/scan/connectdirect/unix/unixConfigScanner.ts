@@ -126,23 +126,24 @@ class RecordReader {
     };
   }
 
+  // The role decides the service, whatever port it is given: an API listener on 11363 is as critical as on 1363.
   private apiListener(field: RecordField, scope: RecordScope): void {
-    this.listener(field, scope, `API listener, ${scope.where('tcp.api')}`);
+    this.listener(field, scope, `API listener, ${scope.where('tcp.api')}`, 'ndm-requester');
   }
 
   private serverListener(field: RecordField, scope: RecordScope): void {
-    this.listener(field, scope, `server listener for partner sessions, ${scope.where('comm.info')}`);
+    this.listener(field, scope, `server listener for partner sessions, ${scope.where('comm.info')}`, 'ndm-server');
   }
 
   /** A listener bound to the host of each `host;port`; a port alone listens on every interface. */
-  private listener(field: RecordField, scope: RecordScope, note: string): void {
+  private listener(field: RecordField, scope: RecordScope, note: string, service: string): void {
     this.eachAddress(field, (host, from, to) =>
       scope.add(
         valueToken(field),
         from,
         to,
         { direction: 'inbound', bindAddress: host || undefined, note },
-        { role: 'listen', exposure: host ? classifyAddress(host) : 'any' },
+        { role: 'listen', exposure: host ? classifyAddress(host) : 'any', service },
       ),
     );
   }

@@ -22,9 +22,9 @@ const NODE_ADDRESS_KEYS = new Map<string, { protocol: Protocol; alternate: boole
 
 /** What the listeners of cd_srvr.ini are, by the middle of their key (`CD_API_PORT`). */
 const INSTALL_PORTS = new Map([
-  ['API', 'API listener'],
-  ['HOST', 'server listener for partner sessions'],
-  ['POSTGRESQL', 'PostgreSQL database of this installation'],
+  ['API', { note: 'API listener', service: 'ndm-requester' }],
+  ['HOST', { note: 'server listener for partner sessions', service: 'ndm-server' }],
+  ['POSTGRESQL', { note: 'PostgreSQL database of this installation', service: 'postgresql' }],
 ]);
 
 /**
@@ -97,8 +97,9 @@ function readInstallEntry(text: string, section: IniSection, entry: IniEntry, ou
 function readInstallPort(section: IniSection, entry: IniEntry, purpose: string, out: MentionCollector): void {
   const address = entryOf(section, `CD_${purpose}_IP`);
   const host = entryOf(section, `CD_${purpose}_HOST`);
-  const purposeNote = INSTALL_PORTS.get(purpose);
-  const note = purposeNote ? `${purposeNote}, ${entry.key}` : entry.key;
+  const installPort = INSTALL_PORTS.get(purpose);
+  const note = installPort ? `${installPort.note}, ${entry.key}` : entry.key;
+  const service = installPort ? { service: installPort.service } : {};
   const related = address
     ? [{ span: address.keySpan, message: `${address.key} sets the address it listens on` }]
     : undefined;
@@ -108,6 +109,7 @@ function readInstallPort(section: IniSection, entry: IniEntry, purpose: string, 
       role: 'connect',
       exposure: 'unknown',
       context: { tool: INSTALL_TOOL, direction: 'outbound', peer: host.value || `the host of ${host.key}`, note },
+      ...service,
     });
     return;
   }
@@ -118,6 +120,7 @@ function readInstallPort(section: IniSection, entry: IniEntry, purpose: string, 
     role: 'listen',
     exposure,
     context: { tool: INSTALL_TOOL, direction: 'inbound', bindAddress: address?.value || undefined, note },
+    ...service,
   });
   if (mention && related) mention.related = related;
 }

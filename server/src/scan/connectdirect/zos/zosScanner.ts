@@ -20,10 +20,13 @@ import { type ZosNode, nodeKeywords, readZosMember } from './members';
 
 const TOOL = 'Connect:Direct z/OS';
 
-/** The initialization parameters that list listeners as `(address, port)` pairs. */
+/**
+ * The initialization parameters that list listeners as `(address, port)` pairs, with the service each runs: an
+ * API listener is as critical on any port as on 1363.
+ */
 const LISTENERS = new Map([
-  ['TCP.LISTEN', 'server listener for partner sessions, TCP.LISTEN'],
-  ['TCP.API.LISTEN', 'API listener, TCP.API.LISTEN'],
+  ['TCP.LISTEN', { note: 'server listener for partner sessions, TCP.LISTEN', service: 'ndm-server' }],
+  ['TCP.API.LISTEN', { note: 'API listener, TCP.API.LISTEN', service: 'ndm-requester' }],
 ]);
 
 /** Session types whose second positional is a port; SNA-family types put a VTAM APPLID there. */
@@ -58,7 +61,11 @@ export const zosScanner: FormatScanner = {
 };
 
 /** `KEY=(addr,port)` or `KEY=((addr,port),(addr,port))`. */
-function readListeners(statement: Assignment, note: string, out: MentionCollector): void {
+function readListeners(
+  statement: Assignment,
+  { note, service }: { note: string; service: string },
+  out: MentionCollector,
+): void {
   const slots = slotsOf(statement.value);
   const pairs = slots[0]?.kind === 'group' ? slots : [statement.value];
   for (const pair of pairs) {
@@ -70,6 +77,7 @@ function readListeners(statement: Assignment, note: string, out: MentionCollecto
       role: 'listen',
       exposure: bindAddress ? classifyAddress(bindAddress) : 'unknown',
       context: { tool: TOOL, direction: 'inbound', bindAddress, note },
+      service,
     });
   }
 }

@@ -77,6 +77,7 @@ const ssh: CommandHandler = (command, out) => {
       role: 'connect',
       exposure: 'unknown',
       context: { tool: 'ssh', direction: 'outbound', peer },
+      service: 'ssh',
     });
   }
   for (const value of optionValues(items, '-o')) addPortFromConfigOption(value, out, 'ssh', peer);
@@ -97,6 +98,7 @@ function copyClient(tool: string): CommandHandler {
         role: 'connect',
         exposure: 'unknown',
         context: { tool, direction: 'outbound', peer },
+        service: 'ssh',
       });
     }
     for (const value of optionValues(items, '-o')) addPortFromConfigOption(value, out, tool, peer);
