@@ -4,6 +4,7 @@ import type { FormatDefinition, ScanContext } from './format';
 import type { ScanOutput } from './mention';
 import { WorkBudget } from './workBudget';
 import { loadShellParser } from './shell/parser';
+import { serviceConfigFormats } from './serviceConfigs/format';
 import { shellFormat } from './shell/format';
 import { sshdConfigFormat } from './sshd/format';
 import { firewalldFormat } from './firewalld/format';
@@ -147,6 +148,7 @@ export async function createFormatRegistry(): Promise<FormatRegistry> {
   const registry = new FormatRegistry();
   registry.register(shellFormat(parser, registry));
   registry.register(sshdConfigFormat);
+  for (const definition of serviceConfigFormats) registry.register(definition);
   // ufw's rule files are iptables-save files too: ufw goes first so its chains decide the content detection.
   registry.register(ufwRulesFormat);
   registry.register(ufwProfileFormat);

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { MentionCollector, serviceNamedBy } from '../collector';
 import type { ScanContext } from '../format';
-import { PlainToken, type Token } from '../token';
+import type { Token } from '../token';
 import { type ScriptState, type ShellCommand, newScriptState, reportScriptEnd } from './command';
 import { ShellEnvironment, type VariableValue } from './dataflow/environment';
 import { namesAPort, referencesIn } from './dataflow/relevance';
@@ -393,7 +393,8 @@ export class ScriptWalk {
     }
     target ??= this.fileTarget(outputTargets(this.redirectedStatement(statement), this.text));
     if (!target) return;
-    this.embed(target, new PlainToken(body.text, body.startIndex), 0, body.text.length);
+    const written = shellToken(body, this.environment);
+    this.embed(target, written, 0, written.text.length);
   }
 
   /** The statement that carries a node's redirections: itself, or the redirected statement around it. */

@@ -28,7 +28,7 @@ const RUN_OPTIONS = {
  * `published=8080,target=80[,protocol=udp]`. Without an address Docker publishes on every interface and,
  * through its own iptables chains, past ufw.
  */
-function addPublish(value: TokenSlice, out: MentionCollector, tool: string): void {
+export function addPublish(value: TokenSlice, out: MentionCollector, tool: string): void {
   const text = sliceText(value);
   if (text.includes('=')) {
     addLongPublish(value, out, tool);

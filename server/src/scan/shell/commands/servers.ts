@@ -1,5 +1,5 @@
 import type { MentionCollector } from '../../collector';
-import { classifyAddress } from '../../exposure';
+import { classifyAddress, widest } from '../../exposure';
 import { splitHostPort } from '../../hostPort';
 import type { CommandHandler } from '../command';
 import { hasOption, optionValues, positionals, readArguments, sliceText } from '../options';
@@ -29,16 +29,14 @@ function addListener(
   });
 }
 
-const EXPOSURE_WIDTH: Record<Exposure, number> = { loopback: 0, private: 1, unknown: 2, public: 3, any: 4 };
-
 /** Of several addresses a server binds (`--bind_ip 127.0.0.1,10.0.0.5`), the one that lets the most in. */
 function widestExposure(addresses: string): Exposure {
-  let widest: Exposure = 'loopback';
-  for (const address of addresses.split(/[\s,]+/).filter(Boolean)) {
-    const exposure = classifyAddress(address.replace(/^-/, ''));
-    if (EXPOSURE_WIDTH[exposure] > EXPOSURE_WIDTH[widest]) widest = exposure;
-  }
-  return widest;
+  return widest(
+    addresses
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((address) => classifyAddress(address.replace(/^-/, ''))),
+  );
 }
 
 /**

@@ -125,9 +125,29 @@ class WordBuilder {
       case 'expansion':
         this.expand(part, quoted);
         return;
+      case 'heredoc_body':
+        this.heredocBody(part);
+        return;
       default:
         this.unknown(part);
     }
+  }
+
+  /**
+   * The body of a heredoc as the command reads it: with an unquoted delimiter the shell expands its variables, as in
+   * double quotes; the parser gives no children for the body of a quoted one, which is read as written.
+   */
+  private heredocBody(body: Node): void {
+    const text = body.text;
+    let at = 0;
+    for (const child of body.namedChildren) {
+      if (child?.type !== 'simple_expansion' && child?.type !== 'expansion') continue;
+      const from = child.startIndex - body.startIndex;
+      if (from > at) this.verbatim(text.slice(at, from), body.startIndex + at);
+      this.expand(child, true);
+      at = child.endIndex - body.startIndex;
+    }
+    if (at < text.length) this.verbatim(text.slice(at), body.startIndex + at);
   }
 
   private expand(part: Node, quoted: boolean): void {
