@@ -243,6 +243,25 @@ export class MentionCollector {
     return mention;
   }
 
+  /**
+   * Reports each port that the value of variable `name` lists (`PORTS="22 8000:8010"`) where it is written, with
+   * the service the name says: a definition opens nothing by itself. Text the value took from another variable
+   * (`local port=$1`) is reported where that one is written, once a command uses it.
+   */
+  addDefinedPorts(value: Token, name: string, context: MentionContext): void {
+    const service = serviceNamedBy(name);
+    for (const match of value.text.matchAll(/[^\s,]+/g)) {
+      if (value.variableOf(match.index, match.index + match[0].length)) continue;
+      this.addPort(
+        value,
+        match.index,
+        match.index + match[0].length,
+        { protocol: 'any', role: 'define', exposure: 'unknown', context, ...(service ? { service } : {}) },
+        { rangeSeparators: '-:' },
+      );
+    }
+  }
+
   /** Adds every element of a list such as `80,443` or `22,8000:8010`, one mention each. */
   addPortList(
     token: Token,

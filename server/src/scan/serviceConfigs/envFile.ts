@@ -1,4 +1,4 @@
-import { MentionCollector, serviceNamedBy } from '../collector';
+import { MentionCollector } from '../collector';
 import type { FormatScanner, ScanContext } from '../format';
 import { namesAPort } from '../shell/dataflow/relevance';
 import { keyValueLines } from './lines';
@@ -13,23 +13,7 @@ export const envFileScanner: FormatScanner = {
   scan(text: string, context: ScanContext) {
     const out = new MentionCollector(ENV_FILE, context.resolveServiceName);
     for (const { key, value } of keyValueLines(text, /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/)) {
-      if (!namesAPort(key)) continue;
-      const service = serviceNamedBy(key);
-      for (const match of value.text.matchAll(/[^\s,]+/g)) {
-        out.addPort(
-          value,
-          match.index,
-          match.index + match[0].length,
-          {
-            protocol: 'any',
-            role: 'define',
-            exposure: 'unknown',
-            context: { tool: '.env', note: `assigned to ${key}` },
-            ...(service ? { service } : {}),
-          },
-          { rangeSeparators: '-:' },
-        );
-      }
+      if (namesAPort(key)) out.addDefinedPorts(value, key, { tool: '.env', note: `assigned to ${key}` });
     }
     return out.output;
   },

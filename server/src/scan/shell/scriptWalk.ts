@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { MentionCollector, serviceNamedBy } from '../collector';
+import { MentionCollector } from '../collector';
 import type { ScanContext } from '../format';
 import type { Token } from '../token';
 import { type ScriptState, type ShellCommand, newScriptState, reportScriptEnd } from './command';
@@ -278,28 +278,9 @@ export class ScriptWalk {
     this.reportDefinition(defined, name.text, note);
   }
 
-  /**
-   * Reports each port a variable's value lists where it is written: it opens nothing by itself. Text the value
-   * took from another variable (`local port=$1`) is reported where that one is written, once a command uses it.
-   */
+  /** Reports each port a variable's value lists where it is written: it opens nothing by itself. */
   private reportDefinition(value: Token, name: string, note: string): void {
-    const service = serviceNamedBy(name);
-    for (const match of value.text.matchAll(/[^\s,]+/g)) {
-      if (value.variableOf(match.index, match.index + match[0].length)) continue;
-      this.out.addPort(
-        value,
-        match.index,
-        match.index + match[0].length,
-        {
-          protocol: 'any',
-          role: 'define',
-          exposure: 'unknown',
-          context: { tool: 'shell variable', note },
-          ...(service ? { service } : {}),
-        },
-        { rangeSeparators: '-:' },
-      );
-    }
+    this.out.addDefinedPorts(value, name, { tool: 'shell variable', note });
   }
 
   private command(node: Node): void {
