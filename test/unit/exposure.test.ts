@@ -145,7 +145,8 @@ describe('address exposure', () => {
           `${ipv6Text(value)}/${length}`,
         );
       }),
-      { numRuns: 3000 },
+      // The IPv4-mapped unspecified address, ::ffff:0.0.0.0, which the simulation once found.
+      { numRuns: 3000, examples: [[0xffffn << 32n, 128]] },
     );
   });
 });

@@ -34,11 +34,12 @@ function classifyUncached(address: string): Exposure {
   if (LOOPBACK_WORDS.has(text)) return 'loopback';
   const network = parseNetwork(text);
   if (!network) return 'unknown';
-  // The unspecified address itself is the wildcard a listener binds to (`0.0.0.0/32` as written by some tools).
-  const unspecified =
-    network.family === 'ipv4'
-      ? network.address === '0.0.0.0'
-      : parseIpv6(network.address)!.every((group) => group === 0);
+  // The unspecified address itself is the wildcard a listener binds to (`0.0.0.0/32` as written by some tools),
+  // and so is its IPv4-mapped form `::ffff:0.0.0.0`.
+  const groups = network.family === 'ipv6' ? parseIpv6(network.address)! : undefined;
+  const unspecified = groups
+    ? groups.every((group, index) => group === 0 || (index === 5 && group === 0xffff))
+    : network.address === '0.0.0.0';
   if (unspecified && network.prefix === FULL_LENGTH[network.family]) return 'any';
   return AddressSet.ofNetwork(text)!.classify();
 }
