@@ -90,6 +90,35 @@ describe('the service the line itself names', () => {
     });
   });
 
+  describe('commands that ssh, docker and kubectl run elsewhere', () => {
+    it('reads them as commands, saying where they run, and never takes their options for the wrapper’s', async () => {
+      const script = await scanShell(
+        [
+          'ssh -p 2222 admin@db01 iptables -A INPUT -p tcp --dport 447 -j ACCEPT',
+          "ssh admin@db02 'ufw allow 1363/tcp && nc -l -p 9000'",
+          'docker run --rm -p 8080:80 alpine nc -l -p 8081',
+          'docker run --network host alpine nc -l -p 8082',
+          'kubectl exec -n prod deploy/api -- redis-cli -h cache -p 6379 ping',
+        ].join('\n'),
+      );
+      assert.deepEqual(summary(script), [
+        '1 2222/tcp connect unknown ssh',
+        '1 447/tcp allow any -',
+        '2 1363/tcp allow any -',
+        '2 9000/tcp listen any -',
+        '3 8080/tcp publish any -',
+        '3 80/tcp forward any -',
+        // Inside the container's own network, only what it publishes is reached.
+        '3 8081/tcp listen unknown -',
+        '4 8082/tcp listen any -',
+        '5 6379/tcp connect unknown redis',
+      ]);
+      assert.equal(script.at('9000').context.note, 'on db02 (through ssh)');
+      assert.equal(script.at('8081').context.note, 'in a docker container (image alpine)');
+      assert.equal(script.at('6379').context.note, 'in pod deploy/api');
+    });
+  });
+
   describe('what the text says runs wins over the registry', () => {
     it('judges ssh on 2222 as SSH, with the registry entry of 2222 as a second line', async () => {
       const text = 'sshd -p 2222\nssh -p 2222 admin@bastion.example.com\n';

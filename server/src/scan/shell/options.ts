@@ -91,3 +91,24 @@ export function positionals(items: readonly ArgumentItem[]): TokenSlice[] {
 export function sliceText(slice: TokenSlice): string {
   return slice.token.text.slice(slice.from, slice.to);
 }
+
+/**
+ * Where the first operand is among a command's arguments, for programs that stop reading options there (`ssh
+ * [options] destination command`, `docker run [options] image command`): what follows belongs to another command.
+ */
+export function firstOperandIndex(args: readonly Token[], spec: OptionSpec): number {
+  const longWithValue = new Set(spec.long ?? []);
+  for (let index = 0; index < args.length; index++) {
+    const text = args[index].text;
+    if (text === '--') return index + 1;
+    if (text === '-' || !text.startsWith('-') || !args[index].literal) return index;
+    if (text.startsWith('--')) {
+      if (!text.includes('=') && longWithValue.has(text)) index++;
+      continue;
+    }
+    const valued = [...text.slice(1)].findIndex((letter) => (spec.short ?? '').includes(letter));
+    // A value-taking letter last in its cluster takes the next argument as its value.
+    if (valued >= 0 && valued === text.length - 2) index++;
+  }
+  return args.length;
+}

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { MentionCollector } from '../collector';
 import type { ScanContext } from '../format';
+import type { Role } from '../mention';
 import type { Token } from '../token';
 import { type ScriptState, type ShellCommand, newScriptState, reportScriptEnd } from './command';
 import { ShellEnvironment, type VariableValue } from './dataflow/environment';
@@ -9,6 +10,7 @@ import { shellToken, shellWords } from './dataflow/words';
 import { COMMAND_HANDLERS, SHELLS, TEXT_WRITERS, programName, unwrap } from './programs';
 import { sedReplacements } from './sed';
 import { addUrlPorts } from './urls';
+import { type WrappedCommand, wrappedCommand } from './wrapped';
 
 export const SHELL = 'shellscript';
 
@@ -305,6 +307,31 @@ export class ScriptWalk {
     COMMAND_HANDLERS.get(command.name)?.(command, this.out, this.context);
     for (const arg of args) addUrlPorts(arg, this.out, command.name);
     this.embeddedArguments(command, node);
+    const wrapped = wrappedCommand(command);
+    if (wrapped) this.runWrapped(wrapped);
+  }
+
+  /**
+   * Reads the command that `ssh`, `docker run` or `kubectl exec` runs elsewhere, as a command of its own (a quoted
+   * one as a script), with a state of its own: its rules are another host's. Its ports say where they are; inside a
+   * container's own network, who reaches a listener is decided by what the container publishes.
+   */
+  private runWrapped(wrapped: WrappedCommand): void {
+    const before = this.out.mentions.length;
+    const [program, ...args] = unwrap(wrapped.words);
+    if (!program) return;
+    if (args.length === 0 && /\s/.test(program.text)) {
+      this.embed({ language: SHELL }, program, 0, program.text.length);
+    } else {
+      const command: ShellCommand = { name: programName(program.text), args, state: newScriptState() };
+      COMMAND_HANDLERS.get(command.name)?.(command, this.out, this.context);
+      for (const arg of args) addUrlPorts(arg, this.out, command.name);
+    }
+    for (const mention of this.out.mentions.slice(before)) {
+      const note = mention.context.note ? `${mention.context.note}, ${wrapped.where}` : wrapped.where;
+      mention.context = { ...mention.context, note };
+      if (wrapped.isolated && OPENING_ROLES.has(mention.role)) mention.exposure = 'unknown';
+    }
   }
 
   /** Quoted text that another format will read: `echo 'Port 2222' >> sshd_config`, `sed` edits, `bash -c '...'`. */
@@ -402,6 +429,9 @@ function firstWord(text: string, at: number): string {
 }
 const WORD = /[ \t]*([^\s;&|()<>]+)/y;
 const ASSIGNMENT_PREFIX = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/** Roles by which a command lets others reach a port. */
+const OPENING_ROLES = new Set<Role>(['listen', 'allow', 'publish', 'forward']);
 
 /** A word as a variable's value, when the text shows it. */
 function valueOf(word: Token, note: string): VariableValue | undefined {

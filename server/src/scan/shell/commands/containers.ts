@@ -4,10 +4,10 @@ import { classifyAddress, widest } from '../../exposure';
 import { splitColonFields } from '../../hostPort';
 import type { Exposure } from '../../mention';
 import type { CommandHandler } from '../command';
-import { type TokenSlice, optionValues, positionals, readArguments, sliceText } from '../options';
+import { type TokenSlice, firstOperandIndex, optionValues, positionals, readArguments, sliceText } from '../options';
 
 // Value-taking short options of `docker run` / `podman run`, so clustered flags such as `-it` read right.
-const RUN_OPTIONS = {
+export const RUN_OPTIONS = {
   short: 'acehlmpuvw',
   long: [
     '--publish',
@@ -143,7 +143,9 @@ function containerEngine(tool: string): CommandHandler {
     const words = command.args.map((token) => token.text);
     const verbAt = words.findIndex((word) => word === 'run' || word === 'create');
     if (verbAt < 0 || verbAt > 1 || (verbAt === 1 && words[0] !== 'container' && words[0] !== 'service')) return;
-    const items = readArguments(command.args.slice(verbAt + 1), RUN_OPTIONS);
+    // Options end at the image: what follows is the command the container runs (shell/wrapped.ts reads it).
+    const options = command.args.slice(verbAt + 1);
+    const items = readArguments(options.slice(0, firstOperandIndex(options, RUN_OPTIONS)), RUN_OPTIONS);
     const label = `${tool} ${words.slice(0, verbAt + 1).join(' ')}`;
     for (const value of optionValues(items, '-p', '--publish')) addPublish(value, out, label);
     for (const value of optionValues(items, '--expose')) {

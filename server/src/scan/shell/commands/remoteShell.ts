@@ -3,10 +3,10 @@ import { classifyAddress } from '../../exposure';
 import { splitColonFields } from '../../hostPort';
 import type { Exposure } from '../../mention';
 import type { CommandHandler, ShellCommand } from '../command';
-import { type TokenSlice, optionValues, positionals, readArguments, sliceText } from '../options';
+import { type TokenSlice, firstOperandIndex, optionValues, positionals, readArguments, sliceText } from '../options';
 
 // Options that take a value, from the synopses of ssh(1), scp(1) and sftp(1).
-const SSH_OPTIONS = { short: 'BbcDEeFIiJLlmOoPpQRSWw' };
+export const SSH_OPTIONS = { short: 'BbcDEeFIiJLlmOoPpQRSWw' };
 const SCP_OPTIONS = { short: 'cDFiJloPSX' };
 
 function destinationHost(slices: TokenSlice[]): string | undefined {
@@ -69,7 +69,8 @@ function addForward(value: TokenSlice, kind: 'L' | 'R' | 'D', out: MentionCollec
 }
 
 const ssh: CommandHandler = (command, out) => {
-  const items = readArguments(command.args, SSH_OPTIONS);
+  // Options end at the destination: what follows is the command it runs there (shell/wrapped.ts reads it).
+  const items = readArguments(command.args.slice(0, firstOperandIndex(command.args, SSH_OPTIONS) + 1), SSH_OPTIONS);
   const peer = destinationHost(positionals(items));
   for (const value of optionValues(items, '-p')) {
     out.addPort(value.token, value.from, value.to, {
