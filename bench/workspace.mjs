@@ -247,3 +247,28 @@ export function largeRuleset() {
   const editLine = 25_004;
   return { uri: 'file:///bench/rules.v4', text: `${lines.join('\n')}\n`, editLine, original: lines[editLine], edited: '-A INPUT -p tcp -m tcp --dport 1363 -j ACCEPT' };
 }
+
+/**
+ * A 20,000-line deployment script: the mixed workspace's scripts one after another, each one's functions named
+ * apart, and a housekeeping line in its middle that the re-scan benchmark turns into an open Connect:Direct port.
+ */
+export function largeScript() {
+  const next = random(2024);
+  const parts = [];
+  let lines = 0;
+  for (let index = 0; lines < 20_000; index++) {
+    const text = shellScript(next, index).replace(/\bstep_(\d+)/g, `step_${index}_$1`);
+    parts.push(text);
+    lines += text.split('\n').length - 1;
+  }
+  const text = parts.join('');
+  const all = text.split('\n');
+  const editLine = all.findIndex((line, index) => index >= 10_000 && /^ {2}(mkdir|cp|chown|ulimit) /.test(line));
+  return {
+    uri: 'file:///bench/deploy-20000.sh',
+    text,
+    editLine,
+    original: all[editLine],
+    edited: '  iptables -A INPUT -p tcp --dport 1363 -j ACCEPT',
+  };
+}

@@ -13,7 +13,8 @@ import {
   createMessageConnection,
 } from 'vscode-languageserver-protocol/node';
 
-export const SERVER = join(__dirname, '..', '..', '..', 'server', 'out', 'server.js');
+/** The bundled server; `PORT_LENS_SERVER` names another bundle, for a benchmark against an earlier build. */
+export const SERVER = process.env.PORT_LENS_SERVER ?? join(__dirname, '..', '..', '..', 'server', 'out', 'server.js');
 
 /**
  * A minimal LSP client that starts the bundled server over stdio, as an editor would, and answers
