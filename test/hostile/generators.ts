@@ -139,6 +139,20 @@ const shellGenerators: HostileGenerator[] = [
     (n) =>
       `${repeat(n, (index) => `open${index}() {\n  iptables -A INPUT -p tcp -s 10.0.0.0/8 --dport "$1" -j ACCEPT\n  open${(index + 1) % n} "$1"\n}\n`)}open0 8080`,
   ),
+  // Each function calls the next twice, with different arguments: a tree of calls that doubles per level.
+  shell(
+    'shell-call-tree',
+    'functions, each calling the next twice',
+    (n) =>
+      `${repeat(n, (index) => `tree${index}() {\n  tree${index + 1} "$1"1\n  tree${index + 1} "$1"2\n}\n`)}tree${n}() {\n  nc -l -p "$1"\n}\ntree0 8`,
+  ),
+  // Loops inside loops, two elements each: the innermost body runs once per combination.
+  shell(
+    'shell-nested-loops',
+    'levels of for loops',
+    (n) =>
+      `${repeat(n, (index) => `for v${index} in 1 2; do\n`)}iptables -A INPUT -p tcp -s 10.0.0.0/8 --dport 8080 -j ACCEPT\n${'done\n'.repeat(n)}`,
+  ),
   {
     name: 'sshd-heredoc-many-lines',
     languageId: 'shellscript',

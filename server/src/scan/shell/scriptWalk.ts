@@ -24,6 +24,9 @@ const UNSET = new ShellEnvironment();
 const MAX_CALL_DEPTH = 32;
 /** Loops inside loops are evaluated per element this deep; deeper ones are read once, without their lists. */
 const MAX_LOOP_DEPTH = 16;
+/** How many times over, and how many more, the walk may read the statements of a script (calls, loops). */
+const VISITS_PER_STATEMENT = 4;
+const VISITS_FIXED = 20_000;
 
 /** Where embedded text goes: a format, and the file it is written to when the script names one. */
 interface EmbeddedTarget {
@@ -71,6 +74,11 @@ export class ScriptWalk {
   private readonly evaluatedCalls = new Set<string>();
   private loopDepth = 0;
   private stopped = false;
+  /** Statements read so far, each call and loop element counting again; see `visitsAllowed`. */
+  private visits = 0;
+  private readonly visitsAllowed: number;
+  /** False once the visits pass their allowance: calls and loop elements are then no longer followed. */
+  private rereads = true;
 
   /**
    * @param items the statements and blocks of the tree, in document order.
@@ -85,6 +93,10 @@ export class ScriptWalk {
     private readonly enclosing: ReadonlyMap<number, Node>,
   ) {
     this.out = new MentionCollector(SHELL, context.resolveServiceName);
+    // Calls and loops read statements again; a script whose calls branch (each function calling the next twice)
+    // or whose loops nest would read them exponentially often. Every statement may be read a few times over, and
+    // a fixed number more, which real scripts stay far below.
+    this.visitsAllowed = VISITS_FIXED + VISITS_PER_STATEMENT * items.length;
     // Read from the text: asking each command node for its name costs a call into the parser per command.
     for (const item of items) {
       if (item.node.type === 'command') this.commandNames.add(firstWord(text, item.node.startIndex));
@@ -113,18 +125,29 @@ export class ScriptWalk {
         return;
       }
       const item = this.items[index];
+      if (++this.visits > this.visitsAllowed && this.rereads) {
+        this.note('its functions and loops run more statements than the file can cost', item.node);
+        this.rereads = false;
+      }
+      // Past the allowance, calls and loop elements are no longer followed; the rest of the script is read once.
+      if (!this.rereads && this.rereading) return;
       if (item.kind === 'function') {
         this.define(item, index);
         index = item.end;
-      } else if (item.kind === 'loop' && this.loopDepth < MAX_LOOP_DEPTH) {
+      } else if (item.kind === 'loop' && this.loopDepth < MAX_LOOP_DEPTH && this.rereads) {
         this.loop(item, index);
         index = item.end;
       } else {
-        if (item.kind === 'loop') this.note('loops nested this deep are read once, without their lists', item.node);
-        else this.visit(item.node);
+        if (item.kind !== 'loop') this.visit(item.node);
+        else if (this.rereads) this.note('loops nested this deep are read once, without their lists', item.node);
         index++;
       }
     }
+  }
+
+  /** Whether the walk is inside a call or a loop, reading statements again. */
+  private get rereading(): boolean {
+    return this.loopDepth > 0 || this.environment.callStack.length > 0;
   }
 
   private note(reason: string, node: Node): void {
@@ -146,6 +169,7 @@ export class ScriptWalk {
    * defined). A call with the same arguments from the same place as an earlier one finds nothing new.
    */
   private evaluate(definition: FunctionDefinition, args: readonly Token[] | undefined): void {
+    if (!this.rereads) return;
     const callStack = this.environment.callStack;
     if (callStack.length >= MAX_CALL_DEPTH) {
       const at = this.items[definition.from - 1].node;
@@ -177,7 +201,7 @@ export class ScriptWalk {
         const before = this.environment.parameters()?.length ?? 0;
         this.visitItems(index + 1, item.end);
         const after = this.environment.parameters()?.length ?? 0;
-        if (after === 0 || after >= before || this.stopped) return;
+        if (after === 0 || after >= before || this.stopped || !this.rereads) return;
         this.context.budget.spend(1);
       }
     } finally {
@@ -215,6 +239,7 @@ export class ScriptWalk {
     this.loopDepth++;
     try {
       for (const value of distinct) {
+        if (!this.rereads) break;
         this.context.budget.spend(1);
         this.environment.set(variable, value);
         this.visitItems(index + 1, item.end);
