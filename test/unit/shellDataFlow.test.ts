@@ -196,6 +196,21 @@ describe('shell data flow', () => {
     assert.match(atUse?.markdown ?? '', /Value of `\$1`, argument 1 of open\\_port, written on line 4\./);
   });
 
+  it('says on hover that a port from a variable the file never sets cannot be judged', async () => {
+    const text = 'source /etc/app/ports.env\niptables -A INPUT -p tcp --dport "$APP_PORT" -j ACCEPT\nsleep "$DELAY"\n';
+    const script = await scanShell(text);
+    assert.deepEqual(script.tokens, []);
+    assert.deepEqual(
+      (script.scan.unresolved ?? []).map((item) => `${text.slice(item.span.start, item.span.end)} ${item.variable}`),
+      ['$APP_PORT APP_PORT'],
+    );
+    const service = await testService();
+    const card = service.hover(script.scan, text, text.indexOf('APP_PORT'))?.markdown ?? '';
+    assert.match(card, /^\*\*`\$APP_PORT`\*\* · a port this file does not set$/m);
+    assert.match(card, /a file pulled in with `source` or `\.`, which Port Lens does not read/);
+    assert.equal(service.hover(script.scan, text, text.indexOf('DELAY')), undefined);
+  });
+
   describe('the same as the port written inline', () => {
     const COMMANDS = [
       (port: string) => `iptables -A INPUT -p tcp --dport ${port} -j ACCEPT`,

@@ -132,3 +132,12 @@ function rangeHover(mention: PortMention, catalog: PortCatalog, useLines: string
   lines.push(`[IANA registry](${ianaRegistryLink(mention.port)})`);
   return lines.join('\n\n');
 }
+
+/** The card for a port that a variable the text never sets gives: why no port is read there. */
+export function unresolvedHover(variable: string): string {
+  return [
+    `**\`$${variable}\`** · a port this file does not set`,
+    "Its value comes from outside the file: the environment, the script's arguments, or a file pulled in with " +
+      '`source` or `.`, which Port Lens does not read. The port, and who can reach it, cannot be judged here.',
+  ].join('\n\n');
+}

@@ -8,6 +8,7 @@ import type {
   Role,
   ScanOutput,
   Shortfall,
+  UnresolvedPort,
   SignalKind,
   Span,
 } from './mention';
@@ -60,6 +61,9 @@ export function serviceNamedBy(variableName: string): string | undefined {
   return services.size === 1 ? [...services][0] : undefined;
 }
 
+/** The variable a port's text expands, when it is one the scan could not resolve: `$APP_PORT`, `${PORT}`. */
+const UNSET_VARIABLE = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/;
+
 /** Turns a service name (`ssh`) into its port, as the system's services database would. */
 export type ServiceNameResolver = (name: string, protocol: Protocol) => number | undefined;
 
@@ -107,6 +111,8 @@ export class MentionCollector {
   readonly mentions: PortMention[] = [];
   readonly signals: RiskSignal[] = [];
   readonly shortfalls: Shortfall[] = [];
+  readonly unresolved: UnresolvedPort[] = [];
+  private readonly unresolvedStarts = new Set<number>();
   /**
    * The spans already taken, as the end of each start: one number per mention instead of a string key. Two
    * mentions that start alike but end apart are rare and go in `seenOther`.
@@ -156,7 +162,10 @@ export class MentionCollector {
   ): PortMention | undefined {
     const text = token.text.slice(from, to);
     const parsed = this.parsePort(text, facts.protocol, options);
-    if (!parsed) return undefined;
+    if (!parsed) {
+      if (!token.literal) this.addUnresolved(token, from, to, text);
+      return undefined;
+    }
     const variable = token.variableOf(from, to);
     const mention: PortMention = {
       span: token.spanOf(from, to),
@@ -177,6 +186,16 @@ export class MentionCollector {
     if (variable && mention.role !== 'define')
       this.addUse(mention, variable.definition, variable.note ?? `assigned to ${variable.name}`);
     return mention;
+  }
+
+  /** A port the syntax takes but a variable the text never sets gives (`--dport "$APP_PORT"`), once per place. */
+  private addUnresolved(token: Token, from: number, to: number, text: string): void {
+    const variable = UNSET_VARIABLE.exec(text)?.[1];
+    if (!variable) return;
+    const span = token.spanOf(from, to);
+    if (this.unresolvedStarts.has(span.start)) return;
+    this.unresolvedStarts.add(span.start);
+    this.unresolved.push({ span, variable });
   }
 
   /**
@@ -313,6 +332,8 @@ export class MentionCollector {
     }
     for (const shortfall of embedded.shortfalls ?? [])
       this.shortfalls.push({ ...shortfall, span: place(shortfall.span) });
+    for (const unresolved of embedded.unresolved ?? [])
+      this.unresolved.push({ ...unresolved, span: place(unresolved.span) });
   }
 
   /** Records a setting that weakens security at `token.text.slice(from, to)`. */
@@ -336,6 +357,7 @@ export class MentionCollector {
       mentions: this.mentions,
       signals: this.signals,
       ...(this.shortfalls.length > 0 ? { shortfalls: this.shortfalls } : {}),
+      ...(this.unresolved.length > 0 ? { unresolved: this.unresolved } : {}),
     };
   }
 

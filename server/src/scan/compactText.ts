@@ -97,5 +97,8 @@ export function relocateOutput(output: ScanOutput, place: (span: Span) => Span):
     ...(output.shortfalls
       ? { shortfalls: output.shortfalls.map((shortfall) => ({ ...shortfall, span: place(shortfall.span) })) }
       : {}),
+    ...(output.unresolved
+      ? { unresolved: output.unresolved.map((unresolved) => ({ ...unresolved, span: place(unresolved.span) })) }
+      : {}),
   };
 }

@@ -140,10 +140,21 @@ export interface Shortfall {
   span: Span;
 }
 
+/**
+ * Where the syntax takes a port and the text gives a variable whose value it never sets (from the environment,
+ * the script's arguments, or a file pulled in with `source`): the hover says why no port is read there.
+ */
+export interface UnresolvedPort {
+  span: Span;
+  variable: string;
+}
+
 /** What one scanner read in one text. */
 export interface ScanOutput {
   mentions: PortMention[];
   signals: RiskSignal[];
+  /** Ports given by variables the text never sets. */
+  unresolved?: UnresolvedPort[];
   /** Present when the text was not read whole; each becomes a `scan-incomplete` finding. */
   shortfalls?: Shortfall[];
   /**

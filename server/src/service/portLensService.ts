@@ -1,7 +1,7 @@
 import { PortCatalog } from '../catalog/catalog';
 import { type Logger, SILENT_LOGGER } from '../logging/logger';
 import type { Protocol } from '../catalog/types';
-import { portHover } from '../features/hover';
+import { portHover, unresolvedHover } from '../features/hover';
 import type { RuleContext } from '../rules/context';
 import { fileFindings, mentionFindings } from '../rules/evaluate';
 import type { Finding } from '../rules/finding';
@@ -13,6 +13,7 @@ import {
   type Span,
   byPosition,
   countStartingBefore,
+  type UnresolvedPort,
 } from '../scan/mention';
 import type { CommentSyntax, OutlineSymbol } from '../scan/format';
 import { lastAtOrBefore, lineStarts } from '../scan/lines';
@@ -35,6 +36,8 @@ export interface FileScan {
   notices: string[];
   /** Where and why the scan stopped short of the end of the text; each has a `scan-incomplete` finding. */
   incomplete?: Shortfall[];
+  /** Ports given by variables the text never sets, for the hover. */
+  unresolved?: UnresolvedPort[];
 }
 
 export interface ScanRequest {
@@ -165,7 +168,7 @@ export class PortLensService {
       const reason = `its ${languageId} reader failed (${(error as Error).message})`;
       output = { mentions: [], signals: [], shortfalls: [{ reason, span: { start: 0, end: 0 } }] };
     }
-    const { mentions, signals, contextLines } = output;
+    const { mentions, signals, contextLines, unresolved } = output;
     const shortfalls = output.shortfalls ?? [];
     mentions.sort(byPosition);
     signals.sort(byPosition);
@@ -173,7 +176,14 @@ export class PortLensService {
     const findings = edits.fileFindings(text, mentions, signals, mentionFindings, shortfalls);
     return {
       text,
-      scan: { ...empty, mentions, signals, findings, ...(shortfalls.length > 0 ? { incomplete: shortfalls } : {}) },
+      scan: {
+        ...empty,
+        mentions,
+        signals,
+        findings,
+        ...(shortfalls.length > 0 ? { incomplete: shortfalls } : {}),
+        ...(unresolved ? { unresolved } : {}),
+      },
       ...(contextLines && shortfalls.length === 0 ? { reusable: { contextLines, mentionFindings } } : {}),
     };
   }
@@ -216,6 +226,8 @@ export class PortLensService {
         span: here[0].span,
       };
     }
+    const unresolved = scan.unresolved?.find(({ span }) => offset >= span.start && offset <= span.end);
+    if (unresolved) return { markdown: unresolvedHover(unresolved.variable), span: unresolved.span };
     return this.registry.definition(scan.languageId)?.hover?.(text, offset);
   }
 
