@@ -1,16 +1,17 @@
 import type { Protocol } from '../catalog/types';
-import type {
-  Exposure,
-  MentionContext,
-  PortMention,
-  PortUse,
-  RiskSignal,
-  Role,
-  ScanOutput,
-  Shortfall,
-  UnresolvedPort,
-  SignalKind,
-  Span,
+import {
+  type Exposure,
+  type MentionContext,
+  type PortMention,
+  type PortUse,
+  type RiskSignal,
+  type Role,
+  type ScanOutput,
+  type Shortfall,
+  type SignalKind,
+  type Span,
+  type UnresolvedPort,
+  byPosition,
 } from './mention';
 import type { Token } from './token';
 
@@ -357,7 +358,7 @@ export class MentionCollector {
       mentions: this.mentions,
       signals: this.signals,
       ...(this.shortfalls.length > 0 ? { shortfalls: this.shortfalls } : {}),
-      ...(this.unresolved.length > 0 ? { unresolved: this.unresolved } : {}),
+      ...(this.unresolved.length > 0 ? { unresolved: this.unresolved.sort(byPosition) } : {}),
     };
   }
 

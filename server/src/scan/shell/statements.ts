@@ -148,7 +148,7 @@ function skipHeredocBodies(
       const end = text.indexOf('\n', at);
       const lineEnd = end < 0 ? text.length : end;
       let line = text.slice(at, lineEnd);
-      if (line.endsWith('\r')) line = line.slice(0, -1);
+      line = line.replace(/\r+$/, '');
       if (stripTabs) line = line.replace(/^\t+/, '');
       at = end < 0 ? text.length : end + 1;
       if (line === delimiter) break;
