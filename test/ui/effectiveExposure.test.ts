@@ -18,7 +18,7 @@ describe('UI: effective exposure (issue 19)', function () {
     assert.equal(await workbench.languageMode(), 'iptables-save');
     const accept = positionIn(SHADOWED, '--dport 6379 -j ACCEPT', 'ACCEPT', 0);
     const drop = positionIn(SHADOWED, '-A INPUT -p tcp --dport 6379 -j DROP', '-A', 0);
-    const row = `This rule never matches: an earlier rule drops these packets first Port Lens shadowed-rule [Ln ${accept.line}, Col ${accept.column}]`;
+    const row = `This rule never matches: another rule drops these packets first Port Lens shadowed-rule [Ln ${accept.line}, Col ${accept.column}]`;
     const rows = await eventually(
       'the shadowed rule in the Problems panel',
       () => workbench.problems(),

@@ -262,7 +262,7 @@ describe('iptables rule order', () => {
     const scanned = await scanAs('iptables', ['*filter', ':INPUT DROP [0:0]', ...rules, 'COMMIT', ''].join('\n'));
     assert.deepEqual(findings(scanned), [
       '4 exposed-sensitive-port warning SSH port 22 is open to any source',
-      '6 shadowed-rule information This rule never matches: an earlier rule drops these packets first',
+      '6 shadowed-rule information This rule never matches: another rule drops these packets first',
     ]);
     const redis = scanned.at('6379');
     assert.deepEqual(redis.shadowedBy, {

@@ -63,7 +63,7 @@ const LOOSE_SPACE = /\s\s|[^\S ]|^ | $/;
 export function describeUse(mention: DescribedUse, lineOf?: (offset: number) => number): string {
   const { direction, peer, mappedTo, note } = mention.context;
   if (mention.shadowedBy) {
-    const by = lineOf ? `line ${lineOf(mention.shadowedBy.span.start)}` : 'an earlier rule';
+    const by = lineOf ? `line ${lineOf(mention.shadowedBy.span.start)}` : 'another rule';
     return `never matches: ${by} ${mention.shadowedBy.message}${surroundings(mention)}`;
   }
   const bound = direction === 'outbound' ? 'outbound' : 'inbound';

@@ -104,7 +104,7 @@ const SIGNAL_RULES: Record<SignalKind, { ruleId: string; message: (signal: RiskS
     'shadowed-rule': {
       ruleId: 'shadowed-rule',
       message: (signal) =>
-        `${capitalized(signal.detail)}: an earlier rule ${signal.related?.[0]?.message ?? 'takes its packets first'}`,
+        `${capitalized(signal.detail)}: another rule ${signal.related?.[0]?.message ?? 'takes its packets first'}`,
     },
     'netmap-check-off': {
       ruleId: 'connectdirect-netmap-check-off',

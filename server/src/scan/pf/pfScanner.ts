@@ -1,6 +1,7 @@
 import { MentionCollector, type MentionFacts, parsePortNumber } from '../collector';
 import type { FormatScanner, ScanContext } from '../format';
-import type { RelatedSpan } from '../mention';
+import type { PortMention, RelatedSpan } from '../mention';
+import type { Token } from '../token';
 import { applyComparison } from '../nftables/comparison';
 import { withSystemAliases } from '../nftables/serviceNames';
 import { DefinitionUses, definitionFacts, namesPorts } from '../nftables/definitionUses';
@@ -8,6 +9,7 @@ import { PF_TOOL, type PfAnalysis, analysePf, exposes, pfFacts } from './analysi
 import type { Macro } from './definitions';
 import { addOpenPassSignals } from './openPass';
 import type { PfPortUse } from './rule';
+import { shadowingBlock } from './ruleOrder';
 
 export const PF = 'pf';
 
@@ -20,12 +22,13 @@ class PfMentions {
   constructor(private readonly out: MentionCollector) {}
 
   add(analysis: PfAnalysis): void {
-    for (const rule of analysis.rules) {
+    analysis.rules.forEach((rule, index) => {
       for (const use of rule.reading.uses) {
         const facts = pfFacts(rule, use, analysis.definitions);
         const macro = use.token.via;
         if (!macro) {
-          this.emit(use, facts, []);
+          const mention = this.emit(use, facts, []);
+          if (mention && exposes(rule.reading, facts.role)) this.judgeOrder(analysis, index, mention);
           continue;
         }
         const span = use.token.token.span;
@@ -35,16 +38,41 @@ class PfMentions {
           message: `rule that uses $${macro.name}`,
         });
       }
-    }
+    });
     for (const { written, facts, related } of this.shared.values()) this.emit(written, facts, related);
     for (const macro of analysis.definitions.macros.values())
       if (!macro.used && namesPorts(macro.name)) this.unusedMacro(macro);
   }
 
-  private emit(use: PfPortUse, facts: MentionFacts, related: RelatedSpan[]): void {
+  /**
+   * A port that a later block (or an earlier `block quick`) takes every packet of is never let in by this rule:
+   * the mention says which rule decides instead, and the rule is reported once as never deciding a packet.
+   */
+  private judgeOrder(analysis: PfAnalysis, index: number, mention: PortMention): void {
+    const parse = (text: string) => this.out.parsePort(text, mention.protocol, PORT_SPEC);
+    const by = shadowingBlock(analysis.rules, index, mention, parse);
+    if (!by) return;
+    mention.shadowedBy = by;
+    const action = analysis.rules[index].statement.tokens[0].token;
+    if (this.shadowed.has(action)) return;
+    this.shadowed.add(action);
+    const signal = this.out.addSignal(
+      action,
+      0,
+      action.text.length,
+      'shadowed-rule',
+      'this rule never decides a packet',
+    );
+    signal.related = [by];
+  }
+
+  /** The rules already reported as never deciding a packet, by their first word. */
+  private readonly shadowed = new Set<Token>();
+
+  private emit(use: PfPortUse, facts: MentionFacts, related: RelatedSpan[]): PortMention | undefined {
     const { token, rangeEnd } = use;
     const mention = this.out.addPort(token.token, 0, use.to, facts, PORT_SPEC);
-    if (!mention) return;
+    if (!mention) return undefined;
     if (related.length > 0) mention.related = related;
     if (token.via) mention.variable = { name: token.via.name, definition: token.via.span };
     applyComparison(mention, use.operator);
@@ -55,11 +83,12 @@ class PfMentions {
     } else if (rangeEnd) {
       // `a >< b` is one range, the ports strictly between the two numbers, written across three words.
       const end = parsePortNumber(rangeEnd.token.text);
-      if (end === undefined || end - 1 < mention.port + 1 || rangeEnd.token.via !== token.via) return;
+      if (end === undefined || end - 1 < mention.port + 1 || rangeEnd.token.via !== token.via) return mention;
       mention.span = { start: mention.span.start, end: rangeEnd.token.token.span.end };
       mention.port += 1;
       mention.endPort = end - 1 === mention.port ? null : end - 1;
     }
+    return mention;
   }
 
   private unusedMacro(macro: Macro): void {

@@ -30,6 +30,13 @@ export interface PfRuleReading {
   /** The protocols `proto` names, as written (`icmp`, `{ tcp udp }`); none when the rule names none. */
   protocolsNamed: string[];
   source?: { addresses: RuleToken[]; negated: boolean };
+  /** The addresses after `to`; none for `to any` or `to port ...`. */
+  destination?: { addresses: RuleToken[]; negated: boolean };
+  /**
+   * Whether options this model does not evaluate narrow the packets the rule matches (`user`, `flags`, `tagged`,
+   * ...): such a rule cannot be said to take every packet of another.
+   */
+  narrowed: boolean;
   fromWord?: RuleToken;
   toWord?: RuleToken;
   uses: PfPortUse[];
@@ -45,6 +52,23 @@ const TRANSLATIONS = new Set(['nat-to', 'binat-to', 'af-to']);
 /** Words after which a `port` is not a TCP or UDP port of this rule (`divert-packet port 700` is a divert socket). */
 const OTHER_PORTS = new Set(['divert-packet', 'route-to', 'reply-to', 'dup-to']);
 export const RULE_ACTIONS = new Set(['pass', 'block', 'match', 'rdr', 'nat', 'binat', 'no']);
+/** Options that make a rule match fewer packets in ways this model does not follow (pf.conf(5), "Parameters"). */
+const NARROWING_OPTIONS = new Set([
+  'user',
+  'group',
+  'flags',
+  'icmp-type',
+  'icmp6-type',
+  'tos',
+  'tagged',
+  'os',
+  'probability',
+  'received-on',
+  'rtable',
+  'prio',
+  'once',
+  'unicast',
+]);
 
 class PfRuleReader {
   private at = 1;
@@ -64,6 +88,7 @@ class PfRuleReader {
       protocolsNamed: [],
       uses: [],
       redirects: false,
+      narrowed: false,
     };
   }
 
@@ -83,6 +108,7 @@ class PfRuleReader {
       else if (REDIRECTIONS.has(word) || (word === '->' && /rdr$/.test(this.reading.action))) this.readTarget('target');
       else if (TRANSLATIONS.has(word) || word === '->') this.readTarget('snat');
       else if (OTHER_PORTS.has(word)) this.side = 'other';
+      if (NARROWING_OPTIONS.has(word)) this.reading.narrowed = true;
     }
     return this.reading;
   }
@@ -129,7 +155,9 @@ class PfRuleReader {
     if (this.tokens[this.at]?.text === 'port') return;
     const { items, negated } = this.readItem();
     if (this.tokens[this.at]?.text === '-') this.at += 2;
+    const addresses = items.filter((item) => item.text !== 'any');
     if (side === 'source') this.reading.source = { addresses: items, negated };
+    else if (addresses.length > 0 || negated) this.reading.destination = { addresses, negated };
   }
 
   /** `rdr-to 10.0.0.2 port 8080`, `-> 127.0.0.1 port 8021`, `nat-to (egress:0) port 1024:65535`. */
