@@ -136,4 +136,11 @@ describe('pf rule order', () => {
       [6379, 5432],
     );
   });
+
+  it('leaves rdr pass alone, whose packets skip the filter rules', async () => {
+    const scanned = await scanAs('pf', 'rdr pass on em0 proto tcp to port 1364 -> 10.0.0.5 port 1364\nblock all\n');
+    const forwarded = scanned.at('1364');
+    assert.equal(forwarded.shadowedBy, undefined);
+    assert.equal(forwarded.exposure, 'any');
+  });
 });

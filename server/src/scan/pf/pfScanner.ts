@@ -28,7 +28,9 @@ class PfMentions {
         const macro = use.token.via;
         if (!macro) {
           const mention = this.emit(use, facts, []);
-          if (mention && exposes(rule.reading, facts.role)) this.judgeOrder(analysis, index, mention);
+          // Only filter rules meet the rule order: `rdr pass` lets its packets by without the filter rules.
+          if (mention && rule.reading.action === 'pass' && exposes(rule.reading, facts.role))
+            this.judgeOrder(analysis, index, mention);
           continue;
         }
         const span = use.token.token.span;
