@@ -162,6 +162,42 @@ describe('portlens scan (bundled CLI)', () => {
     }
   });
 
+  it('reads standard input as -, by the name --stdin-filename gives it, as editors and hooks pass a buffer', () => {
+    const script = 'open_port() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; }\nopen_port 1363\n';
+    const named = spawnSync(
+      process.execPath,
+      [CLI, 'scan', '--stdin-filename', 'deploy/open.sh', '--format', 'compact', '-'],
+      {
+        cwd: workspace,
+        encoding: 'utf8',
+        input: script,
+      },
+    );
+    assert.equal(named.status, 1, named.stderr);
+    assert.equal(
+      named.stdout,
+      'deploy/open.sh:1:49: error: Connect:Direct API port 1363 is open to any source [exposed-critical-port]\n',
+    );
+    // Without a name, the text is recognised by its content, and reported as -.
+    const rules = '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 1363 -j ACCEPT\nCOMMIT\n';
+    const unnamed = spawnSync(process.execPath, [CLI, 'scan', '--format', 'json', '-'], {
+      cwd: workspace,
+      encoding: 'utf8',
+      input: rules,
+    });
+    const [file] = (JSON.parse(unnamed.stdout) as JsonReport).files;
+    assert.deepEqual(
+      [file.path, file.language, file.mentions.map((mention) => mention.port)],
+      ['-', 'iptables', [1363]],
+    );
+    const misplaced = spawnSync(process.execPath, [CLI, 'scan', '--stdin-filename', 'x.sh'], {
+      cwd: workspace,
+      encoding: 'utf8',
+    });
+    assert.equal(misplaced.status, 2);
+    assert.match(misplaced.stderr, /--stdin-filename names the text read from standard input, given as -/);
+  });
+
   it('reads a pipe to its end, as in portlens scan <(iptables-save)', () => {
     const rules = '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 1363 -j ACCEPT\nCOMMIT\n';
     const result = spawnSync(

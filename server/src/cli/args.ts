@@ -14,12 +14,15 @@ export interface ScanArguments {
   noConfigLookup: boolean;
   /** Colours in the text report: `auto` for a terminal, unless NO_COLOR is set. */
   color: ColourChoice;
+  /** The name that the text read from standard input (PATH `-`) is reported and recognised by. */
+  stdinFilename?: string;
 }
 
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: portlens scan [--format text|json|sarif|compact|github] [--fail-on error|warning|information|none] [--language ID]
-                     [--config FILE] [--no-config-lookup] [--color auto|always|never] [--] [PATH...]
+                     [--config FILE] [--no-config-lookup] [--color auto|always|never]
+                     [--stdin-filename NAME] [--] [PATH...]
        portlens --version | --help
 
 Finds every port in shell scripts (and the formats Port Lens reads) under each PATH (default: the current
@@ -38,7 +41,12 @@ folder), says what each line does with it, and reports risky exposure.
                that a change cannot carry settings that let itself through the gate
   --color      colours in the text report: auto (default) for a terminal unless NO_COLOR is set and not
                empty; always; never
+  --stdin-filename
+               the name of the text read from standard input (PATH -), for its language and the report;
+               an editor or a pre-commit hook passes the file's own path
   --           every argument after it is a PATH, even one that starts with -
+
+A PATH of - reads the text of one file from standard input.
 
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.`;
 
@@ -88,6 +96,9 @@ export function parseArguments(argv: readonly string[]): ScanArguments {
       case '--config':
         parsed.config = value();
         break;
+      case '--stdin-filename':
+        parsed.stdinFilename = value();
+        break;
       case '--no-config-lookup':
         if (equals >= 0) throw new UsageError(`${name} takes no value`);
         parsed.noConfigLookup = true;
@@ -97,6 +108,8 @@ export function parseArguments(argv: readonly string[]): ScanArguments {
     }
   }
   if (parsed.paths.length === 0) parsed.paths.push('.');
+  if (parsed.stdinFilename !== undefined && !parsed.paths.includes('-'))
+    throw new UsageError('--stdin-filename names the text read from standard input, given as -');
   return parsed;
 }
 

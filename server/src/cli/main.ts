@@ -53,11 +53,15 @@ export async function runCli(argv: readonly string[]): Promise<number> {
         throw new UsageError(`--language must be one of ${languageIds.join(', ')}, not '${args.language}'`);
     }
     const tally = emptyTally();
-    const files = filesToScan(args.paths, (path, reason) => {
-      // Said at once on stderr, and counted in the report: what the walk set aside must not look like a clean tree.
-      warn(`skipped ${path}: ${reason}`);
-      tally.skipped.push({ path, reason });
-    });
+    const files = filesToScan(
+      args.paths,
+      (path, reason) => {
+        // Said at once on stderr, and counted in the report: what the walk set aside must not look like a clean tree.
+        warn(`skipped ${path}: ${reason}`);
+        tally.skipped.push({ path, reason });
+      },
+      args.stdinFilename,
+    );
     const output = { format: args.format, version: VERSION, colour: colourEnabled(process.stdout, args.color) };
     const writer = reportWriter(output);
     let written = false;

@@ -25,16 +25,20 @@ export function scanFile(
   limitBytes: number,
   language?: string,
 ): ScannedFile | undefined {
-  if (file.skipped) return skippedFile(file.path, language, file.skipped);
+  // Standard input is reported, and recognised, by the name it was given.
+  const path = file.label ?? file.path;
+  if (file.skipped) return skippedFile(path, language, file.skipped);
   let bytes: Buffer;
   let byteLength: number;
   let languageId = language;
   let descriptor: number | undefined;
   try {
     // Most files of a repository (docs, code, data) are known to be none of ours from their name or first bytes.
-    if (!file.named && !languageId) languageId = service.detectLanguageByName(file.path);
+    if (!file.named && !languageId) languageId = service.detectLanguageByName(path);
     // Opened without waiting, in case a pipe took the place of the file the walk saw.
-    descriptor = openSync(file.path, file.pipe ? 'r' : READ_WITHOUT_WAITING);
+    // Standard input is read from the process's own descriptor: through a socket it cannot be opened by path.
+    descriptor =
+      file.label !== undefined ? STDIN_DESCRIPTOR : openSync(file.path, file.pipe ? 'r' : READ_WITHOUT_WAITING);
     const stats = fstatSync(descriptor);
     if (file.pipe) {
       // A pipe (`portlens scan <(iptables-save)`) has no size to go by: it is read up to the limit and no further.
@@ -42,7 +46,7 @@ export function scanFile(
       byteLength = bytes.length;
       if (byteLength > limitBytes) bytes = bytes.subarray(0, HEAD_BYTES);
     } else if (!stats.isFile()) {
-      return skippedFile(file.path, languageId, 'not a regular file');
+      return skippedFile(path, languageId, 'not a regular file');
     } else {
       // A regular file is read for as many bytes as it says it has; a small one's head is the whole of it.
       byteLength = stats.size;
@@ -61,15 +65,17 @@ export function scanFile(
       (error as NodeJS.ErrnoException).code === 'EACCES'
         ? 'permission denied'
         : `cannot be read (${(error as Error).message})`;
-    return skippedFile(file.path, languageId, reason);
+    return skippedFile(path, languageId, reason);
   } finally {
-    if (descriptor !== undefined) closeSync(descriptor);
+    if (descriptor !== undefined && descriptor !== STDIN_DESCRIPTOR) closeSync(descriptor);
   }
   const { text, notice } = decodeText(bytes);
   const notices = notice ? [notice] : [];
-  const scan = service.scan({ text, languageId, path: file.path, byteLength });
-  return { path: file.path, text, scan: { ...scan, notices: [...notices, ...scan.notices] } };
+  const scan = service.scan({ text, languageId, path, byteLength });
+  return { path, text, scan: { ...scan, notices: [...notices, ...scan.notices] } };
 }
+
+const STDIN_DESCRIPTOR = 0;
 
 const UTF16_BOMS = [
   { bom: [0xff, 0xfe], decoder: new TextDecoder('utf-16le') },

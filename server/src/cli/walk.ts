@@ -27,7 +27,12 @@ export interface FileToScan {
   named: boolean;
   skipped?: string;
   pipe?: boolean;
+  /** For standard input: the name it is reported and recognised by (`-`, or `--stdin-filename`). */
+  label?: string;
 }
+
+/** Where standard input is read from, for PATH `-`. */
+const STDIN = '/dev/stdin';
 
 /** Reports a file or folder that the walk sets aside, with the reason, so that nothing is dropped silently. */
 export type SkipHandler = (path: string, reason: string) => void;
@@ -42,21 +47,29 @@ export class MissingPathError extends Error {}
  * scanned. Every path is checked before the first file comes, so that a missing one is a usage error before any
  * output; the walk itself is lazy, so that scanning can start while it goes on.
  */
-export function filesToScan(paths: readonly string[], onSkipped: SkipHandler = () => {}): Iterable<FileToScan> {
-  const roots = paths.map((path) => {
+export function filesToScan(
+  paths: readonly string[],
+  onSkipped: SkipHandler = () => {},
+  stdinFilename?: string,
+): Iterable<FileToScan> {
+  const roots = paths.map((written) => {
+    const path = written === '-' ? STDIN : written;
     try {
       // A named path is followed through symlinks: the user chose it, and `/dev/fd/63` is one.
-      return { path, stats: statSync(path) };
+      return { path, stats: statSync(path), label: written === '-' ? (stdinFilename ?? '-') : undefined };
     } catch {
-      throw new MissingPathError(`no such file or folder: ${path}`);
+      throw new MissingPathError(`no such file or folder: ${written === '-' ? 'standard input' : written}`);
     }
   });
   return (function* () {
-    for (const { path, stats } of roots) {
+    for (const { path, stats, label } of roots) {
+      const named = { path, named: true, ...(label ? { label } : {}) };
       if (stats.isDirectory()) yield* walkFolder(path, realpathSync(path), [], onSkipped);
-      else if (stats.isFile()) yield { path, named: true };
-      else if (stats.isFIFO() && isDescriptorPath(path)) yield { path, named: true, pipe: true };
-      else yield { path, named: true, skipped: `not a regular file (${kindOf(stats)})` };
+      else if (stats.isFile()) yield named;
+      else if (stats.isFIFO() && isDescriptorPath(path)) yield { ...named, pipe: true };
+      // A program that hands its text over may do it through a socket pair rather than a pipe (Node does).
+      else if (stats.isSocket() && label !== undefined) yield { ...named, pipe: true };
+      else yield { ...named, skipped: `not a regular file (${kindOf(stats)})` };
     }
   })();
 }
