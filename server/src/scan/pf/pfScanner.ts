@@ -9,7 +9,7 @@ import { PF_TOOL, type PfAnalysis, analysePf, exposes, pfFacts } from './analysi
 import type { Macro } from './definitions';
 import { addOpenPassSignals } from './openPass';
 import type { PfPortUse } from './rule';
-import { shadowingBlock } from './ruleOrder';
+import { PfRuleOrder } from './ruleOrder';
 
 export const PF = 'pf';
 
@@ -51,8 +51,8 @@ class PfMentions {
    * the mention says which rule decides instead, and the rule is reported once as never deciding a packet.
    */
   private judgeOrder(analysis: PfAnalysis, index: number, mention: PortMention): void {
-    const parse = (text: string) => this.out.parsePort(text, mention.protocol, PORT_SPEC);
-    const by = shadowingBlock(analysis.rules, index, mention, parse);
+    this.order ??= new PfRuleOrder(analysis.rules, (text) => this.out.parsePort(text, 'tcp', PORT_SPEC));
+    const by = this.order.shadowing(index, mention);
     if (!by) return;
     mention.shadowedBy = by;
     const action = analysis.rules[index].statement.tokens[0].token;
@@ -67,6 +67,8 @@ class PfMentions {
     );
     signal.related = [by];
   }
+
+  private order: PfRuleOrder | undefined;
 
   /** The rules already reported as never deciding a packet, by their first word. */
   private readonly shadowed = new Set<Token>();

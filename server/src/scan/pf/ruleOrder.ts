@@ -3,31 +3,81 @@ import type { RelatedSpan } from '../mention';
 import type { PfRuleAnalysis } from './analysis';
 import type { PfRuleReading } from './rule';
 
+/** Port ranges wider than this are kept with the blocks of every port rather than port by port. */
+const WIDE = 64;
+/** How many blocks one port is compared with at most: past that, the port is left as its line says. */
+const MAX_CANDIDATES = 64;
+
 /**
  * pf decides a packet by the last rule that matches it, unless a matching rule says `quick`, which decides at once
  * (pf.conf(5), "Packet filtering"). So a `pass` opens nothing to the packets that a later `block` also matches,
  * unless the pass is quick, nor to those an earlier `block quick` matches. This finds, for a port a pass rule
  * lets in, a block rule that takes all of its inbound packets that way; partial overlaps are left alone.
+ *
+ * The blocks that could take a pass's packets are indexed by port once, so that a file of many rules costs time in
+ * proportion to its rules, not to their square.
  */
-export function shadowingBlock(
-  rules: readonly PfRuleAnalysis[],
-  index: number,
-  port: { port: number; endPort: number | null },
-  parsePort: (text: string) => ParsedPort | undefined,
-): RelatedSpan | undefined {
-  const pass = rules[index].reading;
-  for (let other = 0; other < rules.length; other++) {
-    if (other === index) continue;
-    const block = rules[other].reading;
-    const later = other > index;
-    if (later ? pass.quick : !block.quick) continue;
-    if (!takesAll(block, pass, port, parsePort)) continue;
-    const message = later
-      ? 'blocks these packets, and pf obeys the last rule that matches'
-      : 'blocks these packets first (quick)';
-    return { span: rules[other].statement.span, message };
+export class PfRuleOrder {
+  private readonly everyPort: number[] = [];
+  private readonly byPort = new Map<number, number[]>();
+
+  constructor(
+    private readonly rules: readonly PfRuleAnalysis[],
+    private readonly parsePort: (text: string) => ParsedPort | undefined,
+  ) {
+    rules.forEach((rule, index) => {
+      const block = rule.reading;
+      if (block.action !== 'block' || block.narrowed || block.direction === 'out') return;
+      if (block.uses.some((use) => use.side === 'source')) return;
+      const ports = block.uses.filter((use) => use.side === 'destination');
+      if (ports.length === 0) this.everyPort.push(index);
+      const wide = () => {
+        if (this.everyPort[this.everyPort.length - 1] !== index) this.everyPort.push(index);
+      };
+      for (const use of ports) {
+        const parsed = use.operator || use.rangeEnd ? undefined : parsePort(use.token.text.slice(0, use.to));
+        if (!parsed) continue;
+        const last = parsed.endPort ?? parsed.port;
+        if (last - parsed.port > WIDE) wide();
+        else for (let port = parsed.port; port <= last; port++) this.add(port, index);
+      }
+    });
   }
-  return undefined;
+
+  private add(port: number, index: number): void {
+    const list = this.byPort.get(port);
+    if (!list) this.byPort.set(port, [index]);
+    else if (list[list.length - 1] !== index) list.push(index);
+  }
+
+  /** The block that decides the inbound packets that the pass rule at `index` lets in to `port`, if one does. */
+  shadowing(index: number, port: { port: number; endPort: number | null }): RelatedSpan | undefined {
+    const pass = this.rules[index].reading;
+    // In rule order: an earlier `block quick` decides before any later block is reached.
+    for (const other of firstInOrder(this.everyPort, this.byPort.get(port.port) ?? [], MAX_CANDIDATES)) {
+      const block = this.rules[other].reading;
+      const later = other > index;
+      if (later ? pass.quick : !block.quick) continue;
+      if (!takesAll(block, pass, port, this.parsePort)) continue;
+      const message = later
+        ? 'blocks these packets, and pf obeys the last rule that matches'
+        : 'blocks these packets first (quick)';
+      return { span: this.rules[other].statement.span, message };
+    }
+    return undefined;
+  }
+}
+
+/** The first `count` of two ascending lists of rule indexes, merged in ascending order. */
+function firstInOrder(a: readonly number[], b: readonly number[], count: number): number[] {
+  const merged: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (merged.length < count && (i < a.length || j < b.length)) {
+    if (j >= b.length || (i < a.length && a[i] < b[j])) merged.push(a[i++]);
+    else merged.push(b[j++]);
+  }
+  return merged;
 }
 
 /** Whether `block` matches every inbound packet that `pass` matches for the port. */
