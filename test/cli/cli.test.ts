@@ -112,7 +112,7 @@ describe('portlens scan (bundled CLI)', () => {
     });
   });
 
-  it('walks folders, skipping .git, node_modules and what .gitignore excludes, and detects scripts by shebang', () => {
+  it('walks folders, skipping .git, node_modules and what .gitignore and .portlensignore exclude, and detects scripts by shebang', () => {
     for (const folder of ['.git', 'node_modules', 'build', 'bin']) mkdirSync(join(workspace, folder));
     writeFileSync(join(workspace, '.gitignore'), 'build/\n');
     const script = 'nc -l -p 4444\n';
@@ -128,6 +128,11 @@ describe('portlens scan (bundled CLI)', () => {
     writeFileSync(join(workspace, 'bin', '.gitignore'), 'local-*\n');
     writeFileSync(join(workspace, 'bin', 'local-test.sh'), script);
     writeFileSync(join(workspace, 'local-keep.sh'), script);
+    // .portlensignore, in the same syntax, for what only Port Lens should pass over.
+    writeFileSync(join(workspace, '.portlensignore'), 'fixtures/\n*.example.sh\n');
+    mkdirSync(join(workspace, 'fixtures'));
+    writeFileSync(join(workspace, 'fixtures', 'hostile.sh'), script);
+    writeFileSync(join(workspace, 'open.example.sh'), script);
     const report = JSON.parse(portlens(['scan', '.', '--format=json'], workspace).stdout) as JsonReport;
     assert.deepEqual(
       report.files.map((file) => file.path),

@@ -79,6 +79,12 @@ function isDescriptorPath(path: string): boolean {
   return /^(\/dev\/fd\/\d+|\/proc\/self\/fd\/\d+|\/dev\/stdin)$/.test(path);
 }
 
+/**
+ * Files of `.gitignore` syntax whose rules a folder's walk obeys: git's own, and `.portlensignore` for what only
+ * Port Lens should pass over (fixtures, vendored rules), each for its folder and those below.
+ */
+const IGNORE_FILES = new Set(['.gitignore', '.portlensignore']);
+
 interface IgnoreScope {
   base: string;
   rules: Ignore;
@@ -97,14 +103,17 @@ function* walkFolder(
     onSkipped(folder, `cannot read this folder (${errorCode(error)})`);
     return;
   }
-  // Only folders that list a .gitignore are asked for one: a failed open per folder cost more than the listing.
-  const gitignore = entries.find((entry) => entry.name === '.gitignore' && !entry.isDirectory());
-  const localRules = gitignore && readGitignore(join(folder, gitignore.name), gitignore, root, onSkipped);
-  const active = localRules ? [...scopes, { base: folder, rules: localRules }] : scopes;
+  // Only folders that list an ignore file are asked for one: a failed open per folder cost more than the listing.
+  const ignoreFiles = entries.filter((entry) => IGNORE_FILES.has(entry.name) && !entry.isDirectory());
+  const active = [...scopes];
+  for (const file of ignoreFiles) {
+    const rules = readGitignore(join(folder, file.name), file, root, onSkipped);
+    if (rules) active.push({ base: folder, rules });
+  }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
-    // The .gitignore holds no ports: it was read above for its rules, and reported there if it could not be.
-    if (ALWAYS_SKIPPED.has(entry.name) || entry === gitignore) continue;
+    // An ignore file holds no ports: it was read above for its rules, and reported there if it could not be.
+    if (ALWAYS_SKIPPED.has(entry.name) || ignoreFiles.includes(entry)) continue;
     const path = join(folder, entry.name);
     const isDirectory = entry.isDirectory();
     if (isIgnored(path, isDirectory, active)) continue;
