@@ -1,6 +1,6 @@
 import { IANA_REGISTRY_URL, type PortCatalog, ianaRegistryLink } from '../catalog/catalog';
 import type { PortInfo, RiskClass } from '../catalog/types';
-import type { PortMention, Role } from '../scan/mention';
+import { OPENING_ROLES, type PortMention } from '../scan/mention';
 import { describeUse } from './describe';
 
 const RISK_LABELS: Record<RiskClass, string> = {
@@ -66,8 +66,6 @@ function title(mention: PortMention, info: PortInfo): string {
   return `**${portLabel(mention)}**${name ? ` · ${escapeMarkdown(name)}` : ''}${written}`;
 }
 
-/** Roles by which a command makes a port reachable. */
-const OPENING_ROLES = new Set<Role>(['allow', 'listen', 'publish', 'forward']);
 /** A value used by many commands lists the first few on its card. */
 const USES_ON_CARD = 5;
 

@@ -1,10 +1,9 @@
 import type { PortInfo, RiskClass } from '../catalog/types';
-import type { Exposure, PortMention, RelatedSpan, Role } from '../scan/mention';
+import { type Exposure, OPENING_ROLES, type PortMention, type RelatedSpan } from '../scan/mention';
 import { type Rule, type RuleContext, levelOf } from './context';
 import type { Finding, FixAction } from './finding';
 import { exposureSeverity } from './severity';
 
-const EXPOSING_ROLES = new Set<Role>(['allow', 'listen', 'publish', 'forward']);
 const RULE_FOR_RISK: Record<RiskClass, string> = {
   critical: 'exposed-critical-port',
   sensitive: 'exposed-sensitive-port',
@@ -141,7 +140,7 @@ export const exposureRule: Rule = (context) => {
   const findings: Finding[] = [];
   for (const mention of context.mentions) {
     // A shadowed accept is reported once for its rule (shadowed-rule): nothing reaches its ports.
-    if (!EXPOSING_ROLES.has(mention.role) || mention.context.direction === 'outbound' || mention.shadowedBy) continue;
+    if (!OPENING_ROLES.has(mention.role) || mention.context.direction === 'outbound' || mention.shadowedBy) continue;
     // A forward's own ports are judged at the port it matches, by where it sends them; its target port is not.
     if (mention.role === 'forward' && !forwardDestination(mention, context)) continue;
     const judged = judgedPort(mention, context);

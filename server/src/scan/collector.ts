@@ -14,6 +14,7 @@ import {
   byPosition,
 } from './mention';
 import type { Token } from './token';
+import { serviceNamedBy } from './variableNames';
 
 /** What a scanner knows about the ports of one token, apart from where they are. */
 export interface MentionFacts {
@@ -23,43 +24,6 @@ export interface MentionFacts {
   context: MentionContext;
   /** The service the text says runs or is reached at the port (PortMention.service). */
   service?: string;
-}
-
-/**
- * Words in a variable's name that say which service its port is for (`REDIS_PORT`, `sshPort`, `PG_PORT`), with the
- * name the catalog knows the service by.
- */
-const SERVICE_WORDS = new Map([
-  ['ssh', 'ssh'],
-  ['sshd', 'ssh'],
-  ['redis', 'redis'],
-  ['postgres', 'postgresql'],
-  ['postgresql', 'postgresql'],
-  ['pg', 'postgresql'],
-  ['mysql', 'mysql'],
-  ['mariadb', 'mysql'],
-  ['mongo', 'mongodb'],
-  ['mongodb', 'mongodb'],
-  ['docker', 'docker'],
-  ['elasticsearch', 'elasticsearch'],
-  ['kibana', 'kibana'],
-  ['rdp', 'ms-wbt-server'],
-  ['vnc', 'rfb'],
-  ['smtp', 'smtp'],
-  ['telnet', 'telnet'],
-  ['ftp', 'ftp'],
-  ['memcached', 'memcache'],
-]);
-
-/** The service a variable's name says its port is for, if it names exactly one. */
-export function serviceNamedBy(variableName: string): string | undefined {
-  const words = variableName
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/);
-  if (!words.includes('port') && !words.includes('ports')) return undefined;
-  const services = new Set(words.flatMap((word) => SERVICE_WORDS.get(word) ?? []));
-  return services.size === 1 ? [...services][0] : undefined;
 }
 
 /** The variable a port's text expands, when it is one the scan could not resolve: `$APP_PORT`, `${PORT}`. */

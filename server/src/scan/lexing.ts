@@ -28,3 +28,8 @@ export class CharacterSet {
 export const WHITESPACE = new CharacterSet(/\s/);
 /** Whitespace other than a newline, which ends statements in most of the formats. */
 export const BLANKS = new CharacterSet(/[^\S\n]/);
+
+/** `text` as a pattern that matches it literally, for a pattern built from names (programs, functions). */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -3,6 +3,9 @@ import type { Protocol } from '../catalog/types';
 /** What the text does with a port: the `role` field of the CLI contract. */
 export type Role = 'listen' | 'allow' | 'deny' | 'forward' | 'publish' | 'connect' | 'define' | 'other';
 
+/** The roles by which a text lets others reach a port: what can expose it. */
+export const OPENING_ROLES: ReadonlySet<Role> = new Set<Role>(['allow', 'listen', 'publish', 'forward']);
+
 /** Who can reach the port, as far as the text says: the `exposure` field of the CLI contract. */
 export type Exposure = 'any' | 'public' | 'private' | 'loopback' | 'unknown';
 

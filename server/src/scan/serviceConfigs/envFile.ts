@@ -1,6 +1,6 @@
 import { MentionCollector } from '../collector';
 import type { FormatScanner, ScanContext } from '../format';
-import { namesAPort } from '../shell/dataflow/relevance';
+import { namesAPort } from '../variableNames';
 import { keyValueLines } from './lines';
 
 export const ENV_FILE = 'dotenv';

@@ -1,14 +1,16 @@
 import type { Node } from 'web-tree-sitter';
 import { MentionCollector } from '../collector';
 import type { ScanContext } from '../format';
-import type { Role } from '../mention';
+import { OPENING_ROLES } from '../mention';
 import type { Token } from '../token';
 import { type ScriptState, type ShellCommand, newScriptState, reportScriptEnd } from './command';
 import { ShellEnvironment, type VariableValue } from './dataflow/environment';
-import { namesAPort, referencesIn } from './dataflow/relevance';
+import { namesAPort } from '../variableNames';
+import { referencesIn } from './dataflow/relevance';
 import { shellToken, shellWords } from './dataflow/words';
 import { COMMAND_HANDLERS, SHELLS, TEXT_WRITERS, programName, unwrap } from './programs';
 import { sedReplacements } from './sed';
+import { ShortfallLog } from '../shortfalls';
 import { addUrlPorts } from './urls';
 import { type WrappedCommand, wrappedCommand } from './wrapped';
 
@@ -72,6 +74,8 @@ export class ScriptWalk {
   /** Names run as commands anywhere in the text: a function among them waits for its calls. */
   private readonly commandNames = new Set<string>();
   private readonly evaluatedCalls = new Set<string>();
+  /** Where the walk stopped following calls and loops, or stopped reading, once per reason. */
+  private readonly shortfalls = new ShortfallLog();
   private loopDepth = 0;
   private stopped = false;
   /** Statements read so far, each call and loop element counting again; see `visitsAllowed`. */
@@ -110,6 +114,7 @@ export class ScriptWalk {
     for (const definition of this.functions.values()) {
       if (!definition.evaluated) this.evaluate(definition, undefined);
     }
+    for (const shortfall of this.shortfalls.list) this.out.shortfalls.push(shortfall);
     reportScriptEnd(this.state, this.out);
   }
 
@@ -118,9 +123,10 @@ export class ScriptWalk {
       // Values substituted into values, loops and calls can make the words of a script far longer than the
       // script: past the file's budget, the rest is not read.
       if (this.context.budget.exhausted) {
-        const reason = "its statements' words, with variables substituted, grow longer than the file can cost";
-        const at = this.items[index].node.startIndex;
-        this.out.shortfalls.push({ reason, span: { start: at, end: at } });
+        this.note(
+          "its statements' words, with variables substituted, grow longer than the file can cost",
+          this.items[index].node,
+        );
         this.stopped = true;
         return;
       }
@@ -147,12 +153,11 @@ export class ScriptWalk {
 
   /** Whether the walk is inside a call or a loop, reading statements again. */
   private get rereading(): boolean {
-    return this.loopDepth > 0 || this.environment.callStack.length > 0;
+    return this.loopDepth > 0 || this.environment.depth > 0;
   }
 
   private note(reason: string, node: Node): void {
-    if (!this.out.shortfalls.some((shortfall) => shortfall.reason === reason))
-      this.out.shortfalls.push({ reason, span: { start: node.startIndex, end: node.startIndex } });
+    this.shortfalls.note(reason, { start: node.startIndex, end: node.startIndex });
   }
 
   /** A function is run where it is called; one the text never calls is read where it is defined. */
@@ -170,8 +175,7 @@ export class ScriptWalk {
    */
   private evaluate(definition: FunctionDefinition, args: readonly Token[] | undefined): void {
     if (!this.rereads) return;
-    const callStack = this.environment.callStack;
-    if (callStack.length >= MAX_CALL_DEPTH) {
+    if (this.environment.depth >= MAX_CALL_DEPTH) {
       const at = this.items[definition.from - 1].node;
       this.note(`calls nested deeper than ${MAX_CALL_DEPTH} functions are not followed`, at);
       return;
@@ -184,7 +188,7 @@ export class ScriptWalk {
     const caller = this.out.caller;
     this.out.caller = definition.name;
     try {
-      this.environment.call(definition.name, parameters, () => this.visitItems(definition.from, definition.to));
+      this.environment.call(parameters, () => this.visitItems(definition.from, definition.to));
     } finally {
       this.out.caller = caller;
     }
@@ -271,7 +275,7 @@ export class ScriptWalk {
     const valueNode = node.childForFieldName('value');
     if (!name || name.type !== 'variable_name') return;
     const declaration = this.enclosing.get(node.id);
-    const local = declaration?.type === 'declaration_command' && this.environment.callStack.length > 0;
+    const local = declaration?.type === 'declaration_command' && this.environment.depth > 0;
     const assign = (value: VariableValue | undefined) =>
       local ? this.environment.declareLocal(name.text, value) : this.environment.set(name.text, value);
     if (!valueNode) {
@@ -329,11 +333,16 @@ export class ScriptWalk {
       this.environment.shift(args[0] ? Number(args[0].text) || 0 : 1);
       return;
     }
-    COMMAND_HANDLERS.get(command.name)?.(command, this.out, this.context);
-    for (const arg of args) addUrlPorts(arg, this.out, command.name);
+    this.readCommand(command);
     this.embeddedArguments(command, node);
     const wrapped = wrappedCommand(command);
     if (wrapped) this.runWrapped(wrapped);
+  }
+
+  /** The ports of a program the scanner reads (`commands/`), and those of URLs in any of its arguments. */
+  private readCommand(command: ShellCommand): void {
+    COMMAND_HANDLERS.get(command.name)?.(command, this.out, this.context);
+    for (const arg of command.args) addUrlPorts(arg, this.out, command.name);
   }
 
   /**
@@ -348,9 +357,7 @@ export class ScriptWalk {
     if (args.length === 0 && /\s/.test(program.text)) {
       this.embed({ language: SHELL }, program, 0, program.text.length);
     } else {
-      const command: ShellCommand = { name: programName(program.text), args, state: newScriptState() };
-      COMMAND_HANDLERS.get(command.name)?.(command, this.out, this.context);
-      for (const arg of args) addUrlPorts(arg, this.out, command.name);
+      this.readCommand({ name: programName(program.text), args, state: newScriptState() });
     }
     for (const mention of this.out.mentions.slice(before)) {
       const note = mention.context.note ? `${mention.context.note}, ${wrapped.where}` : wrapped.where;
@@ -454,9 +461,6 @@ function firstWord(text: string, at: number): string {
 }
 const WORD = /[ \t]*([^\s;&|()<>]+)/y;
 const ASSIGNMENT_PREFIX = /^[A-Za-z_][A-Za-z0-9_]*=/;
-
-/** Roles by which a command lets others reach a port. */
-const OPENING_ROLES = new Set<Role>(['listen', 'allow', 'publish', 'forward']);
 
 /** A word as a variable's value, when the text shows it. */
 function valueOf(word: Token, note: string): VariableValue | undefined {

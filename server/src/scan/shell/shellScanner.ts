@@ -2,6 +2,7 @@ import { type Node, type Parser, Query } from 'web-tree-sitter';
 import type { FormatScanner, ScanContext } from '../format';
 import type { ScanOutput } from '../mention';
 import { CompactText, relocateOutput } from '../compactText';
+import { escapeRegExp } from '../lexing';
 import { relevantStatements } from './dataflow/relevance';
 import { COMMAND_HANDLERS, SHELLS } from './programs';
 import { type EmbeddedFormats, ScriptWalk, type WalkItem } from './scriptWalk';
@@ -14,10 +15,6 @@ const ENCLOSING = 'enclosing';
 
 /** Parsing reads the text in slices of this size; larger slices cost fewer calls into the parser. */
 const PARSE_CHUNK = 64 * 1024;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * What a statement must contain to hold a port: a program the scanner reads, a URL or /dev/tcp path, a heredoc,

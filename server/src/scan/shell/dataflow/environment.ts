@@ -12,7 +12,6 @@ export interface VariableValue {
 
 /** What one function call sees: its arguments and the variables it declared `local`. */
 interface CallFrame {
-  readonly name: string;
   /** Undefined when the arguments are not known: a function read where it is defined. */
   parameters: (VariableValue | undefined)[] | undefined;
   readonly locals: Map<string, VariableValue | undefined>;
@@ -81,14 +80,14 @@ export class ShellEnvironment {
     if (frame?.parameters) frame.parameters = frame.parameters.slice(count);
   }
 
-  /** The functions being evaluated, outermost first. */
-  get callStack(): readonly string[] {
-    return this.frames.map((frame) => frame.name);
+  /** How many function calls are being evaluated, one inside the other. */
+  get depth(): number {
+    return this.frames.length;
   }
 
-  /** Evaluates a call of function `name` with its arguments: locals and parameters last as long as `body` runs. */
-  call(name: string, parameters: (VariableValue | undefined)[] | undefined, body: () => void): void {
-    this.frames.push({ name, parameters, locals: new Map() });
+  /** Evaluates a function call with its arguments: locals and parameters last as long as `body` runs. */
+  call(parameters: (VariableValue | undefined)[] | undefined, body: () => void): void {
+    this.frames.push({ parameters, locals: new Map() });
     try {
       body();
     } finally {

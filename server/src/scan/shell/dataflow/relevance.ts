@@ -1,5 +1,7 @@
 import type { Shortfall, Span } from '../../mention';
+import { escapeRegExp } from '../../lexing';
 import { ShortfallLog } from '../../shortfalls';
+import { namesAPort } from '../../variableNames';
 import { logicalLines } from '../statements';
 import { STRUCTURE_HINT, structureEvents } from './blocks';
 
@@ -21,16 +23,6 @@ export const MAX_HEREDOCS_PER_LINE = 8;
 
 export function referencesIn(source: string): string[] {
   return source.includes('$') ? Array.from(source.matchAll(REFERENCE), (match) => match[1]) : [];
-}
-
-/** True when a variable's name says it holds a port: `PORT`, `CD_API_PORT`, `dbPort`, `SSH_PORTS`. */
-export function namesAPort(name: string): boolean {
-  if (!/port/i.test(name)) return false;
-  const words = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split('_');
-  return words.includes('port') || words.includes('ports');
 }
 
 interface Assignment {
@@ -314,7 +306,7 @@ function functionCallers(text: string, lines: StatementLine[], blocks: readonly 
   const names = new Set(blocks.flatMap((block) => (block.functionName === undefined ? [] : [block.functionName])));
   const callers = new Map<string, StatementLine[]>();
   if (names.size === 0) return callers;
-  const escaped = [...names].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const escaped = [...names].map(escapeRegExp);
   const call = new RegExp(`(?:${escaped.join('|')})(?=$|[\\s;&|)\`])`, 'g');
   eachMatch(text, call, lines, (line, match) => {
     const name = match[0];
