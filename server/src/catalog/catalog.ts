@@ -103,15 +103,7 @@ export class PortCatalog {
     const iana = this.iana.entries(port, protocol);
     const curatedEntry = this.curated.find(port, protocol);
     const custom = this.custom.find(port, protocol);
-    const curated = curatedEntry && {
-      title: curatedEntry.title,
-      uses: curatedEntry.uses,
-      securityNote: curatedEntry.securityNote,
-      secureAlternative: curatedEntry.secureAlternative,
-      sources: curatedEntry.sources
-        .map((key) => this.curatedFile.sources[key])
-        .filter((source) => source !== undefined),
-    };
+    const curated = curatedEntry && this.knowledgeOf(curatedEntry);
     const ianaName = iana.find((entry) => entry.name)?.name;
     return {
       port,
@@ -121,6 +113,17 @@ export class PortCatalog {
       custom,
       risk: custom?.risk ?? curatedEntry?.risk ?? 'standard',
       service: custom?.name ?? curatedEntry?.service ?? ianaName ?? curated?.title ?? null,
+    };
+  }
+
+  /** What a curated entry says about its service, with its sources resolved. */
+  private knowledgeOf(entry: CuratedEntry): NonNullable<PortInfo['curated']> {
+    return {
+      title: entry.title,
+      uses: entry.uses,
+      securityNote: entry.securityNote,
+      secureAlternative: entry.secureAlternative,
+      sources: entry.sources.map((key) => this.curatedFile.sources[key]).filter((source) => source !== undefined),
     };
   }
 
@@ -149,14 +152,13 @@ export class PortCatalog {
     if (!entry) return undefined;
     const own = this.lookup(port, protocol);
     if (parsePortKey(entry.ports, entry.protocol)?.first === port) return own;
+    const { secureAlternative, ...knowledge } = this.knowledgeOf(entry);
     return {
       ...own,
       curated: {
-        title: entry.title,
+        ...knowledge,
         uses: [],
-        securityNote: entry.securityNote,
-        ...(entry.secureAlternative?.kind === 'tls-port' ? {} : { secureAlternative: entry.secureAlternative }),
-        sources: entry.sources.map((key) => this.curatedFile.sources[key]).filter((source) => source !== undefined),
+        ...(secureAlternative?.kind === 'tls-port' ? {} : { secureAlternative }),
       },
       risk: own.custom?.risk ?? entry.risk,
       service: own.custom?.name ?? service,

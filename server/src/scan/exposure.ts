@@ -57,4 +57,14 @@ export function widest(exposures: readonly Exposure[]): Exposure {
   return EXPOSURE_ORDER.find((level) => exposures.includes(level)) ?? 'unknown';
 }
 
+/**
+ * Who reaches a server bound to these addresses, each a line that may list several (`bind 127.0.0.1 -::1`,
+ * `--bind_ip 127.0.0.1,10.0.0.5`; Redis marks an address it may skip with `-`): the widest of them, or `unbound`,
+ * the server's default, when none is given.
+ */
+export function bindingExposure(addresses: readonly string[], unbound: Exposure): Exposure {
+  const listed = addresses.flatMap((line) => line.split(/[\s,]+/)).filter(Boolean);
+  return listed.length === 0 ? unbound : widest(listed.map((address) => classifyAddress(address.replace(/^-/, ''))));
+}
+
 export { parseIpv4, parseIpv6 } from './address';

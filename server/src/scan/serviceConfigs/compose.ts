@@ -1,8 +1,8 @@
 import type { Protocol } from '../../catalog/types';
 import { MentionCollector } from '../collector';
-import { classifyAddress } from '../exposure';
+import { forEachLine } from '../lines';
 import type { FormatScanner, ScanContext } from '../format';
-import { addPublish } from '../shell/commands/containers';
+import { addPublish, addPublishFields } from '../shell/commands/containers';
 import { PlainToken } from '../token';
 
 export const COMPOSE = 'docker-compose';
@@ -16,26 +16,18 @@ interface Line {
 
 function linesOf(text: string): Line[] {
   const lines: Line[] = [];
-  let start = 0;
-  while (start <= text.length) {
-    const newline = text.indexOf('\n', start);
-    const end = newline < 0 ? text.length : newline;
-    const line = text.slice(start, end).replace(/\r$/, '');
+  forEachLine(text, (start, end) => {
+    const line = text.slice(start, end);
     lines.push({ text: line, start, indent: /^ */.exec(line)![0].length });
-    if (newline < 0) break;
-    start = end + 1;
-  }
+  });
   return lines;
 }
 
 /** A YAML scalar at `from` in `line`, unquoted, as a token at its place; undefined when empty or a comment. */
 function scalarAt(line: Line, from: number, to = line.text.length): PlainToken | undefined {
-  let text = line.text
-    .slice(from, to)
-    .replace(/\s+#.*$/, '')
-    .trimEnd();
-  let start = from + (line.text.slice(from, to).length - line.text.slice(from, to).trimStart().length);
-  text = text.trimStart();
+  const written = line.text.slice(from, to);
+  let text = written.replace(/\s+#.*$/, '').trim();
+  let start = from + written.length - written.trimStart().length;
   if (/^(["']).*\1$/.test(text)) {
     text = text.slice(1, -1);
     start++;
@@ -128,45 +120,11 @@ function publishLong(mapping: { line: Line; from: number }[], out: MentionCollec
     const value = field && scalarAt(line, from + field[0].length);
     if (field && value) fields.set(field[1], value);
   }
-  const target = fields.get('target');
-  const published = fields.get('published');
-  const hostIp = fields.get('host_ip')?.text;
-  const protocol = (fields.get('protocol')?.text.toLowerCase() as Protocol | undefined) ?? 'tcp';
-  const exposure = hostIp ? classifyAddress(hostIp) : 'any';
-  const context = { tool: TOOL, direction: 'inbound' as const, bindAddress: hostIp };
-  if (published) {
-    out.addPort(
-      published,
-      0,
-      published.text.length,
-      {
-        protocol,
-        role: 'publish',
-        exposure,
-        context: {
-          ...context,
-          mappedTo: target && `container port ${target.text}`,
-          mappedPort: target && Number(target.text),
-        },
-      },
-      { rangeSeparators: '-' },
-    );
-  }
-  if (target) {
-    out.addPort(
-      target,
-      0,
-      target.text.length,
-      {
-        protocol,
-        role: published ? 'forward' : 'publish',
-        exposure,
-        context: {
-          ...context,
-          note: published ? 'port inside the container' : 'container port published on a random host port',
-        },
-      },
-      { rangeSeparators: '-' },
-    );
-  }
+  const slice = (token: PlainToken | undefined) => token && { token, from: 0, to: token.text.length };
+  addPublishFields(out, TOOL, {
+    published: slice(fields.get('published')),
+    target: slice(fields.get('target')),
+    protocol: (fields.get('protocol')?.text.toLowerCase() as Protocol | undefined) ?? 'tcp',
+    hostIp: fields.get('host_ip')?.text,
+  });
 }

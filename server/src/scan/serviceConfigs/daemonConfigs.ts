@@ -1,17 +1,10 @@
 import { MentionCollector } from '../collector';
-import { classifyAddress, widest } from '../exposure';
+import { bindingExposure } from '../exposure';
 import type { FormatScanner, ScanContext } from '../format';
-import type { Exposure } from '../mention';
 import { keyValueLines } from './lines';
 
 export const REDIS_CONF = 'redis-conf';
 export const MYSQL_CNF = 'mysql-cnf';
-
-/** The widest exposure of the addresses a server binds, or `unbound` when the file sets none. */
-function boundExposure(addresses: readonly string[], unbound: Exposure): Exposure {
-  const listed = addresses.flatMap((line) => line.split(/[\s,]+/)).filter(Boolean);
-  return listed.length === 0 ? unbound : widest(listed.map((address) => classifyAddress(address.replace(/^-/, ''))));
-}
 
 /**
  * redis.conf a script writes: `port` and `tls-port` listen on the `bind` addresses, or on every interface when
@@ -22,7 +15,7 @@ export const redisConfScanner: FormatScanner = {
     const out = new MentionCollector(REDIS_CONF, context.resolveServiceName);
     const lines = keyValueLines(text, /^\s*([a-z-]+)\s+(.*)$/i);
     const binds = lines.filter((line) => line.key.toLowerCase() === 'bind').map((line) => line.value.text);
-    const exposure = boundExposure(binds, 'any');
+    const exposure = bindingExposure(binds, 'any');
     const bindAddress = binds.join(' ') || undefined;
     for (const { key, value } of lines) {
       const name = key.toLowerCase();
@@ -54,7 +47,7 @@ export const mysqlCnfScanner: FormatScanner = {
     const binds = lines
       .filter((line) => isServer(line.section) && line.key.replace(/_/g, '-').toLowerCase() === 'bind-address')
       .map((line) => line.value.text);
-    const exposure = boundExposure(binds, 'any');
+    const exposure = bindingExposure(binds, 'any');
     for (const { key, value, section } of lines) {
       if (key.toLowerCase() !== 'port') continue;
       const server = isServer(section);

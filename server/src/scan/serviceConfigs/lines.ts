@@ -1,3 +1,4 @@
+import { forEachLine } from '../lines';
 import { PlainToken } from '../token';
 
 /** One `key<separator>value` line of a configuration file, the value as a token at its place in the text. */
@@ -15,26 +16,22 @@ export interface KeyValueLine {
 export function keyValueLines(text: string, separator: RegExp): KeyValueLine[] {
   const lines: KeyValueLine[] = [];
   let section: string | undefined;
-  let start = 0;
-  while (start < text.length) {
-    const newline = text.indexOf('\n', start);
-    const end = newline < 0 ? text.length : newline;
+  forEachLine(text, (start, end) => {
     const line = text.slice(start, end);
     const sectionMatch = /^\s*\[([^\]]+)\]/.exec(line);
-    if (sectionMatch) section = sectionMatch[1].trim().toLowerCase();
-    else {
-      const match = separator.exec(line);
-      if (match && !/^\s*[#;]/.test(line)) {
-        let value = match[2].replace(/\s+$/, '');
-        let valueStart = start + match.index + match[0].length - match[2].length;
-        if (/^(["']).*\1$/.test(value)) {
-          value = value.slice(1, -1);
-          valueStart++;
-        }
-        lines.push({ key: match[1], value: new PlainToken(value, valueStart), ...(section ? { section } : {}) });
-      }
+    if (sectionMatch) {
+      section = sectionMatch[1].trim().toLowerCase();
+      return;
     }
-    start = end + 1;
-  }
+    const match = separator.exec(line);
+    if (!match || /^\s*[#;]/.test(line)) return;
+    let value = match[2].replace(/\s+$/, '');
+    let valueStart = start + match.index + match[0].length - match[2].length;
+    if (/^(["']).*\1$/.test(value)) {
+      value = value.slice(1, -1);
+      valueStart++;
+    }
+    lines.push({ key: match[1], value: new PlainToken(value, valueStart), ...(section ? { section } : {}) });
+  });
   return lines;
 }

@@ -90,43 +90,50 @@ export function addPublish(value: TokenSlice, out: MentionCollector, tool: strin
 
 function addLongPublish(value: TokenSlice, out: MentionCollector, tool: string): void {
   const text = sliceText(value);
-  const field = (name: string) => {
+  const field = (name: string): TokenSlice | undefined => {
     const match = new RegExp(`(?:^|,)${name}=([^,]*)`).exec(text);
-    return match ? { text: match[1], from: value.from + match.index + match[0].length - match[1].length } : undefined;
+    if (!match) return undefined;
+    const from = value.from + match.index + match[0].length - match[1].length;
+    return { token: value.token, from, to: from + match[1].length };
   };
-  const protocol = (field('protocol')?.text.toLowerCase() as Protocol | undefined) ?? 'tcp';
-  const published = field('published');
-  const target = field('target');
-  const context = { tool, direction: 'inbound' as const };
+  const protocol = field('protocol');
+  addPublishFields(out, tool, {
+    published: field('published'),
+    target: field('target'),
+    protocol: protocol ? (sliceText(protocol).toLowerCase() as Protocol) : 'tcp',
+  });
+}
+
+/**
+ * A publish written as separate fields (`published=8080,target=80`, a compose file's long syntax): the host side
+ * publishes on `hostIp`, or on every interface; the container side is where the traffic goes.
+ */
+export function addPublishFields(
+  out: MentionCollector,
+  tool: string,
+  fields: { published?: TokenSlice; target?: TokenSlice; protocol: Protocol; hostIp?: string },
+): void {
+  const { published, target, protocol, hostIp } = fields;
+  const exposure: Exposure = hostIp ? classifyAddress(hostIp) : 'any';
+  const context = { tool, direction: 'inbound' as const, bindAddress: hostIp };
+  const targetText = target && sliceText(target);
   if (published) {
+    const mapping = targetText && { mappedTo: `container port ${targetText}`, mappedPort: firstPort(targetText) };
     out.addPort(
-      value.token,
+      published.token,
       published.from,
-      published.from + published.text.length,
-      {
-        protocol,
-        role: 'publish',
-        exposure: 'any',
-        context: {
-          ...context,
-          mappedTo: target && `container port ${target.text}`,
-          mappedPort: target && firstPort(target.text),
-        },
-      },
+      published.to,
+      { protocol, role: 'publish', exposure, context: { ...context, ...mapping } },
       { rangeSeparators: '-' },
     );
   }
   if (target) {
+    const note = published ? 'port inside the container' : 'container port published on a random host port';
     out.addPort(
-      value.token,
+      target.token,
       target.from,
-      target.from + target.text.length,
-      {
-        protocol,
-        role: published ? 'forward' : 'publish',
-        exposure: 'any',
-        context: { ...context, note: 'port inside the container' },
-      },
+      target.to,
+      { protocol, role: published ? 'forward' : 'publish', exposure, context: { ...context, note } },
       { rangeSeparators: '-' },
     );
   }

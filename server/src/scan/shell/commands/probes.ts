@@ -1,5 +1,6 @@
 import type { Protocol } from '../../../catalog/types';
 import type { MentionCollector } from '../../collector';
+import { splitColonFields } from '../../hostPort';
 import type { Token } from '../../token';
 import type { CommandHandler } from '../command';
 import { optionValues, positionals, readArguments, sliceText, type TokenSlice } from '../options';
@@ -84,12 +85,12 @@ const curl: CommandHandler = (command, out) => {
     long: ['--connect-to', '--resolve', '--output', '--user', '--proxy', '--header', '--data', '--request'],
   });
   for (const value of optionValues(items, '--connect-to')) {
-    const fields = fieldsOf(value);
+    const fields = splitColonFields(value.token.text, value.from, value.to);
     const target = fields[3];
     if (target) addConnect(out, value, target, 'curl --connect-to', fields[2]?.text);
   }
   for (const value of optionValues(items, '--resolve')) {
-    const fields = fieldsOf(value);
+    const fields = splitColonFields(value.token.text, value.from, value.to);
     if (fields[1])
       addConnect(
         out,
@@ -117,17 +118,6 @@ function addConnect(
     exposure: 'unknown',
     context: { tool, direction: 'outbound', ...(peer ? { peer } : {}) },
   });
-}
-
-/** The colon-separated fields of an option value, each with its offsets in the token. */
-function fieldsOf(value: TokenSlice): { text: string; from: number; to: number }[] {
-  const fields: { text: string; from: number; to: number }[] = [];
-  let from = value.from;
-  for (const text of sliceText(value).split(':')) {
-    fields.push({ text, from, to: from + text.length });
-    from += text.length + 1;
-  }
-  return fields;
 }
 
 export const probeCommands: Record<string, CommandHandler> = { nmap, ss, curl };

@@ -1,5 +1,5 @@
 import type { MentionCollector } from '../../collector';
-import { classifyAddress, widest } from '../../exposure';
+import { bindingExposure } from '../../exposure';
 import { splitHostPort } from '../../hostPort';
 import type { CommandHandler } from '../command';
 import { hasOption, optionValues, positionals, readArguments, sliceText } from '../options';
@@ -23,20 +23,10 @@ function addListener(
   out.addPort(token, from, to, {
     protocol: 'tcp',
     role: 'listen',
-    exposure: bindAddress ? widestExposure(bindAddress) : defaultExposure,
+    exposure: bindingExposure(bindAddress ? [bindAddress] : [], defaultExposure),
     context: { tool, direction: 'inbound', bindAddress },
     ...(service ? { service } : {}),
   });
-}
-
-/** Of several addresses a server binds (`--bind_ip 127.0.0.1,10.0.0.5`), the one that lets the most in. */
-function widestExposure(addresses: string): Exposure {
-  return widest(
-    addresses
-      .split(/[\s,]+/)
-      .filter(Boolean)
-      .map((address) => classifyAddress(address.replace(/^-/, ''))),
-  );
 }
 
 /**
