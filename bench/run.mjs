@@ -5,13 +5,15 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { copyCorpusWorkspace, generateFirewallWorkspace, generateWorkspace, hoverFile, largeRuleset, largeScript } from './workspace.mjs';
+import { copyCorpusWorkspace, generateFirewallWorkspace, generateWorkspace, hoverFile, largeRuleset, largeScript, oneRuleFile, oneScript } from './workspace.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const { LspClient } = require(join(root, 'out', 'test', 'lsp', 'lspClient.js'));
 
 const RUNS = 3;
+/** The CLI bundle measured; `PORT_LENS_CLI` names another, for a comparison against an earlier build. */
+const CLI = process.env.PORT_LENS_CLI ?? join(root, 'server', 'out', 'portlens.js');
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
 
@@ -64,7 +66,7 @@ function scanAgainstFloor(label, workspace) {
   let findings = 0;
   for (let run = 0; run < RUNS; run++) {
     floorRuns.push(timeFloor(workspace));
-    const scan = timeCommand([join(root, 'server', 'out', 'portlens.js'), 'scan', workspace.path, '--format', 'json', '--fail-on', 'none']);
+    const scan = timeCommand([CLI, 'scan', workspace.path, '--format', 'json', '--fail-on', 'none']);
     scanRuns.push(scan.ms);
     const files = JSON.parse(scan.stdout).files;
     mentions = files.reduce((sum, file) => sum + file.mentions.length, 0);
@@ -122,6 +124,25 @@ async function rescanAfterEdit({ uri, text, editLine, original, edited }, langua
   }
 }
 
+/**
+ * A one-file run, as a pre-commit hook or an editor task makes it, against Node starting and exiting: each run
+ * pays the CLI's whole start-up. The two commands alternate so that a slower moment of the machine hits both.
+ */
+function oneFileRun(file) {
+  const nodeRuns = [];
+  const scanRuns = [];
+  for (let run = 0; run < 21; run++) {
+    nodeRuns.push(timeCommand(['-e', '0']).ms);
+    scanRuns.push(timeCommand([CLI, 'scan', file.path, '--format', 'json', '--fail-on', 'none']).ms);
+  }
+  const nodeMs = median(nodeRuns);
+  const scanMs = median(scanRuns);
+  console.log(
+    `portlens scan of one ${file.lines}-line ${file.kind}: ${scanMs.toFixed(0)} ms against ${nodeMs.toFixed(0)} ms for node -e 0, ` +
+      `${(scanMs / nodeMs).toFixed(2)}x (target: within 2.5x; medians of 21 alternating runs)`,
+  );
+}
+
 const firewallWorkspace = () => generateFirewallWorkspace(join(root, 'bench', 'firewall-workspace'));
 const CORPUS = join(root, '..', 'shared', 'corpus');
 const corpusWorkspace = () => copyCorpusWorkspace(join(root, 'bench', 'corpus-workspace'), CORPUS);
@@ -130,6 +151,10 @@ const corpusRepository = () => copyCorpusWorkspace(join(root, 'bench', 'corpus-r
 
 /** Every measure by name; `node bench/run.mjs rescan hover` runs only those, `npm run bench` all of them. */
 const MEASURES = {
+  oneFile: async () => {
+    oneFileRun(oneScript(join(root, 'bench', 'one-file', 'deploy.sh')));
+    oneFileRun(oneRuleFile(join(root, 'bench', 'one-file', 'rules.v4')));
+  },
   mixed: async () => scanAgainstFloor('mixed workspace', generateWorkspace(join(root, 'bench', 'workspace'))),
   firewall: async () => scanAgainstFloor('firewall-heavy workspace', firewallWorkspace()),
   corpus: async () => scanAgainstFloor('corpus firewall files', corpusWorkspace()),

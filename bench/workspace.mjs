@@ -1,7 +1,7 @@
 // Generates the benchmark workspace: a large, mixed tree like a real infrastructure repository, with shell
 // scripts in every style the scanner reads and the documentation, data and code around them that it skips.
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const SHELL_FILES = 2000;
 const OTHER_FILES = 3000;
@@ -246,6 +246,26 @@ export function largeRuleset() {
   lines.push('COMMIT');
   const editLine = 25_004;
   return { uri: 'file:///bench/rules.v4', text: `${lines.join('\n')}\n`, editLine, original: lines[editLine], edited: '-A INPUT -p tcp -m tcp --dport 1363 -j ACCEPT' };
+}
+
+/** A deployment script of about 200 lines, written to `path`: what a pre-commit hook hands the CLI. */
+export function oneScript(path) {
+  const next = random(7);
+  let text = '';
+  for (let index = 0; text.split('\n').length <= 200; index++) text += shellScript(next, index).replace(/\bstep_(\d+)/g, `step_${index}_$1`);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  return { path, lines: text.split('\n').length - 1, kind: 'script' };
+}
+
+/** An iptables-save file of 200 rules, written to `path`: a one-file run that needs no shell parser. */
+export function oneRuleFile(path) {
+  const lines = ['*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]'];
+  for (let i = 0; i < 200; i++) lines.push(`-A INPUT -s 10.${i % 250}.0.0/16 -p tcp -m tcp --dport ${PORTS[i % PORTS.length]} -j ACCEPT`);
+  lines.push('COMMIT');
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return { path, lines: lines.length, kind: 'iptables-save file' };
 }
 
 /**

@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { PortCatalog, parsePortKey } from '../../server/src/catalog/catalog';
 import curated from '../../server/src/catalog/curated-ports.json';
+import { IANA_TABLE } from '../../server/src/catalog/generated/ianaTable';
+import { IanaRegistry } from '../../server/src/catalog/iana';
 import type { CuratedCatalogFile } from '../../server/src/catalog/types';
 
 const catalog = new PortCatalog();
@@ -28,6 +31,46 @@ describe('port catalog', () => {
     it('counts assigned services in a range', () => {
       assert.equal(catalog.iana.assignedCount(1363, 1364), 2);
       assert.equal(catalog.iana.assignedCount(446, 449), 4);
+    });
+
+    it('reads each port as a plain reading of the whole table does', () => {
+      // The reference: every line split into its fields at once.
+      const rows = IANA_TABLE.split('\n').map((line) => {
+        const [port, letters, name, description] = line.split('\t');
+        return { port: Number(port), letters, name, description };
+      });
+      const letter = { tcp: 't', udp: 'u', sctp: 's', dccp: 'd' } as const;
+      const protocols = ['tcp', 'udp', 'sctp', 'dccp', 'any'] as const;
+      // A fresh registry per case, so that no earlier question has read the lines this one asks for.
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 65535 }), fc.constantFrom(...protocols), (port, protocol) => {
+          const expected = rows.filter(
+            (row) => row.port === port && (protocol === 'any' || row.letters.includes(letter[protocol])),
+          );
+          const actual = new IanaRegistry().entries(port, protocol);
+          assert.deepEqual(
+            actual.map((entry) => [entry.port, entry.name, entry.description, entry.protocols.length]),
+            expected.map((row) => [row.port, row.name, row.description, row.letters.length]),
+          );
+        }),
+        { numRuns: 300 },
+      );
+      const registry = new IanaRegistry();
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 65535 }), fc.integer({ min: 0, max: 2000 }), (first, width) => {
+          const last = Math.min(65535, first + width);
+          const named = new Set(
+            rows.filter((row) => row.name && row.port >= first && row.port <= last).map((row) => row.port),
+          );
+          assert.equal(registry.assignedCount(first, last), named.size);
+        }),
+        { numRuns: 300 },
+      );
+      const firstPortOfName = new Map<string, number>();
+      for (const row of rows)
+        if (row.name && !firstPortOfName.has(row.name.toLowerCase()))
+          firstPortOfName.set(row.name.toLowerCase(), row.port);
+      for (const [name, port] of firstPortOfName) assert.equal(registry.portForName(name), port, name);
     });
   });
 

@@ -69,8 +69,8 @@ describe('skipping statements that cannot hold a port', () => {
 
   before(async () => {
     const parser = await loadShellParser();
-    skipping = new ShellScanner(parser, noEmbedded);
-    parsingAll = new ShellScanner(parser, noEmbedded, false);
+    skipping = new ShellScanner(() => parser, noEmbedded);
+    parsingAll = new ShellScanner(() => parser, noEmbedded, false);
   });
 
   function assertSameAsFullParse(text: string): void {

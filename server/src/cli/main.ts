@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { type Severity, SEVERITY_RANK } from '../rules/finding';
 import { loadSettings } from './config';
@@ -6,16 +5,10 @@ import { type FailOn, USAGE, UsageError, parseArguments } from './args';
 import { colourEnabled, printable, reportWriter } from './report';
 import { type Tally, addTally, emptyTally } from './reportedFile';
 import { type ScanSetup, scanAll, serveScanTasks } from './scanPool';
+import { tuneForShortRun } from './v8Flags';
 import { MissingPathError, filesToScan } from './walk';
+import { createFormatRegistry } from '../scan/registry';
 import { PortLensService } from '../service/portLensService';
-
-/**
- * Every scan worker compiles the scanners afresh, and with V8's default inlining budget its optimising compiler
- * took as much CPU as the scanning, on background threads that compete with the workers for the same cores. A
- * smaller budget left warm throughput as it was and cut the CLI's CPU (docs/performance.md). The language
- * server, which runs for hours, keeps V8's default.
- */
-const CLI_V8_FLAGS = ['--max-inlined-bytecode-size-cumulative=200'];
 
 declare const PORTLENS_VERSION: string | undefined;
 const VERSION = typeof PORTLENS_VERSION === 'string' ? PORTLENS_VERSION : '0.0.0-dev';
@@ -48,7 +41,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     const args = parseArguments(argv);
     const settings = loadSettings(args.config, args.paths, !args.noConfigLookup, warn);
     if (args.language) {
-      const { languageIds } = await PortLensService.create(settings);
+      const { languageIds } = await PortLensService.create(settings, createFormatRegistry({ parserOnDemand: true }));
       if (!languageIds.includes(args.language))
         throw new UsageError(`--language must be one of ${languageIds.join(', ')}, not '${args.language}'`);
     }
@@ -96,8 +89,7 @@ if (!isMainThread) {
     if (error.code !== 'EPIPE') throw error;
     process.exit(process.exitCode ?? 0);
   });
-  // Set before any worker starts: V8's flags are the process's, and each worker's compiler reads them.
-  for (const flag of CLI_V8_FLAGS) setFlagsFromString(flag);
+  tuneForShortRun();
   void runCli(process.argv.slice(2)).then((status) => {
     process.exitCode = status;
   });

@@ -18,13 +18,14 @@ const lenientUtf8 = new TextDecoder('utf-8');
 /**
  * Reads and scans one file, opening it once. A file larger than the limit is never read whole: its first bytes
  * are enough for the service to detect its language and report it skipped. Invalid UTF-8 is replaced and noted.
+ * What its language needs (the shell parser) is loaded first, if it is not yet.
  */
-export function scanFile(
+export async function scanFile(
   file: FileToScan,
   service: PortLensService,
   limitBytes: number,
   language?: string,
-): ScannedFile | undefined {
+): Promise<ScannedFile | undefined> {
   // Standard input is reported, and recognised, by the name it was given.
   const path = file.label ?? file.path;
   if (file.skipped) return skippedFile(path, language, file.skipped);
@@ -71,7 +72,7 @@ export function scanFile(
   }
   const { text, notice } = decodeText(bytes);
   const notices = notice ? [notice] : [];
-  const scan = service.scan({ text, languageId, path, byteLength });
+  const scan = await service.scanWhenReady({ text, languageId, path, byteLength });
   return { path, text, scan: { ...scan, notices: [...notices, ...scan.notices] } };
 }
 

@@ -1,11 +1,13 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { createFormatRegistry } from '../scan/registry';
 import { PortLensService } from '../service/portLensService';
 import type { PortLensSettings } from '../settings/settings';
 import { type OutputOptions, reportWriter } from './report';
 import { type Tally, emptyTally, reportFile, tallyFile } from './reportedFile';
 import { scanFile } from './scanFiles';
+import { OPTIMISED_PARSER_BYTES, tuneForLongRun } from './v8Flags';
 import type { FileToScan } from './walk';
 
 /** What every scan needs besides its files: the settings, a forced language, and how to write the report. */
@@ -46,7 +48,7 @@ const FILES_PER_BATCH = 100;
 const CHARACTERS_PER_BATCH = 1 << 20;
 
 /** Scans consecutive files from the one numbered `first`, handing over their report in batches as it goes. */
-export type FileScanner = (files: Iterable<FileToScan>, first: number, sink: BatchSink) => void;
+export type FileScanner = (files: Iterable<FileToScan>, first: number, sink: BatchSink) => Promise<void>;
 
 /**
  * The parts joined by `between` as UTF-8, written straight into one buffer: joining them into one string first
@@ -65,10 +67,11 @@ function encodeJoined(parts: readonly string[], between: string, characters: num
 
 /** The service and the report writer, loaded once for all the files this thread scans. */
 export async function fileScanner(setup: ScanSetup): Promise<FileScanner> {
-  const scanner = await PortLensService.create(setup.settings);
+  // A run that meets no shell, and no file that can hold some, never loads the shell parser.
+  const scanner = await PortLensService.create(setup.settings, createFormatRegistry({ parserOnDemand: true }));
   const writer = reportWriter(setup.output);
   const limitBytes = setup.settings.maxFileSizeMB * 1024 * 1024;
-  return (files, first, sink) => {
+  return async (files, first, sink) => {
     let batch = { first, files: 0, chunks: [] as string[], characters: 0, tally: emptyTally() };
     const handOver = () => {
       const { files: count, chunks, tally } = batch;
@@ -83,7 +86,7 @@ export async function fileScanner(setup: ScanSetup): Promise<FileScanner> {
     };
     for (const file of files) {
       batch.files++;
-      const scanned = scanFile(file, scanner, limitBytes, setup.language);
+      const scanned = await scanFile(file, scanner, limitBytes, setup.language);
       if (scanned) {
         const report = reportFile(scanned, scanner, writer.replacements);
         tallyFile(batch.tally, report);
@@ -114,6 +117,7 @@ export async function scanAll(
   const cores = availableParallelism();
   const { head, bytes } = takeBytes(walk, cores * BYTES_PER_WORKER, setup.settings.maxFileSizeMB * 1024 * 1024);
   const count = head.length >= FILES_FOR_EVERY_CORE ? cores : Math.min(cores, Math.floor(bytes / BYTES_PER_WORKER));
+  if (count >= 2 || bytes >= OPTIMISED_PARSER_BYTES) tuneForLongRun();
   // Scanned here, the head may not be the whole walk: what is left of it follows, already in order.
   if (count < 2) return (await fileScanner(setup))(concat(head, walk), 0, emit);
   const sink = inWalkOrder(emit);
@@ -215,8 +219,9 @@ export async function serveScanTasks(setup: ScanSetup, port: ParentPort): Promis
   const scan = await fileScanner(setup);
   port.on('message', (task) => {
     // The bytes move to the main thread instead of being copied.
-    scan(task.files, task.first, (batch) => port.postMessage({ batch }, [batch.bytes.buffer as ArrayBuffer]));
-    port.postMessage({ taskDone: true });
+    void scan(task.files, task.first, (batch) => port.postMessage({ batch }, [batch.bytes.buffer as ArrayBuffer])).then(
+      () => port.postMessage({ taskDone: true }),
+    );
   });
 }
 

@@ -29,5 +29,10 @@ export function fileFindings(context: RuleContext, ofMentions: readonly Finding[
     ignoreInline: context.settings.ignoreInlineSuppressions,
     hintSeverity: (ruleId) => fixedSeverity(levelOf(context, ruleId)),
   });
-  return withSuppressions.sort((a, b) => byPosition(a, b) || a.ruleId.localeCompare(b.ruleId));
+  // Rule ids are lower-case ASCII: plain comparison orders them as a collator would, without building one.
+  return withSuppressions.sort((a, b) => byPosition(a, b) || compareText(a.ruleId, b.ruleId));
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -39,6 +39,8 @@ export interface FormatDefinition {
   /** Commands that read this format on their standard input or from a file argument (`iptables-restore`). */
   consumers?: string[];
   scanner: FormatScanner;
+  /** The formats this one hands text to through `ScanContext.scanEmbedded`; `any` for a shell script. */
+  embeds?: readonly string[] | 'any';
   /** How comments are written, for suppression comments (`# portlens-ignore-next-line ...`). */
   comment: CommentSyntax;
   /** The format's own quick-fix edits; the rules decide when to offer them. */

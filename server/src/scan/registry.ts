@@ -3,9 +3,10 @@ import type { ServiceNameResolver } from './collector';
 import type { FormatDefinition, ScanContext } from './format';
 import type { ScanOutput } from './mention';
 import { WorkBudget } from './workBudget';
-import { loadShellParser } from './shell/parser';
+import { loadShellParser, loadedShellParser } from './shell/parser';
 import { serviceConfigFormats } from './serviceConfigs/format';
 import { shellFormat } from './shell/format';
+import { SHELL } from './shell/scriptWalk';
 import { sshdConfigFormat } from './sshd/format';
 import { firewalldFormat } from './firewalld/format';
 import { iptablesFormat } from './iptables/format';
@@ -24,6 +25,9 @@ const MAX_EMBEDDING_DEPTH = 6;
  * the shell scanner's routing of heredocs, and the editor's scans all go through here.
  */
 export class FormatRegistry {
+  /** @param loadParser loads the shell parser (a test counts its calls). */
+  constructor(private readonly loadParser: () => Promise<unknown> = loadShellParser) {}
+
   private readonly definitions: FormatDefinition[] = [];
   /** The formats a file can be on its own, in the order detection tries them (the CLI asks for every file). */
   private readonly standalone: FormatDefinition[] = [];
@@ -78,6 +82,21 @@ export class FormatRegistry {
     return this.byLanguage.get(languageId);
   }
 
+  /** Loads what scanning a text of `languageId` needs: the shell parser, if the text is shell or may hold some. */
+  async prepare(languageId: string): Promise<void> {
+    if (this.reaches(languageId, SHELL)) await this.loadParser();
+  }
+
+  /** Whether a text of `from` can be, or hold, a text of `to`, through the formats each one hands text to. */
+  private reaches(from: string, to: string, seen = new Set<string>()): boolean {
+    if (from === to) return true;
+    if (seen.has(from)) return false;
+    seen.add(from);
+    const embeds = this.byLanguage.get(from)?.embeds ?? [];
+    const next = embeds === 'any' ? this.definitions.map((definition) => definition.languageId) : embeds;
+    return next.some((language) => this.reaches(language, to, seen));
+  }
+
   /** `readFile` reads a file the scanned file points to (see ScanContext.readNearby); given only for a file on disk. */
   scan(
     languageId: string,
@@ -106,30 +125,41 @@ export class FormatRegistry {
       budget,
       // An embedded text's path is where a script writes it, on some other machine: nothing is read beside it.
       scanEmbedded: (embeddedLanguage, embeddedText, embeddedPath) =>
-        depth >= MAX_EMBEDDING_DEPTH
-          ? {
-              mentions: [],
-              signals: [],
-              shortfalls: [
-                {
-                  reason: `text nested more than ${MAX_EMBEDDING_DEPTH} formats deep was not read`,
-                  span: { start: 0, end: 0 },
-                },
-              ],
-            }
-          : this.scanAtDepth(
-              embeddedLanguage,
-              embeddedText,
-              resolveServiceName,
-              embeddedPath,
-              undefined,
-              depth + 1,
-              budget,
-            ),
+        !embedsLanguage(definition, embeddedLanguage)
+          ? failUndeclared(definition, embeddedLanguage)
+          : depth >= MAX_EMBEDDING_DEPTH
+            ? {
+                mentions: [],
+                signals: [],
+                shortfalls: [
+                  {
+                    reason: `text nested more than ${MAX_EMBEDDING_DEPTH} formats deep was not read`,
+                    span: { start: 0, end: 0 },
+                  },
+                ],
+              }
+            : this.scanAtDepth(
+                embeddedLanguage,
+                embeddedText,
+                resolveServiceName,
+                embeddedPath,
+                undefined,
+                depth + 1,
+                budget,
+              ),
     };
     if (readFile && path) context.readNearby = (relativePath) => readFile(join(dirname(path), relativePath));
     return definition.scanner.scan(text, context);
   }
+}
+
+function embedsLanguage(definition: FormatDefinition, languageId: string): boolean {
+  return definition.embeds === 'any' || (definition.embeds?.includes(languageId) ?? false);
+}
+
+/** `prepare` loads what a format's declared embeddings need, so an undeclared one is a bug, and fails as one. */
+function failUndeclared(definition: FormatDefinition, languageId: string): never {
+  throw new Error(`${definition.languageId} handed text to ${languageId}, which its definition does not declare`);
 }
 
 function replaceOrAdd(
@@ -142,11 +172,15 @@ function replaceOrAdd(
   else list.push(definition);
 }
 
-/** The registry of every format that has landed; the shell parser loads asynchronously, once. */
-export async function createFormatRegistry(): Promise<FormatRegistry> {
-  const parser = await loadShellParser();
-  const registry = new FormatRegistry();
-  registry.register(shellFormat(parser, registry));
+/**
+ * The registry of every format that has landed. The shell parser loads asynchronously, once: at once, or with
+ * `parserOnDemand` when the first text that can hold shell is about to be scanned (see FormatRegistry.prepare).
+ */
+export async function createFormatRegistry(
+  options: { parserOnDemand?: boolean; loadParser?: () => Promise<unknown> } = {},
+): Promise<FormatRegistry> {
+  const registry = new FormatRegistry(options.loadParser);
+  registry.register(shellFormat(loadedShellParser, registry));
   registry.register(sshdConfigFormat);
   for (const definition of serviceConfigFormats) registry.register(definition);
   // ufw's rule files are iptables-save files too: ufw goes first so its chains decide the content detection.
@@ -157,5 +191,6 @@ export async function createFormatRegistry(): Promise<FormatRegistry> {
   registry.register(nftablesFormat);
   registry.register(pfFormat);
   for (const definition of connectDirectFormats()) registry.register(definition);
+  if (!options.parserOnDemand) await registry.prepare(SHELL);
   return registry;
 }

@@ -115,6 +115,12 @@ export class PortLensService {
     return this.read(request, this.languageOf(request), this.exclusion(request)).scan;
   }
 
+  /** `scan`, once what the text's language needs is loaded: for a registry that loads it on demand (the CLI). */
+  async scanWhenReady(request: ScanRequest): Promise<FileScan> {
+    await this.registry.prepare(this.languageOf(request));
+    return this.scan(request);
+  }
+
   /**
    * Scans a new version of a document. Where the format lists its context lines and the edit left them alone,
    * only the edited lines are read again (see editRescan.ts); otherwise the whole text is.

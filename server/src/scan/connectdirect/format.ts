@@ -1,4 +1,5 @@
 import type { CommentSyntax, FormatDefinition } from '../format';
+import { SHELL } from '../shell/scriptWalk';
 import {
   PROCESS_LANGUAGE,
   SPCLI_LANGUAGE,
@@ -33,6 +34,8 @@ function unixRecords(languageId: UnixRecordLanguage, fileNames: RegExp[], conten
     content,
     comment: UNIX_COMMENTS,
     scanner: unixConfigScanner(languageId),
+    // A Windows netmap export saved under a UNIX file's name is read as what it is.
+    embeds: [WINDOWS_INI_LANGUAGE],
     fixes: unixRecordFixes,
     hover: recordHover,
     symbols: unixRecordSymbols,
@@ -56,6 +59,8 @@ export function connectDirectFormats(): FormatDefinition[] {
       consumers: ['direct', 'ndmcli'],
       comment: BLOCK_COMMENTS,
       scanner: processScanner,
+      // SYSOPTS of a run task is a command line.
+      embeds: [SHELL],
       fixes: processFixes,
       hover: processHover,
       symbols: processSymbols,

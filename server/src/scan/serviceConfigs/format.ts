@@ -15,6 +15,8 @@ export const serviceConfigFormats: FormatDefinition[] = [
     fileNames: [/(^|\/)[^/]+\.(service|socket)$/],
     comment: { line: '#' },
     scanner: systemdUnitScanner,
+    // ExecStart and its kin are command lines.
+    embeds: ['shellscript'],
   },
   {
     languageId: COMPOSE,

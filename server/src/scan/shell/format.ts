@@ -6,9 +6,9 @@ import { ShellScanner } from './shellScanner';
 
 /**
  * Shell scripts: by extension, dotfiles and a shell shebang. The scanner needs the parser, which loads
- * asynchronously, and the other formats, to which it hands heredocs and quoted strings.
+ * asynchronously (it is given once loaded), and the other formats, to which it hands heredocs and quoted strings.
  */
-export function shellFormat(parser: Parser, embedded: EmbeddedFormats): FormatDefinition {
+export function shellFormat(parser: () => Parser, embedded: EmbeddedFormats): FormatDefinition {
   return {
     languageId: SHELL,
     standalone: true,
@@ -18,5 +18,7 @@ export function shellFormat(parser: Parser, embedded: EmbeddedFormats): FormatDe
     comment: { line: '#' },
     fixes: shellFixes,
     scanner: new ShellScanner(parser, embedded),
+    // Heredocs, quoted strings and files a script writes may be in any format.
+    embeds: 'any',
   };
 }

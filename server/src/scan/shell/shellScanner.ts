@@ -45,25 +45,29 @@ function triggers(statement: string): boolean {
  * format go to that format's scanner.
  */
 export class ShellScanner implements FormatScanner {
+  /** Matching in the parser is far cheaper than visiting every node from JavaScript. */
+  private statementQuery?: Query;
+
   /**
+   * @param parser gives the parser when the first script is read: a run that meets no script never loads it.
    * @param skipIrrelevant parse only the statements that can hold a port (the default); the equivalence
    *   test turns it off to check that skipping never changes what is found.
    */
-  /** Matching in the parser is far cheaper than visiting every node from JavaScript. */
-  private readonly statements: Query;
-
   constructor(
-    private readonly parser: Parser,
+    private readonly parser: () => Parser,
     private readonly embedded: EmbeddedFormats,
     private readonly skipIrrelevant = true,
-  ) {
-    this.statements = new Query(
-      parser.language!,
+  ) {}
+
+  private get statements(): Query {
+    this.statementQuery ??= new Query(
+      this.parser().language!,
       `[(command) (variable_assignment) (heredoc_redirect) (file_redirect)] @${STATEMENT}
        (function_definition) @${FUNCTION}
        [(for_statement) (while_statement)] @${LOOP}
        [(redirected_statement) (pipeline) (declaration_command)] @${ENCLOSING}`,
     );
+    return this.statementQuery;
   }
 
   scan(text: string, context: ScanContext): ScanOutput {
@@ -85,7 +89,8 @@ export class ShellScanner implements FormatScanner {
     let reached = 0;
     // tree-sitter-bash recovers from some errors (several heredocs on one line) in time that grows with their
     // square: past the file's deadline the parse is given up and the file reported as not read whole.
-    const tree = this.parser.parse(input, null, {
+    const parser = this.parser();
+    const tree = parser.parse(input, null, {
       progressCallback: (state) => {
         reached = state.currentOffset / 2;
         return context.budget.overdue;
@@ -93,7 +98,7 @@ export class ShellScanner implements FormatScanner {
     });
     if (!tree) {
       // A cancelled parse would otherwise resume with the next text.
-      this.parser.reset();
+      parser.reset();
       const reason = 'the shell parser ran out of time on this text';
       return { mentions: [], signals: [], shortfalls: [{ reason, span: { start: reached, end: reached } }] };
     }
