@@ -170,7 +170,8 @@ function startServer(connection: Connection): void {
 
   connection.onHover((params, token) =>
     aboutDocument(params, token, placeRequest, null, (document, service) => {
-      const result = service.hover(scans.get(document), document.getText(), document.offsetAt(params.position));
+      const lineOf = (offset: number) => document.positionAt(offset).line + 1;
+      const result = service.hover(scans.get(document), document.getText(), document.offsetAt(params.position), lineOf);
       return result ? toLspHover(document, result) : null;
     }),
   );

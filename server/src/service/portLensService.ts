@@ -222,11 +222,13 @@ export class PortLensService {
   }
 
   /** The card for the port under `offset`, or the format's own card for the word there (a node name). */
-  hover(scan: FileScan, text: string, offset: number): HoverResult | undefined {
+  /**
+   * @param lineOf the 1-based line of an offset, where the caller already knows the text's lines (an editor's
+   *   document): finding them again costs a pass over the whole text on every hover.
+   */
+  hover(scan: FileScan, text: string, offset: number, lineOf = lineNumbers(text)): HoverResult | undefined {
     const here = mentionsAt(scan.mentions, offset);
     if (here.length > 0) {
-      let starts: number[] | undefined;
-      const lineOf = (at: number) => lastAtOrBefore((starts ??= lineStarts(text)), at) + 1;
       return {
         markdown: here.map((mention) => portHover(mention, this.catalog, lineOf)).join('\n\n---\n\n'),
         span: here[0].span,
@@ -251,6 +253,12 @@ export class PortLensService {
   serviceName(mention: PortMention): string | null {
     return this.catalog.describe(mention).service;
   }
+}
+
+/** The 1-based line of an offset in `text`, with the line starts found on first use. */
+function lineNumbers(text: string): (offset: number) => number {
+  let starts: number[] | undefined;
+  return (offset) => lastAtOrBefore((starts ??= lineStarts(text)), offset) + 1;
 }
 
 /**
