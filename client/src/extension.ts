@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageclient/node';
 import { CrashGuard } from './crashGuard';
 import { LANGUAGES } from './languages';
+import { registerPortsView } from './ports/portsView';
 
 let client: LanguageClient | undefined;
 
@@ -28,7 +29,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
       { scheme: 'file', language },
       { scheme: 'untitled', language },
     ]),
-    synchronize: { configurationSection: 'portLens' },
+    // File events keep the Ports view's workspace inventory current without opening the files.
+    synchronize: { configurationSection: 'portLens', fileEvents: workspace.createFileSystemWatcher('**/*') },
     // The server's code actions call these instead of its own plainer command and edits.
     initializationOptions: { clientCommands: [OPEN_RULE_DOCS, EDIT_SUPPRESSION_REASON] },
     // A document set aside after a crash is not sent again, so the restarted server never reads it.
@@ -50,6 +52,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     commands.registerCommand('portLens.restartServer', () => client?.restart()),
   );
   await client.start();
+  context.subscriptions.push(...registerPortsView(context, client));
 }
 
 const crashGuard = new CrashGuard();

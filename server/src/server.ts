@@ -17,6 +17,7 @@ import {
   createConnection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileURLToPath } from 'node:url';
 import { type ActionCommands, FIX_ALL_KIND, SHOW_RULE_DOCS_COMMAND, fixAll, quickFixes } from './features/codeActions';
 import { DiagnosticsPusher } from './features/pushDiagnostics';
 import { toDiagnostics, toDocumentSymbols, toLspHover } from './features/lspShapes';
@@ -27,6 +28,7 @@ import { PortLensService } from './service/portLensService';
 import { type LogLevel, leveledLogger } from './logging/logger';
 import { clientCommandsIn, settingsSection } from './settings/clientSettings';
 import { SETTINGS_SECTION, readLogLevel, readSettings } from './settings/settings';
+import { serveWorkspacePorts } from './workspace/workspaceHandlers';
 
 function fullReport(items: Diagnostic[]): DocumentDiagnosticReport {
   return { kind: DocumentDiagnosticReportKind.Full, items };
@@ -47,6 +49,7 @@ function startServer(connection: Connection): void {
   let canShowDocument = false;
   let canRegisterConfiguration = false;
   let canShowRelatedInformation = false;
+  let workspaceFolders: string[] = [];
   let commands: ActionCommands = { clientCommands: new Set() };
   /** Settings a client sends without being asked: initializationOptions, then didChangeConfiguration. */
   let sentSettings: Record<string, unknown> | undefined;
@@ -79,6 +82,7 @@ function startServer(connection: Connection): void {
     if (!service.configure(settings)) return;
     logger.info('Settings changed: every open document is scanned again.');
     scans.clear();
+    workspace.restart();
     if (!canPullDiagnostics) for (const document of documents.all()) pusher.schedule(document.uri);
     else if (canRefreshDiagnostics)
       await connection.languages.diagnostics
@@ -96,6 +100,9 @@ function startServer(connection: Connection): void {
     canShowRelatedInformation =
       textDocument?.publishDiagnostics?.relatedInformation === true || textDocument?.diagnostic !== undefined;
     commands = { clientCommands: clientCommandsIn(params.initializationOptions) };
+    workspaceFolders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri }] : []))
+      .filter(({ uri }) => uri.startsWith('file:'))
+      .map(({ uri }) => fileURLToPath(uri));
     sentSettings = settingsSection(params.initializationOptions, true);
     service = await servicePromise;
     service.logger = logger;
@@ -215,6 +222,12 @@ function startServer(connection: Connection): void {
       return [];
     }
   };
+
+  const workspace = serveWorkspacePorts(connection, {
+    service: () => service!,
+    logger,
+    folders: () => workspaceFolders,
+  });
 
   // A second didOpen of the same document replaces its text, whatever version it gives.
   documents.onDidOpen(({ document }) => scans.forget(document.uri));

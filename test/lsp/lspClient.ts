@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   type ClientCapabilities,
   type Diagnostic,
@@ -34,6 +35,10 @@ export class LspClient {
 
   /** The diagnostics the server pushed (`textDocument/publishDiagnostics`), latest per document. */
   readonly pushed = new Map<string, Diagnostic[]>();
+  /** The server's `$/progress` reports (begin, report, end), in order. */
+  readonly progress: { kind: string; message?: string }[] = [];
+  /** How often the server said the workspace inventory changed. */
+  workspaceChanges = 0;
   /** What the server showed with `window/showMessage`. */
   readonly messages: string[] = [];
 
@@ -43,7 +48,7 @@ export class LspClient {
    */
   static async start(
     settings: Record<string, unknown> = {},
-    client: { capabilities?: ClientCapabilities; initializationOptions?: unknown } = {},
+    client: { capabilities?: ClientCapabilities; initializationOptions?: unknown; workspaceFolders?: string[] } = {},
   ): Promise<{ client: LspClient; initialize: InitializeResult }> {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(
@@ -69,10 +74,21 @@ export class LspClient {
     });
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('workspace/diagnostic/refresh', () => null);
+    connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onNotification('$/progress', (params: { value: { kind: string; message?: string } }) => {
+      lsp.progress.push(params.value);
+    });
+    connection.onNotification('portLens/workspacePortsChanged', () => {
+      lsp.workspaceChanges++;
+    });
     connection.listen();
     const initialize = await connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
       rootUri: null,
+      workspaceFolders: (client.workspaceFolders ?? []).map((folder) => ({
+        uri: pathToFileURL(folder).href,
+        name: basename(folder),
+      })),
       capabilities: client.capabilities ?? {
         workspace: {
           configuration: true,
@@ -80,6 +96,7 @@ export class LspClient {
           diagnostics: { refreshSupport: true },
         },
         textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] }, diagnostic: {} },
+        window: { workDoneProgress: true },
       },
       // As the VS Code extension sends them (client/src/extension.ts).
       initializationOptions: client.initializationOptions ?? {

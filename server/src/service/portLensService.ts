@@ -89,6 +89,11 @@ export class PortLensService {
     return this.registry.languageIds;
   }
 
+  /** Files larger than this are reported as skipped, not read (`portLens.maxFileSizeMB`). */
+  get maxFileBytes(): number {
+    return this.settings.maxFileSizeMB * 1024 * 1024;
+  }
+
   /** Takes new settings; true when they differ from the current ones, so earlier scans no longer hold. */
   configure(settings: PortLensSettings): boolean {
     if (JSON.stringify(settings) === JSON.stringify(this.settings)) return false;
@@ -151,7 +156,7 @@ export class PortLensService {
 
   /** Why a text is not scanned at all: over the size limit, or binary. */
   private exclusion(request: ScanRequest): string | undefined {
-    const limit = this.settings.maxFileSizeMB * 1024 * 1024;
+    const limit = this.maxFileBytes;
     const size = request.byteLength ?? Buffer.byteLength(request.text, 'utf8');
     if (size > limit) return `larger than the ${this.settings.maxFileSizeMB} MB limit (portLens.maxFileSizeMB)`;
     if (request.text.slice(0, BINARY_PROBE_LENGTH).includes('\u0000')) return 'binary file';

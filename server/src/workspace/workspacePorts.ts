@@ -1,0 +1,79 @@
+import { pathToFileURL } from 'node:url';
+import type { ReportedFile } from '../cli/reportedFile';
+
+/** The custom request the Ports view reads the inventory through, a page at a time. */
+export const WORKSPACE_PORTS_REQUEST = 'portLens/workspacePorts';
+/** Sent when the inventory changed, so that the view asks again; carries nothing but the new version. */
+export const WORKSPACE_PORTS_CHANGED = 'portLens/workspacePortsChanged';
+
+export interface WorkspacePortsParams {
+  /** Where the page starts: 0, or the `next` of the page before. */
+  cursor?: number;
+  /** Files per page; the server caps it. */
+  limit?: number;
+}
+
+/** One scanned file of the workspace: the CLI's JSON report of it (docs/cli-contract.md), with its URI. */
+export interface WorkspaceFile extends ReportedFile {
+  uri: string;
+}
+
+export interface WorkspacePortsPage {
+  files: WorkspaceFile[];
+  /** The cursor of the next page; null on the last. */
+  next: number | null;
+  /** Files that hold a port or a finding, or were not read, in all pages. */
+  total: number;
+  /** Changes with every update: a client that reads pages of two versions starts again. */
+  version: number;
+  /** False while the background scan is still going (or was cancelled). */
+  complete: boolean;
+}
+
+const MAX_PAGE = 500;
+
+/**
+ * What the workspace holds, file by file: only files with a port or a finding, or that were not read, are kept, in
+ * path order, so that pages are stable between two updates.
+ */
+export class WorkspaceInventory {
+  private readonly files = new Map<string, WorkspaceFile>();
+  private ordered?: WorkspaceFile[];
+  version = 0;
+  complete = false;
+
+  /** Records a file's report (by absolute path); a report with nothing in it removes the file. */
+  set(path: string, report: ReportedFile): void {
+    // A file not read (too large) stays, with its reason: a view that left it out would look clean.
+    const relevant = report.mentions.length > 0 || report.findings.length > 0 || report.skipped !== undefined;
+    if (!relevant) return this.remove(path);
+    this.files.set(path, { ...report, uri: pathToFileURL(path).href });
+    this.changed();
+  }
+
+  remove(path: string): void {
+    if (this.files.delete(path)) this.changed();
+  }
+
+  has(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  page({ cursor = 0, limit = MAX_PAGE }: WorkspacePortsParams): WorkspacePortsPage {
+    this.ordered ??= [...this.files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, file]) => file);
+    const start = Math.max(0, Math.floor(cursor));
+    const end = start + Math.min(MAX_PAGE, Math.max(1, Math.floor(limit)));
+    return {
+      files: this.ordered.slice(start, end),
+      next: end < this.ordered.length ? end : null,
+      total: this.ordered.length,
+      version: this.version,
+      complete: this.complete,
+    };
+  }
+
+  private changed(): void {
+    this.ordered = undefined;
+    this.version++;
+  }
+}
