@@ -143,6 +143,39 @@ function oneFileRun(file) {
   );
 }
 
+/**
+ * The Ports view's background scan of the mixed workspace through the real server, while a user hovers a port of
+ * an open file: how long the scan takes, what the hovers cost meanwhile, and the server's memory afterwards.
+ */
+async function workspaceScanWhileHovering(workspace) {
+  const { client } = await LspClient.start({}, { workspaceFolders: [workspace.path] });
+  try {
+    const uri = 'file:///bench/open.sh';
+    await client.open(uri, 'iptables -A INPUT -p tcp --dport 1363 -j ACCEPT\n');
+    await client.hover(uri, 0, 34);
+    const start = process.hrtime.bigint();
+    let page = await client.connection.sendRequest('portLens/workspacePorts', { limit: 1 });
+    const samples = [];
+    while (!page.complete) {
+      const hoverStart = process.hrtime.bigint();
+      if (!(await client.hover(uri, 0, 34))) throw new Error('no hover during the workspace scan');
+      samples.push(Number(process.hrtime.bigint() - hoverStart) / 1e6);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      page = await client.connection.sendRequest('portLens/workspacePorts', { limit: 1 });
+    }
+    const scanMs = Number(process.hrtime.bigint() - start) / 1e6;
+    const status = readFileSync(`/proc/${client.pid}/status`, 'utf8');
+    const rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+    console.log(
+      `workspace scan of ${workspace.files} files (${(workspace.bytes / 1e6).toFixed(1)} MB) through the server: ${(scanMs / 1000).toFixed(1)} s, ${page.total} files with ports; ` +
+        `hover meanwhile median ${median(samples).toFixed(2)} ms, p95 ${percentile(samples, 95).toFixed(2)} ms over ${samples.length} hovers (target: p95 under 5 ms); ` +
+        `server memory after it ${rssMb.toFixed(0)} MB resident (target: under 400 MB)`,
+    );
+  } finally {
+    await client.stop();
+  }
+}
+
 const firewallWorkspace = () => generateFirewallWorkspace(join(root, 'bench', 'firewall-workspace'));
 const CORPUS = join(root, '..', 'shared', 'corpus');
 const corpusWorkspace = () => copyCorpusWorkspace(join(root, 'bench', 'corpus-workspace'), CORPUS);
@@ -155,6 +188,7 @@ const MEASURES = {
     oneFileRun(oneScript(join(root, 'bench', 'one-file', 'deploy.sh')));
     oneFileRun(oneRuleFile(join(root, 'bench', 'one-file', 'rules.v4')));
   },
+  workspaceScan: async () => workspaceScanWhileHovering(generateWorkspace(join(root, 'bench', 'workspace'))),
   mixed: async () => scanAgainstFloor('mixed workspace', generateWorkspace(join(root, 'bench', 'workspace'))),
   firewall: async () => scanAgainstFloor('firewall-heavy workspace', firewallWorkspace()),
   corpus: async () => scanAgainstFloor('corpus firewall files', corpusWorkspace()),

@@ -20,14 +20,14 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { type ActionCommands, FIX_ALL_KIND, SHOW_RULE_DOCS_COMMAND, fixAll, quickFixes } from './features/codeActions';
 import { DiagnosticsPusher } from './features/pushDiagnostics';
-import { toDiagnostics, toDocumentSymbols, toLspHover } from './features/lspShapes';
+import { toDiagnostics, toDocumentSymbols, toInlayHint, toLspHover } from './features/lspShapes';
 import { contentModified, invalidParams, onLatestVersion, serverCancelled } from './features/requestGuard';
 import { ruleDocsLinker } from './features/ruleDocs';
 import { DocumentScans } from './service/documentScans';
 import { PortLensService } from './service/portLensService';
-import { type LogLevel, leveledLogger } from './logging/logger';
+import { leveledLogger } from './logging/logger';
 import { clientCommandsIn, settingsSection } from './settings/clientSettings';
-import { SETTINGS_SECTION, readLogLevel, readSettings } from './settings/settings';
+import { type EditorSettings, SETTINGS_SECTION, readEditorSettings, readSettings } from './settings/settings';
 import { serveWorkspacePorts } from './workspace/workspaceHandlers';
 
 function fullReport(items: Diagnostic[]): DocumentDiagnosticReport {
@@ -50,12 +50,13 @@ function startServer(connection: Connection): void {
   let canRegisterConfiguration = false;
   let canShowRelatedInformation = false;
   let workspaceFolders: string[] = [];
+  let canRefreshInlayHints = false;
   let commands: ActionCommands = { clientCommands: new Set() };
   /** Settings a client sends without being asked: initializationOptions, then didChangeConfiguration. */
   let sentSettings: Record<string, unknown> | undefined;
   const docsLink = ruleDocsLinker(__dirname);
-  let logLevel: LogLevel = 'info';
-  const logger = leveledLogger(connection.console, () => logLevel);
+  let editor: EditorSettings = readEditorSettings(undefined);
+  const logger = leveledLogger(connection.console, () => editor.logLevel);
   const pusher = new DiagnosticsPusher((uri) => {
     const document = documents.get(uri);
     if (document && service)
@@ -76,7 +77,13 @@ function startServer(connection: Connection): void {
   const refreshSettings = async () => {
     if (!service) return;
     const raw = await currentSettings();
-    logLevel = readLogLevel(raw);
+    const before = editor;
+    editor = readEditorSettings(raw);
+    if (editor.workspaceDiagnostics !== before.workspaceDiagnostics) workspace.diagnosticsToggled();
+    if (editor.inlayHints !== before.inlayHints && canRefreshInlayHints)
+      await connection.languages.inlayHint
+        .refresh()
+        .catch((error: unknown) => logger.warn('The client refused an inlay hint refresh', error));
     const settings = readSettings(raw, (key, message) => logger.warn(`Setting portLens.${key}: ${message}`));
     // VS Code announces every change of any setting; only a change of ours invalidates the scans.
     if (!service.configure(settings)) return;
@@ -96,6 +103,7 @@ function startServer(connection: Connection): void {
     canRegisterConfiguration = workspace?.didChangeConfiguration?.dynamicRegistration === true;
     canPullDiagnostics = textDocument?.diagnostic !== undefined;
     canRefreshDiagnostics = workspace?.diagnostics?.refreshSupport === true;
+    canRefreshInlayHints = workspace?.inlayHint?.refreshSupport === true;
     canShowDocument = window?.showDocument?.support === true;
     canShowRelatedInformation =
       textDocument?.publishDiagnostics?.relatedInformation === true || textDocument?.diagnostic !== undefined;
@@ -115,10 +123,11 @@ function startServer(connection: Connection): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         documentSymbolProvider: true,
+        inlayHintProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
         executeCommandProvider: { commands: [SHOW_RULE_DOCS_COMMAND] },
         ...(canPullDiagnostics
-          ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } }
+          ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: true } }
           : {}),
       },
       serverInfo: { name: 'Port Lens' },
@@ -183,6 +192,16 @@ function startServer(connection: Connection): void {
     }),
   );
 
+  connection.languages.inlayHint.on((params, token) =>
+    aboutDocument(params, token, documentRequest, [], (document, service) => {
+      if (!editor.inlayHints) return [];
+      const { start, end } = params.range;
+      return service
+        .inlayHints(scans.get(document), document.getText(), document.offsetAt(start), document.offsetAt(end))
+        .map((hint) => toInlayHint(document, hint));
+    }),
+  );
+
   connection.onDocumentSymbol((params, token) =>
     aboutDocument(params, token, documentRequest, [], (document, service) =>
       toDocumentSymbols(document, service.symbols(scans.get(document), document.getText())),
@@ -227,6 +246,8 @@ function startServer(connection: Connection): void {
     service: () => service!,
     logger,
     folders: () => workspaceFolders,
+    diagnosticsWanted: () => editor.workspaceDiagnostics,
+    docsLink,
   });
 
   // A second didOpen of the same document replaces its text, whatever version it gives.

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { WorkspaceFile, WorkspacePortsPage } from '../../server/src/workspace/workspacePorts';
+import type { Diagnostic } from 'vscode-languageserver-protocol/node';
 import { LspClient } from './lspClient';
 
 const OPEN_CD_API = 'iptables -A INPUT -p tcp --dport 1363 -j ACCEPT\n';
@@ -44,20 +45,25 @@ async function inventory(client: LspClient, limit = 500): Promise<WorkspaceFile[
 
 const relativePaths = (root: string, files: WorkspaceFile[]) => files.map((file) => file.path.slice(root.length + 1));
 
-describe('the workspace inventory (portLens/workspacePorts)', () => {
-  let root: string;
-  let client: LspClient;
-
+/** A server on a fresh copy of the repository for each test. */
+function serveRepository(): { root: string; client: LspClient } {
+  const current = {} as { root: string; client: LspClient };
   beforeEach(async () => {
-    root = repository();
-    ({ client } = await LspClient.start({}, { workspaceFolders: [root] }));
+    current.root = repository();
+    ({ client: current.client } = await LspClient.start({}, { workspaceFolders: [current.root] }));
   });
   afterEach(async () => {
-    await client.stop();
-    rmSync(root, { recursive: true, force: true });
+    await current.client.stop();
+    rmSync(current.root, { recursive: true, force: true });
   });
+  return current;
+}
+
+describe('the workspace inventory (portLens/workspacePorts)', () => {
+  const served = serveRepository();
 
   it('lists the ports of files that were never opened, as the CLI reports them, with progress', async () => {
+    const { root, client } = served;
     const files = await inventory(client);
     assert.deepEqual(relativePaths(root, files), ['deploy/open-cd.sh', 'firewall/rules.v4']);
     const script = files[0];
@@ -81,12 +87,14 @@ describe('the workspace inventory (portLens/workspacePorts)', () => {
   });
 
   it('pages through the inventory in path order', async () => {
+    const { root, client } = served;
     const whole = await inventory(client);
     const paged = await inventory(client, 1);
     assert.deepEqual(relativePaths(root, paged), relativePaths(root, whole));
   });
 
   it('follows files created, changed and deleted on disk', async () => {
+    const { root, client } = served;
     await inventory(client);
     const added = join(root, 'deploy', 'expose-ddm.sh');
     writeFileSync(added, 'iptables -A INPUT -p tcp --dport 447 -j ACCEPT\n');
@@ -110,6 +118,63 @@ describe('the workspace inventory (portLens/workspacePorts)', () => {
     assert.equal(
       files.some((file) => file.path === added),
       false,
+    );
+  });
+});
+
+interface WorkspaceReport {
+  items: { kind: 'full' | 'unchanged'; uri: string; resultId?: string; items?: Diagnostic[] }[];
+}
+
+describe('workspace diagnostics (workspace/diagnostic)', () => {
+  const served = serveRepository();
+
+  const pull = (previousResultIds: { uri: string; value: string }[]) =>
+    served.client.connection.sendRequest<WorkspaceReport>('workspace/diagnostic', { previousResultIds });
+
+  it('reports the findings of files that were never opened, then only what changed', async () => {
+    const { root, client } = served;
+    await inventory(client);
+    const first = await pull([]);
+    const script = pathToFileURL(join(root, 'deploy/open-cd.sh')).href;
+    const report = first.items.find((item) => item.uri === script);
+    assert.equal(report?.kind, 'full');
+    assert.deepEqual(
+      report?.items?.map((diagnostic) => [diagnostic.code, diagnostic.range.start, diagnostic.message]),
+      [['exposed-critical-port', { line: 1, character: 33 }, 'Connect:Direct API port 1363 is open to any source']],
+    );
+    // rules.v4 opens 22 to a private network only: no finding, so no report.
+    assert.equal(first.items.length, 1, JSON.stringify(first.items.map((item) => item.uri)));
+
+    // Nothing changed: the request waits, and answers when a file appears on disk.
+    const held = first.items.map((item) => ({ uri: item.uri, value: item.resultId! }));
+    const second = pull(held);
+    const added = join(root, 'deploy', 'expose-ddm.sh');
+    writeFileSync(added, 'iptables -A INPUT -p tcp --dport 447 -j ACCEPT\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: pathToFileURL(added).href, type: 1 }],
+    });
+    const answer = await second;
+    const byUri = (a: { uri: string }, b: { uri: string }) => (a.uri < b.uri ? -1 : 1);
+    assert.deepEqual(
+      [...answer.items]
+        .sort(byUri)
+        .map((item) => [item.uri, item.kind, item.items?.map((diagnostic) => diagnostic.code)]),
+      [
+        [pathToFileURL(added).href, 'full', ['cleartext-protocol', 'exposed-critical-port']],
+        [script, 'unchanged', undefined],
+      ],
+    );
+
+    // Turned off, the files reported so far are cleared.
+    await client.changeSettings({ workspaceDiagnostics: false });
+    const cleared = await pull(answer.items.map((item) => ({ uri: item.uri, value: item.resultId! })));
+    assert.deepEqual(
+      cleared.items.map((item) => [item.kind, item.items]),
+      [
+        ['full', []],
+        ['full', []],
+      ],
     );
   });
 });

@@ -1,14 +1,15 @@
 /**
  * Issue 22 in a real VS Code: the Ports view lists every port of the workspace without opening a file, as the CLI
  * reports them; "only exposures" hides outbound uses, definitions and denies; a row opens its line; the status bar
- * counts the exposures and focuses the view; a file created on disk shows up on its own.
+ * counts the exposures and focuses the view; a file created on disk shows up in the view and in the Problems panel
+ * without being opened.
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type InventoryFile, group, rowsOf, summary } from '../../client/src/ports/portsModel';
+import { type InventoryFile, group, summary } from '../../client/src/ports/portsModel';
 import type { Workbench } from './codeServer';
 import { eventually, repoRoot, useUiSession } from './session';
 
@@ -52,7 +53,7 @@ const statusText = async (workbench: Workbench) =>
   ((await workbench.page.locator(STATUS_ITEM).allInnerTexts())[0] ?? '').replace(/\s+/g, ' ').trim();
 
 describe('UI: the Ports view (issue 22)', function () {
-  const session = useUiSession();
+  const session = useUiSession({ 'portLens.workspaceDiagnostics': true });
 
   it('counts the workspace in the status bar before any file is open, and a click there shows the view', async () => {
     const { workbench, workspace } = session();
@@ -118,7 +119,7 @@ describe('UI: the Ports view (issue 22)', function () {
     );
   });
 
-  it('shows a file created on disk without it being opened', async () => {
+  it('shows a file created on disk, in the view and in the Problems panel, without it being opened', async () => {
     const { workbench, workspace } = session();
     const before = summary(cliInventory(workspace));
     const added = path.join(workspace, 'deploy', 'open-cd-api.sh');
@@ -139,7 +140,13 @@ describe('UI: the Ports view (issue 22)', function () {
       () => rows(workbench, PORTS_CONTAINER, 2),
       (shown) => shown.some((label) => label.startsWith('deploy/open-cd-api.sh:2 allow · any')),
     );
-    assert.equal(rowsOf(cliInventory(workspace).find((file) => file.path.endsWith('open-cd-api.sh'))!).length, 1);
+    const [finding] = cliInventory(workspace).find((file) => file.path.endsWith('open-cd-api.sh'))!.findings;
+    const row = `${finding.message} Port Lens ${finding.ruleId} [Ln ${finding.line}, Col ${finding.column}]`;
+    await eventually(
+      'its finding in the Problems panel',
+      () => workbench.problems(),
+      (all) => all.includes(row),
+    );
   });
 });
 

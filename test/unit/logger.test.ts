@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { type LogLevel, leveledLogger } from '../../server/src/logging/logger';
 import { createFormatRegistry } from '../../server/src/scan/registry';
 import { PortLensService } from '../../server/src/service/portLensService';
-import { readLogLevel } from '../../server/src/settings/settings';
+import { readEditorSettings } from '../../server/src/settings/settings';
 
 function recordingSink() {
   const lines: string[] = [];
@@ -28,6 +28,7 @@ describe('logging', () => {
   });
 
   it('reads the level from portLens.logLevel, raised to debug by a verbose protocol trace', () => {
+    const readLogLevel = (raw: unknown) => readEditorSettings(raw).logLevel;
     assert.equal(readLogLevel(undefined), 'info');
     assert.equal(readLogLevel({ logLevel: 'error' }), 'error');
     assert.equal(readLogLevel({ logLevel: 'loud' }), 'info');

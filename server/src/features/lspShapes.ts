@@ -5,6 +5,7 @@ import {
   type DocumentSymbol,
   SymbolKind,
   type Hover,
+  type InlayHint,
   MarkupKind,
   type Range,
 } from 'vscode-languageserver';
@@ -13,6 +14,7 @@ import type { OutlineSymbol, OutlineSymbolKind } from '../scan/format';
 import type { Span } from '../scan/mention';
 import type { Severity } from '../rules/finding';
 import type { FileScan, HoverResult } from '../service/portLensService';
+import type { ReportedFile } from '../cli/reportedFile';
 
 export const DIAGNOSTIC_SOURCE = 'Port Lens';
 
@@ -22,6 +24,10 @@ export function toRange(document: TextDocument, span: Span): Range {
 
 export function toLspHover(document: TextDocument, result: HoverResult): Hover {
   return { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: toRange(document, result.span) };
+}
+
+export function toInlayHint(document: TextDocument, hint: { offset: number; label: string }): InlayHint {
+  return { position: document.positionAt(hint.offset), label: hint.label, paddingLeft: true };
 }
 
 const SYMBOL_KINDS: Record<OutlineSymbolKind, SymbolKind> = {
@@ -63,7 +69,7 @@ export interface DiagnosticData {
 
 export interface DiagnosticOptions {
   relatedInformation: boolean;
-  docsLink(ruleId: string): string;
+  docsLink: (ruleId: string) => string;
 }
 
 /**
@@ -71,25 +77,12 @@ export interface DiagnosticOptions {
  * the lines that explain them, and the data the code actions need; then why a file was skipped, if it was.
  */
 export function toDiagnostics(document: TextDocument, scan: FileScan, options: DiagnosticOptions): Diagnostic[] {
-  const firstLine = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  const notices = scan.skipped ? [`Port Lens skipped this file: ${scan.skipped}.`] : scan.notices;
-  const diagnostics: Diagnostic[] = notices.map((message) => ({
-    range: firstLine,
-    severity: DiagnosticSeverity.Information,
-    source: DIAGNOSTIC_SOURCE,
-    message,
-  }));
+  const diagnostics = noticeDiagnostics(scan.skipped, scan.notices);
   for (const finding of scan.findings) {
     if (finding.suppressed) continue;
     const data: DiagnosticData = { ruleId: finding.ruleId, start: finding.span.start, end: finding.span.end };
     diagnostics.push({
-      range: toRange(document, finding.span),
-      severity: SEVERITIES[finding.severity],
-      source: DIAGNOSTIC_SOURCE,
-      code: finding.ruleId,
-      codeDescription: { href: options.docsLink(finding.ruleId) },
-      message: finding.message,
-      ...(finding.ruleId === 'unused-suppression' ? { tags: [DiagnosticTag.Unnecessary] } : {}),
+      ...findingDiagnostic(toRange(document, finding.span), finding, options.docsLink),
       ...(options.relatedInformation && finding.related.length > 0
         ? {
             relatedInformation: finding.related.map((related) => ({
@@ -102,4 +95,47 @@ export function toDiagnostics(document: TextDocument, scan: FileScan, options: D
     });
   }
   return diagnostics;
+}
+
+/**
+ * The diagnostics of a file the client has not opened, from its report (1-based lines, end columns exclusive):
+ * the same as an open file's, without the data its code actions need.
+ */
+export function reportDiagnostics(report: ReportedFile, docsLink: (ruleId: string) => string): Diagnostic[] {
+  const diagnostics = noticeDiagnostics(report.skipped, report.notices ?? []);
+  for (const finding of report.findings) {
+    if (finding.suppressed !== undefined) continue;
+    const range = {
+      start: { line: finding.line - 1, character: finding.column - 1 },
+      end: { line: finding.endLine - 1, character: finding.endColumn - 1 },
+    };
+    diagnostics.push(findingDiagnostic(range, finding, docsLink));
+  }
+  return diagnostics;
+}
+
+function noticeDiagnostics(skipped: string | undefined, notices: readonly string[]): Diagnostic[] {
+  const firstLine = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  return (skipped ? [`Port Lens skipped this file: ${skipped}.`] : notices).map((message) => ({
+    range: firstLine,
+    severity: DiagnosticSeverity.Information,
+    source: DIAGNOSTIC_SOURCE,
+    message,
+  }));
+}
+
+function findingDiagnostic(
+  range: Range,
+  finding: { ruleId: string; severity: Severity; message: string },
+  docsLink: (ruleId: string) => string,
+): Diagnostic {
+  return {
+    range,
+    severity: SEVERITIES[finding.severity],
+    source: DIAGNOSTIC_SOURCE,
+    code: finding.ruleId,
+    codeDescription: { href: docsLink(finding.ruleId) },
+    message: finding.message,
+    ...(finding.ruleId === 'unused-suppression' ? { tags: [DiagnosticTag.Unnecessary] } : {}),
+  };
 }

@@ -258,6 +258,28 @@ export class PortLensService {
   serviceName(mention: PortMention): string | null {
     return this.catalog.describe(mention).service;
   }
+
+  /**
+   * The service name to show after each bare port number that starts in [start, end) (`1363` → `ndm-requester`):
+   * none for a range, a name or a variable, nor where the port's line already names the service.
+   */
+  inlayHints(scan: FileScan, text: string, start: number, end: number): { offset: number; label: string }[] {
+    const hints: { offset: number; label: string }[] = [];
+    for (let index = countStartingBefore(scan.mentions, start); index < scan.mentions.length; index++) {
+      const mention = scan.mentions[index];
+      const { span } = mention;
+      if (span.start >= end) break;
+      if (mention.endPort !== null || hints.at(-1)?.offset === span.end) continue;
+      if (!/^\d+$/.test(text.slice(span.start, span.end))) continue;
+      const name = this.serviceName(mention);
+      if (!name) continue;
+      const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
+      const lineEnd = text.indexOf('\n', span.end);
+      const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+      if (!line.toLowerCase().includes(name.toLowerCase())) hints.push({ offset: span.end, label: name });
+    }
+    return hints;
+  }
 }
 
 /** The 1-based line of an offset in `text`, with the line starts found on first use. */

@@ -35,6 +35,17 @@ type Complaint = (message: string, key?: string) => void;
 /** Receives each invalid setting: its key (`rules.exposed-port`, `trustedNetworks[2]`) and what is wrong. */
 export type SettingProblemHandler = (key: string, message: string) => void;
 
+/** A true-or-false setting: anything else takes the default, with a complaint. */
+function booleanSetting(defaultValue: boolean, markdownDescription: string, scope: 'resource' | 'window') {
+  return {
+    schema: { type: 'boolean', default: defaultValue, markdownDescription, scope },
+    read(value: unknown, complain: Complaint = () => {}): boolean {
+      if (value !== undefined && typeof value !== 'boolean') complain('must be true or false');
+      return typeof value === 'boolean' ? value : defaultValue;
+    },
+  } as const;
+}
+
 /**
  * The settings, defined once: the JSON schema that package.json contributes (a test checks they agree) and
  * how a raw value from the editor or a `.portlens.json` becomes a typed one. An absent value takes the default; a
@@ -156,19 +167,11 @@ export const SETTING_DEFINITIONS = {
       return 5;
     },
   },
-  ignoreInlineSuppressions: {
-    schema: {
-      type: 'boolean',
-      default: false,
-      markdownDescription:
-        'Report findings even where a `portlens-ignore` comment suppresses them (for CI gates that must not be silenced in the file itself).',
-      scope: 'resource',
-    },
-    read(value: unknown, complain: Complaint): boolean {
-      if (value !== undefined && typeof value !== 'boolean') complain('must be true or false');
-      return value === true;
-    },
-  },
+  ignoreInlineSuppressions: booleanSetting(
+    false,
+    'Report findings even where a `portlens-ignore` comment suppresses them (for CI gates that must not be silenced in the file itself).',
+    'resource',
+  ),
   logLevel: {
     schema: {
       type: 'string',
@@ -184,6 +187,16 @@ export const SETTING_DEFINITIONS = {
       return 'info';
     },
   },
+  workspaceDiagnostics: booleanSetting(
+    true,
+    'Show the findings of files that are not open in the Problems panel, from the background scan of the workspace that the Ports view also reads.',
+    'window',
+  ),
+  inlayHints: booleanSetting(
+    false,
+    'Show the service name after a bare port number (`1363` → `ndm-requester`), except where the line already names it.',
+    'window',
+  ),
   'trace.server': {
     schema: {
       type: 'string',
@@ -203,14 +216,23 @@ export const SETTING_DEFINITIONS = {
 
 export type SettingName = keyof typeof SETTING_DEFINITIONS;
 
-/**
- * The server's log level from the editor's `portLens` settings: `logLevel`, raised to `debug` when the client
- * traces the protocol verbosely. Kept apart from PortLensSettings: it changes no scan.
- */
-export function readLogLevel(raw: unknown): LogLevel {
+/** The settings that shape what the editor shows, not what a scan finds: kept apart from PortLensSettings. */
+export interface EditorSettings {
+  /** `logLevel`, raised to `debug` when the client traces the protocol verbosely. */
+  logLevel: LogLevel;
+  workspaceDiagnostics: boolean;
+  inlayHints: boolean;
+}
+
+/** The editor's settings from the `portLens` section; bad values take their defaults (readSettings reports them). */
+export function readEditorSettings(raw: unknown): EditorSettings {
   const source = isRecord(raw) ? raw : {};
   const trace = isRecord(source.trace) ? SETTING_DEFINITIONS['trace.server'].read(source.trace.server) : 'off';
-  return trace === 'verbose' ? 'debug' : SETTING_DEFINITIONS.logLevel.read(source.logLevel);
+  return {
+    logLevel: trace === 'verbose' ? 'debug' : SETTING_DEFINITIONS.logLevel.read(source.logLevel),
+    workspaceDiagnostics: SETTING_DEFINITIONS.workspaceDiagnostics.read(source.workspaceDiagnostics),
+    inlayHints: SETTING_DEFINITIONS.inlayHints.read(source.inlayHints),
+  };
 }
 
 /** The namespace of every key in package.json and of the CLI's `.portlens.json` file. */
@@ -239,8 +261,10 @@ export function readSettings(raw: unknown, onProblem: SettingProblemHandler = ()
       complaint('ignoreInlineSuppressions'),
     ),
   };
-  // The server's own settings change no scan (readLogLevel reads them), but they are checked like the rest.
+  // The editor's settings change no scan (readEditorSettings reads them), but they are checked like the rest.
   SETTING_DEFINITIONS.logLevel.read(source.logLevel, complaint('logLevel'));
+  SETTING_DEFINITIONS.workspaceDiagnostics.read(source.workspaceDiagnostics, complaint('workspaceDiagnostics'));
+  SETTING_DEFINITIONS.inlayHints.read(source.inlayHints, complaint('inlayHints'));
   const trace = isRecord(source.trace) ? source.trace.server : source['trace.server'];
   SETTING_DEFINITIONS['trace.server'].read(trace, complaint('trace.server'));
   return settings;

@@ -1,6 +1,13 @@
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Connection, FileChangeType } from 'vscode-languageserver/node';
+import {
+  type CancellationToken,
+  type Connection,
+  FileChangeType,
+  type PreviousResultId,
+  type WorkspaceDocumentDiagnosticReport,
+} from 'vscode-languageserver/node';
+import { reportDiagnostics } from '../features/lspShapes';
 import type { Logger } from '../logging/logger';
 import type { PortLensService } from '../service/portLensService';
 import { WorkspaceScan } from './workspaceScan';
@@ -13,26 +20,75 @@ import {
 
 /** The view is told of changes, and progress is reported, at most this often while a scan runs. */
 const UPDATE_INTERVAL_MS = 300;
+/** A workspace diagnostics request with nothing new waits this long for a change before it answers. */
+const LONG_POLL_MS = 60_000;
+/** The result id of a file that left the inventory, once the client was told to clear it. */
+const GONE = 'gone';
 
 export interface WorkspacePortsOptions {
   service: () => PortLensService;
   logger: Logger;
   /** The workspace folders, as paths. */
   folders: () => readonly string[];
+  /** Whether `workspace/diagnostic` reports the inventory's findings (`portLens.workspaceDiagnostics`). */
+  diagnosticsWanted: () => boolean;
+  docsLink: (ruleId: string) => string;
 }
 
 /**
  * The LSP side of the workspace inventory: `portLens/workspacePorts` answers a page of it, and the first request
  * starts the background scan (with cancellable progress where the client shows it). File events from the client
- * keep it current, and `portLens/workspacePortsChanged` tells the client when to ask again. A client that never
+ * keep it current, and `portLens/workspacePortsChanged` tells the client when to ask again. `workspace/diagnostic`
+ * reports the findings of the scanned files, holding the request until something changed. A client that never
  * asks (another editor, a test) never pays for the scan.
  */
-export function serveWorkspacePorts(connection: Connection, options: WorkspacePortsOptions): { restart(): void } {
+export function serveWorkspacePorts(
+  connection: Connection,
+  options: WorkspacePortsOptions,
+): { restart(): void; diagnosticsToggled(): void } {
   const inventory = new WorkspaceInventory();
   const scanner = new WorkspaceScan(options.service, inventory, options.logger);
   let current: { cancelled: boolean } | undefined;
   let lastUpdate = 0;
-  const announce = () => void connection.sendNotification(WORKSPACE_PORTS_CHANGED, { version: inventory.version });
+  const waiting = new Set<() => void>();
+  const announce = () => {
+    void connection.sendNotification(WORKSPACE_PORTS_CHANGED, { version: inventory.version });
+    for (const wake of [...waiting]) wake();
+  };
+  const nextChange = (token: CancellationToken) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        cancelled.dispose();
+        waiting.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, LONG_POLL_MS);
+      const cancelled = token.onCancellationRequested(wake);
+      waiting.add(wake);
+    });
+
+  /** Full reports for what changed since the client's result ids, `unchanged` for the rest, clears for the gone. */
+  const diagnosticReports = (previous: readonly PreviousResultId[]): WorkspaceDocumentDiagnosticReport[] => {
+    const held = new Map(previous.map(({ uri, value }) => [uri, value]));
+    const items: WorkspaceDocumentDiagnosticReport[] = [];
+    if (options.diagnosticsWanted()) {
+      for (const { file, resultId } of inventory.entries()) {
+        const had = held.get(file.uri);
+        held.delete(file.uri);
+        if (had === resultId) {
+          items.push({ kind: 'unchanged', uri: file.uri, version: null, resultId });
+          continue;
+        }
+        const diagnostics = reportDiagnostics(file, options.docsLink);
+        if (diagnostics.length > 0 || had !== undefined)
+          items.push({ kind: 'full', uri: file.uri, version: null, resultId, items: diagnostics });
+      }
+    }
+    for (const [uri, had] of held)
+      if (had !== GONE) items.push({ kind: 'full', uri, version: null, resultId: GONE, items: [] });
+    return items;
+  };
 
   const start = () => {
     const run = { cancelled: false };
@@ -68,6 +124,16 @@ export function serveWorkspacePorts(connection: Connection, options: WorkspacePo
     return inventory.page(params ?? {});
   });
 
+  connection.languages.diagnostics.onWorkspace(async (params, token) => {
+    if (!current && options.diagnosticsWanted()) start();
+    for (;;) {
+      const items = diagnosticReports(params.previousResultIds);
+      if (items.some((item) => item.kind === 'full') || token.isCancellationRequested) return { items };
+      await nextChange(token);
+      if (token.isCancellationRequested) return { items: diagnosticReports(params.previousResultIds) };
+    }
+  });
+
   connection.onDidChangeWatchedFiles(async ({ changes }) => {
     if (!current) return;
     const folders = options.folders();
@@ -87,6 +153,11 @@ export function serveWorkspacePorts(connection: Connection, options: WorkspacePo
       if (!current) return;
       current.cancelled = true;
       start();
+    },
+    /** The workspace diagnostics were turned on or off: a waiting request answers at once. */
+    diagnosticsToggled() {
+      if (!current && options.diagnosticsWanted()) start();
+      announce();
     },
   };
 }

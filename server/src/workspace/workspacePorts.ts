@@ -38,6 +38,8 @@ const MAX_PAGE = 500;
  */
 export class WorkspaceInventory {
   private readonly files = new Map<string, WorkspaceFile>();
+  /** Changes whenever a file's report does: the result id of its workspace diagnostics. */
+  private readonly resultIds = new Map<string, string>();
   private ordered?: WorkspaceFile[];
   version = 0;
   complete = false;
@@ -49,10 +51,17 @@ export class WorkspaceInventory {
     if (!relevant) return this.remove(path);
     this.files.set(path, { ...report, uri: pathToFileURL(path).href });
     this.changed();
+    this.resultIds.set(path, String(this.version));
   }
 
   remove(path: string): void {
+    this.resultIds.delete(path);
     if (this.files.delete(path)) this.changed();
+  }
+
+  /** Every file with its result id, in no particular order. */
+  *entries(): Generator<{ file: WorkspaceFile; resultId: string }> {
+    for (const [path, file] of this.files) yield { file, resultId: this.resultIds.get(path)! };
   }
 
   has(path: string): boolean {
