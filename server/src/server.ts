@@ -28,7 +28,9 @@ import { PortLensService } from './service/portLensService';
 import { leveledLogger } from './logging/logger';
 import { clientCommandsIn, settingsSection } from './settings/clientSettings';
 import { type EditorSettings, SETTINGS_SECTION, readEditorSettings, readSettings } from './settings/settings';
+import { isScanWorkerSetup, serveFileScans } from './workspace/scanWorker';
 import { serveWorkspacePorts } from './workspace/workspaceHandlers';
+import { parentPort, workerData } from 'node:worker_threads';
 
 function fullReport(items: Diagnostic[]): DocumentDiagnosticReport {
   return { kind: DocumentDiagnosticReportKind.Full, items };
@@ -247,6 +249,7 @@ function startServer(connection: Connection): void {
     logger,
     folders: () => workspaceFolders,
     diagnosticsWanted: () => editor.workspaceDiagnostics,
+    workerScript: __filename,
     docsLink,
   });
 
@@ -265,4 +268,6 @@ function startServer(connection: Connection): void {
   connection.listen();
 }
 
-startServer(createConnection(ProposedFeatures.all));
+// The same bundle is the workspace scan's worker (see workspace/scanWorker.ts).
+if (isScanWorkerSetup(workerData)) void serveFileScans(workerData, parentPort!);
+else startServer(createConnection(ProposedFeatures.all));

@@ -78,7 +78,7 @@ describe('the workspace inventory (portLens/workspacePorts)', () => {
       [[22, 'private']],
     );
     assert.equal(client.progress[0]?.kind, 'begin');
-    assert.equal(client.progress.at(-1)?.kind, 'end');
+    await until(() => client.progress.at(-1)?.kind === 'end');
     assert.ok(
       client.progress.some((value) => value.message === '3 of 3 files'),
       JSON.stringify(client.progress),
@@ -179,8 +179,9 @@ describe('workspace diagnostics (workspace/diagnostic)', () => {
   });
 });
 
+/** Waits for what the server sends without being asked: a change notice, the end of the progress. */
 async function until(condition: () => boolean): Promise<void> {
   for (let attempt = 0; attempt < 200 && !condition(); attempt++)
     await new Promise((resolve) => setTimeout(resolve, 25));
-  assert.ok(condition(), 'the server never said the inventory changed');
+  assert.ok(condition(), 'the server never sent what the test waits for');
 }

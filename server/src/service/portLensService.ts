@@ -89,6 +89,10 @@ export class PortLensService {
     return this.registry.languageIds;
   }
 
+  get currentSettings(): PortLensSettings {
+    return this.settings;
+  }
+
   /** Files larger than this are reported as skipped, not read (`portLens.maxFileSizeMB`). */
   get maxFileBytes(): number {
     return this.settings.maxFileSizeMB * 1024 * 1024;

@@ -10,6 +10,7 @@ import {
 import { reportDiagnostics } from '../features/lspShapes';
 import type { Logger } from '../logging/logger';
 import type { PortLensService } from '../service/portLensService';
+import { ScanWorker, readerOn } from './scanWorker';
 import { WorkspaceScan } from './workspaceScan';
 import {
   WORKSPACE_PORTS_CHANGED,
@@ -33,6 +34,8 @@ export interface WorkspacePortsOptions {
   /** Whether `workspace/diagnostic` reports the inventory's findings (`portLens.workspaceDiagnostics`). */
   diagnosticsWanted: () => boolean;
   docsLink: (ruleId: string) => string;
+  /** The script a scan worker runs: the server's own bundle. */
+  workerScript: string;
 }
 
 /**
@@ -47,7 +50,7 @@ export function serveWorkspacePorts(
   options: WorkspacePortsOptions,
 ): { restart(): void; diagnosticsToggled(): void } {
   const inventory = new WorkspaceInventory();
-  const scanner = new WorkspaceScan(options.service, inventory, options.logger);
+  const scanner = new WorkspaceScan(readerOn(options.service), inventory, options.logger);
   let current: { cancelled: boolean } | undefined;
   let lastUpdate = 0;
   const waiting = new Set<() => void>();
@@ -99,21 +102,31 @@ export function serveWorkspacePorts(
       progress.token.onCancellationRequested(() => {
         run.cancelled = true;
       });
-      await scanner.scanFolders(options.folders(), {
-        get cancelled() {
-          return run.cancelled;
-        },
-        report(done, total) {
-          const now = Date.now();
-          if (now - lastUpdate < UPDATE_INTERVAL_MS && done < total) return;
-          lastUpdate = now;
-          progress.report(
-            Math.floor((100 * done) / total),
-            `${done.toLocaleString('en')} of ${total.toLocaleString('en')} files`,
-          );
-          announce();
-        },
-      });
+      // A worker of its own for each scan: it reads with the settings of the moment, and is gone when the scan is.
+      const worker = new ScanWorker(options.workerScript, options.service().currentSettings);
+      try {
+        await scanner.scanFolders(
+          options.folders(),
+          {
+            get cancelled() {
+              return run.cancelled;
+            },
+            report(done, total) {
+              const now = Date.now();
+              if (now - lastUpdate < UPDATE_INTERVAL_MS && done < total) return;
+              lastUpdate = now;
+              progress.report(
+                Math.floor((100 * done) / total),
+                `${done.toLocaleString('en')} of ${total.toLocaleString('en')} files`,
+              );
+              announce();
+            },
+          },
+          worker.read,
+        );
+      } finally {
+        void worker.stop();
+      }
       progress.done();
       announce();
     })().catch((error: unknown) => options.logger.error('The workspace scan stopped', error));

@@ -1,9 +1,7 @@
 import { sep } from 'node:path';
-import { reportFile } from '../cli/reportedFile';
-import { scanFile } from '../cli/scanFiles';
 import { type FileToScan, filesToScan } from '../cli/walk';
 import type { Logger } from '../logging/logger';
-import type { PortLensService } from '../service/portLensService';
+import type { FileReader } from './scanWorker';
 import type { WorkspaceInventory } from './workspacePorts';
 
 /** How the scan says how far it got, and learns that the user cancelled it. */
@@ -17,21 +15,24 @@ const UNWALKED = [`${sep}.git${sep}`, `${sep}node_modules${sep}`];
 
 /** Files listed between two turns of the event loop while the walk lists the workspace. */
 const LISTED_PER_TURN = 500;
+/** Files handed to the reader at once, so that a worker never waits for the next one. */
+const IN_FLIGHT = 4;
 
 /**
  * Scans a workspace's files into its inventory in the background, with the CLI's walk (`.gitignore`,
- * `.portlensignore`, the size limit) and its reports. It gives the event loop a turn after every file, so that the
- * open documents' hovers and diagnostics never wait for more than one file's scan.
+ * `.portlensignore`, the size limit) and its reports. The reading happens where the reader does it: on a worker
+ * thread for a whole scan (see ScanWorker), so that the open documents' requests never wait behind it.
  */
 export class WorkspaceScan {
+  /** @param readHere reads a single file on this thread (a change on disk); a whole scan is given its reader. */
   constructor(
-    private readonly service: () => PortLensService,
+    private readonly readHere: FileReader,
     private readonly inventory: WorkspaceInventory,
     private readonly logger: Logger,
   ) {}
 
-  /** Lists the folders' files, then scans them one at a time; stops early, incomplete, when cancelled. */
-  async scanFolders(folders: readonly string[], progress: ScanProgress): Promise<void> {
+  /** Lists the folders' files, then reads them with `read`; stops early, incomplete, when cancelled. */
+  async scanFolders(folders: readonly string[], progress: ScanProgress, read: FileReader): Promise<void> {
     this.inventory.complete = false;
     const files: FileToScan[] = [];
     const skip = (path: string, reason: string) => this.logger.info(`Workspace scan: skipped ${path}: ${reason}`);
@@ -40,12 +41,16 @@ export class WorkspaceScan {
       if (files.length % LISTED_PER_TURN === 0) await nextTurn();
       if (progress.cancelled) return;
     }
-    for (let index = 0; index < files.length; index++) {
-      if (progress.cancelled) return;
-      await this.scan(files[index]);
-      progress.report(index + 1, files.length);
-      await nextTurn();
-    }
+    let next = 0;
+    let done = 0;
+    const take = async () => {
+      while (next < files.length && !progress.cancelled) {
+        await this.record(files[next++], read);
+        progress.report(++done, files.length);
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, take));
+    if (progress.cancelled) return;
     this.inventory.complete = true;
     this.logger.info(`Workspace scan: ${files.length} files read, ${this.inventory.page({}).total} with ports.`);
   }
@@ -53,14 +58,13 @@ export class WorkspaceScan {
   /** Reads one file again after it was created or changed on disk. */
   async rescan(path: string): Promise<void> {
     if (UNWALKED.some((folder) => path.includes(folder))) return;
-    await this.scan({ path, named: false });
+    await this.record({ path, named: false }, this.readHere);
   }
 
-  private async scan(file: FileToScan): Promise<void> {
-    const service = this.service();
+  private async record(file: FileToScan, read: FileReader): Promise<void> {
     try {
-      const scanned = await scanFile(file, service, service.maxFileBytes);
-      if (scanned) this.inventory.set(file.path, reportFile(scanned, service, false));
+      const report = await read(file);
+      if (report) this.inventory.set(file.path, report);
       else this.inventory.remove(file.path);
     } catch (error) {
       // One file that cannot be judged leaves the rest of the workspace to scan.
