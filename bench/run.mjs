@@ -1,7 +1,8 @@
 // npm run bench: scan throughput against a floor, hover latency on a 50,000-line file through the real
 // server, and the server's memory. Figures go to stdout; README records them.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -148,31 +149,54 @@ function oneFileRun(file) {
  * an open file: how long the scan takes, what the hovers cost meanwhile, and the server's memory afterwards.
  */
 async function workspaceScanWhileHovering(workspace) {
-  const { client } = await LspClient.start({}, { workspaceFolders: [workspace.path] });
-  try {
-    const uri = 'file:///bench/open.sh';
-    await client.open(uri, 'iptables -A INPUT -p tcp --dport 1363 -j ACCEPT\n');
-    await client.hover(uri, 0, 34);
-    const start = process.hrtime.bigint();
+  // The extension gives the server a folder in the workspace's storage for the scan cache.
+  const cacheFolder = mkdtempSync(join(tmpdir(), 'portlens-bench-storage-'));
+  const options = { workspaceFolders: [workspace.path], initializationOptions: { clientCommands: [], cacheFolder } };
+  const untilComplete = async (client, onWait = async () => {}) => {
     let page = await client.connection.sendRequest('portLens/workspacePorts', { limit: 1 });
-    const samples = [];
     while (!page.complete) {
-      const hoverStart = process.hrtime.bigint();
-      if (!(await client.hover(uri, 0, 34))) throw new Error('no hover during the workspace scan');
-      samples.push(Number(process.hrtime.bigint() - hoverStart) / 1e6);
+      await onWait();
       await new Promise((resolve) => setTimeout(resolve, 20));
       page = await client.connection.sendRequest('portLens/workspacePorts', { limit: 1 });
     }
-    const scanMs = Number(process.hrtime.bigint() - start) / 1e6;
-    const status = readFileSync(`/proc/${client.pid}/status`, 'utf8');
-    const rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
-    console.log(
-      `workspace scan of ${workspace.files} files (${(workspace.bytes / 1e6).toFixed(1)} MB) through the server: ${(scanMs / 1000).toFixed(1)} s, ${page.total} files with ports; ` +
-        `hover meanwhile median ${median(samples).toFixed(2)} ms, p95 ${percentile(samples, 95).toFixed(2)} ms over ${samples.length} hovers (target: p95 under 5 ms); ` +
-        `server memory after it ${rssMb.toFixed(0)} MB resident (target: under 400 MB)`,
-    );
+    return page;
+  };
+  try {
+    const { client } = await LspClient.start({}, options);
+    try {
+      const uri = 'file:///bench/open.sh';
+      await client.open(uri, 'iptables -A INPUT -p tcp --dport 1363 -j ACCEPT\n');
+      await client.hover(uri, 0, 34);
+      const samples = [];
+      const start = process.hrtime.bigint();
+      const page = await untilComplete(client, async () => {
+        const hoverStart = process.hrtime.bigint();
+        if (!(await client.hover(uri, 0, 34))) throw new Error('no hover during the workspace scan');
+        samples.push(Number(process.hrtime.bigint() - hoverStart) / 1e6);
+      });
+      const scanMs = Number(process.hrtime.bigint() - start) / 1e6;
+      const status = readFileSync(`/proc/${client.pid}/status`, 'utf8');
+      const rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+      console.log(
+        `workspace scan of ${workspace.files} files (${(workspace.bytes / 1e6).toFixed(1)} MB) through the server: ${(scanMs / 1000).toFixed(1)} s, ${page.total} files with ports; ` +
+          `hover meanwhile median ${median(samples).toFixed(2)} ms, p95 ${percentile(samples, 95).toFixed(2)} ms over ${samples.length} hovers (target: p95 under 5 ms); ` +
+          `server memory after it ${rssMb.toFixed(0)} MB resident (target: under 400 MB)`,
+      );
+    } finally {
+      await client.stop();
+    }
+    // The same workspace opened again: the cache the first session wrote answers for every unchanged file.
+    const reopened = (await LspClient.start({}, options)).client;
+    try {
+      const start = process.hrtime.bigint();
+      await untilComplete(reopened);
+      const reopenMs = Number(process.hrtime.bigint() - start) / 1e6;
+      console.log(`the same workspace reopened with the scan cache: inventory complete in ${(reopenMs / 1000).toFixed(2)} s (target: under 2 s)`);
+    } finally {
+      await reopened.stop();
+    }
   } finally {
-    await client.stop();
+    rmSync(cacheFolder, { recursive: true, force: true });
   }
 }
 

@@ -32,7 +32,11 @@ export async function activate(context: ExtensionContext): Promise<void> {
     // File events keep the Ports view's workspace inventory current without opening the files.
     synchronize: { configurationSection: 'portLens', fileEvents: workspace.createFileSystemWatcher('**/*') },
     // The server's code actions call these instead of its own plainer command and edits.
-    initializationOptions: { clientCommands: [OPEN_RULE_DOCS, EDIT_SUPPRESSION_REASON] },
+    // The server keeps its workspace scan cache in this workspace's storage, so that a reopened workspace is not read again.
+    initializationOptions: {
+      clientCommands: [OPEN_RULE_DOCS, EDIT_SUPPRESSION_REASON],
+      ...(context.storageUri ? { cacheFolder: context.storageUri.fsPath } : {}),
+    },
     // A document set aside after a crash is not sent again, so the restarted server never reads it.
     middleware: {
       didOpen: (document, next) => (sendable(document.uri) ? next(document) : Promise.resolve()),

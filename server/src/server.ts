@@ -17,6 +17,7 @@ import {
   createConnection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ActionCommands, FIX_ALL_KIND, SHOW_RULE_DOCS_COMMAND, fixAll, quickFixes } from './features/codeActions';
 import { DiagnosticsPusher } from './features/pushDiagnostics';
@@ -26,7 +27,7 @@ import { ruleDocsLinker } from './features/ruleDocs';
 import { DocumentScans } from './service/documentScans';
 import { PortLensService } from './service/portLensService';
 import { leveledLogger } from './logging/logger';
-import { clientCommandsIn, settingsSection } from './settings/clientSettings';
+import { cacheFolderIn, clientCommandsIn, settingsSection } from './settings/clientSettings';
 import { type EditorSettings, SETTINGS_SECTION, readEditorSettings, readSettings } from './settings/settings';
 import { isScanWorkerSetup, serveFileScans } from './workspace/scanWorker';
 import { serveWorkspacePorts } from './workspace/workspaceHandlers';
@@ -52,6 +53,7 @@ function startServer(connection: Connection): void {
   let canRegisterConfiguration = false;
   let canShowRelatedInformation = false;
   let workspaceFolders: string[] = [];
+  let cacheFolder: string | undefined;
   let canRefreshInlayHints = false;
   let commands: ActionCommands = { clientCommands: new Set() };
   /** Settings a client sends without being asked: initializationOptions, then didChangeConfiguration. */
@@ -110,6 +112,7 @@ function startServer(connection: Connection): void {
     canShowRelatedInformation =
       textDocument?.publishDiagnostics?.relatedInformation === true || textDocument?.diagnostic !== undefined;
     commands = { clientCommands: clientCommandsIn(params.initializationOptions) };
+    cacheFolder = cacheFolderIn(params.initializationOptions);
     workspaceFolders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri }] : []))
       .filter(({ uri }) => uri.startsWith('file:'))
       .map(({ uri }) => fileURLToPath(uri));
@@ -250,6 +253,7 @@ function startServer(connection: Connection): void {
     folders: () => workspaceFolders,
     diagnosticsWanted: () => editor.workspaceDiagnostics,
     workerScript: __filename,
+    cacheFile: () => cacheFolder && join(cacheFolder, 'workspace-scan.json'),
     docsLink,
   });
 

@@ -122,6 +122,36 @@ describe('the workspace inventory (portLens/workspacePorts)', () => {
   });
 });
 
+describe('the workspace scan cache across sessions', () => {
+  it('reopens an unchanged workspace from the cache, with the same inventory', async () => {
+    const root = repository();
+    const cacheFolder = mkdtempSync(join(tmpdir(), 'portlens-storage-'));
+    const session = async () => {
+      const { client } = await LspClient.start(
+        {},
+        { workspaceFolders: [root], initializationOptions: { clientCommands: [], cacheFolder } },
+      );
+      try {
+        const files = await inventory(client);
+        await until(() => client.logs.some((log) => log.message.startsWith('Workspace scan: ')));
+        return { files, log: client.logs.find((log) => log.message.startsWith('Workspace scan: '))!.message };
+      } finally {
+        await client.stop();
+      }
+    };
+    try {
+      const first = await session();
+      assert.match(first.log, /^Workspace scan: 3 files, 0 unchanged since the cache was written; 2 with ports\.$/);
+      const second = await session();
+      assert.match(second.log, /^Workspace scan: 3 files, 3 unchanged since the cache was written; 2 with ports\.$/);
+      assert.deepEqual(second.files, first.files);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+      rmSync(cacheFolder, { recursive: true, force: true });
+    }
+  });
+});
+
 interface WorkspaceReport {
   items: { kind: 'full' | 'unchanged'; uri: string; resultId?: string; items?: Diagnostic[] }[];
 }

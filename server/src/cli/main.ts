@@ -9,9 +9,7 @@ import { tuneForShortRun } from './v8Flags';
 import { MissingPathError, filesToScan } from './walk';
 import { createFormatRegistry } from '../scan/registry';
 import { PortLensService } from '../service/portLensService';
-
-declare const PORTLENS_VERSION: string | undefined;
-const VERSION = typeof PORTLENS_VERSION === 'string' ? PORTLENS_VERSION : '0.0.0-dev';
+import { VERSION } from '../version';
 
 function warn(message: string): void {
   process.stderr.write(`portlens: warning: ${printable(message)}\n`);

@@ -9,10 +9,17 @@ export function settingsSection(value: unknown, flatAllowed: boolean): Record<st
   const section = value[SETTINGS_SECTION];
   if (isRecord(section)) return section;
   if (!flatAllowed) return undefined;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== CLIENT_COMMANDS));
+  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== CLIENT_COMMANDS && key !== CACHE_FOLDER));
 }
 
 const CLIENT_COMMANDS = 'clientCommands';
+const CACHE_FOLDER = 'cacheFolder';
+
+/** Where the client lets the server keep its workspace scan cache (`initializationOptions.cacheFolder`), if it does. */
+export function cacheFolderIn(initializationOptions: unknown): string | undefined {
+  const folder = isRecord(initializationOptions) ? initializationOptions[CACHE_FOLDER] : undefined;
+  return typeof folder === 'string' && folder.length > 0 ? folder : undefined;
+}
 
 /** The client commands a client announces it runs (`initializationOptions.clientCommands`). */
 export function clientCommandsIn(initializationOptions: unknown): Set<string> {

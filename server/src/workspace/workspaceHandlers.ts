@@ -10,6 +10,8 @@ import {
 import { reportDiagnostics } from '../features/lspShapes';
 import type { Logger } from '../logging/logger';
 import type { PortLensService } from '../service/portLensService';
+import { VERSION } from '../version';
+import { ScanCache, cacheKey } from './scanCache';
 import { ScanWorker, readerOn } from './scanWorker';
 import { WorkspaceScan } from './workspaceScan';
 import {
@@ -23,6 +25,8 @@ import {
 const UPDATE_INTERVAL_MS = 300;
 /** A workspace diagnostics request with nothing new waits this long for a change before it answers. */
 const LONG_POLL_MS = 60_000;
+/** Time after the last change on disk before the cache is written. */
+const CACHE_SAVE_DELAY_MS = 5000;
 /** The result id of a file that left the inventory, once the client was told to clear it. */
 const GONE = 'gone';
 
@@ -36,6 +40,8 @@ export interface WorkspacePortsOptions {
   docsLink: (ruleId: string) => string;
   /** The script a scan worker runs: the server's own bundle. */
   workerScript: string;
+  /** Where the scan's cache lives between sessions; without one, every session reads every file. */
+  cacheFile: () => string | undefined;
 }
 
 /**
@@ -52,6 +58,20 @@ export function serveWorkspacePorts(
   const inventory = new WorkspaceInventory();
   const scanner = new WorkspaceScan(readerOn(options.service), inventory, options.logger);
   let current: { cancelled: boolean } | undefined;
+  let cache: ScanCache | undefined;
+  let saveTimer: NodeJS.Timeout | undefined;
+  const saveCache = () => {
+    try {
+      cache?.save();
+    } catch (error) {
+      options.logger.warn('The workspace scan cache could not be written', error);
+    }
+  };
+  /** Changes on disk come in bursts (a checkout): the cache is written once they settle. */
+  const saveCacheSoon = () => {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(saveCache, CACHE_SAVE_DELAY_MS);
+  };
   let lastUpdate = 0;
   const waiting = new Set<() => void>();
   const announce = () => {
@@ -103,7 +123,14 @@ export function serveWorkspacePorts(
         run.cancelled = true;
       });
       // A worker of its own for each scan: it reads with the settings of the moment, and is gone when the scan is.
-      const worker = new ScanWorker(options.workerScript, options.service().currentSettings);
+      const service = options.service();
+      const worker = new ScanWorker(options.workerScript, service.currentSettings);
+      const cacheFile = options.cacheFile();
+      cache = cacheFile
+        ? ScanCache.load(cacheFile, cacheKey(VERSION, service.currentSettings), service.maxFileBytes, (problem) =>
+            options.logger.warn(problem),
+          )
+        : undefined;
       try {
         await scanner.scanFolders(
           options.folders(),
@@ -123,10 +150,12 @@ export function serveWorkspacePorts(
             },
           },
           worker.read,
+          cache,
         );
       } finally {
         void worker.stop();
       }
+      if (!run.cancelled) saveCache();
       progress.done();
       announce();
     })().catch((error: unknown) => options.logger.error('The workspace scan stopped', error));
@@ -154,10 +183,13 @@ export function serveWorkspacePorts(
       if (!uri.startsWith('file:')) continue;
       const path = fileURLToPath(uri);
       if (!folders.some((folder) => path.startsWith(folder + sep))) continue;
-      if (type === FileChangeType.Deleted) inventory.remove(path);
-      else await scanner.rescan(path);
+      if (type === FileChangeType.Deleted) {
+        inventory.remove(path);
+        cache?.forget(path);
+      } else await scanner.rescan(path, cache);
     }
     announce();
+    saveCacheSoon();
   });
 
   return {

@@ -1,6 +1,7 @@
 import { sep } from 'node:path';
 import { type FileToScan, filesToScan } from '../cli/walk';
 import type { Logger } from '../logging/logger';
+import type { ScanCache } from './scanCache';
 import type { FileReader } from './scanWorker';
 import type { WorkspaceInventory } from './workspacePorts';
 
@@ -31,8 +32,16 @@ export class WorkspaceScan {
     private readonly logger: Logger,
   ) {}
 
-  /** Lists the folders' files, then reads them with `read`; stops early, incomplete, when cancelled. */
-  async scanFolders(folders: readonly string[], progress: ScanProgress, read: FileReader): Promise<void> {
+  /**
+   * Lists the folders' files, then reads them with `read`, except those `cache` holds unchanged; stops early,
+   * incomplete, when cancelled.
+   */
+  async scanFolders(
+    folders: readonly string[],
+    progress: ScanProgress,
+    read: FileReader,
+    cache?: ScanCache,
+  ): Promise<void> {
     this.inventory.complete = false;
     const files: FileToScan[] = [];
     const skip = (path: string, reason: string) => this.logger.info(`Workspace scan: skipped ${path}: ${reason}`);
@@ -43,32 +52,41 @@ export class WorkspaceScan {
     }
     let next = 0;
     let done = 0;
+    let cached = 0;
     const take = async () => {
       while (next < files.length && !progress.cancelled) {
-        await this.record(files[next++], read);
+        if (await this.record(files[next++], read, cache)) cached++;
         progress.report(++done, files.length);
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, take));
     if (progress.cancelled) return;
     this.inventory.complete = true;
-    this.logger.info(`Workspace scan: ${files.length} files read, ${this.inventory.page({}).total} with ports.`);
+    this.logger.info(
+      `Workspace scan: ${files.length} files, ${cached} unchanged since the cache was written; ${this.inventory.page({}).total} with ports.`,
+    );
   }
 
   /** Reads one file again after it was created or changed on disk. */
-  async rescan(path: string): Promise<void> {
+  async rescan(path: string, cache?: ScanCache): Promise<void> {
     if (UNWALKED.some((folder) => path.includes(folder))) return;
-    await this.record({ path, named: false }, this.readHere);
+    await this.record({ path, named: false }, this.readHere, cache);
   }
 
-  private async record(file: FileToScan, read: FileReader): Promise<void> {
+  /** Puts a file's report in the inventory; true when the cache had it. */
+  private async record(file: FileToScan, read: FileReader, cache: ScanCache | undefined): Promise<boolean> {
     try {
-      const report = await read(file);
+      const cached = cache?.lookup(file.path);
+      const taken = cached === undefined ? cache?.fingerprint(file.path) : undefined;
+      const report = cached === undefined ? await read(file) : (cached ?? undefined);
+      if (taken) cache?.record(file.path, taken, report ?? null);
       if (report) this.inventory.set(file.path, report);
       else this.inventory.remove(file.path);
+      return cached !== undefined;
     } catch (error) {
       // One file that cannot be judged leaves the rest of the workspace to scan.
       this.logger.error(`Workspace scan: could not read ${file.path}`, error);
+      return false;
     }
   }
 }
