@@ -25,6 +25,7 @@ import { toDiagnostics, toDocumentSymbols, toInlayHint, toLspHover } from './fea
 import { contentModified, invalidParams, onLatestVersion, serverCancelled } from './features/requestGuard';
 import { ruleDocsLinker } from './features/ruleDocs';
 import { DocumentScans } from './service/documentScans';
+import type { PortMention } from './scan/mention';
 import { PortLensService } from './service/portLensService';
 import { leveledLogger } from './logging/logger';
 import { cacheFolderIn, clientCommandsIn, settingsSection } from './settings/clientSettings';
@@ -192,7 +193,9 @@ function startServer(connection: Connection): void {
   connection.onHover((params, token) =>
     aboutDocument(params, token, placeRequest, null, (document, service) => {
       const lineOf = (offset: number) => document.positionAt(offset).line + 1;
-      const result = service.hover(scans.get(document), document.getText(), document.offsetAt(params.position), lineOf);
+      const decisions = (mention: PortMention) => workspace.decisionsAbout(document.uri, mention);
+      const offset = document.offsetAt(params.position);
+      const result = service.hover(scans.get(document), document.getText(), offset, lineOf, decisions);
       return result ? toLspHover(document, result) : null;
     }),
   );

@@ -122,6 +122,36 @@ describe('the workspace inventory (portLens/workspacePorts)', () => {
   });
 });
 
+describe("a listener's hover names the workspace's rules about its port", () => {
+  const served = serveRepository();
+
+  it('says which rule of another file opens or blocks the port a script listens on', async () => {
+    const { root, client } = served;
+    mkdirSync(join(root, 'firewall'), { recursive: true });
+    writeFileSync(
+      join(root, 'firewall', 'rules.v4'),
+      '*filter\n:INPUT DROP [0:0]\n-A INPUT -s 10.0.0.0/8 -p tcp --dport 1363 -j ACCEPT\n-A INPUT -p tcp --dport 1364 -j DROP\nCOMMIT\n',
+    );
+    const script = 'nc -l -p 1363\nsocat TCP-LISTEN:1364,fork TCP:10.0.0.5:1364\nnc -l -p 9999\n';
+    writeFileSync(join(root, 'deploy', 'listen.sh'), script);
+    await inventory(client);
+    const uri = pathToFileURL(join(root, 'deploy', 'listen.sh')).href;
+    await client.open(uri, script);
+    const card = async (line: number, character: number) => {
+      const hover = await client.hover(uri, line, character);
+      assert.ok(hover, `no hover at ${line}:${character}`);
+      return (hover.contents as { value: string }).value;
+    };
+    assert.match(
+      await card(0, 10),
+      /\*\*Firewall:\*\* Opened in `firewall\/rules\.v4` line 3: allowed inbound from 10\.0\.0\.0\/8 \(a private network\)/,
+    );
+    assert.match(await card(1, 18), /\*\*Firewall:\*\* Blocked in `firewall\/rules\.v4` line 4: denied inbound/);
+    // No rule of the workspace names 9999, and the script's own lines are not "another file's rule".
+    assert.doesNotMatch(await card(2, 10), /Firewall:/);
+  });
+});
+
 describe('the workspace scan cache across sessions', () => {
   it('reopens an unchanged workspace from the cache, with the same inventory', async () => {
     const root = repository();

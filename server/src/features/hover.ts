@@ -91,12 +91,40 @@ function useLines(mention: PortMention, lineOf?: LineOf): string[] {
   return lines;
 }
 
-/** The hover card for one port: what it is, what this line does with it, how risky that is, and the sources. */
-export function portHover(mention: PortMention, catalog: PortCatalog, lineOf?: LineOf): string {
+/** A firewall's line about the port that another file of the workspace holds. */
+export interface Decision {
+  /** The file, as the workspace shows it. */
+  path: string;
+  line: number;
+  role: string;
+  description: string;
+}
+
+/** The rules elsewhere in the workspace that open or block a listener's port: the first few, and how many in all. */
+export interface Decisions {
+  lines: Decision[];
+  total: number;
+}
+
+function decisionLines({ lines, total }: Decisions): string[] {
+  const shown = lines.map(({ path, line, role, description }) => {
+    const verb = role === 'allow' ? 'Opened' : 'Blocked';
+    return `**Firewall:** ${verb} in \`${path.replace(/`/g, "'")}\` line ${line}: ${escapeMarkdown(description)}`;
+  });
+  if (total > lines.length) shown.push(`… and ${total - lines.length} more rules in the workspace`);
+  return shown;
+}
+
+/**
+ * The hover card for one port: what it is, what this line does with it, how risky that is, and the sources.
+ * `decisions` are the rules of other files about a listener's port.
+ */
+export function portHover(mention: PortMention, catalog: PortCatalog, lineOf?: LineOf, decisions?: Decisions): string {
   const useLine = `**Here:** ${escapeMarkdown(describeUse(mention, lineOf))}`;
   const originLines = [
     ...useLines(mention, lineOf),
     ...(mention.variable ? [originLine(mention.variable, lineOf)] : []),
+    ...(decisions ? decisionLines(decisions) : []),
   ];
   if (mention.reference) originLines.push(escapeMarkdown(mention.reference));
   if (mention.endPort !== null) return rangeHover(mention, catalog, [useLine, ...originLines]);

@@ -1,7 +1,7 @@
 import { PortCatalog } from '../catalog/catalog';
 import { type Logger, SILENT_LOGGER } from '../logging/logger';
 import type { Protocol } from '../catalog/types';
-import { portHover, unresolvedHover } from '../features/hover';
+import { type Decisions, portHover, unresolvedHover } from '../features/hover';
 import type { RuleContext } from '../rules/context';
 import { fileFindings, mentionFindings } from '../rules/evaluate';
 import type { Finding } from '../rules/finding';
@@ -234,12 +234,20 @@ export class PortLensService {
   /**
    * @param lineOf the 1-based line of an offset, where the caller already knows the text's lines (an editor's
    *   document): finding them again costs a pass over the whole text on every hover.
+   * @param decisionsAbout the rules of other files about a port, where the caller knows the workspace.
    */
-  hover(scan: FileScan, text: string, offset: number, lineOf = lineNumbers(text)): HoverResult | undefined {
+  hover(
+    scan: FileScan,
+    text: string,
+    offset: number,
+    lineOf = lineNumbers(text),
+    decisionsAbout: (mention: PortMention) => Decisions | undefined = () => undefined,
+  ): HoverResult | undefined {
     const here = mentionsAt(scan.mentions, offset);
     if (here.length > 0) {
+      const card = (mention: PortMention) => portHover(mention, this.catalog, lineOf, decisionsAbout(mention));
       return {
-        markdown: here.map((mention) => portHover(mention, this.catalog, lineOf)).join('\n\n---\n\n'),
+        markdown: here.map(card).join('\n\n---\n\n'),
         span: here[0].span,
       };
     }

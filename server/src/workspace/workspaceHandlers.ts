@@ -1,4 +1,4 @@
-import { sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type CancellationToken,
@@ -7,7 +7,9 @@ import {
   type PreviousResultId,
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver/node';
+import type { Decisions } from '../features/hover';
 import { reportDiagnostics } from '../features/lspShapes';
+import type { PortMention } from '../scan/mention';
 import type { Logger } from '../logging/logger';
 import type { PortLensService } from '../service/portLensService';
 import { VERSION } from '../version';
@@ -30,6 +32,17 @@ const CACHE_SAVE_DELAY_MS = 5000;
 /** The result id of a file that left the inventory, once the client was told to clear it. */
 const GONE = 'gone';
 
+/** What the rest of the server asks of the workspace inventory. */
+export interface WorkspacePorts {
+  restart(): void;
+  diagnosticsToggled(): void;
+  /** For a port that a file listens on, the rules of the workspace's other files that open or block it. */
+  decisionsAbout(uri: string, mention: PortMention): Decisions | undefined;
+}
+
+/** Rules named on a listener's hover; the rest are counted. */
+const DECISIONS_ON_CARD = 3;
+
 export interface WorkspacePortsOptions {
   service: () => PortLensService;
   logger: Logger;
@@ -51,10 +64,7 @@ export interface WorkspacePortsOptions {
  * reports the findings of the scanned files, holding the request until something changed. A client that never
  * asks (another editor, a test) never pays for the scan.
  */
-export function serveWorkspacePorts(
-  connection: Connection,
-  options: WorkspacePortsOptions,
-): { restart(): void; diagnosticsToggled(): void } {
+export function serveWorkspacePorts(connection: Connection, options: WorkspacePortsOptions): WorkspacePorts {
   const inventory = new WorkspaceInventory();
   const scanner = new WorkspaceScan(readerOn(options.service), inventory, options.logger);
   let current: { cancelled: boolean } | undefined;
@@ -203,6 +213,27 @@ export function serveWorkspacePorts(
     diagnosticsToggled() {
       if (!current && options.diagnosticsWanted()) start();
       announce();
+    },
+    decisionsAbout(uri, mention) {
+      if (mention.role !== 'listen' || !uri.startsWith('file:')) return undefined;
+      const path = fileURLToPath(uri);
+      const folder = options.folders().find((candidate) => path.startsWith(candidate + sep));
+      if (!folder) return undefined;
+      const { lines, total } = inventory.decisionsAbout(
+        mention.port,
+        mention.protocol,
+        folder + sep,
+        uri,
+        DECISIONS_ON_CARD,
+      );
+      if (total === 0) return undefined;
+      const decisions = lines.map(({ file, mention: rule }) => ({
+        path: relative(folder, file.path).split(sep).join('/'),
+        line: rule.line,
+        role: rule.role,
+        description: rule.description,
+      }));
+      return { lines: decisions, total };
     },
   };
 }

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import type { ReportedFile } from '../cli/reportedFile';
+import type { ReportedFile, ReportedMention } from '../cli/reportedFile';
 
 /** The custom request the Ports view reads the inventory through, a page at a time. */
 export const WORKSPACE_PORTS_REQUEST = 'portLens/workspacePorts';
@@ -59,6 +59,32 @@ export class WorkspaceInventory {
     if (this.files.delete(path)) this.changed();
   }
 
+  /**
+   * The lines of other files under `folder` that allow or deny `port` (a firewall's decision about it), in path
+   * order: what a listener's hover names. At most `limit` of them, and how many there are in all.
+   */
+  decisionsAbout(
+    port: number,
+    protocol: string,
+    folder: string,
+    exceptUri: string,
+    limit: number,
+  ): { lines: { file: WorkspaceFile; mention: ReportedMention }[]; total: number } {
+    const lines: { file: WorkspaceFile; mention: ReportedMention }[] = [];
+    let total = 0;
+    for (const file of this.inPathOrder()) {
+      if (file.uri === exceptUri || !file.path.startsWith(folder)) continue;
+      for (const mention of file.mentions) {
+        if (mention.role !== 'allow' && mention.role !== 'deny') continue;
+        if (port < mention.port || port > (mention.endPort ?? mention.port)) continue;
+        if (mention.protocol !== protocol && mention.protocol !== 'any' && protocol !== 'any') continue;
+        total++;
+        if (lines.length < limit) lines.push({ file, mention });
+      }
+    }
+    return { lines, total };
+  }
+
   /** Every file with its result id, in no particular order. */
   *entries(): Generator<{ file: WorkspaceFile; resultId: string }> {
     for (const [path, file] of this.files) yield { file, resultId: this.resultIds.get(path)! };
@@ -69,16 +95,21 @@ export class WorkspaceInventory {
   }
 
   page({ cursor = 0, limit = MAX_PAGE }: WorkspacePortsParams): WorkspacePortsPage {
-    this.ordered ??= [...this.files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, file]) => file);
+    const ordered = this.inPathOrder();
     const start = Math.max(0, Math.floor(cursor));
     const end = start + Math.min(MAX_PAGE, Math.max(1, Math.floor(limit)));
     return {
-      files: this.ordered.slice(start, end),
-      next: end < this.ordered.length ? end : null,
-      total: this.ordered.length,
+      files: ordered.slice(start, end),
+      next: end < ordered.length ? end : null,
+      total: ordered.length,
       version: this.version,
       complete: this.complete,
     };
+  }
+
+  private inPathOrder(): WorkspaceFile[] {
+    this.ordered ??= [...this.files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, file]) => file);
+    return this.ordered;
   }
 
   private changed(): void {
