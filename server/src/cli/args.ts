@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Severity } from '../rules/finding';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'compact' | 'github';
@@ -16,13 +18,15 @@ export interface ScanArguments {
   color: ColourChoice;
   /** The name that the text read from standard input (PATH `-`) is reported and recognised by. */
   stdinFilename?: string;
+  /** Where the scan cache is kept, when `--cache` asks for one. */
+  cacheFile?: string;
 }
 
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: portlens scan [--format text|json|sarif|compact|github] [--fail-on error|warning|information|none] [--language ID]
                      [--config FILE] [--no-config-lookup] [--color auto|always|never]
-                     [--stdin-filename NAME] [--] [PATH...]
+                     [--stdin-filename NAME] [--cache [--cache-location PATH]] [--] [PATH...]
        portlens --version | --help
 
 Finds every port in shell scripts (and the formats Port Lens reads) under each PATH (default: the current
@@ -44,6 +48,9 @@ folder), says what each line does with it, and reports risky exposure.
   --stdin-filename
                the name of the text read from standard input (PATH -), for its language and the report;
                an editor or a pre-commit hook passes the file's own path
+  --cache      keep what each file gave in a cache, and read again only the files that changed since
+  --cache-location
+               the cache file, or a folder to keep .portlenscache in (default: ./.portlenscache)
   --           every argument after it is a PATH, even one that starts with -
 
 A PATH of - reads the text of one file from standard input.
@@ -62,6 +69,8 @@ export function parseArguments(argv: readonly string[]): ScanArguments {
   const [command, ...rest] = argv;
   if (command !== 'scan') throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
   const parsed: ScanArguments = { paths: [], format: 'text', failOn: 'error', noConfigLookup: false, color: 'auto' };
+  let cache = false;
+  let cacheLocation: string | undefined;
   for (let index = 0; index < rest.length; index++) {
     const arg = rest[index];
     if (arg === '--') {
@@ -103,15 +112,32 @@ export function parseArguments(argv: readonly string[]): ScanArguments {
         if (equals >= 0) throw new UsageError(`${name} takes no value`);
         parsed.noConfigLookup = true;
         break;
+      case '--cache':
+        if (equals >= 0) throw new UsageError(`${name} takes no value`);
+        cache = true;
+        break;
+      case '--cache-location':
+        cacheLocation = value();
+        break;
       default:
         throw new UsageError(`unknown option '${name}'`);
     }
   }
   if (parsed.paths.length === 0) parsed.paths.push('.');
+  if (cacheLocation !== undefined && !cache) throw new UsageError('--cache-location needs --cache');
+  if (cache) parsed.cacheFile = cacheFileAt(cacheLocation ?? '.');
   if (parsed.stdinFilename !== undefined && !parsed.paths.includes('-'))
     throw new UsageError('--stdin-filename names the text read from standard input, given as -');
   return parsed;
 }
+
+/** `--cache-location`: a folder (existing, or written with a trailing slash) holds `.portlenscache`; else it is the file. */
+function cacheFileAt(location: string): string {
+  const isFolder = /[/\\]$/.test(location) || (existsSync(location) && statSync(location).isDirectory());
+  return isFolder ? join(location, CACHE_FILE_NAME) : location;
+}
+
+const CACHE_FILE_NAME = '.portlenscache';
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value))

@@ -4,7 +4,8 @@ import { loadSettings } from './config';
 import { type FailOn, USAGE, UsageError, parseArguments } from './args';
 import { colourEnabled, printable, reportWriter } from './report';
 import { type Tally, addTally, emptyTally } from './reportedFile';
-import { type ScanSetup, scanAll, serveScanTasks } from './scanPool';
+import { type ReportBatch, type ScanSetup, scanAll, serveScanTasks } from './scanPool';
+import { cacheKey } from '../workspace/scanCache';
 import { tuneForShortRun } from './v8Flags';
 import { MissingPathError, filesToScan } from './walk';
 import { createFormatRegistry } from '../scan/registry';
@@ -54,16 +55,23 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       args.stdinFilename,
     );
     const output = { format: args.format, version: VERSION, colour: colourEnabled(process.stdout, args.color) };
+    // What a forced language reads differs from what detection reads: it is part of what wrote the cache.
+    const cache = args.cacheFile && {
+      file: args.cacheFile,
+      key: cacheKey(`${VERSION}\0${args.language ?? ''}`, settings),
+    };
     const writer = reportWriter(output);
     let written = false;
     process.stdout.write(writer.head());
-    await scanAll({ settings, language: args.language, output }, files, __filename, (batch) => {
+    const setup = { settings, language: args.language, output, ...(cache ? { cache } : {}) };
+    const emit = (batch: ReportBatch) => {
       addTally(tally, batch.tally);
       if (batch.bytes.length === 0) return;
       if (written) process.stdout.write(writer.between);
       process.stdout.write(batch.bytes);
       written = true;
-    });
+    };
+    await scanAll(setup, files, __filename, emit, warn);
     process.stdout.write(writer.tail(tally));
     return exceedsThreshold(tally, args.failOn) ? 1 : 0;
   } catch (error) {

@@ -138,6 +138,17 @@ export function reportFile(
   return report;
 }
 
+/** A report without the edits of its fixes and its fingerprints, which only SARIF prints. */
+export function withoutEdits(report: ReportedFile): ReportedFile {
+  return {
+    ...report,
+    findings: report.findings.map(({ fingerprint: _fingerprint, ...finding }) => ({
+      ...finding,
+      fixes: finding.fixes.map((fix) => ({ title: fix.title })),
+    })),
+  };
+}
+
 /**
  * A finding's identity that does not move with its line number: the rule, the port, the text of its line with
  * spacing evened out, and which of the findings alike in the file it is. Code-scanning services match results

@@ -1,11 +1,13 @@
 import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Fingerprint, ScanCache, fingerprint } from '../workspace/scanCache';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { createFormatRegistry } from '../scan/registry';
 import { PortLensService } from '../service/portLensService';
 import type { PortLensSettings } from '../settings/settings';
 import { type OutputOptions, reportWriter } from './report';
-import { type Tally, emptyTally, reportFile, tallyFile } from './reportedFile';
+import { type ReportedFile, type Tally, emptyTally, reportFile, tallyFile, withoutEdits } from './reportedFile';
 import { scanFile } from './scanFiles';
 import { OPTIMISED_PARSER_BYTES, tuneForLongRun } from './v8Flags';
 import type { FileToScan } from './walk';
@@ -15,6 +17,8 @@ export interface ScanSetup {
   settings: PortLensSettings;
   language?: string;
   output: OutputOptions;
+  /** The scan cache (`--cache`): its file, and the key that says which version and settings wrote it. */
+  cache?: { file: string; key: string };
 }
 
 /**
@@ -26,9 +30,18 @@ export interface ReportBatch {
   files: number;
   bytes: Uint8Array;
   tally: Tally;
+  /** The files read for the scan cache (`--cache`), for the main thread to record and save. */
+  cached?: CachedFile[];
 }
 
 export type BatchSink = (batch: ReportBatch) => void;
+
+/** A file read while `--cache` keeps reports: where it is, what it was when it was read, what it gave. */
+export interface CachedFile {
+  path: string;
+  taken: Fingerprint;
+  report: ReportedFile | null;
+}
 
 /**
  * Bytes of files to scan that make a worker thread pay off. Each worker's V8 compiles the scanners afresh, so a
@@ -65,13 +78,30 @@ function encodeJoined(parts: readonly string[], between: string, characters: num
   return bytes.subarray(0, length);
 }
 
-/** The service and the report writer, loaded once for all the files this thread scans. */
+/**
+ * The service and the report writer, loaded once for all the files this thread scans. With `--cache`, a file the
+ * main thread found unchanged comes with its report and is not read; each file read goes back with what it was when
+ * it was read, for the main thread to record.
+ */
 export async function fileScanner(setup: ScanSetup): Promise<FileScanner> {
-  // A run that meets no shell, and no file that can hold some, never loads the shell parser.
   const scanner = await PortLensService.create(setup.settings, createFormatRegistry({ parserOnDemand: true }));
   const writer = reportWriter(setup.output);
   const limitBytes = setup.settings.maxFileSizeMB * 1024 * 1024;
-  return async (files, first, sink) => {
+  const forWriter = (report: ReportedFile) => (writer.replacements ? report : withoutEdits(report));
+  let read: CachedFile[] = [];
+  const reportOf = async (file: FileToScan): Promise<ReportedFile | undefined> => {
+    if (file.cached !== undefined) return file.cached ? forWriter({ ...file.cached, path: file.path }) : undefined;
+    // Standard input and pipes have no content to find again; a file set aside is reported as it is.
+    const key = setup.cache && !file.label && !file.pipe && !file.skipped ? resolve(file.path) : undefined;
+    const taken = key ? fingerprint(key, limitBytes) : undefined;
+    const scanned = await scanFile(file, scanner, limitBytes, setup.language);
+    // The cache keeps the edits SARIF prints, so that one cache serves every format.
+    const report = scanned && reportFile(scanned, scanner, writer.replacements || taken !== undefined);
+    if (!taken) return report;
+    read.push({ path: key!, taken, report: report ?? null });
+    return report && forWriter(report);
+  };
+  const scan: FileScanner = async (files, first, sink) => {
     let batch = { first, files: 0, chunks: [] as string[], characters: 0, tally: emptyTally() };
     const handOver = () => {
       const { files: count, chunks, tally } = batch;
@@ -81,14 +111,15 @@ export async function fileScanner(setup: ScanSetup): Promise<FileScanner> {
           files: count,
           bytes: encodeJoined(chunks, writer.between, batch.characters),
           tally,
+          ...(read.length > 0 ? { cached: read } : {}),
         });
+      read = [];
       batch = { first: batch.first + count, files: 0, chunks: [], characters: 0, tally: emptyTally() };
     };
     for (const file of files) {
       batch.files++;
-      const scanned = await scanFile(file, scanner, limitBytes, setup.language);
-      if (scanned) {
-        const report = reportFile(scanned, scanner, writer.replacements);
+      const report = await reportOf(file);
+      if (report) {
         tallyFile(batch.tally, report);
         const chunk = writer.file(report);
         if (chunk) batch.chunks.push(chunk);
@@ -98,6 +129,7 @@ export async function fileScanner(setup: ScanSetup): Promise<FileScanner> {
     }
     handOver();
   };
+  return scan;
 }
 
 /**
@@ -111,22 +143,46 @@ export async function scanAll(
   files: Iterable<FileToScan>,
   workerScript: string,
   emit: BatchSink,
+  warn: (message: string) => void = () => {},
 ): Promise<void> {
+  // Files the cache holds unchanged come with their report; only the others are read, and only they count below.
+  const cache =
+    setup.cache && ScanCache.load(setup.cache.file, setup.cache.key, setup.settings.maxFileSizeMB * 1024 * 1024);
+  const walk = cache ? withCachedReports(files, cache) : files[Symbol.iterator]();
+  const record = (batch: ReportBatch) => {
+    for (const { path, taken, report } of batch.cached ?? []) cache?.record(path, taken, report);
+    emit(batch);
+  };
   // The walk is read as far as it takes to decide how many workers pay off; the rest streams to them.
-  const walk = files[Symbol.iterator]();
   const cores = availableParallelism();
   const { head, bytes } = takeBytes(walk, cores * BYTES_PER_WORKER, setup.settings.maxFileSizeMB * 1024 * 1024);
   const count = head.length >= FILES_FOR_EVERY_CORE ? cores : Math.min(cores, Math.floor(bytes / BYTES_PER_WORKER));
   if (count >= 2 || bytes >= OPTIMISED_PARSER_BYTES) tuneForLongRun();
   // Scanned here, the head may not be the whole walk: what is left of it follows, already in order.
-  if (count < 2) return (await fileScanner(setup))(concat(head, walk), 0, emit);
-  const sink = inWalkOrder(emit);
-  const tasks = tasksOf(concat(head, walk));
-  const workers = Array.from({ length: count }, () => new ScanWorker(workerScript, setup, sink));
+  if (count < 2) await (await fileScanner(setup))(concat(head, walk), 0, record);
+  else {
+    const sink = inWalkOrder(record);
+    const tasks = tasksOf(concat(head, walk));
+    const workers = Array.from({ length: count }, () => new ScanWorker(workerScript, setup, sink));
+    try {
+      await Promise.all(workers.map((worker) => worker.work(tasks)));
+    } finally {
+      for (const worker of workers) void worker.stop();
+    }
+  }
+  // A cache that cannot be written costs the next run its time, not this run its result.
   try {
-    await Promise.all(workers.map((worker) => worker.work(tasks)));
-  } finally {
-    for (const worker of workers) void worker.stop();
+    cache?.save();
+  } catch (error) {
+    warn(`the scan cache could not be written: ${(error as Error).message}`);
+  }
+}
+
+/** The walk, each file the cache holds unchanged carrying its report. */
+function* withCachedReports(files: Iterable<FileToScan>, cache: ScanCache): Generator<FileToScan> {
+  for (const file of files) {
+    const cached = file.label || file.pipe || file.skipped ? undefined : cache.lookup(resolve(file.path));
+    yield cached === undefined ? file : { ...file, cached };
   }
 }
 
@@ -169,6 +225,8 @@ function takeBytes(
     const item = walk.next();
     if (item.done) break;
     head.push(item.value);
+    // A file the cache answers for is not read.
+    if (item.value.cached !== undefined) continue;
     const size = sizeOf(item.value.path);
     if (size <= limitBytes) bytes += size;
   }

@@ -12,8 +12,10 @@ import {
 } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import type { ReportedFile } from './reportedFile';
 
-const ALWAYS_SKIPPED = new Set(['.git', 'node_modules']);
+/** Never walked: version control, dependencies, and the scan cache that `--cache` keeps in the scanned folder. */
+const ALWAYS_SKIPPED = new Set(['.git', 'node_modules', '.portlenscache']);
 
 /** A .gitignore is a list of patterns: one larger than this is not someone's, and is not read. */
 const GITIGNORE_LIMIT_BYTES = 2 * 1024 * 1024;
@@ -29,6 +31,8 @@ export interface FileToScan {
   pipe?: boolean;
   /** For standard input: the name it is reported and recognised by (`-`, or `--stdin-filename`). */
   label?: string;
+  /** What the scan cache holds for the file, unchanged since (null: a file of no format); the file is not read. */
+  cached?: ReportedFile | null;
 }
 
 /** Where standard input is read from, for PATH `-`. */

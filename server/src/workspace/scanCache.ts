@@ -12,7 +12,7 @@ export interface Fingerprint {
   hash: string;
 }
 
-interface CacheEntry extends Fingerprint {
+export interface CacheEntry extends Fingerprint {
   /** null: a file of no format the engine reads. */
   report: ReportedFile | null;
 }
@@ -119,7 +119,7 @@ export class ScanCache {
  * Size, time and content hash of a regular file; with `known`, the hash is only computed when the size is the
  * same and the time is not (the one case where it decides).
  */
-function fingerprint(path: string, limitBytes: number, known?: Fingerprint): Fingerprint | undefined {
+export function fingerprint(path: string, limitBytes: number, known?: Fingerprint): Fingerprint | undefined {
   try {
     const stats = statSync(path);
     if (!stats.isFile()) return undefined;
