@@ -20,13 +20,18 @@ export interface ScanArguments {
   stdinFilename?: string;
   /** Where the scan cache is kept, when `--cache` asks for one. */
   cacheFile?: string;
+  /** The file the report is written to (`-o`), instead of standard output. */
+  output?: string;
+  /** Severities set on the command line (`--rule ID=SEVERITY`), over the settings file's. */
+  rules: Record<string, string>;
 }
 
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: portlens scan [--format text|json|sarif|compact|github] [--fail-on error|warning|information|none] [--language ID]
                      [--config FILE] [--no-config-lookup] [--color auto|always|never]
-                     [--stdin-filename NAME] [--cache [--cache-location PATH]] [--] [PATH...]
+                     [--stdin-filename NAME] [--cache [--cache-location PATH]] [-o FILE]
+                     [--rule ID=SEVERITY]... [--] [PATH...]
        portlens --version | --help
 
 Finds every port in shell scripts (and the formats Port Lens reads) under each PATH (default: the current
@@ -48,6 +53,11 @@ folder), says what each line does with it, and reports risky exposure.
   --stdin-filename
                the name of the text read from standard input (PATH -), for its language and the report;
                an editor or a pre-commit hook passes the file's own path
+  -o, --output FILE
+               write the report to FILE instead of standard output (no colours unless --color always)
+  --rule ID=SEVERITY
+               set a rule's severity (error, warning, information, hint, off) over the settings file's; may
+               be given more than once
   --cache      keep what each file gave in a cache, and read again only the files that changed since
   --cache-location
                the cache file, or a folder to keep .portlenscache in (default: ./.portlenscache)
@@ -68,7 +78,14 @@ const COLOUR_CHOICES: readonly ColourChoice[] = ['auto', 'always', 'never'];
 export function parseArguments(argv: readonly string[]): ScanArguments {
   const [command, ...rest] = argv;
   if (command !== 'scan') throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
-  const parsed: ScanArguments = { paths: [], format: 'text', failOn: 'error', noConfigLookup: false, color: 'auto' };
+  const parsed: ScanArguments = {
+    paths: [],
+    format: 'text',
+    failOn: 'error',
+    noConfigLookup: false,
+    color: 'auto',
+    rules: {},
+  };
   let cache = false;
   let cacheLocation: string | undefined;
   for (let index = 0; index < rest.length; index++) {
@@ -77,12 +94,12 @@ export function parseArguments(argv: readonly string[]): ScanArguments {
       for (const path of rest.slice(index + 1)) parsed.paths.push(path);
       break;
     }
-    if (!arg.startsWith('--')) {
+    if (!arg.startsWith('--') && arg !== '-o') {
       parsed.paths.push(arg);
       continue;
     }
-    const equals = arg.indexOf('=');
-    const name = equals < 0 ? arg : arg.slice(0, equals);
+    const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = arg === '-o' ? '--output' : equals < 0 ? arg : arg.slice(0, equals);
     const value = () => {
       if (equals >= 0) return arg.slice(equals + 1);
       const next = rest[++index];
@@ -119,6 +136,16 @@ export function parseArguments(argv: readonly string[]): ScanArguments {
       case '--cache-location':
         cacheLocation = value();
         break;
+      case '--output':
+        parsed.output = value();
+        break;
+      case '--rule': {
+        const rule = value();
+        const equalsAt = rule.indexOf('=');
+        if (equalsAt < 1) throw new UsageError(`--rule takes ID=SEVERITY, not '${rule}'`);
+        parsed.rules[rule.slice(0, equalsAt)] = rule.slice(equalsAt + 1);
+        break;
+      }
       default:
         throw new UsageError(`unknown option '${name}'`);
     }

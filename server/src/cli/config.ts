@@ -1,6 +1,12 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type PortLensSettings, SETTINGS_SECTION, isRecord, readSettings } from '../settings/settings';
+import {
+  type PortLensSettings,
+  SETTINGS_SECTION,
+  SETTING_DEFINITIONS,
+  isRecord,
+  readSettings,
+} from '../settings/settings';
 import { lineOf, lineStarts } from '../scan/lines';
 import { UsageError } from './args';
 import { RefusedRead, readFailure, readRegularFile, resolveEntry } from './walk';
@@ -50,6 +56,17 @@ export function loadSettings(
     Object.entries(raw).map(([key, value]) => [key.startsWith(prefix) ? key.slice(prefix.length) : key, value]),
   );
   return readSettings(settings, (key, message) => warn(`${path}: ${key}: ${message}`));
+}
+
+/** The settings with the severities `--rule ID=SEVERITY` set; an unknown rule or severity is a usage error. */
+export function withRuleLevels(settings: PortLensSettings, levels: Record<string, string>): PortLensSettings {
+  if (Object.keys(levels).length === 0) return settings;
+  const problems: string[] = [];
+  const rules = SETTING_DEFINITIONS.rules.read({ ...settings.rules, ...levels }, (message, key = '') =>
+    problems.push(`--rule ${key.replace(/^\./, '')}: ${message}`),
+  );
+  if (problems.length > 0) throw new UsageError(problems.join('; '));
+  return { ...settings, rules };
 }
 
 /** `.portlens.json` beside the scanned file or in the scanned folder, if anything has that name. */

@@ -1,6 +1,7 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { type Severity, SEVERITY_RANK } from '../rules/finding';
-import { loadSettings } from './config';
+import { loadSettings, withRuleLevels } from './config';
 import { type FailOn, USAGE, UsageError, parseArguments } from './args';
 import { colourEnabled, printable, reportWriter } from './report';
 import { type Tally, addTally, emptyTally } from './reportedFile';
@@ -23,6 +24,30 @@ function exceedsThreshold(tally: Tally, failOn: FailOn): boolean {
   );
 }
 
+/**
+ * Where the report goes: standard output, or the file `-o` names, written as the scan goes (so the report never
+ * has to fit in memory) and replaced whole by each run.
+ */
+function reportTarget(path: string | undefined): {
+  stream?: NodeJS.WriteStream;
+  write(data: string | Uint8Array): void;
+  close(): void;
+} {
+  if (path === undefined)
+    return { stream: process.stdout, write: (data) => void process.stdout.write(data), close: () => {} };
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, 'w');
+  } catch (error) {
+    throw new UsageError(`cannot write the report to ${path}: ${(error as Error).message}`);
+  }
+  const write = (data: string | Uint8Array) => {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    for (let offset = 0; offset < bytes.length; ) offset += writeSync(descriptor, bytes, offset);
+  };
+  return { write, close: () => closeSync(descriptor) };
+}
+
 /** `portlens scan ...`: returns the exit status of GUIDE section 1 (0 clean, 1 findings, 2 usage or internal error). */
 export async function runCli(argv: readonly string[]): Promise<number> {
   // After `--` come paths, and a file may be called `--help`.
@@ -38,7 +63,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   }
   try {
     const args = parseArguments(argv);
-    const settings = loadSettings(args.config, args.paths, !args.noConfigLookup, warn);
+    const settings = withRuleLevels(loadSettings(args.config, args.paths, !args.noConfigLookup, warn), args.rules);
     if (args.language) {
       const { languageIds } = await PortLensService.create(settings, createFormatRegistry({ parserOnDemand: true }));
       if (!languageIds.includes(args.language))
@@ -54,7 +79,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       },
       args.stdinFilename,
     );
-    const output = { format: args.format, version: VERSION, colour: colourEnabled(process.stdout, args.color) };
+    const report = reportTarget(args.output);
+    const output = { format: args.format, version: VERSION, colour: colourEnabled(report.stream, args.color) };
     // What a forced language reads differs from what detection reads: it is part of what wrote the cache.
     const cache = args.cacheFile && {
       file: args.cacheFile,
@@ -62,17 +88,21 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     };
     const writer = reportWriter(output);
     let written = false;
-    process.stdout.write(writer.head());
+    report.write(writer.head());
     const setup = { settings, language: args.language, output, ...(cache ? { cache } : {}) };
     const emit = (batch: ReportBatch) => {
       addTally(tally, batch.tally);
       if (batch.bytes.length === 0) return;
-      if (written) process.stdout.write(writer.between);
-      process.stdout.write(batch.bytes);
+      if (written) report.write(writer.between);
+      report.write(batch.bytes);
       written = true;
     };
-    await scanAll(setup, files, __filename, emit, warn);
-    process.stdout.write(writer.tail(tally));
+    try {
+      await scanAll(setup, files, __filename, emit, warn);
+      report.write(writer.tail(tally));
+    } finally {
+      report.close();
+    }
     return exceedsThreshold(tally, args.failOn) ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof MissingPathError) {

@@ -64,11 +64,14 @@ function palette(enabled: boolean) {
  * Whether the text report is coloured: as asked, or for a terminal by default. NO_COLOR turns the default off when
  * it is set and not empty (no-color.org); FORCE_COLOR turns it on.
  */
-export function colourEnabled(stream: NodeJS.WriteStream, choice: 'auto' | 'always' | 'never' = 'auto'): boolean {
+export function colourEnabled(
+  stream: NodeJS.WriteStream | undefined,
+  choice: 'auto' | 'always' | 'never' = 'auto',
+): boolean {
   if (choice !== 'auto') return choice === 'always';
   if (process.env.NO_COLOR) return false;
   if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
-  return stream.isTTY === true;
+  return stream?.isTTY === true;
 }
 
 /**
