@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RULES } from '../../server/src/rules/catalog';
@@ -51,6 +51,19 @@ describe('CLI options and integrations', () => {
       assert.equal(refused.status, 2, bad);
       assert.match(refused.stderr, /--rule/);
     }
+  });
+
+  it('--exclude passes over what a .gitignore pattern matches under the scanned folder, not a named file', () => {
+    mkdirSync(join(workspace, 'vendor'));
+    writeFileSync(join(workspace, 'vendor', 'upstream.sh'), 'iptables -A INPUT -p tcp --dport 6379 -j ACCEPT\n');
+    writeFileSync(join(workspace, 'open.test.sh'), 'iptables -A INPUT -p tcp --dport 2375 -j ACCEPT\n');
+    const paths = (...args: string[]) =>
+      (JSON.parse(portlens(['scan', '--format', 'json', ...args], workspace).stdout) as JsonReport).files
+        .map((file) => file.path)
+        .sort();
+    assert.deepEqual(paths('.'), ['open.sh', 'open.test.sh', 'vendor/upstream.sh']);
+    assert.deepEqual(paths('--exclude', 'vendor/', '--exclude=*.test.sh', '.'), ['open.sh']);
+    assert.deepEqual(paths('--exclude', 'vendor/', 'vendor/upstream.sh'), ['vendor/upstream.sh']);
   });
 
   it('the $portlens problem matcher reads every line of --format compact', () => {

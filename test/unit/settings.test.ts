@@ -19,6 +19,31 @@ describe('settings', () => {
     assert.deepEqual(contributed, JSON.parse(JSON.stringify(defined)));
   });
 
+  it('schemas/portlens.schema.json describes the settings .portlens.json may hold, with or without the prefix', () => {
+    const schema = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', '..', 'schemas', 'portlens.schema.json'), 'utf8'),
+    ) as {
+      properties: Record<string, unknown>;
+      additionalProperties: boolean;
+    };
+    const expected: Record<string, unknown> = {};
+    for (const [name, definition] of Object.entries(SETTING_DEFINITIONS)) {
+      const { scope: _scope, ...rest } = definition.schema;
+      expected[name] = rest;
+      expected[`${SETTINGS_SECTION}.${name}`] = rest;
+    }
+    assert.deepEqual(schema.properties, JSON.parse(JSON.stringify(expected)));
+    assert.equal(schema.additionalProperties, false);
+  });
+
+  it('restricts in untrusted workspaces exactly the settings that change what a scan reports', () => {
+    const { capabilities } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+      capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
+    };
+    const scanSettings = Object.keys(readSettings(undefined)).map((name) => `${SETTINGS_SECTION}.${name}`);
+    assert.deepEqual([...capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), scanSettings.sort());
+  });
+
   it('reads raw values and falls back to defaults for bad ones', () => {
     const defaults = readSettings(undefined);
     assert.equal(defaults.rules['exposed-critical-port'], 'error');

@@ -24,6 +24,8 @@ export interface ScanArguments {
   output?: string;
   /** Severities set on the command line (`--rule ID=SEVERITY`), over the settings file's. */
   rules: Record<string, string>;
+  /** `.gitignore` patterns of files and folders the walk passes over (`--exclude`). */
+  exclude: string[];
 }
 
 export class UsageError extends Error {}
@@ -31,7 +33,7 @@ export class UsageError extends Error {}
 export const USAGE = `Usage: portlens scan [--format text|json|sarif|compact|github] [--fail-on error|warning|information|none] [--language ID]
                      [--config FILE] [--no-config-lookup] [--color auto|always|never]
                      [--stdin-filename NAME] [--cache [--cache-location PATH]] [-o FILE]
-                     [--rule ID=SEVERITY]... [--] [PATH...]
+                     [--rule ID=SEVERITY]... [--exclude PATTERN]... [--] [PATH...]
        portlens --version | --help
 
 Finds every port in shell scripts (and the formats Port Lens reads) under each PATH (default: the current
@@ -58,6 +60,9 @@ folder), says what each line does with it, and reports risky exposure.
   --rule ID=SEVERITY
                set a rule's severity (error, warning, information, hint, off) over the settings file's; may
                be given more than once
+  --exclude PATTERN
+               pass over what this .gitignore pattern matches under each scanned folder (vendor/, *.test.sh);
+               may be given more than once; a file named as a PATH is scanned all the same
   --cache      keep what each file gave in a cache, and read again only the files that changed since
   --cache-location
                the cache file, or a folder to keep .portlenscache in (default: ./.portlenscache)
@@ -85,6 +90,7 @@ export function parseArguments(argv: readonly string[]): ScanArguments {
     noConfigLookup: false,
     color: 'auto',
     rules: {},
+    exclude: [],
   };
   let cache = false;
   let cacheLocation: string | undefined;
@@ -138,6 +144,9 @@ export function parseArguments(argv: readonly string[]): ScanArguments {
         break;
       case '--output':
         parsed.output = value();
+        break;
+      case '--exclude':
+        parsed.exclude.push(value());
         break;
       case '--rule': {
         const rule = value();

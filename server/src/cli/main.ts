@@ -78,6 +78,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
         tally.skipped.push({ path, reason });
       },
       args.stdinFilename,
+      args.exclude,
     );
     const report = reportTarget(args.output);
     const output = { format: args.format, version: VERSION, colour: colourEnabled(report.stream, args.color) };

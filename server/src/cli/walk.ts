@@ -55,7 +55,10 @@ export function filesToScan(
   paths: readonly string[],
   onSkipped: SkipHandler = () => {},
   stdinFilename?: string,
+  exclude: readonly string[] = [],
 ): Iterable<FileToScan> {
+  // `--exclude` patterns are `.gitignore` lines for each scanned folder; a file named on the command line is scanned.
+  const excluded = exclude.length > 0 ? ignore().add([...exclude]) : undefined;
   const roots = paths.map((written) => {
     const path = written === '-' ? STDIN : written;
     try {
@@ -68,7 +71,8 @@ export function filesToScan(
   return (function* () {
     for (const { path, stats, label } of roots) {
       const named = { path, named: true, ...(label ? { label } : {}) };
-      if (stats.isDirectory()) yield* walkFolder(path, realpathSync(path), [], onSkipped);
+      const scopes = excluded ? [{ base: path, rules: excluded }] : [];
+      if (stats.isDirectory()) yield* walkFolder(path, realpathSync(path), scopes, onSkipped);
       else if (stats.isFile()) yield named;
       else if (stats.isFIFO() && isDescriptorPath(path)) yield { ...named, pipe: true };
       // A program that hands its text over may do it through a socket pair rather than a pipe (Node does).
