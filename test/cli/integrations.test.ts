@@ -66,6 +66,30 @@ describe('CLI options and integrations', () => {
     assert.deepEqual(paths('--exclude', 'vendor/', 'vendor/upstream.sh'), ['vendor/upstream.sh']);
   });
 
+  it('finds .portlens.json up to the root of the repository, and no further', () => {
+    const ruleOff = JSON.stringify({ rules: { 'exposed-critical-port': 'off' } });
+    mkdirSync(join(workspace, 'deploy'));
+    writeFileSync(join(workspace, 'deploy', 'open.sh'), 'iptables -A INPUT -p tcp --dport 1363 -j ACCEPT\n');
+    writeFileSync(join(workspace, '.portlens.json'), ruleOff);
+    const critical = () =>
+      (JSON.parse(portlens(['scan', '--format', 'json', 'deploy'], workspace).stdout) as JsonReport).files
+        .flatMap((file) => file.findings as { ruleId: string }[])
+        .filter((finding) => finding.ruleId === 'exposed-critical-port').length;
+    // Not in a repository: only the scanned folder's settings count.
+    assert.equal(critical(), 1);
+    mkdirSync(join(workspace, '.git'));
+    assert.equal(critical(), 0);
+    // A folder above the repository is not read.
+    const nested = join(workspace, 'nested');
+    mkdirSync(join(nested, '.git'), { recursive: true });
+    mkdirSync(join(nested, 'deploy'));
+    writeFileSync(join(nested, 'deploy', 'open.sh'), 'iptables -A INPUT -p tcp --dport 1363 -j ACCEPT\n');
+    const inNested = portlens(['scan', '--format', 'json', join('nested', 'deploy')], workspace);
+    const nestedFindings = (JSON.parse(inNested.stdout) as JsonReport).files[0].findings as { ruleId: string }[];
+    assert.ok(nestedFindings.some((finding) => finding.ruleId === 'exposed-critical-port'));
+    assert.equal(portlens(['scan', '--no-config-lookup', '--format', 'json', 'deploy'], workspace).status, 1);
+  });
+
   it('the $portlens problem matcher reads every line of --format compact', () => {
     const matcher = manifest.contributes.problemMatchers.find((candidate) => candidate.name === 'portlens');
     assert.ok(matcher);

@@ -46,7 +46,8 @@ folder), says what each line does with it, and reports risky exposure.
   --fail-on    exit 1 when a finding is at or above this severity (default: error)
   --language   read every file as this language instead of detecting it
   --config     settings as in the editor (rules, trustedNetworks, customPorts, maxFileSizeMB,
-               ignoreInlineSuppressions); default: .portlens.json in the scanned folder, if there is one
+               ignoreInlineSuppressions); default: the nearest .portlens.json from the scanned folder up to
+               the root of its git repository (outside a repository, only the scanned folder's)
   --no-config-lookup
                never read a .portlens.json from the scanned folder, only --config: in CI on pull requests, so
                that a change cannot carry settings that let itself through the gate

@@ -1,5 +1,5 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import {
   type PortLensSettings,
   SETTINGS_SECTION,
@@ -69,15 +69,39 @@ export function withRuleLevels(settings: PortLensSettings, levels: Record<string
   return { ...settings, rules };
 }
 
-/** `.portlens.json` beside the scanned file or in the scanned folder, if anything has that name. */
+/**
+ * The nearest `.portlens.json` from the scanned folder (or the scanned file's) up to the root of the git repository
+ * it is in, as ESLint and ShellCheck look for theirs; outside a repository, only the scanned folder's. A folder
+ * above the repository is someone else's, and is never read.
+ */
 function discoverConfig(scanned: string): string | undefined {
+  let given: string;
   try {
-    const folder = statSync(scanned).isDirectory() ? scanned : dirname(scanned);
-    const candidate = join(folder, CONFIG_FILE_NAME);
-    lstatSync(candidate);
-    return candidate;
+    given = statSync(scanned).isDirectory() ? scanned : dirname(scanned);
   } catch {
     return undefined;
+  }
+  const folders: string[] = [];
+  for (let folder = resolve(given); ; folder = dirname(folder)) {
+    folders.push(folder);
+    if (exists(join(folder, '.git')) || dirname(folder) === folder) break;
+  }
+  const inRepository = exists(join(folders[folders.length - 1], '.git'));
+  for (const [index, folder] of (inRepository ? folders : folders.slice(0, 1)).entries()) {
+    // Messages name the file as the user would: beside what they named, or relative to where they are.
+    const candidate = index === 0 ? join(given, CONFIG_FILE_NAME) : relative('.', join(folder, CONFIG_FILE_NAME));
+    if (exists(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Whether anything has this name, a broken symlink included (a found file is checked when it is read). */
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 
