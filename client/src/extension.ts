@@ -36,6 +36,10 @@ export async function activate(context: ExtensionContext): Promise<void> {
     initializationOptions: {
       clientCommands: [OPEN_RULE_DOCS, EDIT_SUPPRESSION_REASON],
       ...(context.storageUri ? { cacheFolder: context.storageUri.fsPath } : {}),
+      // The workspace scan passes over what the Explorer hides.
+      exclude: Object.entries(workspace.getConfiguration('files').get<Record<string, boolean>>('exclude') ?? {})
+        .filter(([, hidden]) => hidden === true)
+        .map(([glob]) => glob),
     },
     // A document set aside after a crash is not sent again, so the restarted server never reads it.
     middleware: {

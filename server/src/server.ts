@@ -28,7 +28,7 @@ import { DocumentScans } from './service/documentScans';
 import type { PortMention } from './scan/mention';
 import { PortLensService } from './service/portLensService';
 import { leveledLogger } from './logging/logger';
-import { cacheFolderIn, clientCommandsIn, settingsSection } from './settings/clientSettings';
+import { cacheFolderIn, clientCommandsIn, excludedIn, settingsSection } from './settings/clientSettings';
 import { type EditorSettings, SETTINGS_SECTION, readEditorSettings, readSettings } from './settings/settings';
 import { isScanWorkerSetup, serveFileScans } from './workspace/scanWorker';
 import { serveWorkspacePorts } from './workspace/workspaceHandlers';
@@ -55,6 +55,7 @@ function startServer(connection: Connection): void {
   let canShowRelatedInformation = false;
   let workspaceFolders: string[] = [];
   let cacheFolder: string | undefined;
+  let excluded: string[] = [];
   let canRefreshInlayHints = false;
   let commands: ActionCommands = { clientCommands: new Set() };
   /** Settings a client sends without being asked: initializationOptions, then didChangeConfiguration. */
@@ -114,6 +115,7 @@ function startServer(connection: Connection): void {
       textDocument?.publishDiagnostics?.relatedInformation === true || textDocument?.diagnostic !== undefined;
     commands = { clientCommands: clientCommandsIn(params.initializationOptions) };
     cacheFolder = cacheFolderIn(params.initializationOptions);
+    excluded = excludedIn(params.initializationOptions);
     workspaceFolders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri }] : []))
       .filter(({ uri }) => uri.startsWith('file:'))
       .map(({ uri }) => fileURLToPath(uri));
@@ -257,6 +259,7 @@ function startServer(connection: Connection): void {
     diagnosticsWanted: () => editor.workspaceDiagnostics,
     workerScript: __filename,
     cacheFile: () => cacheFolder && join(cacheFolder, 'workspace-scan.json'),
+    exclude: () => excluded,
     docsLink,
   });
 

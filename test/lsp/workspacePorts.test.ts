@@ -152,6 +152,25 @@ describe("a listener's hover names the workspace's rules about its port", () => 
   });
 });
 
+describe('the workspace scan and the files the editor hides', () => {
+  it("passes over what the client's exclude globs match", async () => {
+    const root = repository();
+    const { client } = await LspClient.start(
+      {},
+      {
+        workspaceFolders: [root],
+        initializationOptions: { clientCommands: [], exclude: ['**/.git', '{deploy,docs}/**'] },
+      },
+    );
+    try {
+      assert.deepEqual(relativePaths(root, await inventory(client)), ['firewall/rules.v4']);
+    } finally {
+      await client.stop();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the workspace scan cache across sessions', () => {
   it('reopens an unchanged workspace from the cache, with the same inventory', async () => {
     const root = repository();

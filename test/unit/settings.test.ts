@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { excludedIn } from '../../server/src/settings/clientSettings';
 import { SETTINGS_SECTION, SETTING_DEFINITIONS, readSettings } from '../../server/src/settings/settings';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
@@ -42,6 +43,20 @@ describe('settings', () => {
     };
     const scanSettings = Object.keys(readSettings(undefined)).map((name) => `${SETTINGS_SECTION}.${name}`);
     assert.deepEqual([...capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), scanSettings.sort());
+  });
+
+  it("turns the editor's exclude globs into .gitignore lines, braces expanded", () => {
+    assert.deepEqual(excludedIn({ exclude: ['**/.git', '**/*.{md,txt}', 7, '', '{a,b}/{c,d}'] }), [
+      '**/.git',
+      '**/*.md',
+      '**/*.txt',
+      'a/c',
+      'a/d',
+      'b/c',
+      'b/d',
+    ]);
+    assert.deepEqual(excludedIn({ exclude: ['{a,b}{c,d}{e,f}{g,h}'] }), ['{a,b}{c,d}{e,f}{g,h}']);
+    assert.deepEqual(excludedIn(undefined), []);
   });
 
   it('reads raw values and falls back to defaults for bad ones', () => {

@@ -55,6 +55,8 @@ export interface WorkspacePortsOptions {
   workerScript: string;
   /** Where the scan's cache lives between sessions; without one, every session reads every file. */
   cacheFile: () => string | undefined;
+  /** `.gitignore` lines for what the editor hides from its users (VS Code's `files.exclude`). */
+  exclude: () => readonly string[];
 }
 
 /**
@@ -161,6 +163,7 @@ export function serveWorkspacePorts(connection: Connection, options: WorkspacePo
           },
           worker.read,
           cache,
+          options.exclude(),
         );
       } finally {
         void worker.stop();

@@ -33,19 +33,20 @@ export class WorkspaceScan {
   ) {}
 
   /**
-   * Lists the folders' files, then reads them with `read`, except those `cache` holds unchanged; stops early,
-   * incomplete, when cancelled.
+   * Lists the folders' files but those `exclude` matches (`.gitignore` lines), then reads them with `read`,
+   * except those `cache` holds unchanged; stops early, incomplete, when cancelled.
    */
   async scanFolders(
     folders: readonly string[],
     progress: ScanProgress,
     read: FileReader,
     cache?: ScanCache,
+    exclude: readonly string[] = [],
   ): Promise<void> {
     this.inventory.complete = false;
     const files: FileToScan[] = [];
     const skip = (path: string, reason: string) => this.logger.info(`Workspace scan: skipped ${path}: ${reason}`);
-    for (const file of filesToScan(folders, skip)) {
+    for (const file of filesToScan(folders, skip, undefined, exclude)) {
       files.push(file);
       if (files.length % LISTED_PER_TURN === 0) await nextTurn();
       if (progress.cancelled) return;
