@@ -35,6 +35,8 @@ export class LspClient {
 
   /** The diagnostics the server pushed (`textDocument/publishDiagnostics`), latest per document. */
   readonly pushed = new Map<string, Diagnostic[]>();
+  /** The tokens of the progress the server created, in order. */
+  readonly progressTokens: (string | number)[] = [];
   /** The server's `$/progress` reports (begin, report, end), in order. */
   readonly progress: { kind: string; message?: string }[] = [];
   /** How often the server said the workspace inventory changed. */
@@ -74,7 +76,10 @@ export class LspClient {
     });
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('workspace/diagnostic/refresh', () => null);
-    connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onRequest('window/workDoneProgress/create', (params: { token: string | number }) => {
+      lsp.progressTokens.push(params.token);
+      return null;
+    });
     connection.onNotification('$/progress', (params: { value: { kind: string; message?: string } }) => {
       lsp.progress.push(params.value);
     });

@@ -152,6 +152,28 @@ describe("a listener's hover names the workspace's rules about its port", () => 
   });
 });
 
+describe('cancelling the workspace scan', () => {
+  it('stops the scan where the user cancels its progress, and leaves the inventory incomplete', async () => {
+    const root = repository();
+    // Enough scripts that the scan is still going when the cancel arrives.
+    for (let index = 0; index < 400; index++)
+      writeFileSync(join(root, 'deploy', `step-${index}.sh`), `#!/bin/sh\n${OPEN_CD_API.repeat(40)}`);
+    const { client } = await LspClient.start({}, { workspaceFolders: [root] });
+    try {
+      await client.connection.sendRequest<WorkspacePortsPage>('portLens/workspacePorts', {});
+      await until(() => client.progress.some((value) => value.kind === 'begin'));
+      await client.connection.sendNotification('window/workDoneProgress/cancel', { token: client.progressTokens[0] });
+      await until(() => client.progress.at(-1)?.kind === 'end');
+      const page = await client.connection.sendRequest<WorkspacePortsPage>('portLens/workspacePorts', {});
+      assert.equal(page.complete, false);
+      assert.ok(page.total < 401, `${page.total} files listed`);
+    } finally {
+      await client.stop();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the workspace scan and the files the editor hides', () => {
   it("passes over what the client's exclude globs match", async () => {
     const root = repository();
