@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RULES } from '../../server/src/rules/catalog';
-import { type JsonReport, portlens } from './runCli';
+import { spawnSync } from 'node:child_process';
+import { CLI, type JsonReport, portlens } from './runCli';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -88,6 +89,33 @@ describe('CLI options and integrations', () => {
     const nestedFindings = (JSON.parse(inNested.stdout) as JsonReport).files[0].findings as { ruleId: string }[];
     assert.ok(nestedFindings.some((finding) => finding.ruleId === 'exposed-critical-port'));
     assert.equal(portlens(['scan', '--no-config-lookup', '--format', 'json', 'deploy'], workspace).status, 1);
+  });
+
+  it('the GitHub Action annotates the findings, writes SARIF and gates the job', () => {
+    const action = readFileSync(join(ROOT, 'action.yml'), 'utf8');
+    const inputs = [
+      ...action.slice(action.indexOf('\ninputs:'), action.indexOf('\nruns:')).matchAll(/^ {2}([a-z-]+):$/gm),
+    ].map((match) => match[1]);
+    assert.deepEqual(inputs, ['path', 'fail-on', 'sarif-file', 'config', 'version']);
+    for (const input of inputs) assert.match(action, new RegExp(`\\$\\{\\{ inputs\\.${input} \\}\\}`), input);
+    const step = (env: Record<string, string>) => {
+      const result = spawnSync('bash', [join(ROOT, 'scripts', 'action.sh')], {
+        cwd: workspace,
+        encoding: 'utf8',
+        env: { ...process.env, PORTLENS_CLI: CLI, PORTLENS_PATHS: '.', ...env },
+      });
+      return { status: result.status, stdout: result.stdout };
+    };
+    const gate = step({ PORTLENS_SARIF: 'port-lens.sarif' });
+    assert.equal(gate.status, 1);
+    assert.match(gate.stdout, /^::error file=open\.sh,line=2,.*title=Port Lens exposed-critical-port::/m);
+    const sarif = JSON.parse(readFileSync(join(workspace, 'port-lens.sarif'), 'utf8')) as {
+      runs: { results: unknown[] }[];
+    };
+    assert.ok(sarif.runs[0].results.length > 0);
+    assert.equal(step({ PORTLENS_FAIL_ON: 'none' }).status, 0);
+    writeFileSync(join(workspace, 'ci.json'), JSON.stringify({ rules: { 'exposed-critical-port': 'off' } }));
+    assert.equal(step({ PORTLENS_CONFIG: 'ci.json' }).status, 0);
   });
 
   it('the $portlens problem matcher reads every line of --format compact', () => {
