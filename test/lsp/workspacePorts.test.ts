@@ -109,11 +109,24 @@ describe('the workspace inventory (portLens/workspacePorts)', () => {
       [[447, 'any']],
     );
 
+    // A file the walk passes over (.portlensignore lists vendor/) stays out when it changes.
+    const vendored = join(root, 'vendor', 'new.rules');
+    writeFileSync(vendored, '*filter\n-A INPUT -p tcp --dport 2375 -j ACCEPT\nCOMMIT\n');
+    const beforeVendored = client.workspaceChanges;
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: pathToFileURL(vendored).href, type: 1 }],
+    });
+    await until(() => client.workspaceChanges > beforeVendored);
+    assert.equal(
+      (await inventory(client)).some((file) => file.path === vendored),
+      false,
+    );
+
     unlinkSync(added);
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
       changes: [{ uri: pathToFileURL(added).href, type: 3 }],
     });
-    await until(() => client.workspaceChanges > changes + 1);
+    await until(() => client.workspaceChanges > beforeVendored + 1);
     files = await inventory(client);
     assert.equal(
       files.some((file) => file.path === added),

@@ -4,6 +4,7 @@ import {
   closeSync,
   constants,
   fstatSync,
+  lstatSync,
   openSync,
   readSync,
   readdirSync,
@@ -235,6 +236,43 @@ function readGitignore(path: string, type: EntryType, root: string, onSkipped: S
     onSkipped(path, `${readFailure(error)}; the folder was walked without its rules`);
     return undefined;
   }
+}
+
+/**
+ * Whether the walk of `folder` would pass over `path`, a file below it: what one changed file is checked against,
+ * without walking the folder again. The ignore files on the way down apply, as do `exclude` patterns and the
+ * folders the walk never enters.
+ */
+export function walkPassesOver(folder: string, path: string, exclude: readonly string[] = []): boolean {
+  const steps = relative(folder, path).split(sep);
+  if (steps[0] === '..' || isAbsolute(steps.join(sep))) return true;
+  let root: string;
+  try {
+    root = realpathSync(folder);
+  } catch {
+    // A folder that is gone holds nothing to walk.
+    return true;
+  }
+  const scopes: IgnoreScope[] = exclude.length > 0 ? [{ base: folder, rules: ignore().add([...exclude]) }] : [];
+  let current = folder;
+  for (const [index, step] of steps.entries()) {
+    for (const name of IGNORE_FILES) {
+      const ignoreFile = join(current, name);
+      let type: Stats;
+      try {
+        type = lstatSync(ignoreFile);
+      } catch {
+        continue;
+      }
+      const rules = readGitignore(ignoreFile, type, root, () => {});
+      if (rules) scopes.push({ base: current, rules });
+    }
+    const next = join(current, step);
+    const isFile = index === steps.length - 1;
+    if (ALWAYS_SKIPPED.has(step) || isIgnored(next, !isFile, scopes)) return true;
+    current = next;
+  }
+  return false;
 }
 
 function isIgnored(path: string, isDirectory: boolean, scopes: readonly IgnoreScope[]): boolean {

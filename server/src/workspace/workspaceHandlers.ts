@@ -195,11 +195,12 @@ export function serveWorkspacePorts(connection: Connection, options: WorkspacePo
     for (const { uri, type } of changes) {
       if (!uri.startsWith('file:')) continue;
       const path = fileURLToPath(uri);
-      if (!folders.some((folder) => path.startsWith(folder + sep))) continue;
+      const folder = folders.find((candidate) => path.startsWith(candidate + sep));
+      if (!folder) continue;
       if (type === FileChangeType.Deleted) {
         inventory.remove(path);
         cache?.forget(path);
-      } else await scanner.rescan(path, cache);
+      } else await scanner.rescan(path, folder, options.exclude(), cache);
     }
     announce();
     saveCacheSoon();

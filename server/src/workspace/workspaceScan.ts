@@ -1,5 +1,4 @@
-import { sep } from 'node:path';
-import { type FileToScan, filesToScan } from '../cli/walk';
+import { type FileToScan, filesToScan, walkPassesOver } from '../cli/walk';
 import type { Logger } from '../logging/logger';
 import type { ScanCache } from './scanCache';
 import type { FileReader } from './scanWorker';
@@ -10,9 +9,6 @@ export interface ScanProgress {
   report(done: number, total: number): void;
   readonly cancelled: boolean;
 }
-
-/** Folders the walk never enters; a change inside them is not looked at either. */
-const UNWALKED = [`${sep}.git${sep}`, `${sep}node_modules${sep}`];
 
 /** Files listed between two turns of the event loop while the walk lists the workspace. */
 const LISTED_PER_TURN = 500;
@@ -68,9 +64,12 @@ export class WorkspaceScan {
     );
   }
 
-  /** Reads one file again after it was created or changed on disk. */
-  async rescan(path: string, cache?: ScanCache): Promise<void> {
-    if (UNWALKED.some((folder) => path.includes(folder))) return;
+  /**
+   * Reads one file of `folder` again after it was created or changed on disk, unless the walk passes over it (an
+   * ignore file or an `exclude` pattern matches it), in which case it leaves the inventory.
+   */
+  async rescan(path: string, folder: string, exclude: readonly string[], cache?: ScanCache): Promise<void> {
+    if (walkPassesOver(folder, path, exclude)) return this.inventory.remove(path);
     await this.record({ path, named: false }, this.readHere, cache);
   }
 
