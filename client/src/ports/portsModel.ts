@@ -134,7 +134,7 @@ export function widestExposure(rows: readonly PortRow[]): string | undefined {
   return EXPOSURE_ORDER.find((exposure) => opened.includes(exposure));
 }
 
-export function worst(findings: readonly InventoryFinding[]): Severity | undefined {
+function worst(findings: readonly InventoryFinding[]): Severity | undefined {
   return SEVERITY_ORDER.find((severity) => findings.some((finding) => finding.severity === severity));
 }
 

@@ -32,7 +32,7 @@ import {
 const REQUEST = 'portLens/workspacePorts';
 const CHANGED = 'portLens/workspacePortsChanged';
 /** The Explorer section; the activity-bar container shows the same tree. */
-export const PORTS_VIEW = 'portLens.ports';
+const PORTS_VIEW = 'portLens.ports';
 const PORTS_PANEL = 'portLens.portsPanel';
 const ONLY_EXPOSURES_KEY = 'portLens.ports.onlyExposures';
 const GROUP_BY_KEY = 'portLens.ports.groupBy';

@@ -90,10 +90,6 @@ export class WorkspaceInventory {
     for (const [path, file] of this.files) yield { file, resultId: this.resultIds.get(path)! };
   }
 
-  has(path: string): boolean {
-    return this.files.has(path);
-  }
-
   page({ cursor = 0, limit = MAX_PAGE }: WorkspacePortsParams): WorkspacePortsPage {
     const ordered = this.inPathOrder();
     const start = Math.max(0, Math.floor(cursor));
