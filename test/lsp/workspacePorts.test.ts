@@ -165,23 +165,37 @@ describe("a listener's hover names the workspace's rules about its port", () => 
   });
 });
 
+/** Runs `work` on a server of its own over `root`, started with these `initializationOptions`, then stops it. */
+async function onServer<T>(
+  root: string,
+  initializationOptions: Record<string, unknown> | undefined,
+  work: (client: LspClient) => Promise<T>,
+): Promise<T> {
+  const { client } = await LspClient.start({}, { workspaceFolders: [root], initializationOptions });
+  try {
+    return await work(client);
+  } finally {
+    await client.stop();
+  }
+}
+
 describe('cancelling the workspace scan', () => {
   it('stops the scan where the user cancels its progress, and leaves the inventory incomplete', async () => {
     const root = repository();
     // Enough scripts that the scan is still going when the cancel arrives.
     for (let index = 0; index < 400; index++)
       writeFileSync(join(root, 'deploy', `step-${index}.sh`), `#!/bin/sh\n${OPEN_CD_API.repeat(40)}`);
-    const { client } = await LspClient.start({}, { workspaceFolders: [root] });
     try {
-      await client.connection.sendRequest<WorkspacePortsPage>('portLens/workspacePorts', {});
-      await until(() => client.progress.some((value) => value.kind === 'begin'));
-      await client.connection.sendNotification('window/workDoneProgress/cancel', { token: client.progressTokens[0] });
-      await until(() => client.progress.at(-1)?.kind === 'end');
-      const page = await client.connection.sendRequest<WorkspacePortsPage>('portLens/workspacePorts', {});
-      assert.equal(page.complete, false);
-      assert.ok(page.total < 401, `${page.total} files listed`);
+      await onServer(root, undefined, async (client) => {
+        await client.connection.sendRequest<WorkspacePortsPage>('portLens/workspacePorts', {});
+        await until(() => client.progress.some((value) => value.kind === 'begin'));
+        await client.connection.sendNotification('window/workDoneProgress/cancel', { token: client.progressTokens[0] });
+        await until(() => client.progress.at(-1)?.kind === 'end');
+        const page = await client.connection.sendRequest<WorkspacePortsPage>('portLens/workspacePorts', {});
+        assert.equal(page.complete, false);
+        assert.ok(page.total < 401, `${page.total} files listed`);
+      });
     } finally {
-      await client.stop();
       rmSync(root, { recursive: true, force: true });
     }
   });
@@ -190,17 +204,11 @@ describe('cancelling the workspace scan', () => {
 describe('the workspace scan and the files the editor hides', () => {
   it("passes over what the client's exclude globs match", async () => {
     const root = repository();
-    const { client } = await LspClient.start(
-      {},
-      {
-        workspaceFolders: [root],
-        initializationOptions: { clientCommands: [], exclude: ['**/.git', '{deploy,docs}/**'] },
-      },
-    );
     try {
-      assert.deepEqual(relativePaths(root, await inventory(client)), ['firewall/rules.v4']);
+      const exclude = ['**/.git', '{deploy,docs}/**'];
+      const files = await onServer(root, { clientCommands: [], exclude }, (client) => inventory(client));
+      assert.deepEqual(relativePaths(root, files), ['firewall/rules.v4']);
     } finally {
-      await client.stop();
       rmSync(root, { recursive: true, force: true });
     }
   });
@@ -210,19 +218,12 @@ describe('the workspace scan cache across sessions', () => {
   it('reopens an unchanged workspace from the cache, with the same inventory', async () => {
     const root = repository();
     const cacheFolder = mkdtempSync(join(tmpdir(), 'portlens-storage-'));
-    const session = async () => {
-      const { client } = await LspClient.start(
-        {},
-        { workspaceFolders: [root], initializationOptions: { clientCommands: [], cacheFolder } },
-      );
-      try {
+    const session = () =>
+      onServer(root, { clientCommands: [], cacheFolder }, async (client) => {
         const files = await inventory(client);
         await until(() => client.logs.some((log) => log.message.startsWith('Workspace scan: ')));
         return { files, log: client.logs.find((log) => log.message.startsWith('Workspace scan: '))!.message };
-      } finally {
-        await client.stop();
-      }
-    };
+      });
     try {
       const first = await session();
       assert.match(first.log, /^Workspace scan: 3 files, 0 unchanged since the cache was written; 2 with ports\.$/);

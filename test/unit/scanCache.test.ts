@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { FileToScan } from '../../server/src/cli/walk';
 import { SILENT_LOGGER } from '../../server/src/logging/logger';
 import { DEFAULT_SETTINGS } from '../../server/src/settings/settings';
-import { ScanCache, cacheKey } from '../../server/src/workspace/scanCache';
+import { ScanCache, cacheKey, fingerprint } from '../../server/src/workspace/scanCache';
 import type { FileReader } from '../../server/src/workspace/scanWorker';
 import { WorkspaceScan } from '../../server/src/workspace/workspaceScan';
 import { WorkspaceInventory } from '../../server/src/workspace/workspacePorts';
@@ -16,16 +16,14 @@ const KEY = cacheKey('1.0.0', DEFAULT_SETTINGS);
 /** A reader that reports each file's first number as a port, and counts what it reads. */
 function countingReader(): { read: FileReader; reads: string[] } {
   const reads: string[] = [];
-  const read: FileReader = (file: FileToScan) => {
+  const read: FileReader = (file: FileToScan, withFingerprint) => {
     reads.push(file.path);
+    const taken = withFingerprint ? fingerprint(file.path, LIMIT) : undefined;
     const port = Number(/\d+/.exec(readFileSync(file.path, 'utf8'))?.[0]);
     const mention = { line: 1, column: 1, endLine: 1, endColumn: 2, port, endPort: null, protocol: 'tcp' };
     const extra = { service: null, role: 'allow', exposure: 'any', description: '' };
-    return Promise.resolve(
-      Number.isNaN(port)
-        ? undefined
-        : { path: file.path, language: 'iptables', mentions: [{ ...mention, ...extra }], findings: [] },
-    );
+    const report = { path: file.path, language: 'iptables', mentions: [{ ...mention, ...extra }], findings: [] };
+    return Promise.resolve({ report: Number.isNaN(port) ? undefined : report, taken });
   };
   return { read, reads };
 }

@@ -86,7 +86,7 @@ function encodeJoined(parts: readonly string[], between: string, characters: num
 export async function fileScanner(setup: ScanSetup): Promise<FileScanner> {
   const scanner = await PortLensService.create(setup.settings, createFormatRegistry({ parserOnDemand: true }));
   const writer = reportWriter(setup.output);
-  const limitBytes = setup.settings.maxFileSizeMB * 1024 * 1024;
+  const limitBytes = scanner.maxFileBytes;
   const forWriter = (report: ReportedFile) => (writer.replacements ? report : withoutEdits(report));
   let read: CachedFile[] = [];
   const reportOf = async (file: FileToScan): Promise<ReportedFile | undefined> => {
@@ -146,8 +146,8 @@ export async function scanAll(
   warn: (message: string) => void = () => {},
 ): Promise<void> {
   // Files the cache holds unchanged come with their report; only the others are read, and only they count below.
-  const cache =
-    setup.cache && ScanCache.load(setup.cache.file, setup.cache.key, setup.settings.maxFileSizeMB * 1024 * 1024);
+  const limitBytes = setup.settings.maxFileSizeMB * 1024 * 1024;
+  const cache = setup.cache && ScanCache.load(setup.cache.file, setup.cache.key, limitBytes);
   const walk = cache ? withCachedReports(files, cache) : files[Symbol.iterator]();
   const record = (batch: ReportBatch) => {
     for (const { path, taken, report } of batch.cached ?? []) cache?.record(path, taken, report);
@@ -155,7 +155,7 @@ export async function scanAll(
   };
   // The walk is read as far as it takes to decide how many workers pay off; the rest streams to them.
   const cores = availableParallelism();
-  const { head, bytes } = takeBytes(walk, cores * BYTES_PER_WORKER, setup.settings.maxFileSizeMB * 1024 * 1024);
+  const { head, bytes } = takeBytes(walk, cores * BYTES_PER_WORKER, limitBytes);
   const count = head.length >= FILES_FOR_EVERY_CORE ? cores : Math.min(cores, Math.floor(bytes / BYTES_PER_WORKER));
   if (count >= 2 || bytes >= OPTIMISED_PARSER_BYTES) tuneForLongRun();
   // Scanned here, the head may not be the whole walk: what is left of it follows, already in order.

@@ -16,7 +16,7 @@ import {
   type UnresolvedPort,
 } from '../scan/mention';
 import type { CommentSyntax, OutlineSymbol } from '../scan/format';
-import { lastAtOrBefore, lineStarts } from '../scan/lines';
+import { lastAtOrBefore, lineAround, lineStarts } from '../scan/lines';
 import { type FormatRegistry, UNKNOWN_LANGUAGE, createFormatRegistry } from '../scan/registry';
 import { DEFAULT_SETTINGS, type PortLensSettings } from '../settings/settings';
 import { type EditScanner, type ScanRecord, rescanEdit } from './editRescan';
@@ -285,10 +285,9 @@ export class PortLensService {
       if (!/^\d+$/.test(text.slice(span.start, span.end))) continue;
       const name = this.serviceName(mention);
       if (!name) continue;
-      const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
-      const lineEnd = text.indexOf('\n', span.end);
-      const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
-      if (!line.toLowerCase().includes(name.toLowerCase())) hints.push({ offset: span.end, label: name });
+      const line = lineAround(text, span.start);
+      const lineText = text.slice(line.start, line.end).toLowerCase();
+      if (!lineText.includes(name.toLowerCase())) hints.push({ offset: span.end, label: name });
     }
     return hints;
   }

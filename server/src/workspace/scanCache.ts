@@ -89,11 +89,6 @@ export class ScanCache {
     return entry.report;
   }
 
-  /** The file as it is now, taken before it is read, so that a change while it is read is seen the next time. */
-  fingerprint(path: string): Fingerprint | undefined {
-    return fingerprint(path, this.limitBytes);
-  }
-
   record(path: string, taken: Fingerprint, report: ReportedFile | null): void {
     this.entries.set(path, { ...taken, report });
     this.dirty = true;

@@ -5,6 +5,7 @@ import type { FileToScan } from '../cli/walk';
 import { createFormatRegistry } from '../scan/registry';
 import { PortLensService } from '../service/portLensService';
 import type { PortLensSettings } from '../settings/settings';
+import { type Fingerprint, fingerprint } from './scanCache';
 
 /** What the worker is started with. */
 export interface ScanWorkerSetup {
@@ -15,22 +16,33 @@ export interface ScanWorkerSetup {
 interface ScanTask {
   id: number;
   file: FileToScan;
+  fingerprint: boolean;
 }
 
-interface ScanAnswer {
-  id: number;
+/** A file read: its report (none for a file of no format the engine reads), and what it was when it was read. */
+export interface FileRead {
   report?: ReportedFile;
+  taken?: Fingerprint;
+}
+
+interface ScanAnswer extends FileRead {
+  id: number;
   error?: string;
 }
 
-/** Reads one file into its report, or undefined for a file of no format the engine reads. */
-export type FileReader = (file: FileToScan) => Promise<ReportedFile | undefined>;
+/**
+ * Reads one file into its report; with `fingerprint`, also what the file was just before it was read, for the
+ * scan cache. The hashing is part of the reading, and happens on the same thread.
+ */
+export type FileReader = (file: FileToScan, fingerprint: boolean) => Promise<FileRead>;
 
-/** Reads files on this thread: for single files (a change on disk), and where no worker can start. */
+/** Reads files on this thread: for single files (a change on disk), and on the scan's worker. */
 export function readerOn(service: () => PortLensService): FileReader {
-  return async (file) => {
-    const scanned = await scanFile(file, service(), service().maxFileBytes);
-    return scanned && reportFile(scanned, service(), false);
+  return async (file, withFingerprint) => {
+    const limitBytes = service().maxFileBytes;
+    const taken = withFingerprint ? fingerprint(file.path, limitBytes) : undefined;
+    const scanned = await scanFile(file, service(), limitBytes);
+    return { report: scanned && reportFile(scanned, service(), false), taken };
   };
 }
 
@@ -46,8 +58,8 @@ export async function serveFileScans(
   const service = await PortLensService.create(setup.settings, createFormatRegistry({ parserOnDemand: true }));
   const read = readerOn(() => service);
   port.on('message', (task) => {
-    read(task.file).then(
-      (report) => port.postMessage({ id: task.id, report }),
+    read(task.file, task.fingerprint).then(
+      (answer) => port.postMessage({ id: task.id, ...answer }),
       (error: unknown) =>
         port.postMessage({ id: task.id, error: error instanceof Error ? error.message : String(error) }),
     );
@@ -60,20 +72,17 @@ export async function serveFileScans(
  */
 export class ScanWorker {
   private readonly worker: Worker;
-  private readonly pending = new Map<
-    number,
-    { resolve: (report?: ReportedFile) => void; reject: (error: Error) => void }
-  >();
+  private readonly pending = new Map<number, { resolve: (read: FileRead) => void; reject: (error: Error) => void }>();
   private nextId = 0;
 
   constructor(script: string, settings: PortLensSettings) {
     const setup: ScanWorkerSetup = { workspaceScanWorker: true, settings };
     this.worker = new Worker(script, { workerData: setup });
-    this.worker.on('message', ({ id, report, error }: ScanAnswer) => {
+    this.worker.on('message', ({ id, error, ...read }: ScanAnswer) => {
       const waiting = this.pending.get(id);
       this.pending.delete(id);
       if (error !== undefined) waiting?.reject(new Error(error));
-      else waiting?.resolve(report);
+      else waiting?.resolve(read);
     });
     const fail = (error: Error) => {
       for (const waiting of this.pending.values()) waiting.reject(error);
@@ -83,11 +92,11 @@ export class ScanWorker {
     this.worker.on('exit', (code) => fail(new Error(`the workspace scan worker stopped (exit code ${code})`)));
   }
 
-  readonly read: FileReader = (file) =>
+  readonly read: FileReader = (file, fingerprint) =>
     new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, file } satisfies ScanTask);
+      this.worker.postMessage({ id, file, fingerprint } satisfies ScanTask);
     });
 
   stop(): Promise<number> {

@@ -77,8 +77,7 @@ export class WorkspaceScan {
   private async record(file: FileToScan, read: FileReader, cache: ScanCache | undefined): Promise<boolean> {
     try {
       const cached = cache?.lookup(file.path);
-      const taken = cached === undefined ? cache?.fingerprint(file.path) : undefined;
-      const report = cached === undefined ? await read(file) : (cached ?? undefined);
+      const { report, taken } = cached === undefined ? await read(file, cache !== undefined) : { report: cached };
       if (taken) cache?.record(file.path, taken, report ?? null);
       if (report) this.inventory.set(file.path, report);
       else this.inventory.remove(file.path);
