@@ -217,6 +217,18 @@ const RETURN_FOR_ONE_INTERFACE: SimRule[] = [
   { ...NO_MATCHES, chain: 'USERS', target: 'ACCEPT' },
 ];
 
+/**
+ * A counterexample the property found: USERS returns established packets only, then accepts every new one, so the
+ * INPUT accept of 22 after the jump never sees a new connection.
+ */
+const RETURN_OF_ESTABLISHED_ONLY: SimRule[] = [
+  { ...NO_MATCHES, chain: 'INPUT', target: 'USERS' },
+  { ...NO_MATCHES, chain: 'INPUT', ports: { ranges: [[22, 22]], negated: false }, limited: true, target: 'ACCEPT' },
+  { ...NO_MATCHES, chain: 'INPUT', limited: true, target: 'ACCEPT' },
+  { ...NO_MATCHES, chain: 'USERS', state: 'ESTABLISHED,RELATED', limited: true, target: 'RETURN' },
+  { ...NO_MATCHES, chain: 'USERS', target: 'ACCEPT' },
+];
+
 describe('iptables ruleset evaluation', () => {
   it('gives every accepted port the exposure a packet-by-packet simulation finds', async () => {
     await fc.assert(
@@ -240,7 +252,7 @@ describe('iptables ruleset evaluation', () => {
           }
         });
       }),
-      { numRuns: 1500, examples: [[RETURN_FOR_ONE_INTERFACE]] },
+      { numRuns: 1500, examples: [[RETURN_FOR_ONE_INTERFACE], [RETURN_OF_ESTABLISHED_ONLY]] },
     );
   });
 });

@@ -469,8 +469,12 @@ function remainingOn(
   return { sources: cells.reduce((all, cell) => all.union(cell.sources), AddressSet.NOTHING) };
 }
 
-/** Whether a RETURN may send back packets the accept could take on interface `name`. */
+/**
+ * Whether a RETURN may send back packets the accept could take on interface `name`. A RETURN of established
+ * packets only sends back none that open a connection, the only packets the accept's reach counts.
+ */
 function mayReturn(returning: PacketMatch, accept: PacketMatch, name: string): boolean {
+  if (!returning.newConnections) return false;
   const protocols = returning.protocol === 'any' || accept.protocol === 'any' || returning.protocol === accept.protocol;
   return protocols && onInterface(returning.interfaces, name);
 }
