@@ -5,7 +5,7 @@ import type { PortMention, RelatedSpan, Span } from '../mention';
 import { CharacterSet, WHITESPACE } from '../lexing';
 import { forEachLine } from '../lines';
 import { PlainToken, type Token, words } from '../token';
-import { applyRulesetReach } from './effectiveExposure';
+import { applyRulesetReach } from '../ruleset/applyReach';
 import { InputPolicyWatch, endsChain, isFilterInput } from './inputPolicy';
 import { IptablesRuleset } from './ruleset';
 import {
@@ -272,7 +272,7 @@ export function scanSaveFile(file: SaveFile, out: MentionCollector, dialect: Sav
     ruleset.add({ rule, line: line.line, mentions, allPorts });
   }
   inputPolicy.report(out);
-  applyRulesetReach(ruleset, out);
+  applyRulesetReach([ruleset.chainSet()], out);
 }
 
 /** ip6tables-save files name IPv6 sources; a file that names none is read as iptables'. */

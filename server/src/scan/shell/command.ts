@@ -1,7 +1,7 @@
 import type { MentionCollector } from '../collector';
 import { type FirewalldState, newFirewalldState } from '../firewalld/command';
 import type { ScanContext } from '../format';
-import { applyRulesetReach } from '../iptables/effectiveExposure';
+import { applyRulesetReach } from '../ruleset/applyReach';
 import { InputPolicyWatch } from '../iptables/inputPolicy';
 import { IptablesRuleset } from '../iptables/ruleset';
 import type { Token } from '../token';
@@ -33,8 +33,8 @@ export function newScriptState(): ScriptState {
 export function reportScriptEnd(state: ScriptState, out: MentionCollector): void {
   state.inputPolicies.ipv4.report(out);
   state.inputPolicies.ipv6.report(out);
-  applyRulesetReach(state.rulesets.ipv4, out);
-  applyRulesetReach(state.rulesets.ipv6, out);
+  applyRulesetReach([state.rulesets.ipv4.chainSet()], out);
+  applyRulesetReach([state.rulesets.ipv6.chainSet()], out);
   const ufwDefault = state.ufwIncomingDefault;
   if (ufwDefault?.text.toLowerCase() === 'allow') {
     out.addSignal(

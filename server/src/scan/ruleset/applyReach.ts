@@ -1,16 +1,37 @@
 import type { MentionCollector } from '../collector';
-import type { Exposure, PortMention, RelatedSpan } from '../mention';
-import { type IptablesRuleset, type PortReach, type RulesetRule, shadowWords } from './ruleset';
+import type { Exposure, PortMention, RelatedSpan, Shortfall } from '../mention';
+import {
+  type ChainRule,
+  type ChainSet,
+  FirstMatchEvaluation,
+  type PortReach,
+  type RulesetReach,
+  mergeReach,
+  shadowWords,
+} from './firstMatch';
+
+/** Evaluates each chain set (one per address family) and puts together what each accept rule exposes. */
+export function evaluateChainSets(sets: readonly ChainSet[]): RulesetReach & { shortfall?: Shortfall } {
+  const all: RulesetReach & { shortfall?: Shortfall } = { ports: new Map(), rules: new Map() };
+  for (const set of sets) {
+    const evaluation = new FirstMatchEvaluation(set);
+    const { ports, rules } = evaluation.evaluate();
+    for (const [mention, reach] of ports) mergeReach(all.ports, mention, reach);
+    for (const [rule, reach] of rules) mergeReach(all.rules, rule, reach);
+    all.shortfall ??= evaluation.shortfall;
+  }
+  return all;
+}
 
 /**
  * Rewrites what each accept rule exposes from the whole ruleset's evaluation: a port that earlier rules take
  * whole is marked shadowed (and reported once per rule), a port that they narrow takes the narrowed sources, and
  * an accept-everything rule that nothing reaches, or only private networks reach, is no longer all ports open.
  */
-export function applyRulesetReach(ruleset: IptablesRuleset, out: MentionCollector): void {
-  const { ports, rules } = ruleset.evaluate();
-  if (ruleset.shortfall) out.shortfalls.push(ruleset.shortfall);
-  const shadowedRules = new Map<RulesetRule, { ports: PortMention[]; by: RelatedSpan }>();
+export function applyRulesetReach(sets: readonly ChainSet[], out: MentionCollector): void {
+  const { ports, rules, shortfall } = evaluateChainSets(sets);
+  if (shortfall) out.shortfalls.push(shortfall);
+  const shadowedRules = new Map<ChainRule, { ports: PortMention[]; by: RelatedSpan }>();
   for (const [mention, reach] of ports) {
     if (reach.shadowedBy) {
       const by = { span: reach.shadowedBy.line, message: shadowWords(reach.shadowedBy, reach.owner) };
@@ -38,7 +59,7 @@ export function applyRulesetReach(ruleset: IptablesRuleset, out: MentionCollecto
       });
   }
   for (const [rule, shadowed] of shadowedRules) {
-    const token = rule.rule.targetToken;
+    const token = rule.verdictToken;
     if (!token) continue;
     const accepted = rule.mentions.filter((mention) => mention.role === 'allow');
     const which =
