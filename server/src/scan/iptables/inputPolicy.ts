@@ -1,4 +1,5 @@
 import type { MentionCollector } from '../collector';
+import type { RiskSignal } from '../mention';
 import type { Token } from '../token';
 import { type IptablesRule, takesEveryPort } from './rule';
 
@@ -30,6 +31,8 @@ const PASSING_TARGETS = new Set([
   'TEE',
 ]);
 
+const TERMINAL_TARGETS = new Set(['ACCEPT', 'DROP', 'REJECT']);
+
 /**
  * Whether no packet that reaches the rule goes on to the chain's policy: it accepts or drops them all (a drop
  * may name a protocol or an interface, as `-p tcp --syn -j DROP` does), or it may (a jump to another chain,
@@ -59,6 +62,8 @@ export function isFilterInput(table: string, chain: string | undefined): boolean
 export class InputPolicyWatch {
   private policy: Token | undefined;
   private ended = false;
+  /** The chains INPUT jumps to: whether packets come back from them is for the ruleset evaluation to say. */
+  private readonly jumpTargets = new Set<string>();
 
   /** @param chain how the report names the chain: `INPUT`, or `INPUT of ip6tables` where a script sets both. */
   constructor(private readonly chain = 'INPUT') {}
@@ -72,12 +77,20 @@ export class InputPolicyWatch {
   see(rule: IptablesRule): void {
     if (!isFilterInput(rule.table, rule.chain)) return;
     if (rule.command === 'policy') this.policy = rule.targetToken;
-    else if (endsChain(rule)) this.ended = true;
+    else if (!endsChain(rule)) return;
+    else if (rule.target && !TERMINAL_TARGETS.has(rule.target.toUpperCase())) this.jumpTargets.add(rule.target);
+    else this.ended = true;
   }
 
-  report(out: MentionCollector): void {
-    if (!this.policy || this.ended || this.policy.text.toUpperCase() !== 'ACCEPT') return;
-    out.addSignal(
+  /**
+   * Adds the signal when the policy accepts and no rule ends INPUT. A jump into a chain that `holds` does not know
+   * (one the file never defines, or QUEUE) is given the benefit of the doubt; the ruleset evaluation withdraws the
+   * signal when the chains that INPUT jumps to take every packet.
+   */
+  report(out: MentionCollector, holds: (chain: string) => boolean): RiskSignal | undefined {
+    if (!this.policy || this.ended || this.policy.text.toUpperCase() !== 'ACCEPT') return undefined;
+    if ([...this.jumpTargets].some((chain) => !holds(chain))) return undefined;
+    return out.addSignal(
       this.policy,
       0,
       this.policy.text.length,

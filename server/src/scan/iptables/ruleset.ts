@@ -1,7 +1,7 @@
 import { AddressSet } from '../addressSet';
 import type { PortMention, RiskSignal, Span } from '../mention';
 import type { ChainRule, ChainSet, RuleAction } from '../ruleset/firstMatch';
-import type { PacketMatch } from '../ruleset/packetMatch';
+import { type PacketMatch, anyPacket } from '../ruleset/packetMatch';
 import { complementPorts, intersectPorts, normalize } from '../ruleset/portIntervals';
 import { type IptablesRule, chainKey, directionOf } from './rule';
 
@@ -69,14 +69,34 @@ export class IptablesRuleset {
     this.policies.set(chainKey(table, chain), policy.toUpperCase());
   }
 
-  /** The chains for the evaluation: the built-in inbound chains of the filter table that no rule jumps to are entries. */
-  chainSet(): ChainSet {
+  /** Whether the filter table holds `chain`, as the target of a jump. */
+  holdsFilterChain(chain: string): boolean {
+    return this.chains.has(chainKey('filter', chain));
+  }
+
+  /**
+   * The chains for the evaluation: the built-in inbound chains of the filter table that no rule jumps to are
+   * entries. `openPolicy`, the signal of INPUT's accepting policy, is judged as an accept of every packet after
+   * INPUT's last rule: the packets that reach it are those the policy accepts.
+   */
+  chainSet(openPolicy?: RiskSignal): ChainSet {
     const chains = new Map<string, ChainRule[]>();
     for (const [key, rules] of this.chains)
       chains.set(
         key,
         rules.map((entry) => this.chainRule(entry)),
       );
+    if (openPolicy) {
+      const input = chainKey('filter', 'INPUT');
+      const policy: ChainRule = {
+        line: openPolicy.span,
+        mentions: [],
+        allPorts: openPolicy,
+        match: anyPacket(this.family),
+        action: { kind: 'accept' },
+      };
+      chains.set(input, [...(chains.get(input) ?? []), policy]);
+    }
     const jumped = new Set<string>();
     for (const [key, rules] of chains)
       for (const { action } of rules) if ('chain' in action && action.chain !== key) jumped.add(action.chain);

@@ -271,8 +271,8 @@ export function scanSaveFile(file: SaveFile, out: MentionCollector, dialect: Sav
     if (final.related.length > 0) for (const mention of mentions) mention.related = final.related;
     ruleset.add({ rule, line: line.line, mentions, allPorts });
   }
-  inputPolicy.report(out);
-  applyRulesetReach([ruleset.chainSet()], out);
+  const openPolicy = inputPolicy.report(out, (chain) => ruleset.holdsFilterChain(chain));
+  applyRulesetReach([ruleset.chainSet(openPolicy)], out);
 }
 
 /** ip6tables-save files name IPv6 sources; a file that names none is read as iptables'. */

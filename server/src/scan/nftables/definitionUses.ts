@@ -53,6 +53,11 @@ export class DefinitionUses<T> {
   values(): Iterable<DefinitionUse<T>> {
     return this.uses.values();
   }
+
+  /** Each port with the key it was added under. */
+  entries(): Iterable<[string, DefinitionUse<T>]> {
+    return this.uses.entries();
+  }
 }
 
 /** A define's or macro's name says it holds ports: `tcp_ports`, `monitoring_ports`, `tcp_services`. */

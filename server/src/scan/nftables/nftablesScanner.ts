@@ -1,11 +1,13 @@
 import { MentionCollector, type MentionFacts, type PortSpecOptions } from '../collector';
 import type { FormatScanner, ScanContext } from '../format';
-import type { RelatedSpan } from '../mention';
+import type { PortMention, RelatedSpan, RiskSignal } from '../mention';
+import { applyRulesetReach } from '../ruleset/applyReach';
 import { applyComparison } from './comparison';
 import { DefinitionUses, definitionFacts, namesPorts } from './definitionUses';
 import type { Via } from './elements';
 import { type Analysis, type RuleAnalysis, analyseNftables, analyseNftablesText, factsOf } from './analysis';
-import { addOpenInputSignal } from './inputPolicy';
+import { type NftablesFindings, nftablesChainSets } from './chainSet';
+import { addAllPortsSignal, addOpenInputSignal } from './inputPolicy';
 import { type PortUse, portComponents } from './rule';
 import type { Define, NamedSet } from './ruleset';
 import { withSystemAliases } from './serviceNames';
@@ -29,8 +31,12 @@ function usedBy(analysis: RuleAnalysis, via: Via): RelatedSpan {
 }
 
 /** Adds the mentions of analysed nftables text; ports in defines and sets carry the widest exposure of their uses. */
-export class NftablesMentions {
+export class NftablesMentions implements NftablesFindings {
   private readonly shared = new DefinitionUses<{ use: PortUse; via: Via }>();
+  /** The uses of each port written once in a define or set, keyed as in `shared`. */
+  private readonly sharedUses = new Map<string, PortUse[]>();
+  readonly mentionOf = new Map<PortUse, PortMention>();
+  readonly allPorts = new Map<RuleAnalysis, RiskSignal>();
 
   constructor(
     private readonly out: MentionCollector,
@@ -42,10 +48,13 @@ export class NftablesMentions {
       for (const use of rule.reading.uses) {
         const facts = factsOf(rule, use, this.tool);
         if (use.via) this.share(use, use.via, facts, rule);
-        else this.emit(use, facts, policyRelated(rule));
+        else this.emit([use], facts, policyRelated(rule));
       }
+      const signal = addAllPortsSignal(rule, this.out);
+      if (signal) this.allPorts.set(rule, signal);
     }
-    for (const { written, facts, related } of this.shared.values()) this.emit(written.use, facts, related, written.via);
+    for (const [key, { written, facts, related }] of this.shared.entries())
+      this.emit(this.sharedUses.get(key)!, facts, related, written.via);
     this.unused(analysis);
     for (const shortfall of analysis.resolver.shortfalls.list) this.out.shortfalls.push(shortfall);
   }
@@ -53,13 +62,20 @@ export class NftablesMentions {
   private share(use: PortUse, via: Via, facts: MentionFacts, rule: RuleAnalysis): void {
     const span = use.word.token.spanOf(use.from, use.to);
     const opens = (facts.role === 'allow' || facts.role === 'forward') && rule.chain.direction === 'inbound';
-    this.shared.add(`${span.start}:${span.end}`, { use, via }, facts, opens, usedBy(rule, via), policyRelated(rule));
+    const key = `${span.start}:${span.end}`;
+    this.shared.add(key, { use, via }, facts, opens, usedBy(rule, via), policyRelated(rule));
+    const uses = this.sharedUses.get(key);
+    if (uses) uses.push(use);
+    else this.sharedUses.set(key, [use]);
   }
 
-  private emit(use: PortUse, facts: MentionFacts, related: RelatedSpan[], via?: Via): void {
+  /** One mention for `uses`, which all write the same port token, judged by `facts`. */
+  private emit(uses: readonly PortUse[], facts: MentionFacts, related: RelatedSpan[], via?: Via): void {
+    const [use] = uses;
     const text = use.word.text.slice(use.from, use.to);
     const mention = this.out.addPort(use.word.token, use.from, use.to, facts, nftablesPortSpec(text));
     if (!mention) return;
+    for (const each of uses) this.mentionOf.set(each, mention);
     applyComparison(mention, use.operator);
     if (related.length > 0) mention.related = related;
     if (via?.nameWord && !mention.variable) mention.variable = { name: via.name, definition: via.span };
@@ -104,9 +120,11 @@ export const nftablesScanner: FormatScanner = {
   scan(text: string, context: ScanContext) {
     const out = new MentionCollector(NFTABLES, withSystemAliases(context.resolveServiceName));
     const analysis = analyseNftablesText(text);
-    new NftablesMentions(out, NFTABLES).add(analysis);
+    const mentions = new NftablesMentions(out, NFTABLES);
+    mentions.add(analysis);
     // Only a whole ruleset says whether its input chains are open: one `nft` command of a script does not.
-    addOpenInputSignal(text, analysis, out);
+    const openPolicy = addOpenInputSignal(text, analysis, out);
+    applyRulesetReach(nftablesChainSets(analysis, mentions, openPolicy), out);
     return out.output;
   },
 };

@@ -1,16 +1,19 @@
 import type { Protocol } from '../../catalog/types';
+import type { AddressFamily } from '../ruleset/packetMatch';
 import { classifyAddress, widest } from '../exposure';
 import type { Exposure } from '../mention';
 import { type Element, type ElementResolver, type Via, splitElement } from './elements';
 import { type Item, type Word, isWord } from './syntax';
 
-type FieldKind = 'port' | 'saddr' | 'iface' | 'l4proto' | 'other';
+type FieldKind = 'port' | 'saddr' | 'iface' | 'l4proto' | 'nfproto' | 'state' | 'other';
 
 /** One payload or meta expression of a match: `tcp dport`, `ip saddr`, `iifname`, `ct state`. */
 interface Field {
   kind: FieldKind;
   protocol: Protocol;
   sourcePort: boolean;
+  /** An `ip` or `ip6` header field matches packets of that family only. */
+  family?: AddressFamily;
 }
 
 /** A field or a concatenation of fields (`ip saddr . tcp dport`), and the word it starts at. */
@@ -57,6 +60,23 @@ export interface PortUse {
   anchor?: Word;
 }
 
+/**
+ * One match of a rule, as the ruleset evaluation reads it: the field, how it compares, the values it names (defines
+ * and sets followed), and for a port its uses. A verdict map (`tcp dport vmap { 22 : accept }`) has a branch per
+ * element instead of values.
+ */
+export interface Condition {
+  /** `concat` for a concatenation (`ip saddr . tcp dport`), which the evaluation does not take apart. */
+  kind: FieldKind | 'concat';
+  protocol: Protocol;
+  sourcePort: boolean;
+  family?: AddressFamily;
+  operator?: string;
+  values: string[];
+  uses: PortUse[];
+  branches?: { values: string[]; uses: PortUse[]; verdict?: Verdict }[];
+}
+
 /** What one nftables rule says, before its chain tells the direction and policy. */
 export interface RuleReading {
   uses: PortUse[];
@@ -64,10 +84,16 @@ export interface RuleReading {
   iface?: { text: string; negated: boolean };
   protocol?: Protocol;
   verdict?: Verdict;
+  /** The word of the rule's own verdict (`accept`), where a finding about the whole rule goes. */
+  verdictWord?: Word;
   nat?: { kind: NatKind; mappedTo?: string };
   jumps: { target: string; iface?: string }[];
   /** Whether a match narrows the packets beyond their protocol and interface (ports, addresses, state...). */
   narrowed: boolean;
+  /** Every match, in the order written. */
+  conditions: Condition[];
+  /** A statement that lets some packets through and not others (`limit rate`, `quota`, `meter`). */
+  rateLimited: boolean;
 }
 
 const TRANSPORT = new Map<string, Protocol>([
@@ -195,10 +221,14 @@ const OPERATORS = new Map([
   ['ge', '>='],
 ]);
 const SEPARATORS = new Set([',', '.', ':']);
+/** Statements that let some matching packets through and stop others, by rate or count. */
+const RATE_STATEMENTS = new Set(['limit', 'quota', 'meter', 'synproxy']);
 const IDENTIFIER = /^[a-z][a-z0-9-]*$/;
 
 function fieldKind(header: string, key: string): FieldKind {
   if ((header === 'ip' || header === 'ip6') && key === 'saddr') return 'saddr';
+  if (header === 'ct' && key === 'state') return 'state';
+  if (key === 'nfproto') return 'nfproto';
   if ((header === 'ip' && key === 'protocol') || (header === 'ip6' && key === 'nexthdr') || key === 'l4proto')
     return 'l4proto';
   if (key === 'iif' || key === 'iifname') return 'iface';
@@ -211,8 +241,8 @@ function readField(items: readonly Item[], at: number): { field: Field; next: nu
   if (!isWord(word) || word.quoted) return undefined;
   const key = items[at + 1];
   const keyText = isWord(key) && !key.quoted ? key.text : '';
-  const plain = (kind: FieldKind, next: number) => ({
-    field: { kind, protocol: 'any' as Protocol, sourcePort: false },
+  const plain = (kind: FieldKind, next: number, family?: AddressFamily) => ({
+    field: { kind, protocol: 'any' as Protocol, sourcePort: false, family },
     next,
   });
   const transport = TRANSPORT.get(word.text);
@@ -232,7 +262,8 @@ function readField(items: readonly Item[], at: number): { field: Field; next: nu
     !HEADERS.has(keyText) &&
     !TRANSPORT.has(keyText)
   ) {
-    return plain(fieldKind(word.text, keyText), at + 2);
+    const family = word.text === 'ip' ? 'ipv4' : word.text === 'ip6' ? 'ipv6' : undefined;
+    return plain(fieldKind(word.text, keyText), at + 2, family);
   }
   return undefined;
 }
@@ -294,9 +325,19 @@ function splitTarget(text: string): { host: string; portFrom: number } | undefin
   return { host: host.replace(/^\[|\]$/g, ''), portFrom: colon + 1 };
 }
 
+/**
+ * `add @flood { ip saddr limit rate over 10/second }` and `update @seen { ip saddr ct count over 20 }`: a set
+ * statement whose element carries a limit, a quota or a count lets the rule go on for some packets only.
+ */
+function limitsThroughSet(items: readonly Item[], at: number): boolean {
+  const [verb, set, element] = items.slice(at, at + 3);
+  if (!isWord(verb) || !/^(add|update)$/.test(verb.text) || !isWord(set) || element?.kind !== 'group') return false;
+  return element.items.some((item) => isWord(item) && (RATE_STATEMENTS.has(item.text) || item.text === 'count'));
+}
+
 /** Reads one rule's matches, verdict, NAT statement and jumps. */
 class RuleReader {
-  readonly reading: RuleReading = { uses: [], jumps: [], narrowed: false };
+  readonly reading: RuleReading = { uses: [], jumps: [], narrowed: false, conditions: [], rateLimited: false };
 
   constructor(
     private readonly items: readonly Item[],
@@ -320,12 +361,14 @@ class RuleReader {
       const verdict = verdictOf(items.slice(at, at + 2));
       if (verdict) {
         this.reading.verdict = verdict;
+        this.reading.verdictWord = word;
         if (verdict.target !== undefined)
           this.reading.jumps.push({ target: verdict.target, iface: this.reading.iface?.text });
         at += verdict.target !== undefined ? 2 : 1;
       } else if (/^(dnat|snat|redirect|masquerade|tproxy)$/.test(word.text)) {
         at = this.nat(word.text as NatKind, at + 1);
       } else {
+        if (RATE_STATEMENTS.has(word.text) || limitsThroughSet(items, at)) this.reading.rateLimited = true;
         at += word.text === 'comment' ? 2 : 1;
       }
     }
@@ -341,8 +384,18 @@ class RuleReader {
     const mapWord = wordText(this.items[at]);
     if ((mapWord === 'vmap' || mapWord === 'map') && this.items[at + 1]) {
       const elements = this.resolver.elements(this.items[at + 1], this.scope);
-      this.keyedElements(selector, elements, mapWord === 'vmap' ? 'match' : 'key', undefined);
-      if (mapWord === 'vmap') for (const element of elements) this.elementJump(selector, element);
+      if (mapWord === 'map') {
+        this.keyedElements(selector, elements, 'key', undefined);
+        return at + 2;
+      }
+      const condition = this.condition(selector, undefined, []);
+      condition.branches = elements.map((element) => {
+        const before = this.reading.uses.length;
+        this.keyedElements(selector, [element], 'match', undefined);
+        this.elementJump(selector, element);
+        const values = selector.fields.length === 1 ? this.componentTexts(element, 0) : [];
+        return { values, uses: this.reading.uses.slice(before), verdict: verdictOf(element.value) };
+      });
       return at + 2;
     }
     const operator = OPERATORS.get(mapWord);
@@ -362,8 +415,27 @@ class RuleReader {
       elements = this.resolver.elements(value, this.scope);
     }
     if (selector.fields.length === 1) this.ruleLevel(selector.fields[0], elements, operator === '!=', value);
+    const before = this.reading.uses.length;
     this.keyedElements(selector, elements, 'match', operator);
+    const values = selector.fields.length === 1 ? elements.flatMap((element) => this.componentTexts(element, 0)) : [];
+    this.condition(selector, operator, values).uses = this.reading.uses.slice(before);
     return at;
+  }
+
+  private condition(selector: Selector, operator: string | undefined, values: string[]): Condition {
+    const [field] = selector.fields;
+    const single = selector.fields.length === 1;
+    const condition: Condition = {
+      kind: single ? field.kind : 'concat',
+      protocol: field.protocol,
+      sourcePort: field.sourcePort,
+      family: single ? field.family : undefined,
+      operator,
+      values,
+      uses: [],
+    };
+    this.reading.conditions.push(condition);
+    return condition;
   }
 
   /** A single field's value applies to the whole rule: its source, interface or protocol. */

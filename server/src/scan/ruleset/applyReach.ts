@@ -1,5 +1,5 @@
 import type { MentionCollector } from '../collector';
-import type { Exposure, PortMention, RelatedSpan, Shortfall } from '../mention';
+import type { Exposure, PortMention, RelatedSpan, RiskSignal, Shortfall } from '../mention';
 import {
   type ChainRule,
   type ChainSet,
@@ -13,11 +13,17 @@ import {
 /** Evaluates each chain set (one per address family) and puts together what each accept rule exposes. */
 export function evaluateChainSets(sets: readonly ChainSet[]): RulesetReach & { shortfall?: Shortfall } {
   const all: RulesetReach & { shortfall?: Shortfall } = { ports: new Map(), rules: new Map() };
+  // A rule that both families see is a ChainRule in each set; its all-ports signal tells that it is one rule.
+  const ruleOfSignal = new Map<RiskSignal, ChainRule>();
   for (const set of sets) {
     const evaluation = new FirstMatchEvaluation(set);
     const { ports, rules } = evaluation.evaluate();
     for (const [mention, reach] of ports) mergeReach(all.ports, mention, reach);
-    for (const [rule, reach] of rules) mergeReach(all.rules, rule, reach);
+    for (const [rule, reach] of rules) {
+      const signal = rule.allPorts!;
+      if (!ruleOfSignal.has(signal)) ruleOfSignal.set(signal, rule);
+      mergeReach(all.rules, ruleOfSignal.get(signal)!, reach);
+    }
     all.shortfall ??= evaluation.shortfall;
   }
   return all;

@@ -315,23 +315,75 @@ function remainingOn(
     if (verdict === 'return' && !jumps.every((jump, depth) => acceptEntry.jumps[depth] === jump)) continue;
     const shared = sharedJumps(path[at], acceptEntry);
     // Packets that a RETURN before it sends back out of a chain the accept is not in may still reach the accept.
-    const returns = path[at].returned.slice(shared + 1);
-    if (returns.some((matches) => matches.some((returning) => mayReturn(returning, accept, name)))) continue;
+    const returned = returnedSources(path[at].returned.slice(shared + 1), accept, name);
     const match = path[at].within[shared];
-    if (!match.exact || !match.newConnections || !match.sources || !onInterface(match.interfaces, name)) continue;
+    if (!returned || !match.exact || !match.newConnections || !match.sources) continue;
+    if (!onInterface(match.interfaces, name)) continue;
     if (match.protocol !== 'any' && match.protocol !== accept.protocol) continue;
     const taken = match.ports ?? PORTS_ALL;
     const next: typeof cells = [];
     for (const cell of cells) {
       for (const piece of splitCell(cell.low, cell.high, taken)) {
-        const left = piece.inside ? cell.sources.subtract(match.sources) : cell.sources;
-        if (!left.isEmpty) next.push({ low: piece.low, high: piece.high, sources: left });
+        if (!piece.inside) {
+          next.push({ low: piece.low, high: piece.high, sources: cell.sources });
+          continue;
+        }
+        for (const part of splitByReturns(piece.low, piece.high, returned)) {
+          const left = cell.sources.subtract(match.sources.subtract(part.returned));
+          if (!left.isEmpty) next.push({ low: part.low, high: part.high, sources: left });
+        }
       }
     }
     cells = next;
     if (cells.length === 0) return { sources: AddressSet.NOTHING, shadowedBy: rule };
   }
   return { sources: cells.reduce((all, cell) => all.union(cell.sources), AddressSet.NOTHING) };
+}
+
+/** Packets a RETURN may send back: to these ports (all when undefined), from these sources. */
+interface Returned {
+  ports?: PortIntervals;
+  sources: AddressSet;
+}
+
+/**
+ * What the RETURNs of the chains between an earlier rule and the accept may send back past that rule; undefined
+ * when a RETURN's sources cannot be read. A RETURN sends back only packets that its source and port matches admit,
+ * whatever its other matches say.
+ */
+function returnedSources(
+  returns: readonly (readonly PacketMatch[])[],
+  accept: PacketMatch,
+  name: string,
+): Returned[] | undefined {
+  const returned: Returned[] = [];
+  for (const matches of returns) {
+    for (const returning of matches) {
+      if (!mayReturn(returning, accept, name)) continue;
+      if (!returning.sources) return undefined;
+      returned.push({ ports: returning.ports, sources: returning.sources });
+    }
+  }
+  return returned;
+}
+
+/** `[low, high]` cut where the returns' ports start and end, each piece with the sources returned to its ports. */
+function splitByReturns(
+  low: number,
+  high: number,
+  returns: readonly Returned[],
+): { low: number; high: number; returned: AddressSet }[] {
+  let pieces = [{ low, high, returned: AddressSet.NOTHING }];
+  for (const { ports, sources } of returns) {
+    pieces = pieces.flatMap((piece) =>
+      splitCell(piece.low, piece.high, ports ?? PORTS_ALL).map((part) => ({
+        low: part.low,
+        high: part.high,
+        returned: part.inside ? piece.returned.union(sources) : piece.returned,
+      })),
+    );
+  }
+  return pieces;
 }
 
 /**
@@ -357,12 +409,21 @@ function sharedJumps(earlier: PathEntry, accept: PathEntry): number {
 }
 
 /**
+ * How many earlier rules one accept's port is compared with at most, the first in path order. Leaving out a later
+ * one can only widen what the accept is found to expose, never hide it; it keeps a file where many rules share a
+ * port (a define used by every rule) linear.
+ */
+const MAX_EARLIER = 128;
+
+/**
  * The entries of one path by the ports they match, so that an accept meets only the earlier entries that can
  * take its packets: those for every port, those for wide ranges, and those for its own ports.
  */
 class PathIndex {
   private readonly everyPort: number[] = [];
   private readonly wide: number[] = [];
+  /** Every entry for a few ports, for an accept of a wide range. */
+  private readonly ported: number[] = [];
   private readonly byPort = new Map<number, number[]>();
 
   constructor(path: PathEntry[]) {
@@ -371,27 +432,32 @@ class PathIndex {
       const ports = entry.match.ports;
       if (!ports) this.everyPort.push(position);
       else if (portCount(ports) > WIDE) this.wide.push(position);
-      else
+      else {
+        this.ported.push(position);
         for (const [low, high] of ports)
           for (let port = low; port <= high; port++) {
             const list = this.byPort.get(port);
             if (list) list.push(position);
             else this.byPort.set(port, [position]);
           }
+      }
     });
   }
 
-  /** The positions before `position` of entries that may match a packet to `ports`, in path order. */
+  /** The first positions before `position` of entries that may match a packet to `ports`, in path order. */
   before(position: number, ports: PortIntervals): number[] {
+    const lists = [this.everyPort, this.wide];
+    if (portCount(ports) > WIDE) lists.push(this.ported);
+    else
+      for (const [low, high] of ports)
+        for (let port = low; port <= high; port++) lists.push(this.byPort.get(port) ?? []);
+    // Each list ascends, so the first of all are among the first of each.
     const found = new Set<number>();
-    const add = (list: readonly number[] | undefined) => {
-      for (const at of list ?? []) if (at < position) found.add(at);
-    };
-    add(this.everyPort);
-    add(this.wide);
-    if (portCount(ports) > WIDE) for (const list of this.byPort.values()) add(list);
-    else for (const [low, high] of ports) for (let port = low; port <= high; port++) add(this.byPort.get(port));
-    return [...found].sort((a, b) => a - b);
+    for (const list of lists) {
+      for (let index = 0; index < list.length && index < MAX_EARLIER && list[index] < position; index++)
+        found.add(list[index]);
+    }
+    return [...found].sort((a, b) => a - b).slice(0, MAX_EARLIER);
   }
 }
 

@@ -31,10 +31,11 @@ export function newScriptState(): ScriptState {
 
 /** What only the whole script tells: a default policy that lets in every port no rule stops, once, where it is set. */
 export function reportScriptEnd(state: ScriptState, out: MentionCollector): void {
-  state.inputPolicies.ipv4.report(out);
-  state.inputPolicies.ipv6.report(out);
-  applyRulesetReach([state.rulesets.ipv4.chainSet()], out);
-  applyRulesetReach([state.rulesets.ipv6.chainSet()], out);
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const ruleset = state.rulesets[family];
+    const openPolicy = state.inputPolicies[family].report(out, (chain) => ruleset.holdsFilterChain(chain));
+    applyRulesetReach([ruleset.chainSet(openPolicy)], out);
+  }
   const ufwDefault = state.ufwIncomingDefault;
   if (ufwDefault?.text.toLowerCase() === 'allow') {
     out.addSignal(

@@ -1,0 +1,192 @@
+import { AddressSet } from '../addressSet';
+import type { PortMention, RiskSignal } from '../mention';
+import type { ChainRule, ChainSet, RuleAction } from '../ruleset/firstMatch';
+import { type AddressFamily, type PacketMatch, anyPacket, conjoin } from '../ruleset/packetMatch';
+import { type PortIntervals, complementPorts, normalize } from '../ruleset/portIntervals';
+import type { Analysis, RuleAnalysis } from './analysis';
+import type { Condition, PortUse, Verdict } from './rule';
+
+/**
+ * nftables' rules handed to the first-match evaluation (`ruleset/firstMatch.ts`). nft(8) decides a packet in a
+ * base chain the way iptables does in a built-in one: the first rule whose matches hold and that has a verdict
+ * decides ("VERDICT STATEMENT": accept and drop end the base chain, jump comes back, goto does not, return goes
+ * back to the caller or to the policy); a rule without a verdict (counter, log) lets the packet go on. A table of
+ * family ip sees IPv4 packets, ip6 IPv6 and inet both, so each address family is evaluated on its own.
+ *
+ * What the model leaves out, so that a rule it cannot read never takes packets away from a later accept: matches
+ * on other fields (destination address, flags, marks), concatenations, rate limits and quotas, and, across base
+ * chains, that a packet accepted by one base chain on a hook still meets the others there.
+ */
+
+/** The hooks whose filter chains decide which packets reach this host or pass through it. */
+const ENTRY_HOOKS = new Set(['input', 'forward']);
+const TABLE_FAMILIES: Record<string, readonly AddressFamily[]> = {
+  ip: ['ipv4'],
+  ip6: ['ipv6'],
+  inet: ['ipv4', 'ipv6'],
+};
+
+/** What the scanner made of a rule: the mention of each port use, and the all-ports signal of an open rule. */
+export interface NftablesFindings {
+  mentionOf: ReadonlyMap<PortUse, PortMention>;
+  allPorts: ReadonlyMap<RuleAnalysis, RiskSignal>;
+}
+
+/**
+ * One chain set per address family, of the tables that hold packets of that family. `openPolicy`, the signal of an
+ * input chain's accepting policy, is judged as an accept of every packet after that chain's last rule.
+ */
+export function nftablesChainSets(
+  analysis: Analysis,
+  findings: NftablesFindings,
+  openPolicy?: { signal: RiskSignal; chain: string },
+): ChainSet[] {
+  const byChain = new Map<string, RuleAnalysis[]>();
+  for (const rule of analysis.rules) {
+    const list = byChain.get(rule.rule.chain.key) ?? [];
+    list.push(rule);
+    byChain.set(rule.rule.chain.key, list);
+  }
+  return (['ipv4', 'ipv6'] as const).map((family) => {
+    const chains = new Map<string, ChainRule[]>();
+    const roots: ChainSet['roots'][number][] = [];
+    for (const chain of analysis.ruleset.chains.values()) {
+      if (!TABLE_FAMILIES[chain.key.slice(0, chain.key.indexOf('/'))]?.includes(family)) continue;
+      const rules = (byChain.get(chain.key) ?? []).flatMap((rule) => chainRules(rule, family, findings));
+      if (openPolicy?.chain === chain.key) rules.push(policyRule(openPolicy.signal, family));
+      chains.set(chain.key, rules);
+      if (chain.base?.type === 'filter' && ENTRY_HOOKS.has(chain.base.hook))
+        roots.push({ key: chain.key, policy: chain.policy?.text === 'drop' ? 'drop' : 'accept' });
+    }
+    return { family, chains, roots };
+  });
+}
+
+/** A rule as first-match rules: one, or one per element of a verdict map; none when it cannot see the family. */
+function chainRules(analysis: RuleAnalysis, family: AddressFamily, findings: NftablesFindings): ChainRule[] {
+  const { reading, rule } = analysis;
+  let match: PacketMatch | undefined = { ...anyPacket(family), exact: !reading.rateLimited };
+  let branching: Condition | undefined;
+  for (const condition of reading.conditions) {
+    if (!appliesTo(condition, family)) return [];
+    if (condition.branches) branching = condition;
+    else match = match && conjoin(match, conditionMatch(condition, condition.values, condition.uses, family, findings));
+  }
+  const make = (own: PacketMatch | undefined, verdict: Verdict | undefined, uses: readonly PortUse[]): ChainRule => {
+    const action = actionOf(verdict, rule.scope);
+    return {
+      line: rule.span,
+      mentions: action.kind === 'accept' ? mentionsOf(uses, findings) : [],
+      allPorts: branching ? undefined : findings.allPorts.get(analysis),
+      // A packet no match admits (tcp and udp at once) is matched by no rule: a rule that takes nothing.
+      match: own ?? { ...anyPacket(family), sources: AddressSet.NOTHING },
+      action,
+      verdictToken: reading.verdictWord?.token,
+    };
+  };
+  const direct = reading.conditions.filter((condition) => condition.kind === 'port' && !condition.branches);
+  if (!branching)
+    return [
+      make(
+        match,
+        reading.verdict,
+        direct.flatMap((condition) => condition.uses),
+      ),
+    ];
+  const map = branching;
+  return map.branches!.map((branch) => {
+    const own = conditionMatch(map, branch.values, branch.uses, family, findings);
+    // An element of a concatenation names its own source or interface, which its mention already judges.
+    const judged = map.kind === 'concat' ? [] : branch.uses;
+    return make(match && conjoin(match, own), branch.verdict ?? reading.verdict, judged);
+  });
+}
+
+function policyRule(signal: RiskSignal, family: AddressFamily): ChainRule {
+  return { line: signal.span, mentions: [], allPorts: signal, match: anyPacket(family), action: { kind: 'accept' } };
+}
+
+/** A match on an `ip` or `ip6` field, or `meta nfproto`, holds for packets of that family only. */
+function appliesTo(condition: Condition, family: AddressFamily): boolean {
+  if (condition.family && condition.family !== family) return false;
+  if (condition.kind !== 'nfproto' || condition.branches) return true;
+  return condition.values.includes(family) !== (condition.operator === '!=');
+}
+
+function actionOf(verdict: Verdict | undefined, scope: string): RuleAction {
+  switch (verdict?.kind) {
+    case 'accept':
+      return { kind: 'accept' };
+    case 'drop':
+    case 'reject':
+      return { kind: 'drop' };
+    case 'return':
+      return { kind: 'return' };
+    case 'jump':
+    case 'goto':
+      return { kind: verdict.kind, chain: `${scope}/${verdict.target}` };
+    default:
+      // continue, queue (userspace decides) and no verdict at all: the packet is not decided here.
+      return { kind: 'pass' };
+  }
+}
+
+function mentionsOf(uses: readonly PortUse[], findings: NftablesFindings): PortMention[] {
+  const mentions: PortMention[] = [];
+  for (const use of uses) {
+    const mention = findings.mentionOf.get(use);
+    if (mention && !mentions.includes(mention)) mentions.push(mention);
+  }
+  return mentions;
+}
+
+const EVERY: PacketMatch = { protocol: 'any', interfaces: [], exact: true, newConnections: true };
+
+/** What one match admits, for `values` (the match's own, or one branch's of a verdict map). */
+function conditionMatch(
+  condition: Condition,
+  values: readonly string[],
+  uses: readonly PortUse[],
+  family: AddressFamily,
+  findings: NftablesFindings,
+): PacketMatch {
+  const negated = condition.operator === '!=';
+  const universe = anyPacket(family).sources!;
+  const unread: PacketMatch = { ...EVERY, sources: universe, exact: false };
+  switch (condition.kind) {
+    case 'port': {
+      const mentions = uses.map((use) => findings.mentionOf.get(use));
+      const known = mentions.filter((mention) => mention !== undefined);
+      const protocol = condition.protocol === 'any' ? 'any' : condition.protocol;
+      const listed: PortIntervals = normalize(known.map((mention) => [mention.port, mention.endPort ?? mention.port]));
+      // A value that is no port (an unknown service name), or a source port, is not read: the rule is inexact.
+      const exact = !condition.sourcePort && known.length === mentions.length && mentions.length > 0;
+      if (condition.sourcePort) return { ...unread, protocol };
+      return { ...EVERY, sources: universe, protocol, ports: negated ? complementPorts(listed) : listed, exact };
+    }
+    case 'saddr': {
+      const listed = AddressSet.ofList(values.join(','));
+      const sources = listed && (negated ? universe.subtract(listed) : universe.intersect(listed));
+      return { ...EVERY, sources };
+    }
+    case 'iface': {
+      const names = values.map((name) => name.replace(/\*$/, '+'));
+      if (negated) return { ...EVERY, sources: universe, interfaces: names.map((name) => `! ${name}`) };
+      // Any one of several interfaces is more than the model's conditions (all of which hold) can say.
+      if (names.length !== 1) return unread;
+      return { ...EVERY, sources: universe, interfaces: names };
+    }
+    case 'l4proto': {
+      if (values.length !== 1) return unread;
+      return { ...EVERY, sources: universe, protocol: negated ? `! ${values[0]}` : values[0] };
+    }
+    case 'state': {
+      const opens = values.some((state) => state === 'new' || state === 'untracked');
+      return { ...EVERY, sources: universe, newConnections: opens !== negated };
+    }
+    case 'nfproto':
+      return { ...EVERY, sources: universe };
+    default:
+      return unread;
+  }
+}
