@@ -1,10 +1,12 @@
 import type { MentionCollector, MentionFacts } from '../collector';
-import type { Role } from '../mention';
+import type { Role, Span } from '../mention';
+import { applyRulesetReach } from '../ruleset/applyReach';
 import type { Token } from '../token';
 import { type PortElement, type PortSlice, addPortElement, protocolOf } from './portElements';
 import { type RuleScope, addRichRulePorts, readRichRuleText } from './richRule';
 import { type ServiceDefinition, type ServiceLookup, addServiceReference, stockService } from './services';
-import { DEFAULT_ZONE, zoneExposure } from './zones';
+import { ZoneRuleset } from './zoneRuleset';
+import { DEFAULT_ZONE, isInternetFacing, zoneExposure } from './zones';
 
 export { zoneExposure } from './zones';
 
@@ -16,10 +18,25 @@ export interface FirewalldState {
   defaultZone: string;
   /** Services made with `--new-service` and given ports with `--service=NAME --add-port`. */
   services: Map<string, ServiceDefinition>;
+  /** The ports, services and rich rules the script adds to each zone, in firewalld's order when it ends. */
+  zones: Map<string, { rules: ZoneRuleset; line: Span }>;
 }
 
 export function newFirewalldState(): FirewalldState {
-  return { sources: new Map(), defaultZone: DEFAULT_ZONE, services: new Map() };
+  return { sources: new Map(), defaultZone: DEFAULT_ZONE, services: new Map(), zones: new Map() };
+}
+
+/** Evaluates each zone the script filled, with the sources bound to it by the end of the script. */
+export function applyZoneRulesets(state: FirewalldState, out: MentionCollector): void {
+  for (const [zone, { rules, line }] of state.zones) {
+    const sources = (state.sources.get(zone) ?? []).map((value) => ({
+      kind: 'address' as const,
+      value,
+      invert: false,
+    }));
+    const reach = { sources, loopback: false, internetFacing: sources.length === 0 && isInternetFacing(zone), line };
+    applyRulesetReach(rules.chainSets(reach), out);
+  }
 }
 
 interface OptionWord {
@@ -62,7 +79,8 @@ export function readFirewallCmd(
   }
 
   const options = readOptions(tokens);
-  const { scope, portRole } = commandScope(options, state);
+  const { scope, portRole, zone } = commandScope(options, state);
+  const zoneRules = zone !== undefined ? zoneRulesOf(state, zone, tokens) : undefined;
   const definedService = serviceBeingDefined(options, state);
   const facts = (role: Role, note?: string): MentionFacts => ({
     protocol: 'any',
@@ -73,10 +91,13 @@ export function readFirewallCmd(
   for (const option of options) {
     if (!option.value) continue;
     const value = option.value;
+    const before = out.mentions.length;
+    const added = () => out.mentions.slice(before);
     switch (option.name) {
       case '--add-port':
         addPortElement(out, portOption(value, option.valueFrom, 'port'), facts(portRole));
         definedService?.ports.push(value.text.slice(option.valueFrom));
+        zoneRules?.addAllow(added(), value.span, value);
         break;
       case '--remove-port':
         addPortElement(out, portOption(value, option.valueFrom, 'port'), facts('other', 'port removed from the zone'));
@@ -89,6 +110,7 @@ export function readFirewallCmd(
         const removed = option.name === '--remove-service';
         const serviceFacts = removed ? facts('other', 'service removed from the zone') : facts(portRole);
         addServiceReference(out, value, option.valueFrom, value.text.length, serviceFacts, scope.services);
+        if (!removed) zoneRules?.addAllow(added(), value.span, value);
         break;
       }
       case '--add-forward-port':
@@ -98,12 +120,13 @@ export function readFirewallCmd(
         });
         break;
       case '--add-rich-rule':
-      case '--remove-rich-rule':
-        addRichRulePorts(readRichRuleText(value, option.valueFrom), out, {
-          ...scope,
-          removed: option.name === '--remove-rich-rule',
-        });
+      case '--remove-rich-rule': {
+        const rule = readRichRuleText(value, option.valueFrom);
+        const removed = option.name === '--remove-rich-rule';
+        addRichRulePorts(rule, out, { ...scope, removed });
+        if (!removed) zoneRules?.addRichRule(rule, added(), value.span, value);
         break;
+      }
     }
   }
   return undefined;
@@ -114,7 +137,20 @@ export function readFirewallCmd(
  * bound to it. `--service`/`--new-service` define a service's ports; `--policy` works on a policy, whose zones the
  * command does not name.
  */
-function commandScope(options: readonly OptionWord[], state: FirewalldState): { scope: RuleScope; portRole: Role } {
+function zoneRulesOf(state: FirewalldState, zone: string, tokens: readonly Token[]): ZoneRuleset {
+  let known = state.zones.get(zone);
+  if (!known) {
+    const line = { start: tokens[0].span.start, end: tokens[tokens.length - 1].span.end };
+    known = { rules: new ZoneRuleset(), line };
+    state.zones.set(zone, known);
+  }
+  return known.rules;
+}
+
+function commandScope(
+  options: readonly OptionWord[],
+  state: FirewalldState,
+): { scope: RuleScope; portRole: Role; zone?: string } {
   const valueOf = (name: string) => {
     const option = options.find((item) => item.name === name && item.value);
     return option?.value?.text.slice(option.valueFrom);
@@ -149,7 +185,8 @@ function commandScope(options: readonly OptionWord[], state: FirewalldState): { 
     };
   const sources = state.sources.get(zone) ?? [];
   const context = { ...base, zone, source: sources.join(', ') || undefined };
-  return { scope: { exposure: zoneExposure(zone, sources), opens: true, context, services }, portRole: 'allow' };
+  const scope = { exposure: zoneExposure(zone, sources), opens: true, context, services };
+  return { scope, portRole: 'allow', zone };
 }
 
 /**

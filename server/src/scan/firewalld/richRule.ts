@@ -28,6 +28,14 @@ export interface RichRule {
   /** `service name="ssh"`: where the name is written; its ports are defined elsewhere. */
   services: PortSlice[];
   action?: RichAction;
+  /** `priority="-10"`: where firewalld puts the rule among the zone's others (0 when not written). */
+  priority: number;
+  /** `protocol value="tcp"`: every port of one protocol. */
+  protocol?: string;
+  /** An element the ruleset evaluation does not follow: icmp-block, icmp-type, masquerade, tcp-mss-clamp. */
+  otherElement: boolean;
+  /** `limit value="1/m"` on the action: only some matching packets take it. */
+  limited: boolean;
 }
 
 /** What the zone or policy around a rich rule decided about the ports it holds. */
@@ -53,14 +61,26 @@ interface Clause {
 const ACTIONS = new Set<string>(['accept', 'reject', 'drop', 'mark']);
 const ACTION_ROLES: Record<RichAction, Role> = { accept: 'allow', reject: 'deny', drop: 'deny', mark: 'other' };
 
+const OTHER_ELEMENTS = new Set(['icmp-block', 'icmp-type', 'masquerade', 'tcp-mss-clamp']);
+
 function ruleFromClauses(clauses: readonly Clause[]): RichRule {
-  const rule: RichRule = { elements: [], services: [] };
+  const rule: RichRule = { elements: [], services: [], priority: 0, otherElement: false, limited: false };
+  let previous = '';
   for (const clause of clauses) {
+    if (clause.keyword !== 'limit') previous = clause.keyword;
     const value = (name: string) => clause.attributes.get(name)?.value;
     const slice = (name: string) => clause.attributes.get(name)?.slice;
     switch (clause.keyword) {
       case 'rule':
         rule.family = value('family');
+        rule.priority = Number.parseInt(value('priority') ?? '0', 10) || 0;
+        break;
+      case 'protocol':
+        rule.protocol = value('value')?.toLowerCase();
+        break;
+      case 'limit':
+        // A limit belongs to the clause before it: a log's limit leaves the action whole.
+        if (ACTIONS.has(previous)) rule.limited = true;
         break;
       case 'source':
       case 'destination':
@@ -84,6 +104,7 @@ function ruleFromClauses(clauses: readonly Clause[]): RichRule {
         break;
       default:
         if (ACTIONS.has(clause.keyword)) rule.action = clause.keyword as RichAction;
+        else if (OTHER_ELEMENTS.has(clause.keyword)) rule.otherElement = true;
     }
   }
   return rule;
@@ -147,9 +168,17 @@ function xmlClause(element: XmlElement, keyword = element.name): Clause {
   };
 }
 
-/** Reads a `<rule>` element: its attributes and child elements are the same keywords as the text form. */
+/**
+ * Reads a `<rule>` element: its attributes and child elements are the same keywords as the text form; a limit is
+ * written inside the action or log element (`<accept><limit value="1/m"/></accept>`).
+ */
 export function readRichRuleElement(element: XmlElement): RichRule {
-  return ruleFromClauses([xmlClause(element, 'rule'), ...element.children.map((child) => xmlClause(child))]);
+  const clauses = [xmlClause(element, 'rule')];
+  for (const child of element.children) {
+    clauses.push(xmlClause(child));
+    for (const inner of child.children) if (inner.name === 'limit') clauses.push(xmlClause(inner));
+  }
+  return ruleFromClauses(clauses);
 }
 
 /** Reads a `<source>` or `<destination>` element: `address=`, `mac=` or `ipset=`, `invert="true"`. */
@@ -197,7 +226,9 @@ export function addRichRulePorts(rule: RichRule, out: MentionCollector, scope: R
 }
 
 /** A rule in a few words, for the outline: `source 10.0.0.0/8 port 1364/tcp accept`. */
-export function summarizeRule(rule: RichRule): string {
+export function summarizeRule(
+  rule: Pick<RichRule, 'source' | 'destination' | 'services' | 'elements'> & Partial<RichRule>,
+): string {
   const parts: string[] = [];
   if (rule.source) parts.push(`source ${describeMatch(rule.source)}`);
   if (rule.destination) parts.push(`destination ${describeMatch(rule.destination)}`);

@@ -4,6 +4,7 @@ import type { FormatScanner, ScanContext } from '../format';
 import { type ChainPolicies, readIptablesRule } from '../iptables/rule';
 import type { MentionContext, Role } from '../mention';
 import { rememberLast } from '../rememberLast';
+import { applyRulesetReach } from '../ruleset/applyReach';
 import { PlainToken, splitWords } from '../token';
 import { addPortElement, sliceText, withNote } from './portElements';
 import { type ServiceDefinition, type ServiceLookup, addServiceReference, stockService } from './services';
@@ -17,6 +18,7 @@ import {
   readXml,
   textOf,
 } from './xml';
+import { ZoneRuleset } from './zoneRuleset';
 import { DEFAULT_ZONE, describeMatch, isInternetFacing, matchExposure } from './zones';
 
 export const FIREWALLD = 'firewalld';
@@ -110,11 +112,23 @@ function targetOf(element: XmlElement): string | undefined {
  * Adds the ports directly in a zone, policy or service (`<port>`, `<source-port>`, `<forward-port>`) with `role`,
  * and those of its rich rules, which decide their own role from their action.
  */
-function readPortHolder(holder: XmlElement, out: MentionCollector, scope: RuleScope, role: Role): void {
+function readPortHolder(
+  text: string,
+  holder: XmlElement,
+  out: MentionCollector,
+  scope: RuleScope,
+  role: Role,
+  ruleset?: ZoneRuleset,
+): void {
   const exposure = scope.opens ? scope.exposure : 'unknown';
   for (const child of holder.children) {
+    const before = out.mentions.length;
+    const added = () => out.mentions.slice(before);
     if (child.name === 'rule') {
-      addRichRulePorts(readRichRuleElement(child), out, scope);
+      const rule = readRichRuleElement(child);
+      addRichRulePorts(rule, out, scope);
+      const action = child.children.find((inner) => /^(accept|reject|drop|mark)$/.test(inner.name));
+      ruleset?.addRichRule(rule, added(), child.span, elementNameToken(text, action ?? child));
       continue;
     }
     const name = child.name === 'service' ? attribute(child, 'name') : undefined;
@@ -122,11 +136,20 @@ function readPortHolder(holder: XmlElement, out: MentionCollector, scope: RuleSc
       // A zone or policy opens the ports of each service it names, as it would a `<port>` (firewalld.zone(5)).
       const facts = { protocol: 'any' as const, role, exposure, context: scope.context };
       addServiceReference(out, new PlainToken(name.raw, name.valueStart), 0, name.raw.length, facts, scope.services);
+      ruleset?.addAllow(added(), child.span, elementNameToken(text, child));
       continue;
     }
     const element = readPortElement(child);
-    if (element) addPortElement(out, element, { protocol: element.protocol, role, exposure, context: scope.context });
+    if (!element) continue;
+    addPortElement(out, element, { protocol: element.protocol, role, exposure, context: scope.context });
+    if (element.kind === 'port') ruleset?.addAllow(added(), child.span, elementNameToken(text, child));
   }
+}
+
+/** The name in an element's start tag (`port` in `<port port="22"/>`), where a finding about the element goes. */
+function elementNameToken(text: string, element: XmlElement): PlainToken {
+  const start = element.startTag.start + 1;
+  return new PlainToken(text.slice(start, start + element.name.length), start);
 }
 
 /** firewalld names a zone after its file: `zones/public.xml` is the zone `public`. */
@@ -149,14 +172,16 @@ function readZone(text: string, zone: XmlElement, out: MentionCollector, file: F
     .map((item) => attributeValue(item, 'name') ?? '')
     .filter(Boolean);
   const target = targetOf(zone);
-  const exposure =
-    sources.length > 0
-      ? widest(sources.map(matchExposure))
-      : interfaces.length > 0 && interfaces.every((item) => item === 'lo')
-        ? 'loopback'
-        : isInternetFacing(name)
-          ? 'any'
-          : 'unknown';
+  // A zone takes the packets of its sources and those that arrive on its interfaces (firewalld.zone(5)); with
+  // neither, the default zone takes every interface no other zone claims.
+  const loopbackOnly = interfaces.length > 0 && interfaces.every((item) => item === 'lo');
+  const bySource = sources.length > 0 && (interfaces.length === 0 || loopbackOnly);
+  const byInterface = loopbackOnly ? 'loopback' : isInternetFacing(name) ? 'any' : 'unknown';
+  const exposure = bySource
+    ? widest(sources.map(matchExposure))
+    : sources.length > 0
+      ? widest([...sources.map(matchExposure), byInterface])
+      : byInterface;
   let context: MentionContext = {
     tool: 'firewalld',
     direction: 'inbound',
@@ -166,28 +191,38 @@ function readZone(text: string, zone: XmlElement, out: MentionCollector, file: F
     policy: target,
   };
   if (!written) context = withNote(context, `zone without a name, read as the default zone ${DEFAULT_ZONE}`);
+  const firstSource = childrenNamed(zone, 'source')[0];
+  const ruleset = new ZoneRuleset();
   if (target === 'ACCEPT') {
     context = withNote(context, 'zone target ACCEPT accepts every other port too');
     const written = attribute(zone, 'target')!;
     // Everything that reaches this zone is accepted: report that once, at the target, when the world reaches it.
     if (exposure === 'any' || exposure === 'public') {
-      out.addSignal(
+      const signal = out.addSignal(
         new PlainToken(written.raw, written.valueStart),
         0,
         written.raw.length,
         'all-ports-open',
         `zone ${name} has target ACCEPT${context.source ? ` for ${context.source}` : ''}`,
       );
+      ruleset.acceptsByTarget(signal);
     }
   }
-  readPortHolder(zone, out, { exposure, context, opens: true, services: file.services }, 'allow');
+  readPortHolder(text, zone, out, { exposure, context, opens: true, services: file.services }, 'allow', ruleset);
+  const reach = {
+    sources: bySource ? sources : [],
+    loopback: exposure === 'loopback',
+    internetFacing: byInterface === 'any',
+    line: (firstSource ?? zone).startTag,
+  };
+  applyRulesetReach(ruleset.chainSets(reach), out);
 }
 
 /**
  * A policy's ingress zones say where traffic comes from: `HOST` is this host's own outbound traffic, `ANY` or an
  * internet-facing zone is anyone. An egress zone other than `HOST` means the traffic is forwarded through.
  */
-function readPolicy(_text: string, policy: XmlElement, out: MentionCollector, file: FirewalldFile): void {
+function readPolicy(text: string, policy: XmlElement, out: MentionCollector, file: FirewalldFile): void {
   const zonesOf = (name: string) =>
     childrenNamed(policy, name)
       .map((item) => attributeValue(item, 'name') ?? '')
@@ -208,6 +243,7 @@ function readPolicy(_text: string, policy: XmlElement, out: MentionCollector, fi
     context = withNote(context, `forwarded to zone ${egress.join(', ')}`);
   if (disabled) context = withNote(context, 'the policy is disabled');
   readPortHolder(
+    text,
     policy,
     out,
     { exposure: fromAnyone ? 'any' : 'unknown', context, opens: !outbound && !disabled, services: file.services },
@@ -222,7 +258,7 @@ function readService(text: string, service: XmlElement, out: MentionCollector, f
     tool: 'firewalld service',
     note: name ? `defines a port of service ${name}` : 'defines a port of this service',
   };
-  readPortHolder(service, out, { exposure: 'unknown', context, opens: false, services: file.services }, 'define');
+  readPortHolder(text, service, out, { exposure: 'unknown', context, opens: false, services: file.services }, 'define');
 }
 
 /** direct.xml: `<rule ipv table chain priority>` holds the words of an iptables rule of that chain; a passthrough, a whole one. */

@@ -49,14 +49,14 @@ export function applyRulesetReach(sets: readonly ChainSet[], out: MentionCollect
       continue;
     }
     const exposure = exposureOf(reach);
-    if (exposure === mention.exposure) continue;
+    if (reach.unnarrowed || exposure === mention.exposure) continue;
     mention.exposure = exposure;
     const narrowed = reach.sources.describe();
     if (narrowed) mention.context = { ...mention.context, source: narrowed };
   }
   for (const [rule, reach] of rules) {
     const signal = rule.allPorts;
-    if (!signal || exposureOf(reach) === 'any') continue;
+    if (!signal || reach.unnarrowed || exposureOf(reach) === 'any') continue;
     out.signals.splice(out.signals.indexOf(signal), 1);
     if (reach.shadowedBy)
       shadowedRules.set(rule, {

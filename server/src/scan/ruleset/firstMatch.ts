@@ -46,6 +46,16 @@ export interface ChainSet {
   chains: ReadonlyMap<string, readonly ChainRule[]>;
   /** Entry chains (iptables' INPUT, an nftables base chain on the input hook), each with its policy. */
   roots: readonly { key: string; policy?: 'accept' | 'drop' }[];
+  /**
+   * Who reaches the entry chains is not known (a firewalld zone bound to interfaces that may not face the
+   * internet): a port that the rules leave open to every source keeps the exposure its line gives it.
+   */
+  unknownSources?: boolean;
+  /**
+   * An accept's packets that an earlier accept takes count as accepted by it (firewalld orders a zone's allows
+   * itself, so one allow before another is no shadow).
+   */
+  earlierAcceptsCount?: boolean;
 }
 
 type Verdict = 'accept' | 'drop' | 'return' | 'pass';
@@ -92,6 +102,8 @@ export interface PortReach {
   shadowedBy?: ChainRule;
   /** The rule whose port this is. */
   owner?: ChainRule;
+  /** Every source reaches it, from entry chains whose sources are not known: its line says more. */
+  unnarrowed?: boolean;
 }
 
 /** What an evaluation found: per accepted port mention, and per accept-everything rule. */
@@ -205,6 +217,11 @@ export class FirstMatchEvaluation {
     const ports = new Map<PortMention, PortReach>();
     const rules = new Map<ChainRule, PortReach>();
     const unreached: Unreached[] = [];
+    const everySource = anyPacket(this.set.family).sources!;
+    const merge = <K>(results: Map<K, PortReach>, key: K, found: PortReach) => {
+      const unnarrowed = this.set.unknownSources && found.sources.equals(everySource);
+      mergeReach(results, key, unnarrowed ? { ...found, unnarrowed } : found);
+    };
     for (const path of this.paths(unreached)) {
       const index = new PathIndex(path);
       const interfaces = interfacesOf(path.map((entry) => entry.match.interfaces));
@@ -218,14 +235,21 @@ export class FirstMatchEvaluation {
           // A port that the jump here does not let through (`--dport 22 -j C`, then `-A C --dport 6379`) is never reached.
           const found =
             taken.length > 0
-              ? remaining(path, index.before(position, taken), entry, taken, interfaces)
+              ? remaining(path, index.before(position, taken), entry, taken, interfaces, this.set.earlierAcceptsCount)
               : unreachedBy(entry.jumps[entry.jumps.length - 1] ?? entry.rule);
-          mergeReach(ports, mention, { ...found, owner: entry.rule });
+          merge(ports, mention, { ...found, owner: entry.rule });
         }
         if (entry.rule.allPorts) {
           const taken = entry.match.ports ?? PORTS_ALL;
-          const found = remaining(path, index.before(position, taken), entry, taken, interfaces);
-          mergeReach(rules, entry.rule, entry.match.ports ? somePortsOnly(found) : found);
+          const found = remaining(
+            path,
+            index.before(position, taken),
+            entry,
+            taken,
+            interfaces,
+            this.set.earlierAcceptsCount,
+          );
+          merge(rules, entry.rule, entry.match.ports ? somePortsOnly(found) : found);
         }
       });
     }
@@ -260,7 +284,8 @@ export function mergeReach<K>(results: Map<K, PortReach>, key: K, found: PortRea
   const sources = known.sources.union(found.sources);
   const loopback = known.loopback || found.loopback;
   const shadowedBy = sources.isEmpty && !loopback ? known.shadowedBy : undefined;
-  results.set(key, { sources, loopback, shadowedBy, owner: known.owner });
+  const unnarrowed = known.unnarrowed || found.unnarrowed;
+  results.set(key, { sources, loopback, shadowedBy, owner: known.owner, unnarrowed });
 }
 
 function mentionRange(mention: PortMention): [number, number] | undefined {
@@ -279,6 +304,7 @@ function remaining(
   acceptEntry: PathEntry,
   ports: PortIntervals,
   interfaces: readonly string[],
+  earlierAcceptsCount = false,
 ): PortReach {
   const accept = acceptEntry.match;
   let sources = AddressSet.NOTHING;
@@ -287,7 +313,7 @@ function remaining(
   let otherShadow: ChainRule | undefined;
   for (const name of interfaces) {
     if (!onInterface(accept.interfaces, name)) continue;
-    const left = remainingOn(path, earlier, acceptEntry, ports, name);
+    const left = remainingOn(path, earlier, acceptEntry, ports, name, earlierAcceptsCount);
     if (left.sources.isEmpty && name === LOOPBACK) loopbackShadow ??= left.shadowedBy;
     else if (left.sources.isEmpty) otherShadow ??= left.shadowedBy;
     else if (name === LOOPBACK) loopback = true;
@@ -305,10 +331,13 @@ function remainingOn(
   acceptEntry: PathEntry,
   ports: PortIntervals,
   name: string,
+  earlierAcceptsCount: boolean,
 ): { sources: AddressSet; shadowedBy?: ChainRule } {
   const accept = acceptEntry.match;
   // Cells of ports that every earlier entry either covers whole or leaves alone, each with the sources left.
   let cells = ports.map(([low, high]) => ({ low, high, sources: accept.sources! }));
+  // The sources an earlier accept took, when those count as accepted all the same.
+  let acceptedBefore = AddressSet.NOTHING;
   for (const at of earlier) {
     const { rule, verdict, jumps } = path[at];
     // A RETURN takes packets away only from the rules of its own chain and of the chains it calls after it.
@@ -329,15 +358,18 @@ function remainingOn(
           continue;
         }
         for (const part of splitByReturns(piece.low, piece.high, returned)) {
-          const left = cell.sources.subtract(match.sources.subtract(part.returned));
+          const taken = match.sources.subtract(part.returned);
+          const left = cell.sources.subtract(taken);
+          if (earlierAcceptsCount && verdict === 'accept')
+            acceptedBefore = acceptedBefore.union(cell.sources.intersect(taken));
           if (!left.isEmpty) next.push({ low: part.low, high: part.high, sources: left });
         }
       }
     }
     cells = next;
-    if (cells.length === 0) return { sources: AddressSet.NOTHING, shadowedBy: rule };
+    if (cells.length === 0) return { sources: acceptedBefore, shadowedBy: acceptedBefore.isEmpty ? rule : undefined };
   }
-  return { sources: cells.reduce((all, cell) => all.union(cell.sources), AddressSet.NOTHING) };
+  return { sources: cells.reduce((all, cell) => all.union(cell.sources), acceptedBefore) };
 }
 
 /** Packets a RETURN may send back: to these ports (all when undefined), from these sources. */

@@ -1,5 +1,5 @@
 import type { MentionCollector } from '../collector';
-import { type FirewalldState, newFirewalldState } from '../firewalld/command';
+import { type FirewalldState, applyZoneRulesets, newFirewalldState } from '../firewalld/command';
 import type { ScanContext } from '../format';
 import { applyRulesetReach } from '../ruleset/applyReach';
 import { InputPolicyWatch } from '../iptables/inputPolicy';
@@ -31,6 +31,7 @@ export function newScriptState(): ScriptState {
 
 /** What only the whole script tells: a default policy that lets in every port no rule stops, once, where it is set. */
 export function reportScriptEnd(state: ScriptState, out: MentionCollector): void {
+  applyZoneRulesets(state.firewalld, out);
   for (const family of ['ipv4', 'ipv6'] as const) {
     const ruleset = state.rulesets[family];
     const openPolicy = state.inputPolicies[family].report(out, (chain) => ruleset.holdsFilterChain(chain));
