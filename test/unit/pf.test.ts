@@ -123,6 +123,11 @@ describe('pf scanner', () => {
         'the later block decides for what pass in all let in',
       );
       assert.deepEqual(
+        await allPorts('block in all', 'pass in quick on any all'),
+        ['4: Every port is open: this pass rule lets any source in to every port'],
+        '`on any` names every interface',
+      );
+      assert.deepEqual(
         await allPorts(
           'block in all',
           'pass in on $ext_if',
@@ -182,6 +187,18 @@ describe('pf scanner', () => {
       assert.deepEqual(scan.tokens, ['80', '443', '8080']);
       assert.equal(scan.at('80').variable?.name, 'web');
       assert.equal(scan.at('8080').variable?.name, 'public');
+    });
+
+    it('assembles a macro from quoted pieces and other macros, as pf.conf(5) shows for interface lists', async () => {
+      const text = [
+        'wired = "em0"',
+        'wifi = "ath0"',
+        'all_if = "{" $wired $wifi "}"',
+        'pass in on $all_if proto tcp to port 6379',
+      ];
+      const scan = await scanPf(text.join('\n'));
+      const redis = scan.at('6379');
+      assert.deepEqual([redis.exposure, redis.context.interface], ['any', 'em0, ath0']);
     });
 
     it('reports port macros no rule uses as definitions, and ignores macros used for other things', async () => {

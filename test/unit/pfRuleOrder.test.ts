@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { scanAs } from './helpers';
+import { checkAgainstSimulation, pfExpressible, pfRuleset } from './rulesetSimulation';
 
 /** A pf filter rule as the simulation and the generated text both read it. */
 interface SimRule {
@@ -63,6 +64,11 @@ const ruleArbitrary: fc.Arbitrary<SimRule> = fc.record({
 const scanRules = (rules: readonly SimRule[]) => scanAs('pf', `${rules.map(ruleText).join('\n')}\n`);
 
 describe('pf rule order', () => {
+  it('gives every passed port the exposure a packet-by-packet simulation finds', async () => {
+    // Quick rules in order, then the others last to first: pf's last match, as the simulation's first match.
+    await checkAgainstSimulation(pfRuleset, 'pf', 800, { expressible: pfExpressible, earlierAccepts: true });
+  });
+
   it('reports a pass as never deciding only where no inbound packet of its port is decided by it', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(ruleArbitrary, { minLength: 1, maxLength: 6 }), async (rules) => {
@@ -113,7 +119,7 @@ describe('pf rule order', () => {
           `${scanned.lineOf(mention)} ${mention.port} ${mention.shadowedBy ? `by line ${scanned.lineOf(mention.shadowedBy)}` : mention.exposure}`,
       );
     assert.deepEqual(judged, [
-      '1 22 by line 2',
+      '1 22 by line 8',
       '3 1363 by line 8',
       '5 3306 by line 4',
       '5 447 by line 8',

@@ -210,6 +210,70 @@ function firewalldRuleText(rule: SimRule, priority: number): string {
   return parts.join('');
 }
 
+/**
+ * What pf can say of a ruleset: INPUT alone (pf has anchors, not chains), no conntrack state, negation of one port
+ * only, and a negated source of one network.
+ */
+export function pfExpressible(rules: readonly SimRule[]): SimRule[] {
+  return rules
+    .filter((rule) => rule.chain === 'INPUT' && rule.target !== 'USERS')
+    .map((rule) => {
+      const [first] = rule.ports?.ranges ?? [];
+      const onePort = rule.ports?.ranges.length === 1 && first[0] === first[1];
+      return {
+        ...rule,
+        source: rule.source?.negated ? { networks: [rule.source.networks[0]], negated: true } : rule.source,
+        ports: rule.ports && { ranges: rule.ports.ranges, negated: rule.ports.negated && onePort },
+        state: undefined,
+        goto: false,
+        mapped: false,
+      };
+    });
+}
+
+/**
+ * A pf.conf of IPv4 rules with the first half `quick`, in order, and the rest without, from the last to the first
+ * after a `block in inet all`: pf's last match then decides as the simulation's first match does (pf.conf(5)).
+ */
+export function pfRuleset(rules: readonly SimRule[]): RenderedRuleset {
+  const quick = Math.ceil(rules.length / 2);
+  const order = [...rules.keys()].slice(0, quick);
+  const later = [...rules.keys()].slice(quick).reverse();
+  const text = [...order.map((index) => pfRuleText(rules[index], true)), 'block in inet all'];
+  const lines: number[] = [];
+  order.forEach((index, at) => {
+    lines[index] = at + 1;
+  });
+  for (const index of later) {
+    text.push(pfRuleText(rules[index], false));
+    lines[index] = text.length;
+  }
+  return { text: `${text.join('\n')}\n`, lines };
+}
+
+function pfRuleText(rule: SimRule, quick: boolean): string {
+  const actions: Record<string, string> = { ACCEPT: 'pass', DROP: 'block drop', REJECT: 'block return', LOG: 'match' };
+  const words = [actions[rule.target], 'in'];
+  if (quick) words.push('quick');
+  if (rule.target === 'LOG') words.push('log');
+  if (rule.iface)
+    words.push('on', `${rule.iface.negated ? '! ' : ''}${rule.iface.name === 'lo' ? 'lo0' : rule.iface.name}`);
+  // The simulation's packets are IPv4.
+  words.push('inet');
+  const protocol = rule.protocol ?? (rule.ports ? 'tcp' : undefined);
+  if (protocol) words.push('proto', protocol);
+  const networks = rule.source?.networks ?? ['any'];
+  const list = networks.length > 1 ? `{ ${networks.join(', ')} }` : networks[0];
+  words.push('from', rule.source?.negated ? `! ${list}` : list, 'to', 'any');
+  if (rule.ports) {
+    const written = rule.ports.ranges.map(([low, high]) => (low === high ? `${low}` : `${low}:${high}`));
+    if (rule.ports.negated) words.push('port', `!= ${written[0]}`);
+    else words.push('port', written.length > 1 ? `{ ${written.join(', ')} }` : written[0]);
+  }
+  if (rule.limited) words.push('probability', '50%');
+  return words.join(' ');
+}
+
 const NFT_VERDICTS: Record<string, string> = {
   ACCEPT: 'accept',
   DROP: 'drop',

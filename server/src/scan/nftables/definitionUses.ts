@@ -16,6 +16,8 @@ function outranks(a: number[], b: number[]): boolean {
 
 interface DefinitionUse<T> {
   written: T;
+  /** Every use added under the key, `written` among them. */
+  uses: T[];
   facts: MentionFacts;
   rank: number[];
   related: RelatedSpan[];
@@ -43,20 +45,16 @@ export class DefinitionUses<T> {
     const known = this.uses.get(key);
     const rankOfUse = rank(facts, opens);
     if (!known) {
-      this.uses.set(key, { written, facts, rank: rankOfUse, related: [usedBy, ...context] });
+      this.uses.set(key, { written, uses: [written], facts, rank: rankOfUse, related: [usedBy, ...context] });
       return;
     }
+    known.uses.push(written);
     known.related.push(usedBy);
     if (outranks(rankOfUse, known.rank)) Object.assign(known, { written, facts, rank: rankOfUse });
   }
 
   values(): Iterable<DefinitionUse<T>> {
     return this.uses.values();
-  }
-
-  /** Each port with the key it was added under. */
-  entries(): Iterable<[string, DefinitionUse<T>]> {
-    return this.uses.entries();
   }
 }
 

@@ -33,8 +33,6 @@ function usedBy(analysis: RuleAnalysis, via: Via): RelatedSpan {
 /** Adds the mentions of analysed nftables text; ports in defines and sets carry the widest exposure of their uses. */
 export class NftablesMentions implements NftablesFindings {
   private readonly shared = new DefinitionUses<{ use: PortUse; via: Via }>();
-  /** The uses of each port written once in a define or set, keyed as in `shared`. */
-  private readonly sharedUses = new Map<string, PortUse[]>();
   readonly mentionOf = new Map<PortUse, PortMention>();
   readonly allPorts = new Map<RuleAnalysis, RiskSignal>();
 
@@ -53,8 +51,13 @@ export class NftablesMentions implements NftablesFindings {
       const signal = addAllPortsSignal(rule, this.out);
       if (signal) this.allPorts.set(rule, signal);
     }
-    for (const [key, { written, facts, related }] of this.shared.entries())
-      this.emit(this.sharedUses.get(key)!, facts, related, written.via);
+    for (const { written, uses, facts, related } of this.shared.values())
+      this.emit(
+        uses.map((each) => each.use),
+        facts,
+        related,
+        written.via,
+      );
     this.unused(analysis);
     for (const shortfall of analysis.resolver.shortfalls.list) this.out.shortfalls.push(shortfall);
   }
@@ -62,11 +65,7 @@ export class NftablesMentions implements NftablesFindings {
   private share(use: PortUse, via: Via, facts: MentionFacts, rule: RuleAnalysis): void {
     const span = use.word.token.spanOf(use.from, use.to);
     const opens = (facts.role === 'allow' || facts.role === 'forward') && rule.chain.direction === 'inbound';
-    const key = `${span.start}:${span.end}`;
-    this.shared.add(key, { use, via }, facts, opens, usedBy(rule, via), policyRelated(rule));
-    const uses = this.sharedUses.get(key);
-    if (uses) uses.push(use);
-    else this.sharedUses.set(key, [use]);
+    this.shared.add(`${span.start}:${span.end}`, { use, via }, facts, opens, usedBy(rule, via), policyRelated(rule));
   }
 
   /** One mention for `uses`, which all write the same port token, judged by `facts`. */

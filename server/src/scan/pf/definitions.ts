@@ -1,5 +1,7 @@
+import { AddressSet } from '../addressSet';
 import { classifyAddress, widest } from '../exposure';
 import type { Exposure, Span } from '../mention';
+import type { AddressFamily } from '../ruleset/packetMatch';
 import { ShortfallLog } from '../shortfalls';
 import { WorkBudget } from '../workBudget';
 import { type PfStatement, type PfToken, lexPf } from './syntax';
@@ -63,7 +65,11 @@ export class PfDefinitions {
   declare(statement: PfStatement): boolean {
     const [first, second, third] = statement.tokens;
     if (first?.kind === 'word' && MACRO_NAME.test(first.text) && second?.text === '=' && third) {
-      const value = third.kind === 'string' ? this.lexString(third) : statement.tokens.slice(2);
+      // `all_if = "{" $wired $wifi "}"`: the value is its pieces one after the other, quoted text lexed where it
+      // is written and macro references expanded where the macro is used (pf.conf(5), "MACROS").
+      const value = statement.tokens
+        .slice(2)
+        .flatMap((piece) => (piece.kind === 'string' ? this.lexString(piece) : [piece]));
       this.macros.set(first.text, { name: first.text, span: statement.span, value, used: false });
       return true;
     }
@@ -144,6 +150,24 @@ export class PfDefinitions {
     // A value cut short by depth or by a cycle reads differently from elsewhere: only a whole one is kept.
     if (whole) this.expanded.set(macro, value);
     return value;
+  }
+
+  /**
+   * The addresses an address item stands for: `any`, a literal, a table the file fills whole; undefined for
+   * interface names, `self`, tables loaded from files and what else the file does not spell out.
+   */
+  addressSetOf(address: string, family: AddressFamily): AddressSet | undefined {
+    if (address === 'any') return AddressSet.universe(family);
+    const table = this.tables.get(address);
+    if (!table) return AddressSet.ofNetwork(expandAbbreviated(address));
+    if (table.fromFile) return undefined;
+    let all = AddressSet.NOTHING;
+    for (const entry of table.entries) {
+      const one = this.tables.has(entry) ? undefined : AddressSet.ofNetwork(expandAbbreviated(entry));
+      if (!one) return undefined;
+      all = all.union(one);
+    }
+    return all;
   }
 
   /** Who an address lets in: `any`, a literal, a table the file fills; interface names, `self` and the like are unknown. */

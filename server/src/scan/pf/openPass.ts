@@ -1,5 +1,6 @@
 import type { MentionCollector } from '../collector';
-import { type PfAnalysis, sourceExposure } from './analysis';
+import type { RiskSignal } from '../mention';
+import { type PfAnalysis, type PfRuleAnalysis, sourceExposure } from './analysis';
 import { PORT_PROTOCOLS, type PfRuleReading } from './rule';
 
 /**
@@ -24,22 +25,26 @@ function blocksEveryPort(reading: PfRuleReading): boolean {
 }
 
 /** Reports each `pass in` that opens every port and that no later block rule may override, at its `pass`. */
-export function addOpenPassSignals(analysis: PfAnalysis, out: MentionCollector): void {
+export function addOpenPassSignals(analysis: PfAnalysis, out: MentionCollector): Map<PfRuleAnalysis, RiskSignal> {
+  const signals = new Map<PfRuleAnalysis, RiskSignal>();
   let lastBlock = -1;
   analysis.rules.forEach((rule, index) => {
     if (blocksEveryPort(rule.reading)) lastBlock = index;
   });
-  analysis.rules.forEach(({ statement, reading }, index) => {
+  analysis.rules.forEach((rule, index) => {
+    const { statement, reading } = rule;
     if (!passesEveryPort(reading, analysis) || (!reading.quick && index < lastBlock)) return;
     const pass = statement.tokens[0].token;
     // An interface named here is negated (`on ! lo`): every other one is open.
     const where = reading.iface ? ` on ! ${reading.iface.text}` : '';
-    out.addSignal(
+    const signal = out.addSignal(
       pass,
       0,
       pass.text.length,
       'all-ports-open',
       `this pass rule lets any source in to every port${where}`,
     );
+    signals.set(rule, signal);
   });
+  return signals;
 }

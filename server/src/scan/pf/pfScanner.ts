@@ -1,36 +1,35 @@
 import { MentionCollector, type MentionFacts, parsePortNumber } from '../collector';
 import type { FormatScanner, ScanContext } from '../format';
-import type { PortMention, RelatedSpan } from '../mention';
-import type { Token } from '../token';
+import type { PortMention, RelatedSpan, RiskSignal } from '../mention';
+import { applyRulesetReach } from '../ruleset/applyReach';
 import { applyComparison } from '../nftables/comparison';
 import { withSystemAliases } from '../nftables/serviceNames';
 import { DefinitionUses, definitionFacts, namesPorts } from '../nftables/definitionUses';
-import { PF_TOOL, type PfAnalysis, analysePf, exposes, pfFacts } from './analysis';
+import { PF_TOOL, type PfAnalysis, type PfRuleAnalysis, analysePf, exposes, pfFacts } from './analysis';
+import { type PfFindings, pfChainSets } from './chainSet';
 import type { Macro } from './definitions';
 import { addOpenPassSignals } from './openPass';
 import type { PfPortUse } from './rule';
-import { PfRuleOrder } from './ruleOrder';
 
 export const PF = 'pf';
 
 const PORT_SPEC = { rangeSeparators: ':', allowNames: true };
 
 /** Adds the mentions of a pf.conf; ports written in macros carry the widest exposure of the rules that use them. */
-class PfMentions {
+class PfMentions implements PfFindings {
   private readonly shared = new DefinitionUses<PfPortUse>();
+  readonly mentionOf = new Map<PfPortUse, PortMention>();
+  allPorts = new Map<PfRuleAnalysis, RiskSignal>();
 
   constructor(private readonly out: MentionCollector) {}
 
   add(analysis: PfAnalysis): void {
-    analysis.rules.forEach((rule, index) => {
+    for (const rule of analysis.rules) {
       for (const use of rule.reading.uses) {
         const facts = pfFacts(rule, use, analysis.definitions);
         const macro = use.token.via;
         if (!macro) {
-          const mention = this.emit(use, facts, []);
-          // Only filter rules meet the rule order: `rdr pass` lets its packets by without the filter rules.
-          if (mention && rule.reading.action === 'pass' && exposes(rule.reading, facts.role))
-            this.judgeOrder(analysis, index, mention);
+          this.emit([use], facts, []);
           continue;
         }
         const span = use.token.token.span;
@@ -40,40 +39,20 @@ class PfMentions {
           message: `rule that uses $${macro.name}`,
         });
       }
-    });
-    for (const { written, facts, related } of this.shared.values()) this.emit(written, facts, related);
+    }
+    for (const { written, uses, facts, related } of this.shared.values())
+      this.emit([written, ...uses.filter((use) => use !== written)], facts, related);
     for (const macro of analysis.definitions.macros.values())
       if (!macro.used && namesPorts(macro.name)) this.unusedMacro(macro);
   }
 
-  /**
-   * A port that a later block (or an earlier `block quick`) takes every packet of is never let in by this rule:
-   * the mention says which rule decides instead, and the rule is reported once as never deciding a packet.
-   */
-  private judgeOrder(analysis: PfAnalysis, index: number, mention: PortMention): void {
-    this.order ??= new PfRuleOrder(analysis.rules, (text) => this.out.parsePort(text, 'tcp', PORT_SPEC));
-    const by = this.order.shadowing(index, mention);
-    if (!by) return;
-    mention.shadowedBy = by;
-    const action = analysis.rules[index].statement.tokens[0].token;
-    if (this.shadowed.has(action)) return;
-    this.shadowed.add(action);
-    const signal = this.out.addSignal(
-      action,
-      0,
-      action.text.length,
-      'shadowed-rule',
-      'this rule never decides a packet',
-    );
-    signal.related = [by];
+  /** One mention for `uses`, which all write the same port token; the first decides how it is read. */
+  private emit(uses: readonly PfPortUse[], facts: MentionFacts, related: RelatedSpan[]): void {
+    const mention = this.mentionFor(uses[0], facts, related);
+    if (mention) for (const use of uses) this.mentionOf.set(use, mention);
   }
 
-  private order: PfRuleOrder | undefined;
-
-  /** The rules already reported as never deciding a packet, by their first word. */
-  private readonly shadowed = new Set<Token>();
-
-  private emit(use: PfPortUse, facts: MentionFacts, related: RelatedSpan[]): PortMention | undefined {
+  private mentionFor(use: PfPortUse, facts: MentionFacts, related: RelatedSpan[]): PortMention | undefined {
     const { token, rangeEnd } = use;
     const mention = this.out.addPort(token.token, 0, use.to, facts, PORT_SPEC);
     if (!mention) return undefined;
@@ -106,8 +85,10 @@ export const pfScanner: FormatScanner = {
   scan(text: string, context: ScanContext) {
     const out = new MentionCollector(PF, withSystemAliases(context.resolveServiceName));
     const analysis = analysePf(text);
-    new PfMentions(out).add(analysis);
-    addOpenPassSignals(analysis, out);
+    const mentions = new PfMentions(out);
+    mentions.add(analysis);
+    mentions.allPorts = addOpenPassSignals(analysis, out);
+    applyRulesetReach(pfChainSets(analysis, mentions), out);
     for (const shortfall of analysis.definitions.shortfalls.list) out.shortfalls.push(shortfall);
     return out.output;
   },

@@ -25,6 +25,8 @@ export interface PfRuleReading {
   direction?: 'in' | 'out';
   /** `quick`: the first matching rule decides, not the last. */
   quick: boolean;
+  /** `inet` or `inet6`: the rule matches packets of that address family only. */
+  family?: 'inet' | 'inet6';
   iface?: { text: string; negated: boolean };
   protocol: Protocol;
   /** The protocols `proto` names, as written (`icmp`, `{ tcp udp }`); none when the rule names none. */
@@ -99,8 +101,12 @@ class PfRuleReader {
       const word = token.kind === 'word' || token.kind === 'operator' ? token.text : '';
       if ((word === 'in' || word === 'out') && !this.side) this.reading.direction = word;
       else if (word === 'quick' && !this.side) this.reading.quick = true;
-      else if (word === 'on' && !this.side) this.reading.iface = this.readInterface();
-      else if (word === 'proto') this.readProtocol();
+      else if ((word === 'inet' || word === 'inet6') && !this.side) this.reading.family = word;
+      else if (word === 'on' && !this.side) {
+        const iface = this.readInterface();
+        // `on any` names every interface, as leaving `on` out does.
+        this.reading.iface = iface.text === 'any' && !iface.negated ? undefined : iface;
+      } else if (word === 'proto') this.readProtocol();
       else if (word === 'all') this.side = 'destination';
       else if (word === 'from') this.readAddress('source', token);
       else if (word === 'to') this.readAddress('destination', token);

@@ -36,6 +36,7 @@ export function evaluateChainSets(sets: readonly ChainSet[]): RulesetReach & { s
  */
 export function applyRulesetReach(sets: readonly ChainSet[], out: MentionCollector): void {
   const { ports, rules, shortfall } = evaluateChainSets(sets);
+  const never = sets[0]?.neverWords ?? 'never matches';
   if (shortfall) out.shortfalls.push(shortfall);
   const shadowedRules = new Map<ChainRule, { ports: PortMention[]; by: RelatedSpan }>();
   for (const [mention, reach] of ports) {
@@ -72,7 +73,7 @@ export function applyRulesetReach(sets: readonly ChainSet[], out: MentionCollect
       shadowed.ports.length === 0 || shadowed.ports.length === accepted.length
         ? 'this rule'
         : `port ${shadowed.ports.map(portText).join(', ')} of this rule`;
-    const signal = out.addSignal(token, 0, token.text.length, 'shadowed-rule', `${which} never matches`);
+    const signal = out.addSignal(token, 0, token.text.length, 'shadowed-rule', `${which} ${never}`);
     signal.related = [shadowed.by];
   }
 }

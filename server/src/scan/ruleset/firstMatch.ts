@@ -38,6 +38,8 @@ export interface ChainRule {
   action: RuleAction;
   /** Where a finding about the whole rule goes: its target or verdict word. */
   verdictToken?: Token;
+  /** What this rule does to the packets it takes from a later one, where the firewall words it its own way. */
+  takesWords?: string;
 }
 
 /** The chains of one address family and the entry chains where inbound packets start. */
@@ -56,6 +58,8 @@ export interface ChainSet {
    * itself, so one allow before another is no shadow).
    */
   earlierAcceptsCount?: boolean;
+  /** How a finding says that a rule never takes a packet: "never matches" unless the firewall words it otherwise. */
+  neverWords?: string;
 }
 
 type Verdict = 'accept' | 'drop' | 'return' | 'pass';
@@ -226,8 +230,16 @@ export class FirstMatchEvaluation {
       const index = new PathIndex(path);
       const interfaces = interfacesOf(path.map((entry) => entry.match.interfaces));
       path.forEach((entry, position) => {
-        // An accept of established packets only opens nothing to new connections: its line alone describes it.
-        if (entry.verdict !== 'accept' || !entry.match.sources || !entry.match.newConnections) return;
+        if (entry.verdict !== 'accept') return;
+        // An accept of established packets only opens nothing to new connections, and one whose sources cannot be
+        // read says nothing the evaluation can weigh: their lines alone describe them, also where a port they
+        // share with other rules (a define, a macro) is judged.
+        if (!entry.match.sources || !entry.match.newConnections) {
+          const asWritten: PortReach = { sources: everySource, loopback: false, unnarrowed: true };
+          for (const mention of entry.rule.mentions) if (mentionRange(mention)) mergeReach(ports, mention, asWritten);
+          if (entry.rule.allPorts) mergeReach(rules, entry.rule, asWritten);
+          return;
+        }
         for (const mention of entry.rule.mentions) {
           const range = mentionRange(mention);
           if (!range) continue;
@@ -496,6 +508,7 @@ class PathIndex {
 /** What the shadowing rule does to the packets, for the related information: "drops these packets first". */
 export function shadowWords(shadowing: ChainRule, owner: ChainRule | undefined): string {
   if (shadowing === owner) return 'takes no packet: its own matches exclude each other';
+  if (shadowing.takesWords) return shadowing.takesWords;
   switch (shadowing.action.kind) {
     case 'accept':
       return 'accepts these packets first';
