@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { scanAs, testService } from './helpers';
+import { scanAs, scanShell, testService } from './helpers';
 import { checkAgainstSimulation, engineExposure, findingLines as findings, nftablesRuleset } from './rulesetSimulation';
 
 function inputChain(family: string, policy: string, rules: readonly string[]): string {
@@ -149,6 +149,24 @@ describe('nftables ruleset evaluation', () => {
     assert.deepEqual(findings(await scanAs('nftables', file('log prefix "in: " drop'))), []);
     const privateOnly = await scanAs('nftables', inputChain('ip', 'accept', ['ip saddr != 192.168.0.0/16 drop']));
     assert.deepEqual(findings(privateOnly), [], 'only a private network reaches the policy');
+  });
+
+  it('reads the nft commands of a script as one ruleset, in script order: insert goes first, flush empties', async () => {
+    const scanned = await scanShell(
+      [
+        '#!/bin/sh',
+        'nft add table inet filter',
+        "nft add chain inet filter input '{ type filter hook input priority 0; policy drop; }'",
+        'nft add rule inet filter input tcp dport 23 drop',
+        'nft flush chain inet filter input',
+        'nft add rule inet filter input tcp dport 6379 accept',
+        'nft insert rule inet filter input tcp dport 6379 drop',
+        'nft add rule inet filter input tcp dport 23 accept',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(engineExposure(scanned.at('6379', 0)), 'shadowed', 'the inserted drop comes first');
+    assert.equal(engineExposure(scanned.at('23', 1)), 'any', 'the flush took the earlier drop away');
   });
 
   it('follows jump loops and undefined chains without hanging', async () => {

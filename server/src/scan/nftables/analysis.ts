@@ -4,7 +4,7 @@ import { rememberLast } from '../rememberLast';
 import { ElementResolver } from './elements';
 import { type Chain, type Rule, type Ruleset, readRuleset } from './ruleset';
 import { type PortUse, type RuleReading, readRule } from './rule';
-import { type TokenFactory, readStatements } from './syntax';
+import { type Statement, type TokenFactory, readStatements } from './syntax';
 
 type Direction = 'inbound' | 'outbound';
 
@@ -84,7 +84,12 @@ function chainContexts(
 
 /** Reads nftables text: its statements, declarations and rules, each rule with what its chain adds. */
 export function analyseNftables(text: string, makeToken?: TokenFactory): Analysis {
-  const ruleset = readRuleset(readStatements(text, makeToken));
+  return analyseStatements(readStatements(text, makeToken));
+}
+
+/** Reads statements already lexed: those of one text, or of every `nft` command of a script in turn. */
+export function analyseStatements(statements: readonly Statement[]): Analysis {
+  const ruleset = readRuleset(statements);
   const resolver = new ElementResolver(ruleset);
   const readings = ruleset.rules.map((rule) => ({ rule, reading: readRule(rule.items, resolver, rule.scope) }));
   const contexts = chainContexts(ruleset, readings);

@@ -41,18 +41,13 @@ export function nftablesChainSets(
   findings: NftablesFindings,
   openPolicy?: { signal: RiskSignal; chain: string },
 ): ChainSet[] {
-  const byChain = new Map<string, RuleAnalysis[]>();
-  for (const rule of analysis.rules) {
-    const list = byChain.get(rule.rule.chain.key) ?? [];
-    list.push(rule);
-    byChain.set(rule.rule.chain.key, list);
-  }
+  const analysed = new Map(analysis.rules.map((rule) => [rule.rule, rule]));
   return (['ipv4', 'ipv6'] as const).map((family) => {
     const chains = new Map<string, ChainRule[]>();
     const roots: ChainSet['roots'][number][] = [];
     for (const chain of analysis.ruleset.chains.values()) {
       if (!TABLE_FAMILIES[chain.key.slice(0, chain.key.indexOf('/'))]?.includes(family)) continue;
-      const rules = (byChain.get(chain.key) ?? []).flatMap((rule) => chainRules(rule, family, findings));
+      const rules = chain.rules.flatMap((rule) => chainRules(analysed.get(rule)!, family, findings));
       if (openPolicy?.chain === chain.key) rules.push(policyRule(openPolicy.signal, family));
       chains.set(chain.key, rules);
       if (chain.base?.type === 'filter' && ENTRY_HOOKS.has(chain.base.hook))

@@ -1,17 +1,17 @@
 import { MentionCollector, type MentionFacts, type PortSpecOptions } from '../collector';
 import type { FormatScanner, ScanContext } from '../format';
-import type { PortMention, RelatedSpan, RiskSignal } from '../mention';
+import type { PortMention, RelatedSpan, RiskSignal, Span } from '../mention';
 import { applyRulesetReach } from '../ruleset/applyReach';
 import { applyComparison } from './comparison';
 import { DefinitionUses, definitionFacts, namesPorts } from './definitionUses';
 import type { Via } from './elements';
-import { type Analysis, type RuleAnalysis, analyseNftables, analyseNftablesText, factsOf } from './analysis';
+import { type Analysis, type RuleAnalysis, analyseNftablesText, analyseStatements, factsOf } from './analysis';
 import { type NftablesFindings, nftablesChainSets } from './chainSet';
 import { addAllPortsSignal, addOpenInputSignal } from './inputPolicy';
 import { type PortUse, portComponents } from './rule';
 import type { Define, NamedSet } from './ruleset';
 import { withSystemAliases } from './serviceNames';
-import { type Item, type TokenFactory, isWord } from './syntax';
+import { type Item, type Statement, isWord } from './syntax';
 
 export const NFTABLES = 'nftables';
 
@@ -110,9 +110,34 @@ export class NftablesMentions implements NftablesFindings {
   }
 }
 
-/** Reads the words of an `nft` command into `out`, each word's token made where the command writes it. */
-export function readNftables(text: string, out: MentionCollector, tool: string, makeToken: TokenFactory): void {
-  new NftablesMentions(out, tool).add(analyseNftables(text, makeToken));
+/** Reads the statements of one `nft` command into `out`, each word's token made where the command writes it. */
+export function readNftablesCommand(statements: readonly Statement[], out: MentionCollector, tool: string): void {
+  new NftablesMentions(out, tool).add(analyseStatements(statements));
+}
+
+/**
+ * The `nft` commands of a script, read in script order, make one ruleset: a rule one command adds meets the
+ * chains, policies and earlier rules of the others. Its mentions are those each command added.
+ */
+export function evaluateNftablesCommands(statements: readonly Statement[], out: MentionCollector): void {
+  if (statements.length === 0) return;
+  const analysis = analyseStatements(statements);
+  const key = (span: Span) => `${span.start}:${span.end}`;
+  const mentions = new Map(out.mentions.map((mention) => [key(mention.span), mention]));
+  const signals = new Map(
+    out.signals.filter((signal) => signal.kind === 'all-ports-open').map((signal) => [key(signal.span), signal]),
+  );
+  const findings = { mentionOf: new Map<PortUse, PortMention>(), allPorts: new Map<RuleAnalysis, RiskSignal>() };
+  for (const rule of analysis.rules) {
+    for (const use of rule.reading.uses) {
+      const mention = mentions.get(key(use.word.token.spanOf(use.from, use.to)));
+      if (mention) findings.mentionOf.set(use, mention);
+    }
+    const verdict = rule.reading.verdictWord;
+    const signal = verdict && signals.get(key(verdict.token.span));
+    if (signal) findings.allPorts.set(rule, signal);
+  }
+  applyRulesetReach(nftablesChainSets(analysis, findings), out);
 }
 
 export const nftablesScanner: FormatScanner = {

@@ -30,6 +30,7 @@ export interface Chain {
   /** A base chain's `type filter hook input priority 0`: its type (filter, nat, route), its hook, and where it is written. */
   base?: { type: string; hook: string; span: Span };
   policy?: { text: string; span: Span };
+  /** The rules in the order the kernel tries them; `ruleset.rules` keeps the order they are written in. */
   rules: Rule[];
 }
 
@@ -78,6 +79,8 @@ const INCLUDED_TABLE = '(included)';
 
 class RulesetReader {
   readonly ruleset: Ruleset = { defines: new Map(), sets: new Map(), chains: new Map(), rules: [] };
+  /** Rules `insert rule` put first, by chain, in the order written: the last one ends up first. */
+  private readonly inserted = new Map<Chain, Rule[]>();
 
   topLevel(statements: readonly Statement[]): void {
     for (const statement of statements) {
@@ -89,8 +92,11 @@ class RulesetReader {
       else if (statement.body && /^(chain|set|map)$/.test(first.text))
         this.tableObject(statement, INCLUDED_FAMILY, INCLUDED_TABLE);
       else if (isWord(second) && WORDS_AFTER_VERB.has(second.text) && /^(add|create|insert|replace)$/.test(first.text))
-        this.command(statement, second.text);
+        this.command(statement, second.text, first.text === 'insert');
+      else if (first.text === 'flush' && isWord(second)) this.flush(statement, second.text);
     }
+    for (const [chain, rules] of this.inserted) chain.rules = [...rules.reverse(), ...chain.rules];
+    this.inserted.clear();
   }
 
   private define(statement: Statement): void {
@@ -114,8 +120,32 @@ class RulesetReader {
       this.setBody(this.set(family, table, objectName.text, inner.span), inner.body);
   }
 
-  /** `add rule ...`, `add chain ... { ... }`, `add set ... { ... }`, `add element ... { ... }`. */
-  private command(statement: Statement, object: string): void {
+  /**
+   * `flush ruleset` empties every table and `flush chain [family] table name` one chain (nft(8), "RULESET",
+   * "CHAINS"): the rules before it no longer decide anything, though they stay in the text.
+   */
+  private flush(statement: Statement, object: string): void {
+    if (object === 'ruleset') {
+      for (const chain of this.ruleset.chains.values()) chain.rules = [];
+      this.inserted.clear();
+      return;
+    }
+    const name = qualifiedName(statement.items, 2, object === 'chain' ? 2 : 1);
+    if (!name || (object !== 'chain' && object !== 'table')) return;
+    const prefix =
+      object === 'chain' ? `${name.family}/${name.table}/${name.rest[0]}` : `${name.family}/${name.table}/`;
+    for (const [key, chain] of this.ruleset.chains) {
+      if (object === 'chain' ? key !== prefix : !key.startsWith(prefix)) continue;
+      chain.rules = [];
+      this.inserted.delete(chain);
+    }
+  }
+
+  /**
+   * `add rule ...`, `add chain ... { ... }`, `add set ... { ... }`, `add element ... { ... }`; `insert rule` puts
+   * the rule first in its chain (nft(8), "RULES").
+   */
+  private command(statement: Statement, object: string, inserts = false): void {
     const items = statement.items;
     if (object === 'table') {
       if (statement.body) this.table(statement, 2);
@@ -127,7 +157,7 @@ class RulesetReader {
     if (object === 'rule') {
       let at = name.next;
       while (isWord(items[at]) && /^(handle|position|index)$/.test((items[at] as Word).text)) at += 2;
-      this.rule(this.chain(name.family, name.table, objectName), items.slice(at), statement.span);
+      this.rule(this.chain(name.family, name.table, objectName), items.slice(at), statement.span, inserts);
     } else if (object === 'chain') {
       this.chainBody(this.chain(name.family, name.table, objectName), statement.body ?? []);
     } else if (object === 'set' || object === 'map') {
@@ -176,11 +206,16 @@ class RulesetReader {
     }
   }
 
-  private rule(chain: Chain, items: Item[], span: Span): void {
+  private rule(chain: Chain, items: Item[], span: Span, first = false): void {
     if (items.length === 0) return;
     const scope = chain.key.slice(0, chain.key.lastIndexOf('/'));
     const rule: Rule = { items, span, chain, scope };
-    chain.rules.push(rule);
+    if (!first) chain.rules.push(rule);
+    else {
+      const inserted = this.inserted.get(chain);
+      if (inserted) inserted.push(rule);
+      else this.inserted.set(chain, [rule]);
+    }
     this.ruleset.rules.push(rule);
   }
 

@@ -4,6 +4,8 @@ import type { ScanContext } from '../format';
 import { applyRulesetReach } from '../ruleset/applyReach';
 import { InputPolicyWatch } from '../iptables/inputPolicy';
 import { IptablesRuleset } from '../iptables/ruleset';
+import { evaluateNftablesCommands } from '../nftables/nftablesScanner';
+import type { Statement } from '../nftables/syntax';
 import type { Token } from '../token';
 
 /** What earlier commands of the same script decided, which later commands depend on. */
@@ -18,6 +20,8 @@ export interface ScriptState {
   firewalld: FirewalldState;
   /** The iptables and ip6tables rules the script adds, in kernel order, evaluated when the script has been read. */
   rulesets: { ipv4: IptablesRuleset; ipv6: IptablesRuleset };
+  /** The statements of the script's `nft` commands, in script order, evaluated as one ruleset at its end. */
+  nftStatements: Statement[];
 }
 
 export function newScriptState(): ScriptState {
@@ -26,12 +30,14 @@ export function newScriptState(): ScriptState {
     inputPolicies: { ipv4: new InputPolicyWatch(), ipv6: new InputPolicyWatch('INPUT of ip6tables') },
     firewalld: newFirewalldState(),
     rulesets: { ipv4: new IptablesRuleset('ipv4'), ipv6: new IptablesRuleset('ipv6') },
+    nftStatements: [],
   };
 }
 
 /** What only the whole script tells: a default policy that lets in every port no rule stops, once, where it is set. */
 export function reportScriptEnd(state: ScriptState, out: MentionCollector): void {
   applyZoneRulesets(state.firewalld, out);
+  evaluateNftablesCommands(state.nftStatements, out);
   for (const family of ['ipv4', 'ipv6'] as const) {
     const ruleset = state.rulesets[family];
     const openPolicy = state.inputPolicies[family].report(out, (chain) => ruleset.holdsFilterChain(chain));

@@ -1,5 +1,6 @@
 import type { Span } from '../../mention';
-import { readNftables } from '../../nftables/nftablesScanner';
+import { readNftablesCommand } from '../../nftables/nftablesScanner';
+import { readStatements } from '../../nftables/syntax';
 import type { Token, VariableOrigin } from '../../token';
 import { lastAtOrBefore } from '../../lines';
 import type { CommandHandler } from '../command';
@@ -63,11 +64,14 @@ const nft: CommandHandler = (command, out) => {
     starts.push(text.length);
     text += `${word.text} `;
   }
-  readNftables(text, out, 'nft', (from, to) => {
+  const statements = readStatements(text, (from, to) => {
     const index = lastAtOrBefore(starts, from);
     const word = words[index];
     return new WordSlice(word, from - starts[index], Math.min(to - starts[index], word.text.length));
   });
+  readNftablesCommand(statements, out, 'nft');
+  // Appended one by one: a command may hold many statements, and spreading a long list overflows the stack.
+  for (const statement of statements) command.state.nftStatements.push(statement);
 };
 
 export const nftablesCommands: Record<string, CommandHandler> = { nft };
