@@ -149,6 +149,7 @@ function startServer(connection: Connection): void {
         .catch((error: unknown) => logger.warn('The client refused to announce setting changes', error));
     }
     await refreshSettings();
+    workspace.startForPushClient();
   });
   connection.onDidChangeConfiguration(({ settings }) => {
     sentSettings = settingsSection(settings, false) ?? sentSettings;
@@ -261,6 +262,10 @@ function startServer(connection: Connection): void {
     cacheFile: () => cacheFolder && join(cacheFolder, 'workspace-scan.json'),
     exclude: () => excluded,
     docsLink,
+    get pushes() {
+      return !canPullDiagnostics;
+    },
+    isOpen: (uri) => documents.get(uri) !== undefined,
   });
 
   // A second didOpen of the same document replaces its text, whatever version it gives.
@@ -273,6 +278,7 @@ function startServer(connection: Connection): void {
     if (canPullDiagnostics) return;
     pusher.cancel(document.uri);
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+    workspace.documentClosed(document.uri);
   });
   documents.listen(connection);
   connection.listen();

@@ -5,16 +5,6 @@ import { LspClient } from './lspClient';
 const URI = 'file:///workspace/ibm-i.sh';
 const SCRIPT = ['#!/bin/sh', 'ufw allow 447/tcp', 'ufw allow 1363/tcp', ''].join('\n');
 
-/** Waits until the server has pushed diagnostics for `uri` that `accept` takes. */
-async function pushedUntil(client: LspClient, uri: string, accept: (diagnostics: Diagnostic[]) => boolean) {
-  for (let waited = 0; waited < 10_000; waited += 50) {
-    const diagnostics = client.pushed.get(uri);
-    if (diagnostics && accept(diagnostics)) return diagnostics;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  assert.fail(`no such diagnostics pushed for ${uri}; last: ${JSON.stringify(client.pushed.get(uri))}`);
-}
-
 const codes = (diagnostics: Diagnostic[]) => [...new Set(diagnostics.map((diagnostic) => diagnostic.code))].sort();
 
 describe('a bare client: no pull diagnostics, no configuration requests, no refresh', () => {
@@ -34,34 +24,34 @@ describe('a bare client: no pull diagnostics, no configuration requests, no refr
   it('gets diagnostics pushed, with the settings of initializationOptions', async () => {
     assert.equal(capabilities.diagnosticProvider, undefined, 'no pull diagnostics offered to a client without them');
     await client.open(URI, SCRIPT);
-    const diagnostics = await pushedUntil(client, URI, (items) => items.length > 0);
+    const diagnostics = await client.pushedUntil(URI, (items) => items.length > 0);
     assert.deepEqual(codes(diagnostics), ['exposed-critical-port'], 'cleartext-protocol is off');
     assert.equal(diagnostics.length, 2);
   });
 
   it('takes settings from didChangeConfiguration, pushes again and survives', async () => {
     await client.open(URI, SCRIPT);
-    await pushedUntil(client, URI, (items) => items.length > 0);
+    await client.pushedUntil(URI, (items) => items.length > 0);
     await client.connection.sendNotification('workspace/didChangeConfiguration', {
       settings: { portLens: { rules: { 'exposed-critical-port': 'off', 'cleartext-protocol': 'information' } } },
     });
-    const diagnostics = await pushedUntil(client, URI, (items) => !codes(items).includes('exposed-critical-port'));
+    const diagnostics = await client.pushedUntil(URI, (items) => !codes(items).includes('exposed-critical-port'));
     assert.deepEqual(codes(diagnostics), ['cleartext-protocol']);
     assert.ok(await client.hover(URI, 1, 11), 'the server still answers');
   });
 
   it('pushes again after an edit, and an empty list when the document closes', async () => {
     await client.open(URI, SCRIPT);
-    await pushedUntil(client, URI, (items) => items.length === 2);
+    await client.pushedUntil(URI, (items) => items.length === 2);
     await client.change(URI, `${SCRIPT}ufw allow 6379/tcp\n`);
-    await pushedUntil(client, URI, (items) => items.length === 3);
+    await client.pushedUntil(URI, (items) => items.length === 3);
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: URI } });
-    await pushedUntil(client, URI, (items) => items.length === 0);
+    await client.pushedUntil(URI, (items) => items.length === 0);
   });
 
   it('offers ignore actions as plain edits and the docs through its own command', async () => {
     await client.open(URI, SCRIPT);
-    const [diagnostic] = await pushedUntil(client, URI, (items) => items.length > 0);
+    const [diagnostic] = await client.pushedUntil(URI, (items) => items.length > 0);
     const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: URI },
       range: diagnostic.range,

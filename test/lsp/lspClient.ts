@@ -149,6 +149,16 @@ export class LspClient {
     return report.kind === 'full' ? report.items : [];
   }
 
+  /** Waits until the server has pushed diagnostics for `uri` that `accept` takes, and returns them. */
+  async pushedUntil(uri: string, accept: (diagnostics: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
+    for (let waited = 0; waited < 10_000; waited += 50) {
+      const diagnostics = this.pushed.get(uri);
+      if (diagnostics && accept(diagnostics)) return diagnostics;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`no such diagnostics pushed for ${uri}; last: ${JSON.stringify(this.pushed.get(uri))}`);
+  }
+
   async changeSettings(settings: Record<string, unknown>): Promise<void> {
     this.settings = settings;
     await this.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });

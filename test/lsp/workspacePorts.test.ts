@@ -300,3 +300,53 @@ async function until(condition: () => boolean): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 25));
   assert.ok(condition(), 'the server never sent what the test waits for');
 }
+
+describe('workspace diagnostics pushed to a client that cannot pull them', () => {
+  it('pushes the findings of files nobody opened, re-pushes them on close, and clears them when turned off', async () => {
+    const root = repository();
+    const script = pathToFileURL(join(root, 'deploy/open-cd.sh')).href;
+    const ignored = pathToFileURL(join(root, 'vendor/upstream.rules')).href;
+    const { client } = await LspClient.start({}, { workspaceFolders: [root], capabilities: {} });
+    try {
+      // Nothing is opened and nothing asks: a push-only client never would.
+      const found = await client.pushedUntil(script, (items) => items.length > 0);
+      assert.deepEqual(
+        found.map((diagnostic) => [diagnostic.range.start.line, diagnostic.code]),
+        [[1, 'exposed-critical-port']],
+      );
+      assert.equal(client.pushed.get(ignored), undefined, '.portlensignore leaves the vendored rules out');
+
+      await client.open(script, '#!/bin/sh\necho no ports here\n');
+      await client.pushedUntil(script, (items) => items.length === 0);
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: script } });
+      await client.pushedUntil(script, (items) => items.length === 1);
+
+      await client.connection.sendNotification('workspace/didChangeConfiguration', {
+        settings: { portLens: { workspaceDiagnostics: false } },
+      });
+      await client.pushedUntil(script, (items) => items.length === 0);
+    } finally {
+      await client.stop();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('clears a deleted file, and pushes a changed one again', async () => {
+    const root = repository();
+    const script = join(root, 'deploy/open-cd.sh');
+    const uri = pathToFileURL(script).href;
+    const { client } = await LspClient.start({}, { workspaceFolders: [root], capabilities: {} });
+    try {
+      await client.pushedUntil(uri, (items) => items.length === 1);
+      writeFileSync(script, `#!/bin/sh\n${OPEN_CD_API}ufw allow 447/tcp\n`);
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 2 }] });
+      await client.pushedUntil(uri, (items) => items.length > 1);
+      unlinkSync(script);
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 3 }] });
+      await client.pushedUntil(uri, (items) => items.length === 0);
+    } finally {
+      await client.stop();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

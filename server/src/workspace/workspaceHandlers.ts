@@ -36,6 +36,10 @@ const GONE = 'gone';
 export interface WorkspacePorts {
   restart(): void;
   diagnosticsToggled(): void;
+  /** For a client that takes pushed diagnostics only: start the scan now, since such a client never asks. */
+  startForPushClient(): void;
+  /** A document was closed: its file's findings from the scan are pushed again, where the client takes pushes. */
+  documentClosed(uri: string): void;
   /** For a port that a file listens on, the rules of the workspace's other files that open or block it. */
   decisionsAbout(uri: string, mention: PortMention): Decisions | undefined;
 }
@@ -57,6 +61,10 @@ export interface WorkspacePortsOptions {
   cacheFile: () => string | undefined;
   /** `.gitignore` lines for what the editor hides from its users (VS Code's `files.exclude`). */
   exclude: () => readonly string[];
+  /** Whether the client takes pushed diagnostics only (`textDocument/publishDiagnostics`), not pulled ones. */
+  pushes: boolean;
+  /** Whether a document is open: its own diagnostics, not the scan's, are what the client shows. */
+  isOpen: (uri: string) => boolean;
 }
 
 /**
@@ -86,9 +94,11 @@ export function serveWorkspacePorts(connection: Connection, options: WorkspacePo
   };
   let lastUpdate = 0;
   const waiting = new Set<() => void>();
+  const pushed = new PushedDiagnostics(connection, options);
   const announce = () => {
     void connection.sendNotification(WORKSPACE_PORTS_CHANGED, { version: inventory.version });
     for (const wake of [...waiting]) wake();
+    pushed.publish(inventory);
   };
   const nextChange = (token: CancellationToken) =>
     new Promise<void>((resolve) => {
@@ -218,6 +228,13 @@ export function serveWorkspacePorts(connection: Connection, options: WorkspacePo
       if (!current && options.diagnosticsWanted()) start();
       announce();
     },
+    startForPushClient() {
+      if (!current && options.pushes && options.diagnosticsWanted()) start();
+    },
+    documentClosed(uri) {
+      pushed.reopen(uri);
+      pushed.publish(inventory);
+    },
     decisionsAbout(uri, mention) {
       if (mention.role !== 'listen' || !uri.startsWith('file:')) return undefined;
       const path = fileURLToPath(uri);
@@ -240,4 +257,57 @@ export function serveWorkspacePorts(connection: Connection, options: WorkspacePo
       return { lines: decisions, total };
     },
   };
+}
+
+/**
+ * The scan's findings for a client that takes pushed diagnostics only (Neovim before 0.10, Emacs eglot): each
+ * unopened file's are published when the file's result changes, and cleared when it leaves the inventory or the
+ * setting is turned off. An open document's own diagnostics are left alone.
+ */
+class PushedDiagnostics {
+  /** The result each file was last judged at, whether or not it had anything to show. */
+  private readonly judged = new Map<string, string>();
+  /** The files whose published diagnostics are not empty. */
+  private readonly shown = new Set<string>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly options: WorkspacePortsOptions,
+  ) {}
+
+  publish(inventory: WorkspaceInventory): void {
+    if (!this.options.pushes) return;
+    if (!this.options.diagnosticsWanted()) {
+      for (const uri of this.shown) this.send(uri, []);
+      this.shown.clear();
+      this.judged.clear();
+      return;
+    }
+    const present = new Set<string>();
+    for (const { file, resultId } of inventory.entries()) {
+      present.add(file.uri);
+      if (this.judged.get(file.uri) === resultId || this.options.isOpen(file.uri)) continue;
+      this.judged.set(file.uri, resultId);
+      const diagnostics = reportDiagnostics(file, this.options.docsLink);
+      if (diagnostics.length === 0 && !this.shown.has(file.uri)) continue;
+      if (diagnostics.length > 0) this.shown.add(file.uri);
+      else this.shown.delete(file.uri);
+      this.send(file.uri, diagnostics);
+    }
+    for (const uri of [...this.judged.keys()]) {
+      if (present.has(uri)) continue;
+      this.judged.delete(uri);
+      if (this.shown.delete(uri) && !this.options.isOpen(uri)) this.send(uri, []);
+    }
+  }
+
+  /** The document's own diagnostics were cleared on close: the scan's are due again. */
+  reopen(uri: string): void {
+    this.judged.delete(uri);
+    this.shown.delete(uri);
+  }
+
+  private send(uri: string, diagnostics: ReturnType<typeof reportDiagnostics>): void {
+    void this.connection.sendDiagnostics({ uri, diagnostics });
+  }
 }
