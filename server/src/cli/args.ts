@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Severity } from '../rules/finding';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'compact' | 'github';
@@ -77,95 +78,80 @@ const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'compact', 'g
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'information', 'hint', 'none'];
 const COLOUR_CHOICES: readonly ColourChoice[] = ['auto', 'always', 'never'];
 
+/** The options of `portlens scan`, as `node:util` `parseArgs` reads them. */
+const OPTIONS = {
+  format: { type: 'string' },
+  'fail-on': { type: 'string' },
+  language: { type: 'string' },
+  config: { type: 'string' },
+  'no-config-lookup': { type: 'boolean' },
+  color: { type: 'string' },
+  'stdin-filename': { type: 'string' },
+  cache: { type: 'boolean' },
+  'cache-location': { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  rule: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
+} as const satisfies ParseArgsConfig['options'];
+
 /**
- * Reads `scan [PATH...] [--format F] [--fail-on S] [--language ID] [--config FILE] [--no-config-lookup]`, with
- * `--opt=value` or `--opt value`; after `--`, every argument is a path.
+ * Reads `scan [OPTION...] [--] [PATH...]` with `node:util` `parseArgs`: `--opt=value` or `--opt value`, `-o FILE`,
+ * options anywhere among the paths, and after `--` every argument a path. Its errors become usage errors that
+ * name the option as the user wrote it.
  */
 export function parseArguments(argv: readonly string[]): ScanArguments {
   const [command, ...rest] = argv;
   if (command !== 'scan') throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
-  const parsed: ScanArguments = {
-    paths: [],
-    format: 'text',
-    failOn: 'error',
-    noConfigLookup: false,
-    color: 'auto',
-    rules: {},
-    exclude: [],
-  };
-  let cache = false;
-  let cacheLocation: string | undefined;
-  for (let index = 0; index < rest.length; index++) {
-    const arg = rest[index];
-    if (arg === '--') {
-      for (const path of rest.slice(index + 1)) parsed.paths.push(path);
-      break;
-    }
-    if (!arg.startsWith('--') && arg !== '-o') {
-      parsed.paths.push(arg);
-      continue;
-    }
-    const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = arg === '-o' ? '--output' : equals < 0 ? arg : arg.slice(0, equals);
-    const value = () => {
-      if (equals >= 0) return arg.slice(equals + 1);
-      const next = rest[++index];
-      if (next === undefined) throw new UsageError(`${name} needs a value`);
-      return next;
-    };
-    switch (name) {
-      case '--format':
-        parsed.format = oneOf(name, value(), FORMATS);
-        break;
-      case '--fail-on':
-        parsed.failOn = oneOf(name, value(), FAIL_ON);
-        break;
-      case '--language':
-        parsed.language = value();
-        break;
-      case '--color':
-        parsed.color = oneOf(name, value(), COLOUR_CHOICES);
-        break;
-      case '--config':
-        parsed.config = value();
-        break;
-      case '--stdin-filename':
-        parsed.stdinFilename = value();
-        break;
-      case '--no-config-lookup':
-        if (equals >= 0) throw new UsageError(`${name} takes no value`);
-        parsed.noConfigLookup = true;
-        break;
-      case '--cache':
-        if (equals >= 0) throw new UsageError(`${name} takes no value`);
-        cache = true;
-        break;
-      case '--cache-location':
-        cacheLocation = value();
-        break;
-      case '--output':
-        parsed.output = value();
-        break;
-      case '--exclude':
-        parsed.exclude.push(value());
-        break;
-      case '--rule': {
-        const rule = value();
-        const equalsAt = rule.indexOf('=');
-        if (equalsAt < 1) throw new UsageError(`--rule takes ID=SEVERITY, not '${rule}'`);
-        parsed.rules[rule.slice(0, equalsAt)] = rule.slice(equalsAt + 1);
-        break;
-      }
-      default:
-        throw new UsageError(`unknown option '${name}'`);
-    }
+  let values: ReturnType<typeof readOptions>['values'];
+  let positionals: string[];
+  try {
+    ({ values, positionals } = readOptions(rest));
+  } catch (error) {
+    throw new UsageError(usageMessage(error as Error & { code?: string }, rest));
   }
-  if (parsed.paths.length === 0) parsed.paths.push('.');
-  if (cacheLocation !== undefined && !cache) throw new UsageError('--cache-location needs --cache');
-  if (cache) parsed.cacheFile = cacheFileAt(cacheLocation ?? '.');
+  const rules: Record<string, string> = {};
+  for (const rule of values.rule ?? []) {
+    const equalsAt = rule.indexOf('=');
+    if (equalsAt < 1) throw new UsageError(`--rule takes ID=SEVERITY, not '${rule}'`);
+    rules[rule.slice(0, equalsAt)] = rule.slice(equalsAt + 1);
+  }
+  const parsed: ScanArguments = {
+    paths: positionals.length > 0 ? positionals : ['.'],
+    format: oneOf('--format', values.format ?? 'text', FORMATS),
+    failOn: oneOf('--fail-on', values['fail-on'] ?? 'error', FAIL_ON),
+    language: values.language,
+    config: values.config,
+    noConfigLookup: values['no-config-lookup'] ?? false,
+    color: oneOf('--color', values.color ?? 'auto', COLOUR_CHOICES),
+    stdinFilename: values['stdin-filename'],
+    output: values.output,
+    rules,
+    exclude: values.exclude ?? [],
+  };
+  const cacheLocation = values['cache-location'];
+  if (cacheLocation !== undefined && !values.cache) throw new UsageError('--cache-location needs --cache');
+  if (values.cache) parsed.cacheFile = cacheFileAt(cacheLocation ?? '.');
   if (parsed.stdinFilename !== undefined && !parsed.paths.includes('-'))
     throw new UsageError('--stdin-filename names the text read from standard input, given as -');
   return parsed;
+}
+
+function readOptions(args: readonly string[]) {
+  return parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true, strict: true });
+}
+
+/** What went wrong, in the words of the usage text: `--format needs a value`, `--cache takes no value`. */
+function usageMessage(error: Error & { code?: string }, args: readonly string[]): string {
+  const name = /--[a-z][a-z-]*/.exec(error.message)?.[0] ?? '';
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option '${/'([^']*)'/.exec(error.message)?.[1] ?? ''}'`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      // A boolean given a value (`--cache=yes`), or a string option at the end with none.
+      return args.some((arg) => arg.startsWith(`${name}=`)) ? `${name} takes no value` : `${name} needs a value`;
+    default:
+      return error.message;
+  }
 }
 
 /** `--cache-location`: a folder (existing, or written with a trailing slash) holds `.portlenscache`; else it is the file. */
