@@ -82,6 +82,43 @@ describe('the service the line itself names', () => {
       assert.deepEqual(findings(script), []);
     });
 
+    it('reads the port a grep after netstat or ss looks for, and lsof -i and fuser queries', async () => {
+      const script = await scanShell(
+        [
+          'netstat -tlnp | grep :1363',
+          "ss -ltn | grep -E ':(1364|446)\\b' > /dev/null",
+          'lsof -iTCP:8470-8476',
+          'lsof -i udp@10.0.0.5:161',
+          'fuser -k 8471/tcp',
+          'fuser -n tcp 447',
+          "sockstat -4l | grep '*.22 '",
+        ].join('\n'),
+      );
+      assert.deepEqual(summary(script), [
+        '1 1363/any other unknown -',
+        '2 1364/any other unknown -',
+        '2 446/any other unknown -',
+        '3 8470-8476/tcp other unknown -',
+        '4 161/udp other unknown -',
+        '5 8471/tcp other unknown -',
+        '6 447/tcp other unknown -',
+        '7 22/any other unknown -',
+      ]);
+      assert.deepEqual(findings(script), []);
+    });
+
+    it('finds no port in a grep that no socket lister feeds, or in addresses and dates it looks for', async () => {
+      const script = await scanShell(
+        [
+          'grep 1363 /etc/services',
+          'netstat -an | grep 10.0.0.5',
+          'ss -tn | grep 2024-01-01',
+          'lsof -i @10.0.0.5',
+        ].join('\n'),
+      );
+      assert.deepEqual(script.tokens, []);
+    });
+
     it('finds no port in nmap timing options, ss states or curl options that are not addresses', async () => {
       const script = await scanShell(
         'nmap -T4 --max-retries 447 -sV 10.0.0.5\nss -s\nss -tn state established\ncurl -m 447 --retry 22 https://example.com/',

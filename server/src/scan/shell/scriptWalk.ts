@@ -9,6 +9,7 @@ import { namesAPort } from '../variableNames';
 import { referencesIn } from './dataflow/relevance';
 import { shellToken, shellWords } from './dataflow/words';
 import { COMMAND_HANDLERS, SHELLS, TEXT_WRITERS, programName, unwrap } from './programs';
+import { SOCKET_LISTERS, readSocketGrep } from './commands/probes';
 import { sedReplacements } from './sed';
 import { ShortfallLog } from '../shortfalls';
 import { addUrlPorts } from './urls';
@@ -334,9 +335,32 @@ export class ScriptWalk {
       return;
     }
     this.readCommand(command);
+    if (command.name === 'grep' || command.name === 'egrep') {
+      const lister = this.pipedFrom(node).find((name) => SOCKET_LISTERS.has(name));
+      if (lister) readSocketGrep(command.args, lister, this.out);
+    }
     this.embeddedArguments(command, node);
     const wrapped = wrappedCommand(command);
     if (wrapped) this.runWrapped(wrapped);
+  }
+
+  /** The programs before a command in its pipeline (`netstat -tln | grep :22` gives `netstat` for the grep). */
+  private pipedFrom(node: Node): string[] {
+    let item = node;
+    let around = this.enclosing.get(node.id);
+    if (around?.type === 'redirected_statement') {
+      item = around;
+      around = this.enclosing.get(around.id);
+    }
+    if (around?.type !== 'pipeline') return [];
+    const names: string[] = [];
+    for (const sibling of around.namedChildren) {
+      if (!sibling || sibling.id === item.id) break;
+      const command = sibling.type === 'redirected_statement' ? sibling.namedChildren[0] : sibling;
+      const name = command?.type === 'command' ? command.childForFieldName('name')?.text : undefined;
+      if (name) names.push(programName(name));
+    }
+    return names;
   }
 
   /** The ports of a program the scanner reads (`commands/`), and those of URLs in any of its arguments. */

@@ -4,6 +4,7 @@ import type { ScanOutput } from '../mention';
 import { CompactText, relocateOutput } from '../compactText';
 import { escapeRegExp } from '../lexing';
 import { relevantStatements } from './dataflow/relevance';
+import { SOCKET_LISTERS } from './commands/probes';
 import { COMMAND_HANDLERS, SHELLS } from './programs';
 import { type EmbeddedFormats, ScriptWalk, type WalkItem } from './scriptWalk';
 
@@ -22,7 +23,7 @@ const PARSE_CHUNK = 64 * 1024;
  */
 const STATEMENT_TRIGGER = new RegExp(
   [
-    `(?:^|[\\s;&|(\`'"/=])(?:${[...COMMAND_HANDLERS.keys(), ...SHELLS, 'sed', 'tee']
+    `(?:^|[\\s;&|(\`'"/=])(?:${[...COMMAND_HANDLERS.keys(), ...SHELLS, ...SOCKET_LISTERS, 'sed', 'tee']
       .map((name) => (name === 'python' ? 'python[\\d.]*' : escapeRegExp(name)))
       .join('|')})(?=$|[\\s;&|)\`'"])`,
     '://',

@@ -120,4 +120,87 @@ function addConnect(
   });
 }
 
-export const probeCommands: Record<string, CommandHandler> = { nmap, ss, curl };
+/** A port a socket query asks about: it lists what uses the port, and opens nothing. */
+function addQueriedPort(
+  out: MentionCollector,
+  token: Token,
+  from: number,
+  to: number,
+  protocol: Protocol,
+  tool: string,
+): void {
+  out.addPort(
+    token,
+    from,
+    to,
+    { protocol, role: 'other', exposure: 'unknown', context: { tool, note: 'asks which process uses this port' } },
+    // A name may hold a dash (`http-alt`): only a number starts a range.
+    /^\d/.test(token.text.slice(from, to)) ? { rangeSeparators: '-' } : { allowNames: true },
+  );
+}
+
+/**
+ * `lsof -i :1363`, `lsof -iTCP:1363-1364`, `lsof -i tcp@10.0.0.5:22,80`: lsof(8)'s `-i
+ * [46][protocol][@hostname|hostaddr][:service|port]`, whose ports follow the last colon, a list or a range.
+ */
+const lsof: CommandHandler = (command, out) => {
+  command.args.forEach((arg, index) => {
+    const attached = arg.text.startsWith('-i') && arg.text.length > 2;
+    const value = attached
+      ? { token: arg, from: 2 }
+      : arg.text === '-i'
+        ? { token: command.args[index + 1], from: 0 }
+        : undefined;
+    if (!value?.token || (!attached && value.token.text.startsWith('-'))) return;
+    const text = value.token.text;
+    const colon = text.lastIndexOf(':');
+    if (colon < value.from || text.slice(colon - 1, colon) === ':' || text.endsWith(']')) return;
+    const protocol: Protocol = /udp/i.test(text.slice(value.from, colon)) ? 'udp' : 'tcp';
+    let from = colon + 1;
+    for (const item of text.slice(colon + 1).split(',')) {
+      if (item) addQueriedPort(out, value.token, from, from + item.length, protocol, 'lsof');
+      from += item.length + 1;
+    }
+  });
+};
+
+/** `fuser 1363/tcp`, `fuser -k -n tcp 8080`: fuser(1) names a port as PORT/PROTOCOL, or with `-n`. */
+const fuser: CommandHandler = (command, out) => {
+  const space = command.args.findIndex((arg) => arg.text === '-n');
+  const named = space >= 0 ? command.args[space + 1]?.text : undefined;
+  command.args.forEach((arg, index) => {
+    if (arg.text.startsWith('-') || (space >= 0 && index === space + 1)) return;
+    const written = /^([^/,]+)(?:,[^/]*)?\/(tcp|udp)$/.exec(arg.text);
+    if (written) addQueriedPort(out, arg, 0, written[1].length, written[2] as Protocol, 'fuser');
+    else if (named === 'tcp' || named === 'udp') {
+      if (/^\d+$/.test(arg.text)) addQueriedPort(out, arg, 0, arg.text.length, named, 'fuser');
+    }
+  });
+};
+
+/** Programs whose output lists sockets, which a `grep` after them in a pipeline filters by port. */
+export const SOCKET_LISTERS = new Set(['netstat', 'ss', 'lsof', 'sockstat']);
+
+/**
+ * `netstat -tlnp | grep :1363`, `ss -ltn | grep -E ':(1363|1364)\b'`: netstat has no filter of its own, so the
+ * port it is asked about is the one grep looks for after a colon (or a dot, as BSD's netstat writes `*.22`).
+ */
+export function readSocketGrep(args: readonly Token[], lister: string, out: MentionCollector): void {
+  for (const arg of args) {
+    if (arg.text.startsWith('-') || !arg.literal) continue;
+    // After a colon, BSD's `*.`, or an alternation; at the start only where the whole word is the number.
+    for (const match of arg.text.matchAll(/(?:^|:|\*\.|[(|])(\d{1,5})(?=$|[\s)|$'"\\]|\\b)/g)) {
+      const from = match.index + match[0].length - match[1].length;
+      const port = Number(match[1]);
+      if (port === 0 || port > 65535) continue;
+      out.addPort(arg, from, from + match[1].length, {
+        protocol: 'any',
+        role: 'other',
+        exposure: 'unknown',
+        context: { tool: `${lister} | grep`, note: `looks for this port in the sockets ${lister} lists` },
+      });
+    }
+  }
+}
+
+export const probeCommands: Record<string, CommandHandler> = { nmap, ss, curl, lsof, fuser };
