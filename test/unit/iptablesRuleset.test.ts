@@ -90,6 +90,33 @@ describe('iptables rule order', () => {
     assert.equal(engineExposure(scanned.at('23', 1)), 'any', 'the DROP before it was deleted');
   });
 
+  it('takes a rule that a later -D, -F or ufw delete removes for one that opens nothing, and says which line', async () => {
+    const scanned = await scanShell(
+      [
+        '#!/bin/sh',
+        'iptables -A INPUT -p tcp --dport 6379 -j ACCEPT',
+        'iptables -A INPUT -j ACCEPT',
+        'ufw allow 80/tcp',
+        'iptables -F INPUT',
+        'iptables -A INPUT -p tcp --dport 22 -j ACCEPT',
+        'ufw delete allow 80/tcp',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(engineExposure(scanned.at('6379')), 'shadowed');
+    assert.equal(engineExposure(scanned.at('80', 0)), 'shadowed');
+    assert.equal(engineExposure(scanned.at('22')), 'any', 'added after the flush');
+    assert.deepEqual(findings(scanned), [
+      '2 shadowed-rule information This rule never matches: another rule flushes its chain later in the script',
+      '3 shadowed-rule information This rule never matches: another rule flushes its chain later in the script',
+      '4 shadowed-rule information This rule never matches: another rule deletes it later in the script',
+      '6 exposed-sensitive-port warning SSH port 22 is open to any source',
+    ]);
+    const service = await testService();
+    const hover = service.hover(scanned.scan, scanned.text, scanned.at('6379').span.start + 1);
+    assert.match(hover?.markdown ?? '', /never matches: line 5 flushes its chain later in the script/);
+  });
+
   it('reads ufw commands in the order ufw keeps them: deny then allow, and insert before the rest', async () => {
     const scanned = await scanShell(
       [

@@ -1,5 +1,6 @@
 import { AddressSet } from '../addressSet';
 import type { PortMention, RiskSignal, Span } from '../mention';
+import type { Removal } from '../ruleset/applyReach';
 import type { ChainRule, ChainSet, RuleAction } from '../ruleset/firstMatch';
 import { type PacketMatch, anyPacket } from '../ruleset/packetMatch';
 import { complementPorts, intersectPorts, normalize } from '../ruleset/portIntervals';
@@ -44,11 +45,18 @@ export class IptablesRuleset {
     } else if (rule.command === 'append' || rule.command === 'replace') rules.push(entry);
   }
 
-  /** `-D CHAIN N` removes the N-th rule, `-D CHAIN rule...` the first rule written the same; `-F [CHAIN]` flushes. */
-  remove(rule: IptablesRule, written: string): void {
+  /**
+   * `-D CHAIN N` removes the N-th rule, `-D CHAIN rule...` the first rule written the same; `-F [CHAIN]` flushes.
+   * `by` is the command that does it, which the removed rules' findings point at.
+   */
+  remove(rule: IptablesRule, written: string, by: Span): void {
+    const flushed = (key: string) => {
+      for (const entry of this.chains.get(key) ?? []) this.removed.push(removal(entry, by, true));
+      this.chains.delete(key);
+    };
     if (rule.command === 'flush') {
-      if (rule.chain) this.chains.delete(chainKey(rule.table, rule.chain));
-      else for (const key of [...this.chains.keys()]) if (key.startsWith(`${rule.table}/`)) this.chains.delete(key);
+      if (rule.chain) flushed(chainKey(rule.table, rule.chain));
+      else for (const key of [...this.chains.keys()]) if (key.startsWith(`${rule.table}/`)) flushed(key);
       return;
     }
     const rules = rule.chain ? this.chains.get(chainKey(rule.table, rule.chain)) : undefined;
@@ -57,8 +65,11 @@ export class IptablesRuleset {
       rule.head && /^\d+$/.test(rule.head.text)
         ? Number(rule.head.text) - 1
         : rules.findIndex((item) => item.rule.spec === written);
-    if (index >= 0 && index < rules.length) rules.splice(index, 1);
+    if (index >= 0 && index < rules.length) this.removed.push(removal(rules.splice(index, 1)[0], by, false));
   }
+
+  /** Rules that a later `-D` or `-F` took out: they decide nothing once the script has run. */
+  readonly removed: Removal[] = [];
 
   declareChain(table: string, chain: string): void {
     const key = chainKey(table, chain);
@@ -127,6 +138,11 @@ export class IptablesRuleset {
     if (key && this.chains.has(key)) return { kind: rule.goto ? 'goto' : 'jump', chain: key };
     return { kind: 'pass' };
   }
+}
+
+function removal(entry: RulesetRule, by: Span, flushed: boolean): Removal {
+  const { mentions, allPorts } = entry;
+  return { entry: { mentions, allPorts, verdictToken: entry.rule.targetToken }, by, flushed };
 }
 
 /**

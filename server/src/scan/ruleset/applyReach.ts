@@ -1,5 +1,5 @@
 import type { MentionCollector } from '../collector';
-import type { Exposure, PortMention, RelatedSpan, RiskSignal, Shortfall } from '../mention';
+import type { Exposure, PortMention, RelatedSpan, RiskSignal, Shortfall, Span } from '../mention';
 import {
   type ChainRule,
   type ChainSet,
@@ -75,6 +75,35 @@ export function applyRulesetReach(sets: readonly ChainSet[], out: MentionCollect
         : `port ${shadowed.ports.map(portText).join(', ')} of this rule`;
     const signal = out.addSignal(token, 0, token.text.length, 'shadowed-rule', `${which} ${never}`);
     signal.related = [shadowed.by];
+  }
+}
+
+/** A rule a later command took out of its chain (`iptables -D`, `-F`, `ufw delete`), and the command. */
+export interface Removal {
+  entry: Pick<ChainRule, 'mentions' | 'allPorts' | 'verdictToken'>;
+  by: Span;
+  /** Taken out with its whole chain, rather than by itself. */
+  flushed: boolean;
+}
+
+/**
+ * Accept rules that a later command of the script deletes or flushes open nothing once it has run: their ports
+ * say which command took them out, each is reported once as never matching, and an accept-everything rule among
+ * them no longer opens every port.
+ */
+export function applyRemovals(removed: readonly Removal[], out: MentionCollector): void {
+  for (const { entry, by, flushed } of removed) {
+    const related = {
+      span: by,
+      message: flushed ? 'flushes its chain later in the script' : 'deletes it later in the script',
+    };
+    const accepted = entry.mentions.filter((mention) => mention.role === 'allow');
+    for (const mention of accepted) mention.shadowedBy = related;
+    if (entry.allPorts) out.signals.splice(out.signals.indexOf(entry.allPorts), 1);
+    const token = entry.verdictToken;
+    if (!token || (accepted.length === 0 && !entry.allPorts)) continue;
+    const signal = out.addSignal(token, 0, token.text.length, 'shadowed-rule', 'this rule never matches');
+    signal.related = [related];
   }
 }
 

@@ -1,7 +1,7 @@
 import type { MentionCollector } from '../collector';
 import { type FirewalldState, applyZoneRulesets, newFirewalldState } from '../firewalld/command';
 import type { ScanContext } from '../format';
-import { applyRulesetReach } from '../ruleset/applyReach';
+import { applyRemovals, applyRulesetReach } from '../ruleset/applyReach';
 import { InputPolicyWatch } from '../iptables/inputPolicy';
 import { IptablesRuleset } from '../iptables/ruleset';
 import { evaluateNftablesCommands } from '../nftables/nftablesScanner';
@@ -42,6 +42,7 @@ export function reportScriptEnd(state: ScriptState, out: MentionCollector): void
     const ruleset = state.rulesets[family];
     const openPolicy = state.inputPolicies[family].report(out, (chain) => ruleset.holdsFilterChain(chain));
     applyRulesetReach([ruleset.chainSet(openPolicy)], out);
+    applyRemovals(ruleset.removed, out);
   }
   const ufwDefault = state.ufwIncomingDefault;
   if (ufwDefault?.text.toLowerCase() === 'allow') {

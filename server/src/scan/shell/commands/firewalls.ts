@@ -18,7 +18,7 @@ function addToRuleset(ruleset: IptablesRuleset, read: Omit<RulesetRule, 'line'>,
   if (args.length === 0) return;
   const line = { start: args[0].span.start, end: args[args.length - 1].span.end };
   if (rule.command === 'policy' && rule.chain && rule.target) ruleset.setPolicy(rule.table, rule.chain, rule.target);
-  else if (rule.command === 'delete' || rule.command === 'flush') ruleset.remove(rule, rule.spec);
+  else if (rule.command === 'delete' || rule.command === 'flush') ruleset.remove(rule, rule.spec, line);
   else ruleset.add({ ...read, line });
 }
 
