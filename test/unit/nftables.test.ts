@@ -330,6 +330,11 @@ describe('nftables scanner', () => {
       assert.equal(scan.at('25').variable?.name, 'public_ports');
     });
 
+    it("takes the service from a define's name, as from a shell variable's", async () => {
+      const scan = await scanNft(['define SSH_PORT = 2222', inputChain('tcp dport $SSH_PORT accept')].join('\n'));
+      assert.deepEqual([scan.at('2222').service, scan.at('2222').exposure], ['ssh', 'any']);
+    });
+
     it('reports port sets and port defines that no rule uses as definitions', async () => {
       const text = [
         'define spare_ports = { 8443 }',

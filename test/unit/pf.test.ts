@@ -189,6 +189,11 @@ describe('pf scanner', () => {
       assert.equal(scan.at('8080').variable?.name, 'public');
     });
 
+    it("takes the service from a macro's name, as from a shell variable's", async () => {
+      const scan = await scanPf('ssh_port = "2222"\npass in proto tcp to port $ssh_port');
+      assert.deepEqual([scan.at('2222').service, scan.at('2222').variable?.name], ['ssh', 'ssh_port']);
+    });
+
     it('assembles a macro from quoted pieces and other macros, as pf.conf(5) shows for interface lists', async () => {
       const text = [
         'wired = "em0"',

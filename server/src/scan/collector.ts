@@ -228,6 +228,16 @@ export class MentionCollector {
   }
 
   /**
+   * Says that `mention`'s port is the value of a definition named `name` (an nftables define, a pf macro), written
+   * at `definition`: the hover shows where, and a name such as `SSH_PORT` says the service.
+   */
+  nameDefinition(mention: PortMention, name: string, definition: Span): void {
+    mention.variable = { name, definition };
+    const service = serviceNamedBy(name);
+    if (service && !mention.service) mention.service = service;
+  }
+
+  /**
    * Reports each port that the value of variable `name` lists (`PORTS="22 8000:8010"`) where it is written, with
    * the service the name says: a definition opens nothing by itself. Text the value took from another variable
    * (`local port=$1`) is reported where that one is written, once a command uses it.

@@ -77,7 +77,7 @@ export class NftablesMentions implements NftablesFindings {
     for (const each of uses) this.mentionOf.set(each, mention);
     applyComparison(mention, use.operator);
     if (related.length > 0) mention.related = related;
-    if (via?.nameWord && !mention.variable) mention.variable = { name: via.name, definition: via.span };
+    if (via?.nameWord && !mention.variable) this.out.nameDefinition(mention, via.name, via.span);
   }
 
   /** Sets of ports and port defines that no rule uses still define ports, which expose nothing by themselves. */

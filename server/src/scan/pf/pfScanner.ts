@@ -57,7 +57,7 @@ class PfMentions implements PfFindings {
     const mention = this.out.addPort(token.token, 0, use.to, facts, PORT_SPEC);
     if (!mention) return undefined;
     if (related.length > 0) mention.related = related;
-    if (token.via) mention.variable = { name: token.via.name, definition: token.via.span };
+    if (token.via) this.out.nameDefinition(mention, token.via.name, token.via.span);
     applyComparison(mention, use.operator);
     if (rangeEnd?.operator === '<>') {
       applyComparison(mention, '<');
