@@ -40,7 +40,14 @@ export class AddressSet {
   }
 
   union(other: AddressSet): AddressSet {
-    const all = [...this.intervals, ...other.intervals].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return AddressSet.unionAll([this, other]);
+  }
+
+  /** All the sets at once: one sort, where a union at a time would copy the growing set each time. */
+  static unionAll(sets: readonly AddressSet[]): AddressSet {
+    const all: (readonly [bigint, bigint])[] = [];
+    for (const set of sets) for (const interval of set.intervals) all.push(interval);
+    all.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const merged: [bigint, bigint][] = [];
     for (const [low, high] of all) {
       const last = merged[merged.length - 1];
@@ -61,11 +68,23 @@ export class AddressSet {
     return new AddressSet(result);
   }
 
+  /** The addresses in both, walking the two sorted lists side by side. */
   intersect(other: AddressSet): AddressSet {
-    return this.complement().union(other.complement()).complement();
+    const result: [bigint, bigint][] = [];
+    const a = this.intervals;
+    const b = other.intervals;
+    for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+      const low = a[i][0] > b[j][0] ? a[i][0] : b[j][0];
+      const high = a[i][1] < b[j][1] ? a[i][1] : b[j][1];
+      if (low <= high) result.push([low, high]);
+      if (a[i][1] < b[j][1]) i++;
+      else j++;
+    }
+    return result.length === 0 ? AddressSet.NOTHING : new AddressSet(result);
   }
 
   subtract(other: AddressSet): AddressSet {
+    if (other.isEmpty || this.isEmpty) return this;
     return this.intersect(other.complement());
   }
 

@@ -78,6 +78,7 @@ export class MentionCollector {
   readonly shortfalls: Shortfall[] = [];
   readonly unresolved: UnresolvedPort[] = [];
   private readonly unresolvedStarts = new Set<number>();
+  private readonly servicesByName = new Map<string, string | undefined>();
   /**
    * The spans already taken, as the end of each start: one number per mention instead of a string key. Two
    * mentions that start alike but end apart are rare and go in `seenOther`.
@@ -233,7 +234,9 @@ export class MentionCollector {
    */
   nameDefinition(mention: PortMention, name: string, definition: Span): void {
     mention.variable = { name, definition };
-    const service = serviceNamedBy(name);
+    // A define of many ports names each of them: its name is read once.
+    if (!this.servicesByName.has(name)) this.servicesByName.set(name, serviceNamedBy(name));
+    const service = this.servicesByName.get(name);
     if (service && !mention.service) mention.service = service;
   }
 

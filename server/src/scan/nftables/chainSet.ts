@@ -127,12 +127,12 @@ function actionOf(verdict: Verdict | undefined, scope: string): RuleAction {
 }
 
 function mentionsOf(uses: readonly PortUse[], findings: NftablesFindings): PortMention[] {
-  const mentions: PortMention[] = [];
+  const mentions = new Set<PortMention>();
   for (const use of uses) {
     const mention = findings.mentionOf.get(use);
-    if (mention && !mentions.includes(mention)) mentions.push(mention);
+    if (mention) mentions.add(mention);
   }
-  return mentions;
+  return [...mentions];
 }
 
 const EVERY: PacketMatch = { protocol: 'any', interfaces: [], exact: true, newConnections: true };

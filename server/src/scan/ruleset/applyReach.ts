@@ -5,28 +5,30 @@ import {
   type ChainSet,
   FirstMatchEvaluation,
   type PortReach,
+  ReachMerger,
   type RulesetReach,
-  mergeReach,
   shadowWords,
 } from './firstMatch';
 
 /** Evaluates each chain set (one per address family) and puts together what each accept rule exposes. */
 export function evaluateChainSets(sets: readonly ChainSet[]): RulesetReach & { shortfall?: Shortfall } {
-  const all: RulesetReach & { shortfall?: Shortfall } = { ports: new Map(), rules: new Map() };
+  const ports = new ReachMerger<PortMention>();
+  const rules = new ReachMerger<ChainRule>();
+  let shortfall: Shortfall | undefined;
   // A rule that both families see is a ChainRule in each set; its all-ports signal tells that it is one rule.
   const ruleOfSignal = new Map<RiskSignal, ChainRule>();
   for (const set of sets) {
     const evaluation = new FirstMatchEvaluation(set);
-    const { ports, rules } = evaluation.evaluate();
-    for (const [mention, reach] of ports) mergeReach(all.ports, mention, reach);
-    for (const [rule, reach] of rules) {
+    const found = evaluation.evaluate();
+    for (const [mention, reach] of found.ports) ports.add(mention, reach);
+    for (const [rule, reach] of found.rules) {
       const signal = rule.allPorts!;
       if (!ruleOfSignal.has(signal)) ruleOfSignal.set(signal, rule);
-      mergeReach(all.rules, ruleOfSignal.get(signal)!, reach);
+      rules.add(ruleOfSignal.get(signal)!, reach);
     }
-    all.shortfall ??= evaluation.shortfall;
+    shortfall ??= evaluation.shortfall;
   }
-  return all;
+  return { ports: ports.results(), rules: rules.results(), shortfall };
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   interfacesOf,
   onInterface,
 } from './packetMatch';
-import { PORTS_ALL, type PortIntervals, WIDE, intersectPorts, portCount, splitCell } from './portIntervals';
+import { PORTS_ALL, type PortIntervals, WIDE, clipPorts, portCount, splitCell } from './portIntervals';
 
 /**
  * First-match evaluation, as iptables (iptables(8), "TARGETS") and nftables (nft(8), "VERDICT STATEMENT") both do
@@ -218,13 +218,13 @@ export class FirstMatchEvaluation {
    * sources. Earlier rules are found by port, so the work grows with the rules that share a port.
    */
   evaluate(): RulesetReach {
-    const ports = new Map<PortMention, PortReach>();
-    const rules = new Map<ChainRule, PortReach>();
+    const ports = new ReachMerger<PortMention>();
+    const rules = new ReachMerger<ChainRule>();
     const unreached: Unreached[] = [];
     const everySource = anyPacket(this.set.family).sources!;
-    const merge = <K>(results: Map<K, PortReach>, key: K, found: PortReach) => {
+    const merge = <K>(results: ReachMerger<K>, key: K, found: PortReach) => {
       const unnarrowed = this.set.unknownSources && found.sources.equals(everySource);
-      mergeReach(results, key, unnarrowed ? { ...found, unnarrowed } : found);
+      results.add(key, unnarrowed ? { ...found, unnarrowed } : found);
     };
     for (const path of this.paths(unreached)) {
       const index = new PathIndex(path);
@@ -236,14 +236,14 @@ export class FirstMatchEvaluation {
         // share with other rules (a define, a macro) is judged.
         if (!entry.match.sources || !entry.match.newConnections) {
           const asWritten: PortReach = { sources: everySource, loopback: false, unnarrowed: true };
-          for (const mention of entry.rule.mentions) if (mentionRange(mention)) mergeReach(ports, mention, asWritten);
-          if (entry.rule.allPorts) mergeReach(rules, entry.rule, asWritten);
+          for (const mention of entry.rule.mentions) if (mentionRange(mention)) ports.add(mention, asWritten);
+          if (entry.rule.allPorts) rules.add(entry.rule, asWritten);
           return;
         }
         for (const mention of entry.rule.mentions) {
           const range = mentionRange(mention);
           if (!range) continue;
-          const taken = intersectPorts(entry.match.ports ?? PORTS_ALL, [range]);
+          const taken = clipPorts(entry.match.ports ?? PORTS_ALL, range);
           // A port that the jump here does not let through (`--dport 22 -j C`, then `-A C --dport 6379`) is never reached.
           const found =
             taken.length > 0
@@ -267,10 +267,10 @@ export class FirstMatchEvaluation {
     }
     for (const { rule, by } of unreached) {
       const nothing: PortReach = { ...unreachedBy(by), owner: rule };
-      for (const mention of rule.mentions) if (mentionRange(mention)) mergeReach(ports, mention, nothing);
-      if (rule.allPorts) mergeReach(rules, rule, nothing);
+      for (const mention of rule.mentions) if (mentionRange(mention)) ports.add(mention, nothing);
+      if (rule.allPorts) rules.add(rule, nothing);
     }
-    return { ports, rules };
+    return { ports: ports.results(), rules: rules.results() };
   }
 }
 
@@ -286,18 +286,37 @@ function unreachedBy(rule: ChainRule): PortReach {
   return { sources: AddressSet.NOTHING, loopback: false, shadowedBy: rule };
 }
 
-/** Adds what one more way (another entry chain, another address family) finds to what is known for `key`. */
-export function mergeReach<K>(results: Map<K, PortReach>, key: K, found: PortReach): void {
-  const known = results.get(key);
-  if (!known) {
-    results.set(key, found);
-    return;
+/**
+ * Puts together what each way to a key (another entry chain, another rule that shares a define's port, another
+ * address family) finds. The sources are joined once at the end: a port that thousands of rules share would
+ * otherwise copy its growing set at every rule.
+ */
+export class ReachMerger<K> {
+  private readonly found = new Map<K, PortReach[]>();
+
+  add(key: K, reach: PortReach): void {
+    const list = this.found.get(key);
+    if (list) list.push(reach);
+    else this.found.set(key, [reach]);
   }
-  const sources = known.sources.union(found.sources);
-  const loopback = known.loopback || found.loopback;
-  const shadowedBy = sources.isEmpty && !loopback ? known.shadowedBy : undefined;
-  const unnarrowed = known.unnarrowed || found.unnarrowed;
-  results.set(key, { sources, loopback, shadowedBy, owner: known.owner, unnarrowed });
+
+  /** The sources of all ways; shadowed (by the first way's rule) only when no way lets anything in. */
+  results(): Map<K, PortReach> {
+    const merged = new Map<K, PortReach>();
+    for (const [key, all] of this.found) {
+      const [first] = all;
+      if (all.length === 1) {
+        merged.set(key, first);
+        continue;
+      }
+      const sources = AddressSet.unionAll(all.map((reach) => reach.sources));
+      const loopback = all.some((reach) => reach.loopback);
+      const shadowedBy = sources.isEmpty && !loopback ? first.shadowedBy : undefined;
+      const unnarrowed = all.some((reach) => reach.unnarrowed) || undefined;
+      merged.set(key, { sources, loopback, shadowedBy, owner: first.owner, unnarrowed });
+    }
+    return merged;
+  }
 }
 
 function mentionRange(mention: PortMention): [number, number] | undefined {
@@ -319,6 +338,12 @@ function remaining(
   earlierAcceptsCount = false,
 ): PortReach {
   const accept = acceptEntry.match;
+  if (earlier.length === 0) {
+    // Nothing before it takes a packet: whoever the accept admits reaches it (a define of many ports is read here).
+    const names = interfaces.filter((name) => onInterface(accept.interfaces, name));
+    const others = names.some((name) => name !== LOOPBACK);
+    return { sources: others ? accept.sources! : AddressSet.NOTHING, loopback: names.includes(LOOPBACK) };
+  }
   let sources = AddressSet.NOTHING;
   let loopback = false;
   let loopbackShadow: ChainRule | undefined;

@@ -39,7 +39,30 @@ export function intersectPorts(first: PortIntervals, second: PortIntervals): Por
   return normalize(result);
 }
 
-/** `[low, high]` cut where `taken` starts and ends, each piece marked inside or outside `taken`. */
+/** The index of the first interval of sorted, disjoint `ports` that ends at or after `port`. */
+function firstEndingFrom(ports: PortIntervals, port: number): number {
+  let low = 0;
+  let high = ports.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (ports[middle][1] < port) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The ports of sorted, disjoint `ports` within `[low, high]`; a binary search finds where they start. */
+export function clipPorts(ports: PortIntervals, [low, high]: [number, number]): PortIntervals {
+  const clipped: PortIntervals = [];
+  for (let index = firstEndingFrom(ports, low); index < ports.length && ports[index][0] <= high; index++)
+    clipped.push([Math.max(ports[index][0], low), Math.min(ports[index][1], high)]);
+  return clipped;
+}
+
+/**
+ * `[low, high]` cut where sorted, disjoint `taken` starts and ends, each piece marked inside or outside `taken`;
+ * a binary search skips the intervals before it, so a cell costs what it overlaps.
+ */
 export function splitCell(
   low: number,
   high: number,
@@ -47,8 +70,8 @@ export function splitCell(
 ): { low: number; high: number; inside: boolean }[] {
   const pieces: { low: number; high: number; inside: boolean }[] = [];
   let at = low;
-  for (const [start, end] of taken) {
-    if (end < at || start > high) continue;
+  for (let index = firstEndingFrom(taken, low); index < taken.length && taken[index][0] <= high; index++) {
+    const [start, end] = taken[index];
     if (start > at) pieces.push({ low: at, high: start - 1, inside: false });
     const from = Math.max(start, at);
     const to = Math.min(end, high);
