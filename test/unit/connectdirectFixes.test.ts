@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { TextAnalyses } from '../../server/src/scan/textAnalyses';
 import type { SignalKind } from '../../server/src/scan/mention';
 import {
   assertBindsToLoopback,
@@ -96,7 +97,10 @@ describe('Connect:Direct fixes', () => {
   for (const [language, text, port] of NO_BIND_CASES) {
     it(`${language}: does not bind the server listener ${port}, which partners must reach`, async () => {
       const scanned = await scanAs(language, text);
-      assert.equal((await fixesOf(language)).bindToLoopback!(scanned.text, scanned.at(port)), undefined);
+      assert.equal(
+        (await fixesOf(language)).bindToLoopback!(scanned.text, scanned.at(port), new TextAnalyses(scanned.text)),
+        undefined,
+      );
     });
   }
 
@@ -109,7 +113,10 @@ describe('Connect:Direct fixes', () => {
   for (const [language, text, kind] of NO_RESOLVE_CASES) {
     it(`${language}: has no automatic value for ${kind}`, async () => {
       const scanned = await scanAs(language, text);
-      assert.equal((await fixesOf(language)).resolveSignal!(scanned.text, signalAt(scanned, kind)), undefined);
+      assert.equal(
+        (await fixesOf(language)).resolveSignal!(scanned.text, signalAt(scanned, kind), new TextAnalyses(scanned.text)),
+        undefined,
+      );
     });
   }
 
@@ -117,7 +124,11 @@ describe('Connect:Direct fixes', () => {
     const script = await scanShell(
       'PORT=1363\nsed -i "s/^ :tcp.api=.*:/ :tcp.api=0.0.0.0;${PORT}:/" /opt/cdunix/ndm/cfg/n/netmap.cfg\n',
     );
-    const edits = (await fixesOf('connectdirect-netmap')).bindToLoopback!(script.text, script.at('${PORT}'));
+    const edits = (await fixesOf('connectdirect-netmap')).bindToLoopback!(
+      script.text,
+      script.at('${PORT}'),
+      new TextAnalyses(script.text),
+    );
     const fixed = await scanShell(applyEdits(script.text, edits!));
     assert.equal(fixed.text, script.text.replace('0.0.0.0;${PORT}', '127.0.0.1;${PORT}'));
     assert.equal(fixed.at('${PORT}').exposure, 'loopback');
@@ -128,6 +139,7 @@ describe('Connect:Direct fixes', () => {
     const edits = (await fixesOf('connectdirect-netmap')).resolveSignal!(
       script.text,
       signalAt(script, 'netmap-check-off'),
+      new TextAnalyses(script.text),
     );
     assert.equal(applyEdits(script.text, edits!), "echo ' :netmap.check=y:' >> /opt/cdunix/ndm/cfg/n/netmap.cfg\n");
   });

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { TextAnalyses } from '../../server/src/scan/textAnalyses';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FormatFixes, OutlineSymbol } from '../../server/src/scan/format';
@@ -77,7 +78,10 @@ export async function assertBindsToLoopback(
 ): Promise<FormatFixes> {
   const scanned = await scanAs(languageId, original);
   const fixes = await fixesOf(languageId);
-  const fixed = await rescan(scanned, fixes.bindToLoopback!(scanned.text, scanned.at(port)));
+  const fixed = await rescan(
+    scanned,
+    fixes.bindToLoopback!(scanned.text, scanned.at(port), new TextAnalyses(scanned.text)),
+  );
   assert.equal(fixed.text, original.replace(before, after));
   assert.equal(fixed.at(port).exposure, 'loopback');
   return fixes;
@@ -97,7 +101,7 @@ export async function assertResolves(
   const scanned = await scanAs(languageId, original);
   const fixed = await rescan(
     scanned,
-    (await fixesOf(languageId)).resolveSignal!(scanned.text, signalAt(scanned, kind)),
+    (await fixesOf(languageId)).resolveSignal!(scanned.text, signalAt(scanned, kind), new TextAnalyses(scanned.text)),
   );
   assert.equal(fixed.text, original.replace(before, after));
   const count = (text: ScannedText) => text.scan.signals.filter((signal) => signal.kind === kind).length;

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { TextAnalyses } from '../../server/src/scan/textAnalyses';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeUse } from '../../server/src/features/describe';
@@ -40,7 +41,7 @@ function applyEdits(text: string, edits: readonly TextEdit[]): string {
 }
 
 function restrictSource(scanned: ScannedText, mention: PortMention, networks: string[]): TextEdit[] | undefined {
-  return firewalldFormat.fixes!.restrictSource!(scanned.text, mention, networks);
+  return firewalldFormat.fixes!.restrictSource!(scanned.text, mention, networks, new TextAnalyses(scanned.text));
 }
 
 describe('firewalld', () => {

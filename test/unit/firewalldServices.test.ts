@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { TextAnalyses } from '../../server/src/scan/textAnalyses';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,7 +121,12 @@ describe('firewalld service references', () => {
     it('restricts a zone service to trusted networks with one rich rule per network, in its place', async () => {
       const text = zone('  <service name="samba"/>\n  <port protocol="tcp" port="8080"/>');
       const scanned = await scanAs('firewalld', text);
-      const edits = firewalldFormat.fixes!.restrictSource!(text, scanned.at('samba'), ['10.0.0.0/8', 'fd00::/8']);
+      const edits = firewalldFormat.fixes!.restrictSource!(
+        text,
+        scanned.at('samba'),
+        ['10.0.0.0/8', 'fd00::/8'],
+        new TextAnalyses(text),
+      );
       assert.deepEqual(edits, [
         {
           span: { start: text.indexOf('<service'), end: text.indexOf('\n  <port') },

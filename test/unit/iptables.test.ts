@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { TextAnalyses } from '../../server/src/scan/textAnalyses';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeUse } from '../../server/src/features/describe';
@@ -27,7 +28,7 @@ function relatedText(scanned: ScannedText, mention: PortMention): string[] {
 }
 
 function restrictSource(scanned: ScannedText, mention: PortMention, networks: string[]): TextEdit[] | undefined {
-  return iptablesFormat.fixes!.restrictSource!(scanned.text, mention, networks);
+  return iptablesFormat.fixes!.restrictSource!(scanned.text, mention, networks, new TextAnalyses(scanned.text));
 }
 
 describe('iptables-save files', () => {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { TextAnalyses } from '../../server/src/scan/textAnalyses';
 import { nftablesFormat } from '../../server/src/scan/nftables/format';
 import { applyEdits, corpusTests, on, readFixture } from './firewallTesting';
 import { type ScannedText, scanAs, scanShell, testService, assertEvery } from './helpers';
@@ -566,7 +567,7 @@ describe('nftables scanner', () => {
       nets: readonly string[] = networks,
     ): Promise<string | undefined> {
       const scan = await scanNft(text);
-      const edits = nftablesFormat.fixes!.restrictSource!(text, scan.at(written), nets);
+      const edits = nftablesFormat.fixes!.restrictSource!(text, scan.at(written), nets, new TextAnalyses(text));
       return edits && applyEdits(text, edits);
     }
 

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { TextAnalyses } from '../../server/src/scan/textAnalyses';
 import { pfFormat } from '../../server/src/scan/pf/format';
 import { applyEdits, corpusTests, on, readFixture } from './firewallTesting';
 import { type ScannedText, scanAs, testService, assertEvery } from './helpers';
@@ -364,7 +365,7 @@ describe('pf scanner', () => {
 
     async function restrict(text: string, line: number, written: string): Promise<string | undefined> {
       const scan = await scanPf(text);
-      const edits = pfFormat.fixes!.restrictSource!(text, on(scan, line, written), networks);
+      const edits = pfFormat.fixes!.restrictSource!(text, on(scan, line, written), networks, new TextAnalyses(text));
       return edits && applyEdits(text, edits);
     }
 

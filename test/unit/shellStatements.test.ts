@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { TextAnalyses } from '../../server/src/scan/textAnalyses';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -11,10 +12,12 @@ import { WorkBudget } from '../../server/src/scan/workBudget';
 
 const iana = new IanaRegistry();
 const noEmbedded = { languageForPath: () => undefined, languageForConsumer: () => undefined };
+// The shell scanner keeps no analysis of its text: one context serves every text here.
 const context: ScanContext = {
   resolveServiceName: (name, protocol) => iana.portForName(name, protocol),
   scanEmbedded: () => ({ mentions: [], signals: [] }),
   budget: new WorkBudget(Number.POSITIVE_INFINITY),
+  analyses: new TextAnalyses(''),
 };
 
 /** Statements as scripts write them, ports and traps mixed, with the quoting and layout that trip lexers. */

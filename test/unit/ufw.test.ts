@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { TextAnalyses } from '../../server/src/scan/textAnalyses';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeUse } from '../../server/src/features/describe';
@@ -35,7 +36,7 @@ function on(scanned: ScannedText, line: number): PortMention {
 }
 
 function restrictSource(scanned: ScannedText, mention: PortMention, networks: string[]): TextEdit[] | undefined {
-  return ufwRulesFormat.fixes!.restrictSource!(scanned.text, mention, networks);
+  return ufwRulesFormat.fixes!.restrictSource!(scanned.text, mention, networks, new TextAnalyses(scanned.text));
 }
 
 describe('ufw files', () => {

@@ -1,6 +1,7 @@
 import type { PortCatalog } from '../catalog/catalog';
 import type { FormatFixes } from '../scan/format';
 import type { PortMention, RiskSignal, Shortfall } from '../scan/mention';
+import type { TextAnalyses } from '../scan/textAnalyses';
 import type { PortLensSettings } from '../settings/settings';
 import type { RuleLevel } from './catalog';
 import type { Finding } from './finding';
@@ -16,6 +17,8 @@ export interface RuleContext {
   settings: PortLensSettings;
   /** The fix builders of the format that read a mention or signal (an sshd heredoc inside a script has its own). */
   fixesFor(language: string): FormatFixes | undefined;
+  /** What the scan already read from `text`, which the fix builders use again. */
+  analyses: TextAnalyses;
 }
 
 /** A rule: reads the context, returns its findings. */

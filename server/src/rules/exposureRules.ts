@@ -107,7 +107,7 @@ function exposureFixes(context: RuleContext, mention: PortMention): FixAction[] 
   const networks = context.settings.trustedNetworks;
   const restrict =
     (mention.role === 'allow' || mention.role === 'forward') && networks.length > 0
-      ? fixes?.restrictSource?.(context.text, mention, networks)
+      ? fixes?.restrictSource?.(context.text, mention, networks, context.analyses)
       : undefined;
   if (restrict) {
     actions.push({
@@ -119,7 +119,9 @@ function exposureFixes(context: RuleContext, mention: PortMention): FixAction[] 
     });
   }
   const bind =
-    mention.role !== 'allow' && mention.role !== 'forward' ? fixes?.bindToLoopback?.(context.text, mention) : undefined;
+    mention.role !== 'allow' && mention.role !== 'forward'
+      ? fixes?.bindToLoopback?.(context.text, mention, context.analyses)
+      : undefined;
   if (bind)
     actions.push({
       title: 'Bind to loopback (127.0.0.1)',

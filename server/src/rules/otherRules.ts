@@ -70,7 +70,7 @@ export const dockerUfwRule: Rule = (context) => {
         (rule.protocol === 'any' || rule.protocol === mention.protocol),
     );
     if (!deny) continue;
-    const bind = context.fixesFor(mention.language)?.bindToLoopback?.(context.text, mention);
+    const bind = context.fixesFor(mention.language)?.bindToLoopback?.(context.text, mention, context.analyses);
     findings.push({
       ruleId: 'docker-publish-bypasses-ufw',
       severity,
@@ -145,7 +145,7 @@ export const signalRule: Rule = (context) => {
     const rule = SIGNAL_RULES[signal.kind];
     const severity = fixedSeverity(levelOf(context, rule.ruleId));
     if (!severity) continue;
-    const edits = context.fixesFor(signal.language)?.resolveSignal?.(context.text, signal);
+    const edits = context.fixesFor(signal.language)?.resolveSignal?.(context.text, signal, context.analyses);
     findings.push({
       ruleId: rule.ruleId,
       severity,

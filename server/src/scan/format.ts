@@ -1,5 +1,6 @@
 import type { ServiceNameResolver } from './collector';
 import type { PortMention, RiskSignal, ScanOutput, Span } from './mention';
+import type { TextAnalyses } from './textAnalyses';
 import type { WorkBudget } from './workBudget';
 
 /** What a scanner may ask of the engine while it reads a text. */
@@ -19,6 +20,8 @@ export interface ScanContext {
   readNearby?(relativePath: string): string | undefined;
   /** The file's work budget, shared with the scanners of texts embedded in it (see WorkBudget). */
   budget: WorkBudget;
+  /** What has been read from this text already in this scan, for the fix builders to use again. */
+  analyses: TextAnalyses;
 }
 
 /** One format's reader: text in, port mentions and risk signals out, with spans relative to the text. */
@@ -98,9 +101,14 @@ export interface TextEdit {
  */
 export interface FormatFixes {
   /** Let only `networks` reach the port of `mention` (iptables `-s`, nftables `ip saddr`, ufw `from`, ...). */
-  restrictSource?(text: string, mention: PortMention, networks: readonly string[]): TextEdit[] | undefined;
+  restrictSource?(
+    text: string,
+    mention: PortMention,
+    networks: readonly string[],
+    analyses: TextAnalyses,
+  ): TextEdit[] | undefined;
   /** Bind a listener or a publish to loopback (`-p 127.0.0.1:8080:80`, `tcp.api=127.0.0.1;1363`). */
-  bindToLoopback?(text: string, mention: PortMention): TextEdit[] | undefined;
+  bindToLoopback?(text: string, mention: PortMention, analyses: TextAnalyses): TextEdit[] | undefined;
   /** Turn off a risk signal (`netmap.check=n` becomes `netmap.check=y`). */
-  resolveSignal?(text: string, signal: RiskSignal): TextEdit[] | undefined;
+  resolveSignal?(text: string, signal: RiskSignal, analyses: TextAnalyses): TextEdit[] | undefined;
 }

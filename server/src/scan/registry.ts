@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import type { ServiceNameResolver } from './collector';
 import type { FormatDefinition, ScanContext } from './format';
 import type { ScanOutput } from './mention';
+import { TextAnalyses } from './textAnalyses';
 import { WorkBudget } from './workBudget';
 import { loadShellParser, loadedShellParser } from './shell/parser';
 import { serviceConfigFormats } from './serviceConfigs/format';
@@ -104,13 +105,15 @@ export class FormatRegistry {
     resolveServiceName: ServiceNameResolver,
     path?: string,
     readFile?: (path: string) => string | undefined,
+    analyses = new TextAnalyses(text),
   ): ScanOutput {
-    return this.scanAtDepth(languageId, text, resolveServiceName, path, readFile, 0, WorkBudget.forText(text.length));
+    const budget = WorkBudget.forText(text.length);
+    return this.scanAtDepth(languageId, analyses, resolveServiceName, path, readFile, 0, budget);
   }
 
   private scanAtDepth(
     languageId: string,
-    text: string,
+    analyses: TextAnalyses,
     resolveServiceName: ServiceNameResolver,
     path: string | undefined,
     readFile: ((path: string) => string | undefined) | undefined,
@@ -119,10 +122,12 @@ export class FormatRegistry {
   ): ScanOutput {
     const definition = this.byLanguage.get(languageId);
     if (!definition) return { mentions: [], signals: [] };
+    const { text } = analyses;
     const context: ScanContext = {
       resolveServiceName,
       path,
       budget,
+      analyses,
       // An embedded text's path is where a script writes it, on some other machine: nothing is read beside it.
       scanEmbedded: (embeddedLanguage, embeddedText, embeddedPath) =>
         !embedsLanguage(definition, embeddedLanguage)
@@ -140,7 +145,7 @@ export class FormatRegistry {
               }
             : this.scanAtDepth(
                 embeddedLanguage,
-                embeddedText,
+                new TextAnalyses(embeddedText),
                 resolveServiceName,
                 embeddedPath,
                 undefined,

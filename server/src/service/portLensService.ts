@@ -20,6 +20,7 @@ import { lastAtOrBefore, lineAround, lineStarts } from '../scan/lines';
 import { type FormatRegistry, UNKNOWN_LANGUAGE, createFormatRegistry } from '../scan/registry';
 import { DEFAULT_SETTINGS, type PortLensSettings } from '../settings/settings';
 import { type EditScanner, type ScanRecord, rescanEdit } from './editRescan';
+import { TextAnalyses } from '../scan/textAnalyses';
 import { readNearbyFile } from './nearbyFile';
 
 /** What the engine found in one file. The editor, the CLI and the tests all read this. */
@@ -206,6 +207,9 @@ export class PortLensService {
   /** The format's scanner and the rules, as a scan and a re-scan after an edit both use them. */
   editScanner(languageId: string, path: string | undefined): EditScanner {
     const resolveName = (name: string, protocol: Protocol) => this.catalog.iana.portForName(name, protocol);
+    // One request reads a text, then judges it: what the reading made is kept for the judging, and no longer.
+    let last: TextAnalyses | undefined;
+    const analysesOf = (text: string) => (last?.text === text ? last : (last = new TextAnalyses(text)));
     const context = (
       text: string,
       mentions: readonly PortMention[],
@@ -219,11 +223,12 @@ export class PortLensService {
       catalog: this.catalog,
       settings: this.settings,
       fixesFor: (language) => this.registry.definition(language)?.fixes,
+      analyses: analysesOf(text),
     });
     const definition = this.registry.definition(languageId)!;
     return {
       interacts: definition.rulesInteract,
-      read: (text) => this.registry.scan(languageId, text, resolveName, path, readNearbyFile),
+      read: (text) => this.registry.scan(languageId, text, resolveName, path, readNearbyFile, analysesOf(text)),
       mentionFindings: (text, mentions, signals) => mentionFindings(context(text, mentions, signals)),
       fileFindings: (text, mentions, signals, ofMentions, shortfalls) =>
         fileFindings(context(text, mentions, signals, shortfalls), ofMentions, definition.comment),

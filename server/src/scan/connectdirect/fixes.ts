@@ -2,7 +2,6 @@ import { parseIpv6 } from '../exposure';
 import type { FormatFixes, TextEdit } from '../format';
 import type { RiskSignal, Span } from '../mention';
 import { weakProtocolName } from './security';
-import { rememberLast } from '../rememberLast';
 import { type SpcliSetting, readSpcliScript } from './spcli/spcliScript';
 import { type Group, isAtom, keyOf, slotsOf } from './statement/items';
 import { entryOf, readIni } from './windows/ini';
@@ -130,9 +129,9 @@ export const zosFixes: FormatFixes = {
  * (`protocol=(tls1.1,tls1.2)`) the old one is removed instead.
  */
 export const spcliFixes: FormatFixes = {
-  resolveSignal(text, signal) {
+  resolveSignal(_text, signal, analyses) {
     if (signal.kind !== 'weak-protocol') return undefined;
-    const found = protocolItems(text).get(signal.span.start);
+    const found = analyses.of(protocolItems).get(signal.span.start);
     if (!found) return undefined;
     const { items, index } = found;
     const item = items[index];
@@ -151,7 +150,7 @@ export const spcliFixes: FormatFixes = {
  * Each item of the script's `protocol=` lists by where it starts, read once per text: a script has a finding per
  * weak protocol, and reading the whole script again for each made long scripts cost the square of their length.
  */
-const protocolItems = rememberLast((text: string) => {
+function protocolItems(text: string) {
   const byStart = new Map<number, { items: SpcliSetting['items']; index: number }>();
   for (const command of readSpcliScript(text)) {
     for (const setting of command.settings) {
@@ -160,4 +159,4 @@ const protocolItems = rememberLast((text: string) => {
     }
   }
   return byStart;
-});
+}

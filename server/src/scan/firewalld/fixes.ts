@@ -81,9 +81,9 @@ const WRAPPED_IN_RULES = new Set(['port', 'service', 'forward-port']);
  * needs nothing).
  */
 export const firewalldFixes: FormatFixes = {
-  restrictSource(text, mention, networks) {
+  restrictSource(text, mention, networks, analyses) {
     if (networks.length === 0 || (mention.role !== 'allow' && mention.role !== 'forward')) return undefined;
-    const root = elementAt(readFirewalldXml(text), mention.span);
+    const root = elementAt(analyses.of(readFirewalldXml), mention.span);
     if (!root || (root.name !== 'zone' && root.name !== 'policy')) return undefined;
     const holder = elementAt(root.children, mention.span);
     if (holder && WRAPPED_IN_RULES.has(holder.name)) return wrapInRichRules(text, holder, networks);

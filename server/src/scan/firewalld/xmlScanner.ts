@@ -3,7 +3,6 @@ import { widest } from '../exposure';
 import type { FormatScanner, ScanContext } from '../format';
 import { type ChainPolicies, readIptablesRule } from '../iptables/rule';
 import type { MentionContext, Role } from '../mention';
-import { rememberLast } from '../rememberLast';
 import { applyRulesetReach } from '../ruleset/applyReach';
 import { PlainToken, splitWords } from '../token';
 import { addPortElement, sliceText, withNote } from './portElements';
@@ -50,10 +49,12 @@ const LEAF_ELEMENTS = new Set([
 const FIREWALLD_XML: XmlReadOptions = { isVoid: (name, depth) => depth > 0 && LEAF_ELEMENTS.has(name) };
 
 /**
- * Reads a firewalld XML file (zone, policy, service or direct.xml). The scanner, the
- * fixes (once per finding) and the outline read the same text in turn: it is parsed once, and never changed.
+ * Reads a firewalld XML file (zone, policy, service or direct.xml). The scanner and then its fixes (once per
+ * finding) share one reading of a text (`TextAnalyses`); the tree is never changed.
  */
-export const readFirewalldXml = rememberLast((text: string): XmlElement[] => readXml(text, FIREWALLD_XML));
+export function readFirewalldXml(text: string): XmlElement[] {
+  return readXml(text, FIREWALLD_XML);
+}
 
 /**
  * Service names resolve as firewalld resolves them: a definition in the configuration's own `services/` folder
@@ -311,7 +312,7 @@ export const firewalldScanner: FormatScanner = {
     const out = new MentionCollector(FIREWALLD, context.resolveServiceName);
     const file: FirewalldFile = { path: context.path, services: workspaceServices(context) };
     const strays: XmlElement[] = [];
-    for (const root of readFirewalldXml(text)) {
+    for (const root of context.analyses.of(readFirewalldXml)) {
       if (Object.hasOwn(ROOT_READERS, root.name)) ROOT_READERS[root.name](text, root, out, file);
       else strays.push(root);
     }

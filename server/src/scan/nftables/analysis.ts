@@ -1,6 +1,5 @@
 import type { MentionFacts } from '../collector';
 import type { Exposure, Role, Span } from '../mention';
-import { rememberLast } from '../rememberLast';
 import { ElementResolver } from './elements';
 import { type Chain, type Rule, type Ruleset, readRuleset } from './ruleset';
 import { type PortUse, type RuleReading, readRule } from './rule';
@@ -100,8 +99,10 @@ export function analyseStatements(statements: readonly Statement[]): Analysis {
   };
 }
 
-/** The analysis of a whole text, remembered: the scanner and then the fix builders read the same file. */
-export const analyseNftablesText = rememberLast((text: string) => analyseNftables(text));
+/** The analysis of a whole text, as the scanner and then the fix builders share it (`TextAnalyses`). */
+export function analyseNftablesText(text: string): Analysis {
+  return analyseNftables(text);
+}
 
 const FORWARDING_NAT = new Set(['dnat', 'redirect', 'tproxy']);
 

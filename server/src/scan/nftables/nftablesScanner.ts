@@ -143,7 +143,7 @@ export function evaluateNftablesCommands(statements: readonly Statement[], out: 
 export const nftablesScanner: FormatScanner = {
   scan(text: string, context: ScanContext) {
     const out = new MentionCollector(NFTABLES, withSystemAliases(context.resolveServiceName));
-    const analysis = analyseNftablesText(text);
+    const analysis = context.analyses.of(analyseNftablesText);
     const mentions = new NftablesMentions(out, NFTABLES);
     mentions.add(analysis);
     // Only a whole ruleset says whether its input chains are open: one `nft` command of a script does not.

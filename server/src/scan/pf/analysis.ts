@@ -4,7 +4,6 @@ import type { Exposure, Role } from '../mention';
 import { PfDefinitions, type RuleToken } from './definitions';
 import { type PfPortUse, type PfRuleReading, RULE_ACTIONS, readPfRule } from './rule';
 import { type PfStatement, readPfStatements } from './syntax';
-import { rememberLast } from '../rememberLast';
 
 export const PF_TOOL = 'pf';
 
@@ -19,12 +18,10 @@ export interface PfAnalysis {
 }
 
 /**
- * Reads pf.conf: its macros and tables, and every rule with its macros expanded. The scanner and the fix
- * builder ask for the same text in turn, so the last analysis is kept.
+ * Reads pf.conf: its macros and tables, and every rule with its macros expanded. The scanner and then the fix
+ * builder share one reading of a text (`TextAnalyses`).
  */
-export const analysePf = rememberLast(readPfAnalysis);
-
-function readPfAnalysis(text: string): PfAnalysis {
+export function analysePf(text: string): PfAnalysis {
   const definitions = new PfDefinitions(text);
   const rules: PfRuleAnalysis[] = [];
   for (const statement of readPfStatements(text)) {

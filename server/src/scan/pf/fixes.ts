@@ -1,14 +1,14 @@
 import type { TextEdit } from '../format';
 import type { PortMention } from '../mention';
-import { rememberLast } from '../rememberLast';
+import type { TextAnalyses } from '../textAnalyses';
 import { type PfAnalysis, analysePf, pfFacts } from './analysis';
 
 type PfRule = PfAnalysis['rules'][number];
 type PfUse = PfRule['reading']['uses'][number];
 
 /** The file's rules, and the uses of each port token by where it is written, for one lookup per finding. */
-const indexed = rememberLast((text: string) => {
-  const analysis = analysePf(text);
+function indexed(_text: string, analyses: TextAnalyses) {
+  const analysis = analyses.of(analysePf);
   const usesAt = new Map<number, { rule: PfRule; use: PfUse }[]>();
   for (const rule of analysis.rules) {
     for (const use of rule.reading.uses) {
@@ -20,20 +20,21 @@ const indexed = rememberLast((text: string) => {
     }
   }
   return { definitions: analysis.definitions, usesAt };
-});
+}
 
 /**
  * Lets only `networks` reach the mention's port in every pass rule that opens it to any source: `from any`
  * becomes `from { NETS }`, and a rule without `from` gets `from { NETS } ` before its `to`.
  */
 export function restrictPfSource(
-  text: string,
+  _text: string,
   mention: PortMention,
   networks: readonly string[],
+  analyses: TextAnalyses,
 ): TextEdit[] | undefined {
   if (networks.length === 0) return undefined;
   const list = `{ ${networks.join(', ')} }`;
-  const { definitions, usesAt } = indexed(text);
+  const { definitions, usesAt } = analyses.of(indexed);
   const edits = new Map<number, TextEdit>();
   for (const { rule, use } of usesAt.get(mention.span.start) ?? []) {
     const { reading } = rule;

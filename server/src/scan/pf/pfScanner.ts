@@ -82,9 +82,9 @@ class PfMentions implements PfFindings {
 }
 
 export const pfScanner: FormatScanner = {
-  scan(text: string, context: ScanContext) {
+  scan(_text: string, context: ScanContext) {
     const out = new MentionCollector(PF, withSystemAliases(context.resolveServiceName));
-    const analysis = analysePf(text);
+    const analysis = context.analyses.of(analysePf);
     const mentions = new PfMentions(out);
     mentions.add(analysis);
     mentions.allPorts = addOpenPassSignals(analysis, out);
