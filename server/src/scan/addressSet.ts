@@ -14,8 +14,8 @@ export class AddressSet {
 
   /** Every address of one family: what a rule without a source matches in iptables or in ip6tables. */
   static universe(family: 'ipv4' | 'ipv6'): AddressSet {
-    const mapped = new AddressSet([[MAPPED_BASE, MAPPED_BASE + 0xffffffffn]]);
-    return family === 'ipv4' ? mapped : mapped.complement();
+    // Sets never change once made, so every rule of every scan can share these two.
+    return family === 'ipv4' ? IPV4 : IPV6;
   }
 
   /** One network (`10.0.0.0/8`, `::1`), or undefined when the text is not an address (a host name, a variable). */
@@ -39,8 +39,20 @@ export class AddressSet {
     return this.intervals.length === 0;
   }
 
+  /** The addresses in either, merging the two sorted lists in one pass. */
   union(other: AddressSet): AddressSet {
-    return AddressSet.unionAll([this, other]);
+    if (other.isEmpty) return this;
+    if (this.isEmpty) return other;
+    const a = this.intervals;
+    const b = other.intervals;
+    const merged: [bigint, bigint][] = [];
+    for (let i = 0, j = 0; i < a.length || j < b.length; ) {
+      const [low, high] = j >= b.length || (i < a.length && a[i][0] <= b[j][0]) ? a[i++] : b[j++];
+      const last = merged[merged.length - 1];
+      if (last && low <= last[1] + 1n) last[1] = high > last[1] ? high : last[1];
+      else merged.push([low, high]);
+    }
+    return new AddressSet(merged);
   }
 
   /** All the sets at once: one sort, where a union at a time would copy the growing set each time. */
@@ -198,6 +210,9 @@ function cidrText(start: bigint, prefix: number): string {
   const address = groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
   return prefix === 128 ? address : `${address}/${prefix}`;
 }
+
+const IPV4 = AddressSet.ofNetwork('0.0.0.0/0')!;
+const IPV6 = IPV4.complement();
 
 /** The address spaces of which holding half is holding "any source": IPv4, IPv6, IPv6 global unicast. */
 const HALVES = [AddressSet.universe('ipv4'), AddressSet.universe('ipv6'), AddressSet.ofNetwork('2000::/3')!].map(

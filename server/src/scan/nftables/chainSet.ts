@@ -42,18 +42,37 @@ export function nftablesChainSets(
   openPolicy?: { signal: RiskSignal; chain: string },
 ): ChainSet[] {
   const analysed = new Map(analysis.rules.map((rule) => [rule.rule, rule]));
-  return (['ipv4', 'ipv6'] as const).map((family) => {
+  const entries = [...analysis.ruleset.chains.values()].filter(
+    (chain) => chain.base?.type === 'filter' && ENTRY_HOOKS.has(chain.base.hook),
+  );
+  // Only the chains a packet can reach from an entry chain are read as first-match rules: output and NAT
+  // chains, and chains nothing jumps to, decide nothing here.
+  const reached = new Set(entries.map((chain) => chain.key));
+  for (const key of reached) {
+    const chain = analysis.ruleset.chains.get(key)!;
+    const scope = key.slice(0, key.lastIndexOf('/'));
+    for (const rule of chain.rules)
+      for (const jump of analysed.get(rule)!.reading.jumps) {
+        const target = `${scope}/${jump.target}`;
+        if (analysis.ruleset.chains.has(target)) reached.add(target);
+      }
+  }
+  return (['ipv4', 'ipv6'] as const).flatMap((family) => {
     const chains = new Map<string, ChainRule[]>();
-    const roots: ChainSet['roots'][number][] = [];
-    for (const chain of analysis.ruleset.chains.values()) {
-      if (!TABLE_FAMILIES[chain.key.slice(0, chain.key.indexOf('/'))]?.includes(family)) continue;
+    for (const key of reached) {
+      if (!TABLE_FAMILIES[key.slice(0, key.indexOf('/'))]?.includes(family)) continue;
+      const chain = analysis.ruleset.chains.get(key)!;
       const rules = chain.rules.flatMap((rule) => chainRules(analysed.get(rule)!, family, findings));
-      if (openPolicy?.chain === chain.key) rules.push(policyRule(openPolicy.signal, family));
-      chains.set(chain.key, rules);
-      if (chain.base?.type === 'filter' && ENTRY_HOOKS.has(chain.base.hook))
-        roots.push({ key: chain.key, policy: chain.policy?.text === 'drop' ? 'drop' : 'accept' });
+      if (openPolicy?.chain === key) rules.push(policyRule(openPolicy.signal, family));
+      chains.set(key, rules);
     }
-    return { family, chains, roots };
+    const roots = entries
+      .filter((chain) => chains.has(chain.key))
+      .map((chain) => ({
+        key: chain.key,
+        policy: chain.policy?.text === 'drop' ? ('drop' as const) : ('accept' as const),
+      }));
+    return roots.length > 0 ? [{ family, chains, roots }] : [];
   });
 }
 
