@@ -45,6 +45,14 @@ local function run()
   result.pushed = vim.wait(20000, function() return #vim.diagnostic.get(0) > 0 end, 50)
   result.diagnostics = shown()
 
+  -- A file of the folder that is never opened: its findings come from the server's workspace scan, pushed.
+  local unopened = vim.uri_to_bufnr(vim.uri_from_fname(env.PORTLENS_UNOPENED))
+  vim.wait(20000, function() return #vim.diagnostic.get(unopened) > 0 end, 50)
+  result.unopened = {}
+  for _, diagnostic in ipairs(vim.diagnostic.get(unopened)) do
+    table.insert(result.unopened, { line = diagnostic.lnum, code = lsp_code(diagnostic) })
+  end
+
   local hovers = vim.lsp.buf_request_sync(0, 'textDocument/hover',
     { textDocument = { uri = uri }, position = { line = line, character = tonumber(env.PORTLENS_COLUMN) } }, 10000)
   local hover = hovers and hovers[client_id] and hovers[client_id].result

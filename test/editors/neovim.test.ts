@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PortLensService } from '../../server/src/service/portLensService';
@@ -24,6 +24,7 @@ interface NeovimReport {
   text: string;
   ruleOffApplied: boolean;
   afterRuleOff: { line: number; code: string }[];
+  unopened: { line: number; code: string }[];
 }
 
 describe('Neovim (headless, its built-in LSP client) with the bundled server', function () {
@@ -46,6 +47,9 @@ describe('Neovim (headless, its built-in LSP client) with the bundled server', f
     const line = lines.indexOf('ufw allow 446/tcp');
     assert.ok(line > 0, 'the example opens 446 to any source');
     const out = join(folder, 'report.json');
+    // Never opened in Neovim: the server's own workspace scan finds it, since this client cannot pull.
+    const unopened = join(folder, 'rules.v4');
+    writeFileSync(unopened, '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 1363 -j ACCEPT\nCOMMIT\n');
     const run = spawnSync('nvim', ['--headless', '--clean', '-u', join(ROOT, 'test', 'editors', 'neovim.lua')], {
       env: {
         ...process.env,
@@ -55,6 +59,7 @@ describe('Neovim (headless, its built-in LSP client) with the bundled server', f
         PORTLENS_LINE: String(line),
         PORTLENS_COLUMN: String(lines[line].indexOf('446') + 1),
         PORTLENS_NVIM_OUT: out,
+        PORTLENS_UNOPENED: unopened,
       },
       encoding: 'utf8',
       timeout: 80_000,
@@ -73,6 +78,7 @@ describe('Neovim (headless, its built-in LSP client) with the bundled server', f
     );
 
     assert.match(String(report.hover), /^\*\*446\/tcp\*\* · IBM i DDM\/DRDA$/m);
+    assert.deepEqual(report.unopened, [{ line: 2, code: 'exposed-critical-port' }], 'the unopened rule file');
 
     // The edit Neovim applied is the engine's own fix for that finding.
     const service = await PortLensService.create();
