@@ -118,6 +118,25 @@ describe('firewalld zone evaluation', () => {
     assert.equal(scanned.at('5432').exposure, 'any');
   });
 
+  it('orders the rules of a policy as those of a zone: a reject first shadows, a drop narrows', async () => {
+    const text = [
+      '<?xml version="1.0" encoding="utf-8"?>',
+      '<policy target="CONTINUE">',
+      '  <ingress-zone name="external"/>',
+      '  <egress-zone name="HOST"/>',
+      '  <port port="447" protocol="tcp"/>',
+      '  <rule priority="-5"><port port="447" protocol="tcp"/><reject/></rule>',
+      '  <port port="6379" protocol="tcp"/>',
+      '  <rule family="ipv4"><source address="10.0.0.0/8" invert="true"/><port port="6379" protocol="tcp"/><drop/></rule>',
+      '  <rule family="ipv6"><port port="6379" protocol="tcp"/><drop/></rule>',
+      '</policy>',
+      '',
+    ].join('\n');
+    const scanned = await scanAs('firewalld', text);
+    assert.equal(engineExposure(scanned.at('447', 0)), 'shadowed');
+    assert.deepEqual([scanned.at('6379', 0).exposure, scanned.at('6379', 0).context.source], ['private', '10.0.0.0/8']);
+  });
+
   it('orders the rich rules, ports and services a script adds to a zone as firewalld would', async () => {
     const scanned = await scanShell(
       [

@@ -243,13 +243,18 @@ function readPolicy(text: string, policy: XmlElement, out: MentionCollector, fil
   if (!outbound && egress.length > 0 && !egress.some(isHost))
     context = withNote(context, `forwarded to zone ${egress.join(', ')}`);
   if (disabled) context = withNote(context, 'the policy is disabled');
-  readPortHolder(
-    text,
-    policy,
-    out,
-    { exposure: fromAnyone ? 'any' : 'unknown', context, opens: !outbound && !disabled, services: file.services },
-    'allow',
-  );
+  const opens = !outbound && !disabled;
+  // A policy orders its rich rules, ports and services as a zone does (firewalld.policy(5)).
+  const ruleset = opens ? new ZoneRuleset() : undefined;
+  const scope = {
+    exposure: fromAnyone ? ('any' as const) : ('unknown' as const),
+    context,
+    opens,
+    services: file.services,
+  };
+  readPortHolder(text, policy, out, scope, 'allow', ruleset);
+  const reach = { sources: [], loopback: false, internetFacing: fromAnyone, line: policy.startTag };
+  if (ruleset) applyRulesetReach(ruleset.chainSets(reach), out);
 }
 
 /** A service file defines ports that zones and policies open by naming the service; it opens nothing itself. */
