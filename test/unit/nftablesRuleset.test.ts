@@ -169,6 +169,36 @@ describe('nftables ruleset evaluation', () => {
     assert.equal(engineExposure(scanned.at('23', 1)), 'any', 'the flush took the earlier drop away');
   });
 
+  it('drops what another input base chain with policy drop lets nothing of through, of the families it sees', async () => {
+    const text = (guard: string, family = 'inet') =>
+      [
+        'table inet filter {',
+        '  chain input {',
+        '    type filter hook input priority 0; policy accept;',
+        '    tcp dport 6379 accept',
+        '    tcp dport 22 accept',
+        '  }',
+        '}',
+        `table ${family} guard {`,
+        '  chain input {',
+        '    type filter hook input priority -10; policy drop;',
+        '    ct state established,related accept',
+        `    ${guard}`,
+        '    tcp dport 22 accept',
+        '  }',
+        '}',
+        '',
+      ].join('\n');
+    const closed = await scanAs('nftables', text('counter'));
+    assert.equal(engineExposure(closed.at('6379')), 'shadowed', 'guard accepts no new connection to 6379');
+    assert.match(closed.at('6379').shadowedBy?.message ?? '', /chain input of table guard/);
+    assert.equal(engineExposure(closed.at('22', 0)), 'any', 'guard accepts 22 too');
+    const loopback = await scanAs('nftables', text('iif lo accept'));
+    assert.equal(engineExposure(loopback.at('6379')), 'loopback', "only this host's packets pass guard");
+    const ipOnly = await scanAs('nftables', text('counter', 'ip'));
+    assert.equal(engineExposure(ipOnly.at('6379')), 'any', 'an ip table says nothing of IPv6 packets');
+  });
+
   it('follows jump loops and undefined chains without hanging', async () => {
     const text = [
       'table ip filter {',

@@ -6,6 +6,7 @@ import { applyComparison } from './comparison';
 import { DefinitionUses, definitionFacts, namesPorts } from './definitionUses';
 import type { Via } from './elements';
 import { type Analysis, type RuleAnalysis, analyseNftablesText, analyseStatements, factsOf } from './analysis';
+import { applyOtherBaseChains } from './baseChains';
 import { type NftablesFindings, nftablesChainSets } from './chainSet';
 import { addAllPortsSignal, addOpenInputSignal } from './inputPolicy';
 import { type PortUse, portComponents } from './rule';
@@ -149,6 +150,7 @@ export const nftablesScanner: FormatScanner = {
     // Only a whole ruleset says whether its input chains are open: one `nft` command of a script does not.
     const openPolicy = addOpenInputSignal(text, analysis, out);
     applyRulesetReach(nftablesChainSets(analysis, mentions, openPolicy), out);
+    applyOtherBaseChains(analysis, mentions, out);
     return out.output;
   },
 };
