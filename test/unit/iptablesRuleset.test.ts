@@ -117,6 +117,22 @@ describe('iptables rule order', () => {
     assert.match(hover?.markdown ?? '', /never matches: line 5 flushes its chain later in the script/);
   });
 
+  it("keeps what a rule opens where the command that deletes it may not run (an init script's stop)", async () => {
+    const scanned = await scanShell(
+      [
+        '#!/bin/sh',
+        'start() { iptables -A INPUT -p tcp --dport 1363 -j ACCEPT; }',
+        'stop() { iptables -D INPUT -p tcp --dport 1363 -j ACCEPT; }',
+        'case "$1" in start) start ;; stop) stop ;; esac',
+        'iptables -A INPUT -p tcp --dport 6379 -j ACCEPT',
+        '[ -n "$CLOSE" ] && iptables -D INPUT -p tcp --dport 6379 -j ACCEPT',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(engineExposure(scanned.at('1363', 0)), 'any');
+    assert.equal(engineExposure(scanned.at('6379', 0)), 'any', 'the delete runs only when CLOSE is set');
+  });
+
   it('reads ufw commands in the order ufw keeps them: deny then allow, and insert before the rest', async () => {
     const scanned = await scanShell(
       [

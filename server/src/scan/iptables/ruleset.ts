@@ -47,11 +47,15 @@ export class IptablesRuleset {
 
   /**
    * `-D CHAIN N` removes the N-th rule, `-D CHAIN rule...` the first rule written the same; `-F [CHAIN]` flushes.
-   * `by` is the command that does it, which the removed rules' findings point at.
+   * `by` is the command that does it, which the removed rules' findings point at, unless it may not run
+   * (`conditional`): then the rules leave the evaluation, but nothing says they open nothing.
    */
-  remove(rule: IptablesRule, written: string, by: Span): void {
+  remove(rule: IptablesRule, written: string, by: Span, conditional = false): void {
+    const record = (entry: RulesetRule, flushed: boolean) => {
+      if (!conditional) this.removed.push(removal(entry, by, flushed));
+    };
     const flushed = (key: string) => {
-      for (const entry of this.chains.get(key) ?? []) this.removed.push(removal(entry, by, true));
+      for (const entry of this.chains.get(key) ?? []) record(entry, true);
       this.chains.delete(key);
     };
     if (rule.command === 'flush') {
@@ -65,7 +69,7 @@ export class IptablesRuleset {
       rule.head && /^\d+$/.test(rule.head.text)
         ? Number(rule.head.text) - 1
         : rules.findIndex((item) => item.rule.spec === written);
-    if (index >= 0 && index < rules.length) this.removed.push(removal(rules.splice(index, 1)[0], by, false));
+    if (index >= 0 && index < rules.length) record(rules.splice(index, 1)[0], false);
   }
 
   /** Rules that a later `-D` or `-F` took out: they decide nothing once the script has run. */

@@ -62,6 +62,11 @@ export interface ShellCommand {
   name: string;
   args: Token[];
   state: ScriptState;
+  /**
+   * Whether the command may not run every time the script does: it sits in a function, a branch of `if` or
+   * `case`, a loop, or after `&&` or `||`. Asked only where it matters, since it walks up the tree.
+   */
+  conditional?: () => boolean;
 }
 
 export type CommandHandler = (command: ShellCommand, out: MentionCollector, context: ScanContext) => void;

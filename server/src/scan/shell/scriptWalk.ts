@@ -329,7 +329,12 @@ export class ScriptWalk {
       this.evaluate(definition, args);
       return;
     }
-    const command: ShellCommand = { name: programName(program.text), args, state: this.state };
+    const command: ShellCommand = {
+      name: programName(program.text),
+      args,
+      state: this.state,
+      conditional: () => mayNotRun(node),
+    };
     if (command.name === 'shift') {
       this.environment.shift(args[0] ? Number(args[0].text) || 0 : 1);
       return;
@@ -515,6 +520,24 @@ function outputTargets(statement: Node | undefined, text: string): string[] {
     if (parts.length === 0) return [];
     return [text.slice(parts[0].startIndex, parts[parts.length - 1].endIndex)];
   });
+}
+
+const CONDITIONAL_PARENTS = new Set([
+  'function_definition',
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'case_item',
+  'for_statement',
+  'c_style_for_statement',
+  'while_statement',
+  'list',
+]);
+
+/** Whether a command sits where it may not run every time the script does (see ShellCommand.conditional). */
+function mayNotRun(node: Node): boolean {
+  for (let parent = node.parent; parent; parent = parent.parent) if (CONDITIONAL_PARENTS.has(parent.type)) return true;
+  return false;
 }
 
 /** The commands that read a heredoc, in pipeline order, so they can be asked what format they read. */
