@@ -143,6 +143,18 @@ describe('pf rule order', () => {
     );
   });
 
+  it('reads a table declared empty, which a daemon fills at run time, as unknown rather than as no address', async () => {
+    const scanned = await scanAs(
+      'pf',
+      'table <trusted> persist\ntable <bad> persist\nblock in quick from <bad>\npass in proto tcp from <trusted> to port 22\n',
+    );
+    assert.equal(scanned.at('22').shadowedBy, undefined);
+    assert.deepEqual(
+      scanned.scan.findings.filter((finding) => finding.ruleId === 'shadowed-rule'),
+      [],
+    );
+  });
+
   it('leaves rdr pass alone, whose packets skip the filter rules', async () => {
     const scanned = await scanAs('pf', 'rdr pass on em0 proto tcp to port 1364 -> 10.0.0.5 port 1364\nblock all\n');
     const forwarded = scanned.at('1364');

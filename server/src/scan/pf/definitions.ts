@@ -154,13 +154,15 @@ export class PfDefinitions {
 
   /**
    * The addresses an address item stands for: `any`, a literal, a table the file fills whole; undefined for
-   * interface names, `self`, tables loaded from files and what else the file does not spell out.
+   * interface names, `self`, tables loaded from files or filled at run time, and what else the file does not
+   * spell out.
    */
   addressSetOf(address: string, family: AddressFamily): AddressSet | undefined {
     if (address === 'any') return AddressSet.universe(family);
     const table = this.tables.get(address);
     if (!table) return AddressSet.ofNetwork(expandAbbreviated(address));
-    if (table.fromFile) return undefined;
+    // A table loaded from a file, or declared empty for pfctl or a daemon to fill at run time, is not known.
+    if (table.fromFile || table.entries.length === 0) return undefined;
     let all = AddressSet.NOTHING;
     for (const entry of table.entries) {
       const one = this.tables.has(entry) ? undefined : AddressSet.ofNetwork(expandAbbreviated(entry));
