@@ -1,12 +1,11 @@
 import type { MentionCollector } from '../collector';
+import { addShadowedRule } from '../ruleset/applyReach';
 import type { PortMention } from '../mention';
 import type { Analysis, RuleAnalysis } from './analysis';
-import type { NftablesFindings } from './chainSet';
+import { type NftablesFindings, familiesOfChain } from './chainSet';
+import { admitsNewConnections } from './rule';
 import { type PortIntervals, clipPorts, normalize } from '../ruleset/portIntervals';
 import type { Chain } from './ruleset';
-
-/** The address families a table of each family sees. */
-const FAMILIES: Record<string, readonly string[]> = { ip: ['ipv4'], ip6: ['ipv6'], inet: ['ipv4', 'ipv6'] };
 
 /**
  * Every base chain on a hook sees every packet of its families: an accept ends one base chain, not the hook
@@ -26,12 +25,13 @@ export function applyOtherBaseChains(analysis: Analysis, findings: NftablesFindi
   const through = new Map(dropping.map((chain) => [chain, letThrough(chain, byRule, findings)]));
   const reported = new Set<RuleAnalysis>();
   for (const chain of inputs) {
+    const others = dropping.filter((candidate) => candidate !== chain && covers(candidate, chain));
+    if (others.length === 0) continue;
     for (const rule of chain.rules) {
       const analysed = byRule.get(rule)!;
       for (const use of analysed.reading.uses) {
         const mention = findings.mentionOf.get(use);
         if (!mention || mention.role !== 'allow' || mention.shadowedBy) continue;
-        const others = dropping.filter((candidate) => candidate !== chain && covers(candidate, chain));
         const verdicts = others.map((candidate) => ({
           chain: candidate,
           lets: letsOn(through.get(candidate)!, mention),
@@ -50,20 +50,16 @@ export function applyOtherBaseChains(analysis: Analysis, findings: NftablesFindi
         const token = analysed.reading.verdictWord?.token;
         if (!token || reported.has(analysed)) continue;
         reported.add(analysed);
-        out.addSignal(token, 0, token.text.length, 'shadowed-rule', 'this rule never matches').related = [by];
+        addShadowedRule(out, token, 'this rule never matches', by);
       }
     }
   }
 }
 
-function familiesOf(chain: Chain): readonly string[] {
-  return FAMILIES[chain.key.slice(0, chain.key.indexOf('/'))] ?? [];
-}
-
 /** Whether `other` sees every packet `chain` sees: all of its address families. */
 function covers(other: Chain, chain: Chain): boolean {
-  const seen = familiesOf(other);
-  const needed = familiesOf(chain);
+  const seen = familiesOfChain(other.key);
+  const needed = familiesOfChain(chain.key);
   return needed.length > 0 && needed.every((family) => seen.includes(family));
 }
 
@@ -91,10 +87,7 @@ function letThrough(chain: Chain, byRule: ReadonlyMap<unknown, RuleAnalysis>, fi
     const verdicts = [reading.verdict, ...reading.uses.map((use) => use.verdict)];
     if (!verdicts.some((verdict) => verdict && LETS_ON.has(verdict.kind)) && reading.jumps.length === 0) continue;
     const established = reading.conditions.some(
-      (condition) =>
-        condition.kind === 'state' &&
-        condition.operator !== '!=' &&
-        !condition.values.some((state) => state === 'new' || state === 'untracked'),
+      (condition) => condition.kind === 'state' && condition.operator !== '!=' && !admitsNewConnections(condition),
     );
     if (established) continue;
     const onLoopback = reading.iface !== undefined && !reading.iface.negated && reading.iface.text === 'lo';

@@ -4,7 +4,7 @@ import type { ChainRule, ChainSet, RuleAction } from '../ruleset/firstMatch';
 import { type AddressFamily, type PacketMatch, anyPacket, conjoin } from '../ruleset/packetMatch';
 import { type PortIntervals, complementPorts, normalize } from '../ruleset/portIntervals';
 import type { Analysis, RuleAnalysis } from './analysis';
-import type { Condition, PortUse, Verdict } from './rule';
+import { type Condition, type PortUse, type Verdict, admitsNewConnections } from './rule';
 
 /**
  * nftables' rules handed to the first-match evaluation (`ruleset/firstMatch.ts`). nft(8) decides a packet in a
@@ -14,8 +14,8 @@ import type { Condition, PortUse, Verdict } from './rule';
  * family ip sees IPv4 packets, ip6 IPv6 and inet both, so each address family is evaluated on its own.
  *
  * What the model leaves out, so that a rule it cannot read never takes packets away from a later accept: matches
- * on other fields (destination address, flags, marks), concatenations, rate limits and quotas, and, across base
- * chains, that a packet accepted by one base chain on a hook still meets the others there.
+ * on other fields (destination address, flags, marks), concatenations, rate limits and quotas. That a packet
+ * accepted by one base chain on a hook still meets the others there is weighed apart (`baseChains.ts`).
  */
 
 /** The hooks whose filter chains decide which packets reach this host or pass through it. */
@@ -25,6 +25,11 @@ const TABLE_FAMILIES: Record<string, readonly AddressFamily[]> = {
   ip6: ['ipv6'],
   inet: ['ipv4', 'ipv6'],
 };
+
+/** The address families whose packets a chain sees, by its `family/table/name` key: none for arp, bridge, netdev. */
+export function familiesOfChain(key: string): readonly AddressFamily[] {
+  return TABLE_FAMILIES[key.slice(0, key.indexOf('/'))] ?? [];
+}
 
 /** What the scanner made of a rule: the mention of each port use, and the all-ports signal of an open rule. */
 export interface NftablesFindings {
@@ -60,7 +65,7 @@ export function nftablesChainSets(
   return (['ipv4', 'ipv6'] as const).flatMap((family) => {
     const chains = new Map<string, ChainRule[]>();
     for (const key of reached) {
-      if (!TABLE_FAMILIES[key.slice(0, key.indexOf('/'))]?.includes(family)) continue;
+      if (!familiesOfChain(key).includes(family)) continue;
       const chain = analysis.ruleset.chains.get(key)!;
       const rules = chain.rules.flatMap((rule) => chainRules(analysed.get(rule)!, family, findings));
       if (openPolicy?.chain === key) rules.push(policyRule(openPolicy.signal, family));
@@ -194,10 +199,8 @@ function conditionMatch(
       if (values.length !== 1) return unread;
       return { ...EVERY, sources: universe, protocol: negated ? `! ${values[0]}` : values[0] };
     }
-    case 'state': {
-      const opens = values.some((state) => state === 'new' || state === 'untracked');
-      return { ...EVERY, sources: universe, newConnections: opens !== negated };
-    }
+    case 'state':
+      return { ...EVERY, sources: universe, newConnections: admitsNewConnections(condition) };
     case 'nfproto':
       return { ...EVERY, sources: universe };
     default:

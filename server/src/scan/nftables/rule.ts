@@ -77,6 +77,12 @@ export interface Condition {
   branches?: { values: string[]; uses: PortUse[]; verdict?: Verdict }[];
 }
 
+/** Whether a `ct state` match admits packets that open a connection: `new` or `untracked`, or `!=` the others. */
+export function admitsNewConnections(condition: Condition): boolean {
+  const opens = condition.values.some((state) => state === 'new' || state === 'untracked');
+  return opens !== (condition.operator === '!=');
+}
+
 /** What one nftables rule says, before its chain tells the direction and policy. */
 export interface RuleReading {
   uses: PortUse[];

@@ -63,11 +63,14 @@ function roleAndNote(use: PfPortUse, reading: PfRuleReading): { role: Role; note
   }
 }
 
-/** `lo0`, or a list of loopback interfaces as the rule reader joins them (`lo0, lo1`). */
-const LOOPBACK_INTERFACES = /^lo\d*(?:, lo\d*)*$/;
+/** pf's loopback interfaces: `lo0`, `lo1`, ... */
+export function isLoopbackName(name: string): boolean {
+  return /^lo\d*$/.test(name);
+}
 
+/** `lo0`, or a list of loopback interfaces as the rule reader joins them (`lo0, lo1`). */
 function isLoopback(iface: PfRuleReading['iface']): boolean {
-  return iface !== undefined && !iface.negated && LOOPBACK_INTERFACES.test(iface.text);
+  return iface !== undefined && !iface.negated && iface.text.split(', ').every(isLoopbackName);
 }
 
 /** Who a pass rule lets in: its `from` addresses, or any source when it has none (GUIDE section 2). */

@@ -3,7 +3,7 @@ import type { PortMention, RiskSignal } from '../mention';
 import type { ChainRule, ChainSet } from '../ruleset/firstMatch';
 import { type AddressFamily, type PacketMatch, anyPacket } from '../ruleset/packetMatch';
 import { type PortIntervals, complementPorts, intersectPorts, normalize } from '../ruleset/portIntervals';
-import type { PfAnalysis, PfRuleAnalysis } from './analysis';
+import { type PfAnalysis, type PfRuleAnalysis, isLoopbackName } from './analysis';
 import type { PfPortUse, PfRuleReading } from './rule';
 
 /**
@@ -124,7 +124,7 @@ function matchOf(
   }
   const iface = reading.iface;
   // pf's loopback interfaces are lo0, lo1...; the evaluation knows loopback as lo.
-  const names = iface?.text.split(', ').map((name) => (/^lo\d*$/.test(name) ? 'lo' : name)) ?? [];
+  const names = iface?.text.split(', ').map((name) => (isLoopbackName(name) ? 'lo' : name)) ?? [];
   const interfaces = !iface ? [] : iface.negated ? names.map((name) => `! ${name}`) : names.length === 1 ? names : [];
   if (iface && !iface.negated && names.length !== 1) exact = false;
   return {

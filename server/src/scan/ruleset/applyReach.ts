@@ -1,5 +1,6 @@
 import type { MentionCollector } from '../collector';
 import type { Exposure, PortMention, RelatedSpan, RiskSignal, Shortfall, Span } from '../mention';
+import type { Token } from '../token';
 import {
   type ChainRule,
   type ChainSet,
@@ -75,8 +76,7 @@ export function applyRulesetReach(sets: readonly ChainSet[], out: MentionCollect
       shadowed.ports.length === 0 || shadowed.ports.length === accepted.length
         ? 'this rule'
         : `port ${shadowed.ports.map(portText).join(', ')} of this rule`;
-    const signal = out.addSignal(token, 0, token.text.length, 'shadowed-rule', `${which} ${never}`);
-    signal.related = [shadowed.by];
+    addShadowedRule(out, token, `${which} ${never}`, shadowed.by);
   }
 }
 
@@ -104,9 +104,13 @@ export function applyRemovals(removed: readonly Removal[], out: MentionCollector
     if (entry.allPorts) out.signals.splice(out.signals.indexOf(entry.allPorts), 1);
     const token = entry.verdictToken;
     if (!token || (accepted.length === 0 && !entry.allPorts)) continue;
-    const signal = out.addSignal(token, 0, token.text.length, 'shadowed-rule', 'this rule never matches');
-    signal.related = [related];
+    addShadowedRule(out, token, 'this rule never matches', related);
   }
+}
+
+/** Reports a rule that lets no packet in, at its verdict word, with the rule or command that takes them. */
+export function addShadowedRule(out: MentionCollector, token: Token, detail: string, by: RelatedSpan): void {
+  out.addSignal(token, 0, token.text.length, 'shadowed-rule', detail).related = [by];
 }
 
 /** Packets on loopback come from this host; the sources that reach the other interfaces decide the rest. */
