@@ -10,11 +10,11 @@ if (!folder) throw new Error('usage: node bench/allocations.mjs DIR [TOP]');
 const { scan, files } = await engineOver(folder);
 let bytes = 0;
 // The first pass compiles and fills the catalog's caches; the second is the one measured.
-scan(files, 0, () => {});
+await scan(files, 0, () => {});
 const session = new Session();
 session.connect();
 await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
-scan(files, 0, (batch) => {
+await scan(files, 0, (batch) => {
   bytes += batch.bytes.length;
 });
 const { profile } = await session.post('HeapProfiler.stopSampling');

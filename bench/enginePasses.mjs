@@ -11,7 +11,7 @@ let reported = { files: 0, bytes: 0 };
 for (let pass = 0; pass < PASSES; pass++) {
   const start = process.hrtime.bigint();
   reported = { files: 0, bytes: 0 };
-  scan(files, 0, (batch) => {
+  await scan(files, 0, (batch) => {
     reported.files += batch.tally.files;
     reported.bytes += batch.bytes.length;
   });
