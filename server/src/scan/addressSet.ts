@@ -8,9 +8,14 @@ import type { Exposure } from './mention';
  * cannot express.
  */
 export class AddressSet {
+  /** The complement, once asked for: the same set is subtracted from many others in one evaluation. */
+  private complemented?: AddressSet;
+
   private constructor(private readonly intervals: readonly (readonly [bigint, bigint])[]) {}
 
   static readonly NOTHING = new AddressSet([]);
+  /** Every address of both families. */
+  static readonly EVERY = new AddressSet([[0n, (1n << 128n) - 1n]]);
 
   /** Every address of one family: what a rule without a source matches in iptables or in ip6tables. */
   static universe(family: 'ipv4' | 'ipv6'): AddressSet {
@@ -70,6 +75,11 @@ export class AddressSet {
   }
 
   complement(): AddressSet {
+    this.complemented ??= this.complementOnce();
+    return this.complemented;
+  }
+
+  private complementOnce(): AddressSet {
     const result: [bigint, bigint][] = [];
     let next = 0n;
     for (const [low, high] of this.intervals) {
@@ -82,9 +92,13 @@ export class AddressSet {
 
   /** The addresses in both, walking the two sorted lists side by side. */
   intersect(other: AddressSet): AddressSet {
-    const result: [bigint, bigint][] = [];
     const a = this.intervals;
     const b = other.intervals;
+    // Most rules meet a whole family's universe, or a set they already lie in: nothing to compute then.
+    if (a.length === 0 || b.length === 0) return AddressSet.NOTHING;
+    if (a.length === 1 && a[0][0] <= b[0][0] && a[0][1] >= b[b.length - 1][1]) return other;
+    if (b.length === 1 && b[0][0] <= a[0][0] && b[0][1] >= a[a.length - 1][1]) return this;
+    const result: [bigint, bigint][] = [];
     for (let i = 0, j = 0; i < a.length && j < b.length; ) {
       const low = a[i][0] > b[j][0] ? a[i][0] : b[j][0];
       const high = a[i][1] < b[j][1] ? a[i][1] : b[j][1];

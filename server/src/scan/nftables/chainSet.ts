@@ -62,12 +62,18 @@ export function nftablesChainSets(
         if (analysis.ruleset.chains.has(target)) reached.add(target);
       }
   }
+  const shapes = new Map<RuleAnalysis, RuleShape>();
+  const shapeOf = (rule: RuleAnalysis) => {
+    let shape = shapes.get(rule);
+    if (!shape) shapes.set(rule, (shape = ruleShape(rule, findings)));
+    return shape;
+  };
   return (['ipv4', 'ipv6'] as const).flatMap((family) => {
     const chains = new Map<string, ChainRule[]>();
     for (const key of reached) {
       if (!familiesOfChain(key).includes(family)) continue;
       const chain = analysis.ruleset.chains.get(key)!;
-      const rules = chain.rules.flatMap((rule) => chainRules(analysed.get(rule)!, family, findings));
+      const rules = chain.rules.flatMap((rule) => chainRules(analysed.get(rule)!, shapeOf, family, findings));
       if (openPolicy?.chain === key) rules.push(policyRule(openPolicy.signal, family));
       chains.set(key, rules);
     }
@@ -81,44 +87,65 @@ export function nftablesChainSets(
   });
 }
 
-/** A rule as first-match rules: one, or one per element of a verdict map; none when it cannot see the family. */
-function chainRules(analysis: RuleAnalysis, family: AddressFamily, findings: NftablesFindings): ChainRule[] {
-  const { reading, rule } = analysis;
-  let match: PacketMatch | undefined = { ...anyPacket(family), exact: !reading.rateLimited };
+/** What a rule decides, the same for both families: its matches but for the family's own addresses. */
+interface RuleShape {
+  /** One per rule, or one per element of a verdict map. */
+  parts: { match: PacketMatch | undefined; verdict: Verdict | undefined; mentions: PortMention[] }[];
+  branching: boolean;
+}
+
+function ruleShape(analysis: RuleAnalysis, findings: NftablesFindings): RuleShape {
+  const { reading } = analysis;
+  let match: PacketMatch | undefined = reading.rateLimited ? UNREAD : EVERY;
   let branching: Condition | undefined;
   for (const condition of reading.conditions) {
-    if (!appliesTo(condition, family)) return [];
     if (condition.branches) branching = condition;
-    else match = match && conjoin(match, conditionMatch(condition, condition.values, condition.uses, family, findings));
+    else match = match && conjoin(match, conditionMatch(condition, condition.values, condition.uses, findings));
   }
-  const make = (own: PacketMatch | undefined, verdict: Verdict | undefined, uses: readonly PortUse[]): ChainRule => {
-    const action = actionOf(verdict, rule.scope);
+  const accepted = (verdict: Verdict | undefined, uses: readonly PortUse[]) =>
+    actionOf(verdict, analysis.rule.scope).kind === 'accept' ? mentionsOf(uses, findings) : [];
+  if (!branching) {
+    const direct = reading.conditions.filter((condition) => condition.kind === 'port' && !condition.branches);
+    const uses = direct.flatMap((condition) => condition.uses);
     return {
-      line: rule.span,
-      mentions: action.kind === 'accept' ? mentionsOf(uses, findings) : [],
-      allPorts: branching ? undefined : findings.allPorts.get(analysis),
-      // A packet no match admits (tcp and udp at once) is matched by no rule: a rule that takes nothing.
-      match: own ?? { ...anyPacket(family), sources: AddressSet.NOTHING },
-      action,
-      verdictToken: reading.verdictWord?.token,
+      parts: [{ match, verdict: reading.verdict, mentions: accepted(reading.verdict, uses) }],
+      branching: false,
     };
-  };
-  const direct = reading.conditions.filter((condition) => condition.kind === 'port' && !condition.branches);
-  if (!branching)
-    return [
-      make(
-        match,
-        reading.verdict,
-        direct.flatMap((condition) => condition.uses),
-      ),
-    ];
+  }
   const map = branching;
-  return map.branches!.map((branch) => {
-    const own = conditionMatch(map, branch.values, branch.uses, family, findings);
+  const parts = map.branches!.map((branch) => {
+    const own = conditionMatch(map, branch.values, branch.uses, findings);
+    const verdict = branch.verdict ?? reading.verdict;
     // An element of a concatenation names its own source or interface, which its mention already judges.
-    const judged = map.kind === 'concat' ? [] : branch.uses;
-    return make(match && conjoin(match, own), branch.verdict ?? reading.verdict, judged);
+    return {
+      match: match && conjoin(match, own),
+      verdict,
+      mentions: accepted(verdict, map.kind === 'concat' ? [] : branch.uses),
+    };
   });
+  return { parts, branching: true };
+}
+
+/** A rule as first-match rules: one, or one per element of a verdict map; none when it cannot see the family. */
+function chainRules(
+  analysis: RuleAnalysis,
+  shapeOf: (rule: RuleAnalysis) => RuleShape,
+  family: AddressFamily,
+  findings: NftablesFindings,
+): ChainRule[] {
+  const { reading, rule } = analysis;
+  for (const condition of reading.conditions) if (!appliesTo(condition, family)) return [];
+  const shape = shapeOf(analysis);
+  const everyPacket = anyPacket(family);
+  return shape.parts.map(({ match, verdict, mentions }) => ({
+    line: rule.span,
+    mentions,
+    allPorts: shape.branching ? undefined : findings.allPorts.get(analysis),
+    // A packet no match admits (tcp and udp at once) is matched by no rule: a rule that takes nothing.
+    match: (match && conjoin(everyPacket, match)) ?? { ...everyPacket, sources: AddressSet.NOTHING },
+    action: actionOf(verdict, rule.scope),
+    verdictToken: reading.verdictWord?.token,
+  }));
 }
 
 function policyRule(signal: RiskSignal, family: AddressFamily): ChainRule {
@@ -159,51 +186,62 @@ function mentionsOf(uses: readonly PortUse[], findings: NftablesFindings): PortM
   return [...mentions];
 }
 
-const EVERY: PacketMatch = { protocol: 'any', interfaces: [], exact: true, newConnections: true };
+/**
+ * What a match admits apart from its sources. Matches other than a source hold for both families alike, so their
+ * sources are every address, which the family's own universe narrows when they are joined to a rule.
+ */
+const EVERY: PacketMatch = {
+  protocol: 'any',
+  sources: AddressSet.EVERY,
+  interfaces: [],
+  exact: true,
+  newConnections: true,
+};
+const UNREAD: PacketMatch = { ...EVERY, exact: false };
 
 /** What one match admits, for `values` (the match's own, or one branch's of a verdict map). */
 function conditionMatch(
   condition: Condition,
   values: readonly string[],
   uses: readonly PortUse[],
-  family: AddressFamily,
   findings: NftablesFindings,
 ): PacketMatch {
   const negated = condition.operator === '!=';
-  const universe = anyPacket(family).sources!;
-  const unread: PacketMatch = { ...EVERY, sources: universe, exact: false };
   switch (condition.kind) {
     case 'port': {
-      const mentions = uses.map((use) => findings.mentionOf.get(use));
-      const known = mentions.filter((mention) => mention !== undefined);
       const protocol = condition.protocol === 'any' ? 'any' : condition.protocol;
-      const listed: PortIntervals = normalize(known.map((mention) => [mention.port, mention.endPort ?? mention.port]));
-      // A value that is no port (an unknown service name), or a source port, is not read: the rule is inexact.
-      const exact = !condition.sourcePort && known.length === mentions.length && mentions.length > 0;
-      if (condition.sourcePort) return { ...unread, protocol };
-      return { ...EVERY, sources: universe, protocol, ports: negated ? complementPorts(listed) : listed, exact };
+      // A source port is not read: the rule is inexact.
+      if (condition.sourcePort) return { ...UNREAD, protocol };
+      const listed: PortIntervals = [];
+      for (const use of uses) {
+        const mention = findings.mentionOf.get(use);
+        if (mention) listed.push([mention.port, mention.endPort ?? mention.port]);
+      }
+      // A value that is no port (an unknown service name) is not read either.
+      const exact = listed.length === uses.length && uses.length > 0;
+      const ports = normalize(listed);
+      return { ...EVERY, protocol, ports: negated ? complementPorts(ports) : ports, exact };
     }
     case 'saddr': {
       const listed = AddressSet.ofList(values.join(','));
-      const sources = listed && (negated ? universe.subtract(listed) : universe.intersect(listed));
-      return { ...EVERY, sources };
+      return { ...EVERY, sources: listed && (negated ? AddressSet.EVERY.subtract(listed) : listed) };
     }
     case 'iface': {
       const names = values.map((name) => name.replace(/\*$/, '+'));
-      if (negated) return { ...EVERY, sources: universe, interfaces: names.map((name) => `! ${name}`) };
+      if (negated) return { ...EVERY, interfaces: names.map((name) => `! ${name}`) };
       // Any one of several interfaces is more than the model's conditions (all of which hold) can say.
-      if (names.length !== 1) return unread;
-      return { ...EVERY, sources: universe, interfaces: names };
+      if (names.length !== 1) return UNREAD;
+      return { ...EVERY, interfaces: names };
     }
     case 'l4proto': {
-      if (values.length !== 1) return unread;
-      return { ...EVERY, sources: universe, protocol: negated ? `! ${values[0]}` : values[0] };
+      if (values.length !== 1) return UNREAD;
+      return { ...EVERY, protocol: negated ? `! ${values[0]}` : values[0] };
     }
     case 'state':
-      return { ...EVERY, sources: universe, newConnections: admitsNewConnections(condition) };
+      return { ...EVERY, newConnections: admitsNewConnections(condition) };
     case 'nfproto':
-      return { ...EVERY, sources: universe };
+      return EVERY;
     default:
-      return unread;
+      return UNREAD;
   }
 }

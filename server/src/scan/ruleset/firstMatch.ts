@@ -406,7 +406,10 @@ function remainingOn(
     cells = next;
     if (cells.length === 0) return { sources: acceptedBefore, shadowedBy: acceptedBefore.isEmpty ? rule : undefined };
   }
-  return { sources: cells.reduce((all, cell) => all.union(cell.sources), acceptedBefore) };
+  // Cells cut from one cell share its sources: each distinct set is joined once.
+  const distinct = new Set<AddressSet>([acceptedBefore]);
+  for (const cell of cells) distinct.add(cell.sources);
+  return { sources: distinct.size === 1 ? acceptedBefore : AddressSet.unionAll([...distinct]) };
 }
 
 /** Packets a RETURN may send back: to these ports (all when undefined), from these sources. */

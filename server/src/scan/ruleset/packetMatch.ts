@@ -56,8 +56,9 @@ export function conjoin(first: PacketMatch, second: PacketMatch): PacketMatch | 
   if (ports && ports.length === 0) return undefined;
   const sources = first.sources && second.sources ? first.sources.intersect(second.sources) : undefined;
   if (sources?.isEmpty) return undefined;
-  const interfaces = [...first.interfaces, ...second.interfaces];
-  if (!interfacesOf([interfaces]).some((name) => onInterface(interfaces, name))) return undefined;
+  const interfaces = joinInterfaces(first.interfaces, second.interfaces);
+  if (interfaces.length > 0 && !interfacesOf([interfaces]).some((name) => onInterface(interfaces, name)))
+    return undefined;
   return {
     protocol,
     ports,
@@ -66,6 +67,13 @@ export function conjoin(first: PacketMatch, second: PacketMatch): PacketMatch | 
     exact: first.exact && second.exact && exactProtocol,
     newConnections: first.newConnections && second.newConnections,
   };
+}
+
+/** Both lists of interface conditions; a list is never changed once made, so an empty side shares the other. */
+function joinInterfaces(first: string[], second: string[]): string[] {
+  if (second.length === 0) return first;
+  if (first.length === 0) return second;
+  return [...first, ...second];
 }
 
 export const LOOPBACK = 'lo';
