@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Provisions the UI-test toolchain (see test/ui/README.md) into <repo>/.cache/ui:
-#   - Debian packages: Chromium, Neovim (a third-party LSP client for test/editors), plus the headers
+#   - Debian packages: Chromium, Neovim and Emacs with eglot (third-party LSP clients for test/editors), the
+#     pre-commit tool (test/cli/preCommit.test.ts runs the hook under it), plus the headers
 #     code-server's native modules build against;
 #   - Node 24 from the npm package `node` (code-server 4.139 refuses older majors);
 #   - code-server 4.139 (VS Code 1.139 served to a browser), built with that Node.
@@ -10,7 +11,7 @@ set -euo pipefail
 
 NODE_MAJOR=24
 CODE_SERVER_VERSION=4.139
-APT_PACKAGES=(chromium neovim libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config
+APT_PACKAGES=(chromium neovim emacs-nox elpa-eglot pre-commit libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config
   build-essential python3)
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

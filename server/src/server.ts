@@ -69,11 +69,14 @@ function startServer(connection: Connection): void {
       void connection.sendDiagnostics({ uri, version: document.version, diagnostics: documentDiagnostics(document) });
   });
 
-  /** The client's settings: asked for where it answers `workspace/configuration`, else as it last sent them. */
+  /**
+   * The client's settings: asked for where it answers `workspace/configuration`, else as it last sent them. A
+   * client with nothing set for the section answers null (Emacs eglot does): then too the settings it sent count.
+   */
   const currentSettings = async (): Promise<unknown> => {
     if (!canPullConfiguration) return sentSettings ?? {};
     try {
-      return (await connection.workspace.getConfiguration(SETTINGS_SECTION)) as unknown;
+      return ((await connection.workspace.getConfiguration(SETTINGS_SECTION)) as unknown) ?? sentSettings ?? {};
     } catch (error) {
       logger.warn('The client did not answer workspace/configuration; the settings it sent are used', error);
       return sentSettings ?? {};

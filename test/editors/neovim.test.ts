@@ -5,14 +5,11 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PortLensService } from '../../server/src/service/portLensService';
-import { SERVER } from '../lsp/lspClient';
-
-const ROOT = join(__dirname, '..', '..', '..');
-const EXAMPLE = join(ROOT, 'examples', 'shell', 'ibmi-access.sh');
+import { ROOT, openedExample, requireInstalled } from './tools';
 
 interface NeovimReport {
   error?: string;
@@ -32,35 +29,19 @@ describe('Neovim (headless, its built-in LSP client) with the bundled server', f
   let folder: string;
 
   before(function () {
-    // Provisioned with the UI toolchain (scripts/setup-ui.sh); a missing editor fails, it is not a pass.
-    const version = spawnSync('nvim', ['--version'], { encoding: 'utf8' });
-    if (version.status !== 0) throw new Error('nvim is not installed: run `npm run setup:ui` (apt-get install neovim)');
+    requireInstalled('nvim', 'apt-get install neovim');
     folder = mkdtempSync(join(tmpdir(), 'portlens-nvim-'));
   });
   after(() => rmSync(folder, { recursive: true, force: true }));
 
   it('shows pushed diagnostics, hovers, applies the restrict fix and honours a rule set to off', async () => {
-    const file = join(folder, 'ibmi-access.sh');
-    copyFileSync(EXAMPLE, file);
-    const text = readFileSync(file, 'utf8');
-    const lines = text.split('\n');
-    const line = lines.indexOf('ufw allow 446/tcp');
-    assert.ok(line > 0, 'the example opens 446 to any source');
+    const { file, text, line, env } = openedExample(folder);
     const out = join(folder, 'report.json');
     // Never opened in Neovim: the server's own workspace scan finds it, since this client cannot pull.
     const unopened = join(folder, 'rules.v4');
     writeFileSync(unopened, '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 1363 -j ACCEPT\nCOMMIT\n');
     const run = spawnSync('nvim', ['--headless', '--clean', '-u', join(ROOT, 'test', 'editors', 'neovim.lua')], {
-      env: {
-        ...process.env,
-        PORTLENS_NODE: process.execPath,
-        PORTLENS_SERVER: SERVER,
-        PORTLENS_FILE: file,
-        PORTLENS_LINE: String(line),
-        PORTLENS_COLUMN: String(lines[line].indexOf('446') + 1),
-        PORTLENS_NVIM_OUT: out,
-        PORTLENS_UNOPENED: unopened,
-      },
+      env: { ...env, PORTLENS_NVIM_OUT: out, PORTLENS_UNOPENED: unopened },
       encoding: 'utf8',
       timeout: 80_000,
     });

@@ -73,3 +73,19 @@ describe('a bare client: no pull diagnostics, no configuration requests, no refr
     assert.match(client.messages.join('\n'), /^Port Lens rule documentation: \S+exposed-critical-port\.md$/m);
   });
 });
+
+describe('a client that asks for nothing to be set: workspace/configuration answers null, as Emacs eglot does', () => {
+  it('keeps the settings of initializationOptions', async () => {
+    const { client } = await LspClient.start(null, {
+      capabilities: { workspace: { configuration: true } },
+      initializationOptions: { portLens: { rules: { 'cleartext-protocol': 'off' } } },
+    });
+    try {
+      await client.open(URI, SCRIPT);
+      const diagnostics = await client.pushedUntil(URI, (items) => items.length > 0);
+      assert.deepEqual(codes(diagnostics), ['exposed-critical-port'], 'cleartext-protocol stays off');
+    } finally {
+      await client.stop();
+    }
+  });
+});

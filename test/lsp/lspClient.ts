@@ -30,7 +30,8 @@ export class LspClient {
   private constructor(
     private readonly child: ChildProcess,
     readonly connection: MessageConnection,
-    public settings: Record<string, unknown>,
+    /** What the client answers for the `portLens` section; null as a client with nothing set answers. */
+    public settings: Record<string, unknown> | null,
   ) {}
 
   /** The diagnostics the server pushed (`textDocument/publishDiagnostics`), latest per document. */
@@ -49,7 +50,7 @@ export class LspClient {
    * and what it sends in `initializationOptions`, to play other editors.
    */
   static async start(
-    settings: Record<string, unknown> = {},
+    settings: Record<string, unknown> | null = {},
     client: { capabilities?: ClientCapabilities; initializationOptions?: unknown; workspaceFolders?: string[] } = {},
   ): Promise<{ client: LspClient; initialize: InitializeResult }> {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
