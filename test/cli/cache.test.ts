@@ -36,13 +36,16 @@ describe('portlens scan --cache', () => {
     // The cache in the scanned folder is not one of its files.
     assert.equal(scan('--cache').stdout, plain.stdout);
 
-    // Proof that a file is not read again: what the cache says of it is what the report says.
+    // Proof that a file is not read again: what the cache says of it is what the report says. (The words keep
+    // their length: the cache finds each file's texts by offset.)
     const cache = readFileSync(cacheFile, 'utf8');
-    writeFileSync(cacheFile, cache.replace(/allowed inbound from any source/g, 'FROM THE CACHE'));
+    writeFileSync(cacheFile, cache.replace(/allowed inbound from any source/g, 'ALLOWED INBOUND FROM ANY SOURCE'));
     const second = scan('--cache');
     assert.deepEqual(
       lines(second.stdout),
-      lines(plain.stdout).map((line) => line.replace('allowed inbound from any source', 'FROM THE CACHE')),
+      lines(plain.stdout).map((line) =>
+        line.replace('allowed inbound from any source', 'ALLOWED INBOUND FROM ANY SOURCE'),
+      ),
     );
 
     writeFileSync(join(workspace, 'deploy', 'open.sh'), '#!/bin/sh\niptables -A INPUT -p tcp --dport 447 -j ACCEPT\n');
@@ -53,14 +56,31 @@ describe('portlens scan --cache', () => {
     assert.equal(scan('--cache').stdout, changed.stdout);
   });
 
-  it('serves every format from one cache', () => {
+  it('serves every format from one cache, from its report first and then from what it wrote', () => {
     scan('--cache');
-    for (const format of ['sarif', 'text', 'compact']) {
-      const args = ['scan', '--format', format, '--fail-on', 'none'];
-      const cached = portlens([...args, '--cache', '.'], workspace);
-      assert.equal(cached.stderr, '');
-      assert.equal(cached.stdout, portlens([...args, '.'], workspace).stdout, format);
+    for (const format of ['sarif', 'text', 'compact', 'github', 'json']) {
+      const args = ['scan', '--format', format, '--fail-on', 'error'];
+      const plain = portlens([...args, '.'], workspace);
+      for (const run of ['from the report', 'from the written text']) {
+        const cached = portlens([...args, '--cache', '.'], workspace);
+        assert.equal(cached.stderr, '');
+        assert.equal(cached.stdout, plain.stdout, `${format}, ${run}`);
+        assert.equal(cached.status, plain.status, `${format}, ${run}: the counts decide the exit status`);
+      }
     }
+  });
+
+  it('reads every file again when the cache is damaged, and says so', () => {
+    const plain = scan();
+    scan('--cache');
+    const cacheFile = join(workspace, '.portlenscache');
+    const cache = readFileSync(cacheFile, 'utf8');
+    // An entry that points past the end of the file.
+    writeFileSync(cacheFile, cache.slice(0, cache.length - 10));
+    const damaged = scan('--cache');
+    assert.match(damaged.stderr, /the scan cache .* could not be read \(its entry for .* points outside it\)/);
+    assert.equal(damaged.stdout, plain.stdout);
+    assert.equal(scan('--cache').stderr, '', 'the cache written again reads');
   });
 
   it('keeps the cache where --cache-location says, and wants --cache with it', () => {

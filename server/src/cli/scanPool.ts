@@ -1,13 +1,21 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Fingerprint, ScanCache, fingerprint } from '../workspace/scanCache';
+import { type Fingerprint, ScanCache, type WrittenFile, fingerprint, writtenAs } from '../workspace/scanCache';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { createFormatRegistry } from '../scan/registry';
 import { PortLensService } from '../service/portLensService';
 import type { PortLensSettings } from '../settings/settings';
 import { type OutputOptions, reportWriter } from './report';
-import { type ReportedFile, type Tally, emptyTally, reportFile, tallyFile, withoutEdits } from './reportedFile';
+import {
+  type ReportedFile,
+  type Tally,
+  addTally,
+  emptyTally,
+  reportFile,
+  tallyFile,
+  withoutEdits,
+} from './reportedFile';
 import { scanFile } from './scanFiles';
 import { OPTIMISED_PARSER_BYTES, tuneForLongRun } from './v8Flags';
 import type { FileToScan } from './walk';
@@ -36,11 +44,14 @@ export interface ReportBatch {
 
 export type BatchSink = (batch: ReportBatch) => void;
 
-/** A file read while `--cache` keeps reports: where it is, what it was when it was read, what it gave. */
+/**
+ * What `--cache` keeps of a file: where it is, and what the report wrote for it. A file read has what it was when
+ * it was read and its report; one the cache held already has neither.
+ */
 export interface CachedFile {
   path: string;
-  taken: Fingerprint;
-  report: ReportedFile | null;
+  read?: { taken: Fingerprint; report: ReportedFile | null };
+  written?: WrittenFile;
 }
 
 /**
@@ -89,17 +100,22 @@ export async function fileScanner(setup: ScanSetup): Promise<FileScanner> {
   const limitBytes = scanner.maxFileBytes;
   const forWriter = (report: ReportedFile) => (writer.replacements ? report : withoutEdits(report));
   let read: CachedFile[] = [];
-  const reportOf = async (file: FileToScan): Promise<ReportedFile | undefined> => {
-    if (file.cached !== undefined) return file.cached ? forWriter({ ...file.cached, path: file.path }) : undefined;
-    // Standard input and pipes have no content to find again; a file set aside is reported as it is.
+  /** The file's report for the writer, and for `--cache` where the file is and what it was when it was read. */
+  const reportOf = async (
+    file: FileToScan,
+  ): Promise<{ report?: ReportedFile; key?: string; read?: CachedFile['read'] }> => {
     const key = setup.cache && !file.label && !file.pipe && !file.skipped ? resolve(file.path) : undefined;
+    if (file.cached && 'report' in file.cached) {
+      const { report } = file.cached;
+      return { key, ...(report ? { report: forWriter({ ...report, path: file.path }) } : {}) };
+    }
+    // Standard input and pipes have no content to find again; a file set aside is reported as it is.
     const taken = key ? fingerprint(key, limitBytes) : undefined;
     const scanned = await scanFile(file, scanner, limitBytes, setup.language);
     // The cache keeps the edits SARIF prints, so that one cache serves every format.
     const report = scanned && reportFile(scanned, scanner, writer.replacements || taken !== undefined);
-    if (!taken) return report;
-    read.push({ path: key!, taken, report: report ?? null });
-    return report && forWriter(report);
+    if (!taken) return report ? { report } : {};
+    return { key, read: { taken, report: report ?? null }, ...(report ? { report: forWriter(report) } : {}) };
   };
   const scan: FileScanner = async (files, first, sink) => {
     let batch = { first, files: 0, chunks: [] as string[], characters: 0, tally: emptyTally() };
@@ -116,14 +132,24 @@ export async function fileScanner(setup: ScanSetup): Promise<FileScanner> {
       read = [];
       batch = { first: batch.first + count, files: 0, chunks: [], characters: 0, tally: emptyTally() };
     };
+    const add = (text: string, tally: Tally) => {
+      addTally(batch.tally, tally);
+      if (text) batch.chunks.push(text);
+      batch.characters += text.length;
+    };
     for (const file of files) {
       batch.files++;
-      const report = await reportOf(file);
-      if (report) {
-        tallyFile(batch.tally, report);
-        const chunk = writer.file(report);
-        if (chunk) batch.chunks.push(chunk);
-        batch.characters += chunk.length;
+      if (file.cached && 'written' in file.cached) {
+        add(file.cached.written.text, file.cached.written.tally);
+      } else {
+        const { report, key, read: readNow } = await reportOf(file);
+        const tally = emptyTally();
+        if (report) tallyFile(tally, report);
+        const text = report ? writer.file(report) : '';
+        add(text, tally);
+        // What was written is kept for the next run in this format, with or without a report.
+        if (key)
+          read.push({ path: key, read: readNow, written: { as: writtenAs(setup.output, file.path), text, tally } });
       }
       if (batch.files >= FILES_PER_BATCH || batch.characters >= CHARACTERS_PER_BATCH) handOver();
     }
@@ -147,10 +173,13 @@ export async function scanAll(
 ): Promise<void> {
   // Files the cache holds unchanged come with their report; only the others are read, and only they count below.
   const limitBytes = setup.settings.maxFileSizeMB * 1024 * 1024;
-  const cache = setup.cache && ScanCache.load(setup.cache.file, setup.cache.key, limitBytes);
-  const walk = cache ? withCachedReports(files, cache) : files[Symbol.iterator]();
+  const cache = setup.cache && ScanCache.load(setup.cache.file, setup.cache.key, limitBytes, warn);
+  const walk = cache ? withCachedReports(files, cache, setup.output) : files[Symbol.iterator]();
   const record = (batch: ReportBatch) => {
-    for (const { path, taken, report } of batch.cached ?? []) cache?.record(path, taken, report);
+    for (const { path, read, written } of batch.cached ?? []) {
+      if (read) cache?.record(path, read.taken, read.report, written);
+      else if (written) cache?.remember(path, written);
+    }
     emit(batch);
   };
   // The walk is read as far as it takes to decide how many workers pay off; the rest streams to them.
@@ -178,10 +207,17 @@ export async function scanAll(
   }
 }
 
-/** The walk, each file the cache holds unchanged carrying its report. */
-function* withCachedReports(files: Iterable<FileToScan>, cache: ScanCache): Generator<FileToScan> {
+/** The walk, each file the cache holds unchanged carrying what was written for it, or its report. */
+function* withCachedReports(
+  files: Iterable<FileToScan>,
+  cache: ScanCache,
+  output: OutputOptions,
+): Generator<FileToScan> {
   for (const file of files) {
-    const cached = file.label || file.pipe || file.skipped ? undefined : cache.lookup(resolve(file.path));
+    const cached =
+      file.label || file.pipe || file.skipped
+        ? undefined
+        : cache.lookupWritten(resolve(file.path), writtenAs(output, file.path));
     yield cached === undefined ? file : { ...file, cached };
   }
 }

@@ -14,6 +14,7 @@ import {
 import { isAbsolute, join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { ReportedFile } from './reportedFile';
+import type { WrittenFile } from '../workspace/scanCache';
 
 /** Never walked: version control, dependencies, and the scan cache that `--cache` keeps in the scanned folder. */
 const ALWAYS_SKIPPED = new Set(['.git', 'node_modules', '.portlenscache']);
@@ -32,8 +33,11 @@ export interface FileToScan {
   pipe?: boolean;
   /** For standard input: the name it is reported and recognised by (`-`, or `--stdin-filename`). */
   label?: string;
-  /** What the scan cache holds for the file, unchanged since (null: a file of no format); the file is not read. */
-  cached?: ReportedFile | null;
+  /**
+   * What the scan cache holds for the file, unchanged since: the text a run in the same format wrote for it, or
+   * its report (null: a file of no format). The file is not read.
+   */
+  cached?: { written: WrittenFile } | { report: ReportedFile | null };
 }
 
 /** Where standard input is read from, for PATH `-`. */
