@@ -106,16 +106,38 @@ function generateOnce(path, seed, write) {
   return measure(path);
 }
 
-/** The mixed workspace of issue 2: deployment scripts among the docs, data and code around them. */
-export function generateWorkspace(path) {
+/**
+ * The mixed workspace of issue 2: deployment scripts among the docs, data and code around them. With
+ * `smallFiles`, also that many short files of the kind most of a real repository is (issue 22's 28,000-file
+ * workspace: the same 5,000 files and 23,000 small ones, about 30 MB).
+ */
+export function generateWorkspace(path, smallFiles = 0) {
   const size = generateOnce(path, 1363, (next, add) => {
     for (let index = 0; index < SHELL_FILES; index++) add(join(`service-${index % 40}`, 'scripts', `deploy-${index}.sh`), shellScript(next, index));
     for (let index = 0; index < OTHER_FILES; index++) {
       const { name, text } = otherFile(next, index);
       add(join(`service-${index % 40}`, 'docs', name), text);
     }
+    for (let index = 0; index < smallFiles; index++) {
+      const { name, text } = smallFile(next, index);
+      add(join(`service-${index % 40}`, `module-${index % 23}`, name), text);
+    }
   });
-  return { path, ...size, summary: `${SHELL_FILES} shell scripts, ${OTHER_FILES} docs/data/code files` };
+  const small = smallFiles > 0 ? `, ${smallFiles} small files` : '';
+  return { path, ...size, summary: `${SHELL_FILES} shell scripts, ${OTHER_FILES} docs/data/code files${small}` };
+}
+
+/** A short file of the kind most of a repository is: a note, a manifest, a test, a template. */
+function smallFile(next, index) {
+  const port = PORTS[Math.floor(next() * PORTS.length)];
+  const kind = index % 4;
+  const texts = [
+    `# module ${index}\n\nOwned by team ${index % 17}. Health checks on port ${port}.\n`,
+    `{ "name": "module-${index}", "version": "1.${index % 50}.0", "private": true }\n`,
+    `import unittest\n\nclass Test${index}(unittest.TestCase):\n    def test_port(self):\n        self.assertEqual(${port}, ${port})\n`,
+    `server:\n  listen: ${port}\n  workers: ${1 + (index % 8)}\n`,
+  ];
+  return { name: `file-${index}.${['md', 'json', 'py', 'yaml'][kind]}`, text: texts[kind] };
 }
 
 /** How many files and bytes a generated workspace holds. */
