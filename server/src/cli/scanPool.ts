@@ -147,9 +147,9 @@ export async function fileScanner(setup: ScanSetup): Promise<FileScanner> {
         if (report) tallyFile(tally, report);
         const text = report ? writer.file(report) : '';
         add(text, tally);
-        // What was written is kept for the next run in this format, with or without a report.
-        if (key)
-          read.push({ path: key, read: readNow, written: { as: writtenAs(setup.output, file.path), text, tally } });
+        // What was written is kept for the next run in this format; a file of no format writes nothing in any.
+        const written = report ? { as: writtenAs(setup.output, file.path), text, tally } : undefined;
+        if (key && (readNow || written)) read.push({ path: key, read: readNow, written });
       }
       if (batch.files >= FILES_PER_BATCH || batch.characters >= CHARACTERS_PER_BATCH) handOver();
     }

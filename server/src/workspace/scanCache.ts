@@ -24,21 +24,23 @@ export interface WrittenFile {
   tally: Tally;
 }
 
-/** A value, or where its text lies in the loaded cache: most entries of a run are never looked at whole. */
-type Stored<T> = { value: T } | { at: Slice; parse: (text: string) => T };
 type Slice = [start: number, end: number];
 
+/**
+ * A file's entry: as saved, its texts are where they lie in the loaded cache, read only when a run asks for them
+ * (most entries of a run never are); as a run made it, they are values.
+ */
 interface CacheEntry extends Fingerprint {
   /** null: a file of no format the engine reads. */
-  report: Stored<ReportedFile | null>;
-  written?: Stored<WrittenFile>;
+  report: Slice | { value: ReportedFile | null };
+  written?: { as: string; tally: Tally; text: Slice | string };
 }
 
 /** The header line of a cache file: each entry's fingerprint, and where its texts lie in the bytes after it. */
 interface CacheHeader {
   format: typeof FORMAT;
   key: string;
-  entries: Record<string, Fingerprint & { report: Slice; written?: { as: string; tally: Tally; text: Slice } }>;
+  entries: Record<string, CacheEntry>;
 }
 
 /** A cache file of another layout, or of another program, is not read. */
@@ -70,11 +72,12 @@ export function writtenAs(output: OutputOptions, path: string): string {
 export class ScanCache {
   private dirty = false;
 
+  /** `entries` is the header's own record, read as it was parsed: copying each entry costs a run its time. */
   private constructor(
     private readonly file: string,
     private readonly key: string,
     private readonly limitBytes: number,
-    private readonly entries: Map<string, CacheEntry>,
+    private readonly entries: Record<string, CacheEntry>,
     private readonly bytes: Buffer,
   ) {}
 
@@ -88,8 +91,6 @@ export class ScanCache {
     limitBytes: number,
     onProblem: (message: string) => void = () => {},
   ): ScanCache {
-    const entries = new Map<string, CacheEntry>();
-    let bytes = Buffer.alloc(0);
     try {
       const stats = statSync(file);
       if (stats.isFile() && stats.size <= MAX_CACHE_BYTES) {
@@ -97,25 +98,21 @@ export class ScanCache {
         const headerEnd = read.indexOf(LINE_FEED);
         if (headerEnd < 0) throw new Error('it has no header line');
         const header = JSON.parse(read.toString('utf8', 0, headerEnd)) as Partial<CacheHeader>;
-        if (header.format === FORMAT && header.key === key && header.entries && typeof header.entries === 'object') {
-          bytes = read.subarray(headerEnd + 1);
-          for (const [path, { report, written, ...taken }] of Object.entries(header.entries)) {
+        if (header.format === FORMAT && header.key === key && isRecord(header.entries)) {
+          const bytes = read.subarray(headerEnd + 1);
+          for (const path in header.entries) {
+            const { report, written } = header.entries[path];
             if (!isSlice(report, bytes.length) || (written && !isSlice(written.text, bytes.length)))
               throw new Error(`its entry for ${path} points outside it`);
-            entries.set(path, {
-              ...taken,
-              report: { at: report, parse: (text) => JSON.parse(text) as ReportedFile | null },
-              ...(written ? { written: { at: written.text, parse: (text) => ({ ...written, text }) } } : {}),
-            });
           }
+          return new ScanCache(file, key, limitBytes, header.entries, bytes);
         }
       }
     } catch (error) {
-      entries.clear();
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
         onProblem(`the scan cache ${file} could not be read (${(error as Error).message}); every file is read`);
     }
-    return new ScanCache(file, key, limitBytes, entries, bytes);
+    return new ScanCache(file, key, limitBytes, {}, Buffer.alloc(0));
   }
 
   /**
@@ -124,7 +121,7 @@ export class ScanCache {
    */
   lookup(path: string): ReportedFile | null | undefined {
     const entry = this.unchanged(path);
-    return entry && this.value(entry.report);
+    return entry && this.report(entry);
   }
 
   /**
@@ -134,29 +131,28 @@ export class ScanCache {
   lookupWritten(path: string, as: string): { written: WrittenFile } | { report: ReportedFile | null } | undefined {
     const entry = this.unchanged(path);
     if (!entry) return undefined;
-    const written = entry.written && this.value(entry.written);
-    return written?.as === as ? { written } : { report: this.value(entry.report) };
+    const { written } = entry;
+    if (written?.as !== as) return { report: this.report(entry) };
+    return { written: { as, tally: written.tally, text: this.text(written.text) } };
   }
 
   record(path: string, taken: Fingerprint, report: ReportedFile | null, written?: WrittenFile): void {
-    this.entries.set(path, {
-      ...taken,
-      report: { value: report },
-      ...(written ? { written: { value: written } } : {}),
-    });
+    this.entries[path] = { ...taken, report: { value: report }, ...(written ? { written } : {}) };
     this.dirty = true;
   }
 
   /** Keeps what a run wrote for a file that the cache holds already. */
   remember(path: string, written: WrittenFile): void {
-    const entry = this.entries.get(path);
+    const entry = this.entry(path);
     if (!entry) return;
-    entry.written = { value: written };
+    entry.written = written;
     this.dirty = true;
   }
 
   forget(path: string): void {
-    if (this.entries.delete(path)) this.dirty = true;
+    if (!this.entry(path)) return;
+    delete this.entries[path];
+    this.dirty = true;
   }
 
   /** Writes the cache if anything changed since it was read. */
@@ -164,21 +160,21 @@ export class ScanCache {
     if (!this.dirty) return;
     const texts: Buffer[] = [];
     let length = 0;
-    const place = (text: Buffer): Slice => {
-      texts.push(text);
-      length += text.length;
-      return [length - text.length, length];
+    const place = (text: Slice | string | Buffer): Slice => {
+      // A text never asked for is copied as it was read.
+      const bytes =
+        typeof text === 'string' ? Buffer.from(text) : Buffer.isBuffer(text) ? text : this.bytes.subarray(...text);
+      texts.push(bytes);
+      length += bytes.length;
+      return [length - bytes.length, length];
     };
     const header: CacheHeader = { format: FORMAT, key: this.key, entries: {} };
-    for (const [path, { report, written, ...taken }] of this.entries) {
-      // A text never asked for is copied as it was read.
-      const reportText =
-        'value' in report ? Buffer.from(JSON.stringify(report.value)) : this.bytes.subarray(...report.at);
-      const kept = written && this.value(written);
+    for (const path in this.entries) {
+      const { report, written, ...taken } = this.entries[path];
       header.entries[path] = {
         ...taken,
-        report: place(reportText),
-        ...(kept ? { written: { as: kept.as, tally: kept.tally, text: place(Buffer.from(kept.text)) } } : {}),
+        report: place(Array.isArray(report) ? report : Buffer.from(JSON.stringify(report.value))),
+        ...(written ? { written: { ...written, text: place(written.text) } } : {}),
       };
     }
     mkdirSync(dirname(this.file), { recursive: true });
@@ -188,9 +184,14 @@ export class ScanCache {
     this.dirty = false;
   }
 
+  /** The entry for `path`, of the header's record itself: a path is never one of an object's own names. */
+  private entry(path: string): CacheEntry | undefined {
+    return Object.hasOwn(this.entries, path) ? this.entries[path] : undefined;
+  }
+
   /** The entry for `path` if the file is as recorded; a file whose time alone moved keeps its entry. */
   private unchanged(path: string): CacheEntry | undefined {
-    const entry = this.entries.get(path);
+    const entry = this.entry(path);
     if (!entry) return undefined;
     const now = fingerprint(path, this.limitBytes, entry);
     if (!now || now.size !== entry.size || now.hash !== entry.hash) return undefined;
@@ -201,9 +202,17 @@ export class ScanCache {
     return entry;
   }
 
-  private value<T>(stored: Stored<T>): T {
-    return 'value' in stored ? stored.value : stored.parse(this.bytes.toString('utf8', ...stored.at));
+  private report({ report }: CacheEntry): ReportedFile | null {
+    return Array.isArray(report) ? (JSON.parse(this.text(report)) as ReportedFile | null) : report.value;
   }
+
+  private text(text: Slice | string): string {
+    return typeof text === 'string' ? text : this.bytes.toString('utf8', ...text);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, CacheEntry> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isSlice(value: unknown, length: number): value is Slice {
