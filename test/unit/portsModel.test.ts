@@ -169,4 +169,72 @@ describe('the workspace inventory', () => {
     });
     assert.equal(inventory.page({ cursor: 1, limit: 1 }).next, null);
   });
+
+  it("finds a listener's decisions as a plain reading of every file would, after any sequence of updates", () => {
+    // Ports near and inside a wide range, and short ranges, so that the index's lists and its wide list both serve.
+    const port = fc.constantFrom(22, 447, 1363, 1364, 8470, 8476, 10000, 20000);
+    const decision = fc.record({
+      line: fc.integer({ min: 1, max: 9 }),
+      port,
+      endPort: fc.constantFrom(null, null, 1370, 8476, 30000),
+      protocol: fc.constantFrom('tcp', 'udp', 'any'),
+      role: fc.constantFrom('allow', 'deny', 'listen', 'connect'),
+    });
+    const update = fc.record({
+      path: fc.constantFrom('/w/a.sh', '/w/b/rules.v4', '/w/c/pf.conf', '/other/d.nft', '/w/e.nft'),
+      mentions: fc.array(decision, { maxLength: 6 }),
+    });
+    const query = fc.record({
+      port,
+      protocol: fc.constantFrom('tcp', 'udp', 'any'),
+      limit: fc.integer({ min: 0, max: 4 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(update, { maxLength: 8 }),
+        fc.array(query, { minLength: 1, maxLength: 4 }),
+        (updates, queries) => {
+          const inventory = new WorkspaceInventory();
+          const reference = new Map<
+            string,
+            { path: string; line: number; port: number; endPort: number | null; protocol: string; role: string }[]
+          >();
+          for (const { path, mentions } of updates) {
+            // Queries between updates too: an index built before a change must not answer after it.
+            for (const query of queries)
+              inventory.decisionsAbout(query.port, query.protocol, '/w/', 'file:///w/e.nft', query.limit);
+            const reported = mentions.map((item) => ({
+              ...at(item.line, item.port, 'ssh', item.role, 'any'),
+              endPort: item.endPort && Math.max(item.endPort, item.port),
+              protocol: item.protocol,
+              endLine: item.line,
+              endColumn: 5,
+            }));
+            inventory.set(path, { path, language: 'iptables', mentions: reported, findings: [] });
+            if (reported.length > 0)
+              reference.set(
+                path,
+                reported.map((item) => ({ path, ...item })),
+              );
+            else reference.delete(path);
+          }
+          for (const { port, protocol, limit } of queries) {
+            const expected = [...reference.keys()]
+              .sort()
+              .filter((path) => path.startsWith('/w/') && path !== '/w/e.nft')
+              .flatMap((path) => reference.get(path)!)
+              .filter((item) => item.role === 'allow' || item.role === 'deny')
+              .filter((item) => item.port <= port && port <= (item.endPort ?? item.port))
+              .filter((item) => item.protocol === protocol || item.protocol === 'any' || protocol === 'any');
+            const found = inventory.decisionsAbout(port, protocol, '/w/', 'file:///w/e.nft', limit);
+            assert.equal(found.total, expected.length);
+            assert.deepEqual(
+              found.lines.map(({ file, mention }) => [file.uri, mention.line, mention.port]),
+              expected.slice(0, limit).map((item) => [`file://${item.path}`, item.line, item.port]),
+            );
+          }
+        },
+      ),
+    );
+  });
 });

@@ -41,6 +41,8 @@ export class WorkspaceInventory {
   /** Changes whenever a file's report does: the result id of its workspace diagnostics. */
   private readonly resultIds = new Map<string, string>();
   private ordered?: WorkspaceFile[];
+  /** Built when a listener's hover first asks after a change: every hover would otherwise read every file. */
+  private decisions?: DecisionIndex;
   version = 0;
   complete = false;
 
@@ -69,18 +71,16 @@ export class WorkspaceInventory {
     folder: string,
     exceptUri: string,
     limit: number,
-  ): { lines: { file: WorkspaceFile; mention: ReportedMention }[]; total: number } {
-    const lines: { file: WorkspaceFile; mention: ReportedMention }[] = [];
+  ): { lines: Decision[]; total: number } {
+    this.decisions ??= new DecisionIndex(this.inPathOrder());
+    const lines: Decision[] = [];
     let total = 0;
-    for (const file of this.inPathOrder()) {
+    for (const decision of this.decisions.about(port)) {
+      const { file, mention } = decision;
       if (file.uri === exceptUri || !file.path.startsWith(folder)) continue;
-      for (const mention of file.mentions) {
-        if (mention.role !== 'allow' && mention.role !== 'deny') continue;
-        if (port < mention.port || port > (mention.endPort ?? mention.port)) continue;
-        if (mention.protocol !== protocol && mention.protocol !== 'any' && protocol !== 'any') continue;
-        total++;
-        if (lines.length < limit) lines.push({ file, mention });
-      }
+      if (mention.protocol !== protocol && mention.protocol !== 'any' && protocol !== 'any') continue;
+      total++;
+      if (lines.length < limit) lines.push(decision);
     }
     return { lines, total };
   }
@@ -110,6 +110,64 @@ export class WorkspaceInventory {
 
   private changed(): void {
     this.ordered = undefined;
+    this.decisions = undefined;
     this.version++;
+  }
+}
+
+/** A rule of a workspace file that allows or denies a port. */
+interface Decision {
+  file: WorkspaceFile;
+  mention: ReportedMention;
+}
+
+/** Ranges wider than this are kept in one list rather than port by port. */
+const WIDE_RANGE = 64;
+
+/** The workspace's decisions by port, each list in path order, and the wide ranges apart. */
+class DecisionIndex {
+  private readonly byPort = new Map<number, Decision[]>();
+  private readonly wide: Decision[] = [];
+  /** Each file's place in path order. */
+  private readonly order = new Map<WorkspaceFile, number>();
+
+  constructor(files: readonly WorkspaceFile[]) {
+    for (const file of files) {
+      this.order.set(file, this.order.size);
+      for (const mention of file.mentions) {
+        if (mention.role !== 'allow' && mention.role !== 'deny') continue;
+        const last = mention.endPort ?? mention.port;
+        if (last - mention.port >= WIDE_RANGE) {
+          this.wide.push({ file, mention });
+          continue;
+        }
+        for (let port = mention.port; port <= last; port++) {
+          const list = this.byPort.get(port);
+          if (list) list.push({ file, mention });
+          else this.byPort.set(port, [{ file, mention }]);
+        }
+      }
+    }
+  }
+
+  /** The decisions whose ports hold `port`, in path order, then line order within a file. */
+  about(port: number): Decision[] {
+    const exact = this.byPort.get(port) ?? [];
+    const wide = this.wide.filter(({ mention }) => mention.port <= port && port <= (mention.endPort ?? mention.port));
+    if (wide.length === 0) return exact;
+    // Both lists are in path order: merged, the first lines named stay the first in path order.
+    const merged: Decision[] = [];
+    let at = 0;
+    for (const decision of exact) {
+      while (at < wide.length && this.precedes(wide[at], decision)) merged.push(wide[at++]);
+      merged.push(decision);
+    }
+    return merged.concat(wide.slice(at));
+  }
+
+  /** Whether `a` comes before `b` in path order, then in line order within a file. */
+  private precedes(a: Decision, b: Decision): boolean {
+    if (a.file !== b.file) return this.order.get(a.file)! < this.order.get(b.file)!;
+    return a.file.mentions.indexOf(a.mention) < b.file.mentions.indexOf(b.mention);
   }
 }
