@@ -764,6 +764,8 @@ const COMPLETE_PORTS: Record<string, (n: number) => number> = {
   'ufw-multiport-long': plus(1),
   'ufw-long-comment': () => 2,
   'ufw-chain-cycle': plus(1),
+  // The port inside the nested rules, and the sentinel.
+  'firewalld-deep-elements': () => 2,
   'firewalld-many-ports': (n) => 2 * n + 1,
   'firewalld-long-line': plus(1),
   'nft-define-set': plus(1),
@@ -790,6 +792,7 @@ const COMPLETE_PORTS: Record<string, (n: number) => number> = {
   'cd-ini-long-line': plus(2),
   'cd-ini-many-nodes': plus(1),
   'cd-zos-continuations': () => 2,
+  'cd-zos-deep-parens': () => 2,
   'cd-zos-listen-list': plus(1),
 };
 

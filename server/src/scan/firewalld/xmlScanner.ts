@@ -126,6 +126,12 @@ function readPortHolder(
     const before = out.mentions.length;
     const added = () => out.mentions.slice(before);
     if (child.name === 'rule') {
+      const nested = child.children.find((inner) => inner.name === 'rule');
+      if (nested) {
+        // Not firewalld syntax (firewalld.zone(5)): the ports of a rule inside a rule are not read, and the file says so.
+        const reason = 'a <rule> inside another <rule> is not firewalld syntax';
+        out.shortfalls.push({ reason, span: { start: nested.span.start, end: nested.span.start } });
+      }
       const rule = readRichRuleElement(child);
       addRichRulePorts(rule, out, scope);
       const action = child.children.find((inner) => /^(accept|reject|drop|mark)$/.test(inner.name));

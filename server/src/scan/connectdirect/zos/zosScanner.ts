@@ -70,6 +70,13 @@ function readListeners(
   const pairs = slots[0]?.kind === 'group' ? slots : [statement.value];
   for (const pair of pairs) {
     const [address, port] = slotsOf(pair);
+    if (address?.kind === 'group' || port?.kind === 'group') {
+      // Deeper than the pairs the parameter takes: whatever port is in there is not read, and the file says so.
+      const at = (address ?? port)!.span.start;
+      const reason = `${keyOf(statement)} nests its values deeper than (address,port) pairs`;
+      out.shortfalls.push({ reason, span: { start: at, end: at } });
+      continue;
+    }
     if (!isAtom(port)) continue;
     const bindAddress = isAtom(address) ? address.text : undefined;
     out.addPort(atomToken(port), 0, port.text.length, {
