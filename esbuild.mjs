@@ -22,6 +22,8 @@ const common = {
   // web-tree-sitter's ES module build reads import.meta.url, which a CommonJS bundle must provide.
   define: { 'import.meta.url': 'importMetaUrl', PORTLENS_VERSION: JSON.stringify(version) },
   banner: { js: IMPORT_META_SHIM },
+  // jsonc-parser's default (UMD) build requires its own files at run time, which a bundle does not carry.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 // The server and the CLI are also the npm package's bins (`portlens-language-server`, `portlens`).

@@ -25,16 +25,22 @@ export async function activate(context: ExtensionContext): Promise<void> {
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.flatMap((language) => [
-      { scheme: 'file', language },
-      { scheme: 'untitled', language },
-    ]),
+    documentSelector: [
+      ...LANGUAGES.flatMap((language) => [
+        { scheme: 'file', language },
+        { scheme: 'untitled', language },
+      ]),
+      // The CLI's settings file, checked as the CLI would read it.
+      { scheme: 'file', pattern: '**/.portlens.json' },
+    ],
     // File events keep the Ports view's workspace inventory current without opening the files.
     synchronize: { configurationSection: 'portLens', fileEvents: workspace.createFileSystemWatcher('**/*') },
     // The server's code actions call these instead of its own plainer command and edits.
     // The server keeps its workspace scan cache in this workspace's storage, so that a reopened workspace is not read again.
     initializationOptions: {
       clientCommands: [OPEN_RULE_DOCS, EDIT_SUPPRESSION_REASON],
+      // VS Code checks .portlens.json against the schema package.json contributes; the server adds what it cannot see.
+      settingsSchema: true,
       ...(context.storageUri ? { cacheFolder: context.storageUri.fsPath } : {}),
       // The workspace scan passes over what the Explorer hides.
       exclude: Object.entries(workspace.getConfiguration('files').get<Record<string, boolean>>('exclude') ?? {})

@@ -21,15 +21,28 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ActionCommands, FIX_ALL_KIND, SHOW_RULE_DOCS_COMMAND, fixAll, quickFixes } from './features/codeActions';
 import { DiagnosticsPusher } from './features/pushDiagnostics';
-import { toDiagnostics, toDocumentSymbols, toInlayHint, toLspHover } from './features/lspShapes';
+import {
+  settingsFileDiagnostics,
+  toDiagnostics,
+  toDocumentSymbols,
+  toInlayHint,
+  toLspHover,
+} from './features/lspShapes';
 import { contentModified, invalidParams, onLatestVersion, serverCancelled } from './features/requestGuard';
 import { ruleDocsLinker } from './features/ruleDocs';
 import { DocumentScans } from './service/documentScans';
 import type { PortMention } from './scan/mention';
 import { PortLensService } from './service/portLensService';
 import { leveledLogger } from './logging/logger';
-import { cacheFolderIn, clientCommandsIn, excludedIn, settingsSection } from './settings/clientSettings';
+import {
+  cacheFolderIn,
+  checksSettingsSchemaIn,
+  clientCommandsIn,
+  excludedIn,
+  settingsSection,
+} from './settings/clientSettings';
 import { type EditorSettings, SETTINGS_SECTION, readEditorSettings, readSettings } from './settings/settings';
+import { isSettingsFile, settingsFileProblems } from './settings/settingsFile';
 import { isScanWorkerSetup, serveFileScans } from './workspace/scanWorker';
 import { serveWorkspacePorts } from './workspace/workspaceHandlers';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -56,6 +69,8 @@ function startServer(connection: Connection): void {
   let workspaceFolders: string[] = [];
   let cacheFolder: string | undefined;
   let excluded: string[] = [];
+  /** The client checks `.portlens.json` against the settings' JSON schema itself. */
+  let checksSettingsSchema = false;
   let canRefreshInlayHints = false;
   let commands: ActionCommands = { clientCommands: new Set() };
   /** Settings a client sends without being asked: initializationOptions, then didChangeConfiguration. */
@@ -119,6 +134,7 @@ function startServer(connection: Connection): void {
     commands = { clientCommands: clientCommandsIn(params.initializationOptions) };
     cacheFolder = cacheFolderIn(params.initializationOptions);
     excluded = excludedIn(params.initializationOptions);
+    checksSettingsSchema = checksSettingsSchemaIn(params.initializationOptions);
     workspaceFolders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri }] : []))
       .filter(({ uri }) => uri.startsWith('file:'))
       .map(({ uri }) => fileURLToPath(uri));
@@ -244,6 +260,9 @@ function startServer(connection: Connection): void {
   /** A document's diagnostics; none, and the reason in the log, when it could not be judged (as vscode-eslint does). */
   const documentDiagnostics = (document: TextDocument): Diagnostic[] => {
     try {
+      // The CLI's settings file: what it would warn about, where it is written.
+      if (isSettingsFile(document.uri))
+        return settingsFileDiagnostics(document, settingsFileProblems(document.getText(), checksSettingsSchema));
       const items = toDiagnostics(document, scans.get(document), {
         relatedInformation: canShowRelatedInformation,
         docsLink,

@@ -127,3 +127,40 @@ describe('diagnostics and code actions over stdio', () => {
     assert.deepEqual(codes, ['exposed-critical-port@2', 'cleartext-protocol@4']);
   });
 });
+
+describe('the CLI settings file, open in an editor', () => {
+  it('warns where a .portlens.json holds what the CLI would not use, and again after each edit', async () => {
+    const { client } = await LspClient.start();
+    try {
+      const uri = 'file:///workspace/.portlens.json';
+      const text =
+        '{\n  "trustedNetworks": ["10.0.0.0/8", "0.0.0.0/0"],\n  "rules": { "cleartext-protocol": "off" }\n}\n';
+      await client.open(uri, text, 'json');
+      const [warning, ...more] = await client.diagnostics(uri);
+      assert.deepEqual(more, []);
+      assert.equal(warning.severity, 2);
+      assert.match(warning.message as string, /^trustedNetworks\[1\]: counts as any source/);
+      const column = text.split('\n')[1].indexOf('"0.0.0.0/0"');
+      assert.deepEqual(warning.range, {
+        start: { line: 1, character: column },
+        end: { line: 1, character: column + '"0.0.0.0/0"'.length },
+      });
+      await client.change(uri, text.replace('"0.0.0.0/0"', '"192.168.0.0/16"'));
+      assert.deepEqual(await client.diagnostics(uri), []);
+      // A client without the schema (a bare one) is told what the schema would have said too.
+      const bare = (await LspClient.start({}, { capabilities: {}, initializationOptions: {} })).client;
+      try {
+        await bare.open(uri, '{ "rules": { "no-such-rule": "off" } }', 'json');
+        const [unknown] = await bare.pushedUntil(uri, (items) => items.length > 0);
+        assert.match(unknown.message as string, /^rules\.no-such-rule: unknown rule id/);
+      } finally {
+        await bare.stop();
+      }
+      // Any other JSON file is none of Port Lens's business.
+      await client.open('file:///workspace/package.json', '{ "trustedNetworks": ["0.0.0.0/0"] }', 'json');
+      assert.deepEqual(await client.diagnostics('file:///workspace/package.json'), []);
+    } finally {
+      await client.stop();
+    }
+  });
+});

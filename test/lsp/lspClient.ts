@@ -107,6 +107,7 @@ export class LspClient {
       // As the VS Code extension sends them (client/src/extension.ts).
       initializationOptions: client.initializationOptions ?? {
         clientCommands: ['portLens.openRuleDocs', 'portLens.editSuppressionReason'],
+        settingsSchema: true,
       },
     });
     await connection.sendNotification('initialized', {});

@@ -3,6 +3,8 @@
  * the fix and the ignore actions, and applying the fix (or an ignore with its reason) clears the finding.
  */
 import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Workbench } from './codeServer';
 import { eventually, positionIn, useUiSession } from './session';
 
@@ -121,5 +123,25 @@ describe('UI: diagnostics and quick fixes (issue 5)', function () {
       () => workbench.problems(),
       (all) => !all.some((row) => /3306|open-mysql|suppression/.test(row)),
     );
+  });
+
+  it('warns in a .portlens.json where a trusted network counts as any source, beside the schema', async () => {
+    const { workbench, workspace } = session();
+    // Valid for the schema VS Code checks the file with; only the server knows that it opens everything.
+    writeFileSync(join(workspace, '.portlens.json'), '{\n  "trustedNetworks": ["10.0.0.0/8", "0.0.0.0/0"]\n}\n');
+    await workbench.openFile('.portlens.json');
+    const warning =
+      'trustedNetworks[1]: counts as any source, so "Restrict the source" would restrict nothing Port Lens [Ln 2, Col 37]';
+    const rows = await eventually(
+      'the settings warning in the Problems panel',
+      () => workbench.problems(),
+      (all) => all.includes(warning),
+    );
+    // The file's header counts one problem: the schema's checks and the server's do not say the same thing twice.
+    assert.deepEqual(
+      rows.filter((row) => /trustedNetworks|portlens\.json/i.test(row)),
+      ['.portlens.json 1', warning],
+    );
+    assert.equal(await workbench.squiggleCount('warning'), 1);
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { excludedIn } from '../../server/src/settings/clientSettings';
 import { SETTINGS_SECTION, SETTING_DEFINITIONS, readSettings } from '../../server/src/settings/settings';
+import { settingsFileProblems } from '../../server/src/settings/settingsFile';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
   contributes: { configuration: { properties: Record<string, unknown> } };
@@ -156,5 +157,70 @@ describe('settings', () => {
       [0, 1, 2, 3, 4, 5].map((index) => `trustedNetworks[${index}]`),
     );
     assert.deepEqual(settings.trustedNetworks, ['10.0.0.0/8', 'fd00::/8']);
+  });
+});
+
+describe('the .portlens.json checks an editor shows', () => {
+  const text = [
+    '{',
+    '  "portLens.trustedNetworks": ["10.0.0.0/8", "10.0.0.300/8", "0.0.0.0/0"],',
+    '  "rules": { "exposed-critical-port": "loud", "no-such-rule": "off", "cleartext-protocol": "off" },',
+    '  "customPorts": { "70000": { "name": "x" }, "9443/tcp": { "risk": "extreme", "colour": "red" } },',
+    '  "maxFileSizeMB": 0,',
+    '  "trace.server": "chatty",',
+    '  "speed": "fast"',
+    '}',
+  ].join('\n');
+
+  it('says what the CLI warns about, each under the value it is about', () => {
+    const shown = settingsFileProblems(text).map(({ message, span }) => [message, text.slice(span.start, span.end)]);
+    // The CLI's own checks, as the reference: the same problems, no more and no fewer.
+    const warned: string[] = [];
+    const raw = JSON.parse(text) as Record<string, unknown>;
+    readSettings(
+      Object.fromEntries(Object.entries(raw).map(([key, value]) => [key.replace(/^portLens\./, ''), value])),
+      (key, message) => warned.push(`${key}: ${message}`),
+    );
+    assert.deepEqual(shown.map(([message]) => message).sort(), warned.sort());
+    const at = (prefix: string) => shown.find(([message]) => message.startsWith(prefix))?.[1];
+    assert.equal(at('trustedNetworks[1]'), '"10.0.0.300/8"');
+    assert.equal(at('trustedNetworks[2]'), '"0.0.0.0/0"');
+    assert.equal(at('rules.exposed-critical-port'), '"exposed-critical-port": "loud"');
+    assert.equal(at('rules.no-such-rule'), '"no-such-rule": "off"');
+    assert.equal(at('customPorts.70000'), '"70000": { "name": "x" }');
+    assert.equal(at('customPorts.9443/tcp.risk'), '"risk": "extreme"');
+    assert.equal(at('customPorts.9443/tcp.colour'), '"colour": "red"');
+    assert.equal(at('maxFileSizeMB'), '"maxFileSizeMB": 0');
+    assert.equal(at('trace.server'), '"trace.server": "chatty"');
+    assert.equal(at('speed'), '"speed": "fast"');
+  });
+
+  it('leaves to an editor that checks the schema what the schema sees, and shows the rest', () => {
+    const shown = settingsFileProblems(text, true).map(({ message, span }) => [
+      message,
+      text.slice(span.start, span.end),
+    ]);
+    assert.deepEqual(shown, [
+      ['trustedNetworks[1]: must be an IPv4 or IPv6 address or CIDR (10.20.0.0/16)', '"10.0.0.300/8"'],
+      ['trustedNetworks[2]: counts as any source, so "Restrict the source" would restrict nothing', '"0.0.0.0/0"'],
+      [
+        'customPorts.70000: must be a port or range of ports from 1 to 65535 (9443, 9000-9010/udp)',
+        '"70000": { "name": "x" }',
+      ],
+    ]);
+    assert.deepEqual(settingsFileProblems('{ "rules": ', true), [], "a JSON error is the editor's to show");
+  });
+
+  it('says where JSON that the CLI cannot read goes wrong, and that a list is no settings', () => {
+    const broken = '{\n  "rules": { "cleartext-protocol": }\n}';
+    const [problem, ...more] = settingsFileProblems(broken);
+    assert.deepEqual(more, []);
+    assert.match(problem.message, /^not valid JSON/);
+    assert.equal(broken.slice(problem.span.start, problem.span.end), '}');
+    assert.deepEqual(
+      settingsFileProblems('["10.0.0.0/8"]').map(({ message }) => message),
+      ['must hold a JSON object of settings'],
+    );
+    assert.deepEqual(settingsFileProblems('{ "portLens.rules": { "cleartext-protocol": "off" } }'), []);
   });
 });

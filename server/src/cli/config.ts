@@ -1,17 +1,10 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import {
-  type PortLensSettings,
-  SETTINGS_SECTION,
-  SETTING_DEFINITIONS,
-  isRecord,
-  readSettings,
-} from '../settings/settings';
+import { type PortLensSettings, unprefixed, SETTING_DEFINITIONS, isRecord, readSettings } from '../settings/settings';
 import { lineOf, lineStarts } from '../scan/lines';
+import { SETTINGS_FILE_NAME } from '../settings/settingsFile';
 import { UsageError } from './args';
 import { RefusedRead, readFailure, readRegularFile, resolveEntry } from './walk';
-
-export const CONFIG_FILE_NAME = '.portlens.json';
 
 /** A settings file is a few keys: one larger than this is not someone's, and is not read. */
 const CONFIG_LIMIT_BYTES = 1024 * 1024;
@@ -51,10 +44,7 @@ export function loadSettings(
     throw new UsageError(`cannot read the settings file ${path}: not valid JSON (${place})`);
   }
   if (!isRecord(raw)) throw new UsageError(`${path} must hold a JSON object of settings`);
-  const prefix = `${SETTINGS_SECTION}.`;
-  const settings = Object.fromEntries(
-    Object.entries(raw).map(([key, value]) => [key.startsWith(prefix) ? key.slice(prefix.length) : key, value]),
-  );
+  const settings = Object.fromEntries(Object.entries(raw).map(([key, value]) => [unprefixed(key), value]));
   return readSettings(settings, (key, message) => warn(`${path}: ${key}: ${message}`));
 }
 
@@ -89,7 +79,7 @@ function discoverConfig(scanned: string): string | undefined {
   const inRepository = exists(join(folders[folders.length - 1], '.git'));
   for (const [index, folder] of (inRepository ? folders : folders.slice(0, 1)).entries()) {
     // Messages name the file as the user would: beside what they named, or relative to where they are.
-    const candidate = index === 0 ? join(given, CONFIG_FILE_NAME) : relative('.', join(folder, CONFIG_FILE_NAME));
+    const candidate = index === 0 ? join(given, SETTINGS_FILE_NAME) : relative('.', join(folder, SETTINGS_FILE_NAME));
     if (exists(candidate)) return candidate;
   }
   return undefined;

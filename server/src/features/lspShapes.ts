@@ -15,6 +15,7 @@ import type { Span } from '../scan/mention';
 import type { Severity } from '../rules/finding';
 import type { FileScan, HoverResult } from '../service/portLensService';
 import type { ReportedFile } from '../cli/reportedFile';
+import type { SettingsFileProblem } from '../settings/settingsFile';
 
 export const DIAGNOSTIC_SOURCE = 'Port Lens';
 
@@ -95,6 +96,19 @@ export function toDiagnostics(document: TextDocument, scan: FileScan, options: D
     });
   }
   return diagnostics;
+}
+
+/** The problems of a `.portlens.json` (see settingsFile.ts), each a warning where it is written. */
+export function settingsFileDiagnostics(
+  document: TextDocument,
+  problems: readonly SettingsFileProblem[],
+): Diagnostic[] {
+  return problems.map(({ message, span }) => ({
+    range: toRange(document, span),
+    severity: DiagnosticSeverity.Warning,
+    source: DIAGNOSTIC_SOURCE,
+    message,
+  }));
 }
 
 /**

@@ -15,8 +15,9 @@ export function settingsSection(value: unknown, flatAllowed: boolean): Record<st
 const CLIENT_COMMANDS = 'clientCommands';
 const CACHE_FOLDER = 'cacheFolder';
 const EXCLUDE = 'exclude';
+const SETTINGS_SCHEMA = 'settingsSchema';
 /** What a client sends in `initializationOptions` besides settings. */
-const CLIENT_KEYS = new Set([CLIENT_COMMANDS, CACHE_FOLDER, EXCLUDE]);
+const CLIENT_KEYS = new Set([CLIENT_COMMANDS, CACHE_FOLDER, EXCLUDE, SETTINGS_SCHEMA]);
 
 /**
  * The globs of files the editor hides (VS Code's `files.exclude`, `initializationOptions.exclude`), as
@@ -56,4 +57,12 @@ export function cacheFolderIn(initializationOptions: unknown): string | undefine
 export function clientCommandsIn(initializationOptions: unknown): Set<string> {
   const listed = isRecord(initializationOptions) ? initializationOptions[CLIENT_COMMANDS] : undefined;
   return new Set(Array.isArray(listed) ? listed.filter((item): item is string => typeof item === 'string') : []);
+}
+
+/**
+ * Whether the client checks `.portlens.json` against schemas/portlens.schema.json itself
+ * (`initializationOptions.settingsSchema`), as VS Code does: the server then shows only what the schema cannot see.
+ */
+export function checksSettingsSchemaIn(initializationOptions: unknown): boolean {
+  return isRecord(initializationOptions) && initializationOptions[SETTINGS_SCHEMA] === true;
 }

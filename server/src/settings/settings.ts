@@ -29,11 +29,17 @@ export function isNetwork(text: string): boolean {
 const RISKS: readonly RiskClass[] = ['critical', 'sensitive', 'standard'];
 const NOTE_PROPERTIES = new Set(['name', 'note', 'risk']);
 
-/** Says what is wrong with a setting's value, or with the part of it at `key` (`.exposed-port`, `[2]`). */
-type Complaint = (message: string, key?: string) => void;
+/**
+ * Says what is wrong with a setting's value, or with the part of it at `key` (`.exposed-port`, `[2]`);
+ * `beyondSchema` when the settings' JSON schema cannot see it (a string that is no network).
+ */
+type Complaint = (message: string, key?: string, beyondSchema?: boolean) => void;
 
-/** Receives each invalid setting: its key (`rules.exposed-port`, `trustedNetworks[2]`) and what is wrong. */
-export type SettingProblemHandler = (key: string, message: string) => void;
+/**
+ * Receives each invalid setting: its key (`rules.exposed-port`, `trustedNetworks[2]`), what is wrong, and whether
+ * the JSON schema that an editor checks `.portlens.json` with could not see it.
+ */
+export type SettingProblemHandler = (key: string, message: string, beyondSchema: boolean) => void;
 
 /** A true-or-false setting: anything else takes the default, with a complaint. */
 function booleanSetting(defaultValue: boolean, markdownDescription: string, scope: 'resource' | 'window') {
@@ -96,10 +102,11 @@ export const SETTING_DEFINITIONS = {
       const networks: string[] = [];
       value.forEach((item: unknown, index) => {
         const network = typeof item === 'string' ? item.trim() : '';
-        if (!isNetwork(network)) complain('must be an IPv4 or IPv6 address or CIDR (10.20.0.0/16)', `[${index}]`);
+        if (!isNetwork(network))
+          complain('must be an IPv4 or IPv6 address or CIDR (10.20.0.0/16)', `[${index}]`, typeof item === 'string');
         // Restricting a rule's source to one the scan reads as any source would leave it as open as before.
         else if (classifyAddress(network) === 'any')
-          complain('counts as any source, so "Restrict the source" would restrict nothing', `[${index}]`);
+          complain('counts as any source, so "Restrict the source" would restrict nothing', `[${index}]`, true);
         else networks.push(network);
       });
       return networks;
@@ -132,7 +139,7 @@ export const SETTING_DEFINITIONS = {
         const at = `.${key}`;
         const ports = parsePortKey(key);
         if (!ports || ports.first < 1) {
-          complain('must be a port or range of ports from 1 to 65535 (9443, 9000-9010/udp)', at);
+          complain('must be a port or range of ports from 1 to 65535 (9443, 9000-9010/udp)', at, true);
           continue;
         }
         if (!isObjectSetting(raw, (message) => complain(message, at), 'an object with name, note and risk')) continue;
@@ -247,10 +254,10 @@ export function readSettings(raw: unknown, onProblem: SettingProblemHandler = ()
   const source = isRecord(raw) ? raw : {};
   const complaint =
     (name: string): Complaint =>
-    (message, key = '') =>
-      onProblem(`${name}${key}`, message);
+    (message, key = '', beyondSchema = false) =>
+      onProblem(`${name}${key}`, message, beyondSchema);
   for (const key of Object.keys(source))
-    if (!Object.hasOwn(SETTING_DEFINITIONS, key) && key !== 'trace') onProblem(key, 'unknown setting');
+    if (!Object.hasOwn(SETTING_DEFINITIONS, key) && key !== 'trace') onProblem(key, 'unknown setting', false);
   const settings: PortLensSettings = {
     rules: SETTING_DEFINITIONS.rules.read(source.rules, complaint('rules')),
     trustedNetworks: SETTING_DEFINITIONS.trustedNetworks.read(source.trustedNetworks, complaint('trustedNetworks')),
@@ -271,6 +278,11 @@ export function readSettings(raw: unknown, onProblem: SettingProblemHandler = ()
 }
 
 export const DEFAULT_SETTINGS: PortLensSettings = readSettings({});
+
+/** A setting's name as a settings file may write it, with or without the `portLens.` prefix, as it is read. */
+export function unprefixed(key: string): string {
+  return key.startsWith(`${SETTINGS_SECTION}.`) ? key.slice(SETTINGS_SECTION.length + 1) : key;
+}
 
 /** A JSON object (not an array, not null): the shape of every settings source. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
