@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fuzzFormat } from './fuzz';
-import { scanShell, assertEvery } from './helpers';
+import { MAX_NESTING } from '../../server/src/scan/shell/dataflow/relevance';
+import { scanAs, scanShell, assertEvery } from './helpers';
 
 describe('shell scanner', () => {
   describe('remote shells', () => {
@@ -339,6 +340,29 @@ describe('shell scanner', () => {
       const script = await scanShell(`${hostile}\nssh -p 2222 host\n`);
       assert.deepEqual(script.tokens, ['2222']);
     });
+  });
+});
+
+describe('shell statements nested deeper than the parser can read', () => {
+  const nested = (levels: number) => `${'( '.repeat(levels)}nc -l -p 1363${' )'.repeat(levels)}`;
+
+  it('reads a statement nested as deep as a script could mean, and stops at one nested past that', async () => {
+    const script = ['#!/bin/sh', nested(40), nested(MAX_NESTING + 1), 'redis-server --port 6379 --bind 0.0.0.0'];
+    const scan = await scanAs('shellscript', script.join('\n'), { expectNotices: true });
+    // The listener in 40 subshells is read; the one deeper is not, and the file says so at its line.
+    assert.deepEqual(
+      scan.scan.mentions.map((mention) => [scan.lineOf(mention), mention.port]),
+      [
+        [2, 1363],
+        [4, 6379],
+      ],
+    );
+    const incomplete = scan.scan.findings.filter((finding) => finding.ruleId === 'scan-incomplete');
+    assert.deepEqual(
+      incomplete.map((finding) => [finding.severity, scan.lineOf(finding)]),
+      [['error', 3]],
+    );
+    assert.match(incomplete[0].message, /nests quotes, substitutions or subshells more than 1000 deep/);
   });
 });
 

@@ -1,5 +1,10 @@
 import type { Span } from '../mention';
 
+/** A logical line, and how deep it nests quotes, `$(...)`, backticks and parentheses at most. */
+export interface LogicalLine extends Span {
+  depth: number;
+}
+
 /**
  * Splits a script into logical lines: a physical line, plus the lines it continues onto (a trailing `\`, `|`,
  * `&&` or `||`, an open quote or `$(`), plus the bodies of the heredocs it opens. Each logical line holds whole
@@ -8,9 +13,15 @@ import type { Span } from '../mention';
  * A single linear pass: quotes, escapes, comments, `$(...)`, backticks and heredoc delimiters are tracked just
  * enough to find where logical lines end.
  */
-export function logicalLines(text: string): Span[] {
-  const lines: Span[] = [];
+export function logicalLines(text: string): LogicalLine[] {
+  const lines: LogicalLine[] = [];
   const closers: string[] = [];
+  // The deepest the closers went since the line began.
+  let depth = 0;
+  const open = (closer: string) => {
+    closers.push(closer);
+    if (closers.length > depth) depth = closers.length;
+  };
   const pendingHeredocs: { delimiter: string; stripTabs: boolean }[] = [];
   let lineStart = 0;
   let at = 0;
@@ -53,9 +64,9 @@ export function logicalLines(text: string): Span[] {
     if (context === '"') {
       if (char === '"') closers.pop();
       else if (char === '$' && text[at + 1] === '(') {
-        closers.push(')');
+        open(')');
         at++;
-      } else if (char === '`') closers.push('`');
+      } else if (char === '`') open('`');
       at++;
       continue;
     }
@@ -65,12 +76,12 @@ export function logicalLines(text: string): Span[] {
       at = end < 0 ? text.length : end;
       continue;
     }
-    if (char === "'") closers.push(text[at - 1] === '$' ? "$'" : "'");
-    else if (char === '"') closers.push('"');
+    if (char === "'") open(text[at - 1] === '$' ? "$'" : "'");
+    else if (char === '"') open('"');
     else if (char === '`') {
       if (context === '`') closers.pop();
-      else closers.push('`');
-    } else if (char === '(') closers.push(')');
+      else open('`');
+    } else if (char === '(') open(')');
     else if (char === ')' && context === ')') closers.pop();
     else if (char === '<' && text[at + 1] === '<' && text[at + 2] !== '<') {
       const heredoc = readHeredocStart(text, at + 2);
@@ -87,9 +98,10 @@ export function logicalLines(text: string): Span[] {
 
   function endLine(end: number): number {
     if (end > lineStart) {
-      lines.push({ start: lineStart, end });
+      lines.push({ start: lineStart, end, depth });
     }
     lineStart = end;
+    depth = closers.length;
     return end;
   }
 }

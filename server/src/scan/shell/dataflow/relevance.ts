@@ -20,6 +20,12 @@ const SHIFT = /shift(?=$|[\s;&|])/g;
  * square. Lines with a few more are read as well as it can; past this many, the line is not parsed.
  */
 export const MAX_HEREDOCS_PER_LINE = 8;
+/**
+ * Real scripts nest quotes, substitutions and subshells a few levels deep. Past some tens of thousands of levels
+ * the parser's tree is deeper than its query cursor can follow in linear time, and it loses what lies inside: a
+ * statement nested deeper than this is not parsed.
+ */
+export const MAX_NESTING = 1000;
 
 export function referencesIn(source: string): string[] {
   return source.includes('$') ? Array.from(source.matchAll(REFERENCE), (match) => match[1]) : [];
@@ -167,6 +173,11 @@ function readLines(text: string, triggers: (statement: string) => boolean, short
         start: range.start,
         end: range.start,
       });
+      return [];
+    }
+    if (range.depth > MAX_NESTING) {
+      const reason = `a statement nests quotes, substitutions or subshells more than ${MAX_NESTING} deep, which the shell parser cannot read`;
+      shortfalls.note(reason, { start: range.start, end: range.start });
       return [];
     }
     return [
