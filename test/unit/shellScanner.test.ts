@@ -364,6 +364,33 @@ describe('shell statements nested deeper than the parser can read', () => {
     );
     assert.match(incomplete[0].message, /nests quotes, substitutions or subshells more than 1000 deep/);
   });
+
+  it('does the same for loops nested past the limit, and reads what follows them', async () => {
+    const loops = (levels: number, body: string): string[] => [
+      ...Array.from({ length: levels }, (_, index) => `for v${index} in 1 2; do`),
+      body,
+      ...Array.from({ length: levels }, () => 'done'),
+    ];
+    const script = [
+      '#!/bin/sh',
+      ...loops(10, 'nc -l -p 1363'),
+      ...loops(MAX_NESTING + 1, 'nc -l -p 1364'),
+      'redis-server --port 6379 --bind 0.0.0.0',
+    ];
+    const scan = await scanAs('shellscript', script.join('\n'), { expectNotices: true });
+    assert.deepEqual(
+      scan.scan.mentions.map((mention) => mention.port),
+      [1363, 6379],
+    );
+    // The thousand loops around it are also more than the walk follows: those say so too.
+    const reasons = scan.scan.findings
+      .filter((finding) => finding.ruleId === 'scan-incomplete')
+      .map((finding) => finding.message.replace(/^.*: (.*)\. Ports from here.*$/, '$1'));
+    assert.ok(
+      reasons.includes('loops and braces nest more than 1000 deep, which the shell parser cannot read'),
+      JSON.stringify(reasons),
+    );
+  });
 });
 
 describe('shell scanner fuzzing', () => {

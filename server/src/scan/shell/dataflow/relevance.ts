@@ -69,6 +69,8 @@ interface StatementLine {
   mayHoldStructure: boolean;
   /** Whether it runs `shift`, which changes the arguments of the function it is in. */
   shifts: boolean;
+  /** How many loops and braces are open around it, or that it opens or closes, at most. */
+  blockDepth: number;
 }
 
 /**
@@ -155,6 +157,12 @@ export function relevantStatements(
   const ranges: Span[] = [];
   for (const line of lines) {
     if (!kept.has(line)) continue;
+    // Loops and braces nested this deep make a tree that the parser's query cannot read in linear time.
+    if (line.blockDepth > MAX_NESTING) {
+      const reason = `loops and braces nest more than ${MAX_NESTING} deep, which the shell parser cannot read`;
+      shortfalls.note(reason, { start: line.range.start, end: line.range.start });
+      continue;
+    }
     const previous = ranges[ranges.length - 1];
     if (previous && previous.end === line.range.start) {
       ranges[ranges.length - 1] = { start: previous.start, end: line.range.end };
@@ -191,6 +199,7 @@ function readLines(text: string, triggers: (statement: string) => boolean, short
         touches: [],
         mayHoldStructure: false,
         shifts: false,
+        blockDepth: 0,
       },
     ];
   });
@@ -255,6 +264,7 @@ function findBlocks(text: string, lines: StatementLine[]): Block[] {
   lines.forEach((line, lineIndex) => {
     const top = open[open.length - 1];
     line.enclosing = top?.block;
+    line.blockDepth = open.length;
     if (line.shifts) {
       for (let index = open.length - 1; index >= 0; index--) {
         if (open[index].block.functionName !== undefined) {
@@ -282,6 +292,7 @@ function findBlocks(text: string, lines: StatementLine[]): Block[] {
           },
           kind: event.block,
         });
+        if (open.length > line.blockDepth) line.blockDepth = open.length;
         functionName = undefined;
       } else if (event.kind === 'body') {
         const loop = open[open.length - 1];
