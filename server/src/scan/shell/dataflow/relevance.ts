@@ -184,7 +184,9 @@ function readLines(text: string, triggers: (statement: string) => boolean, short
       return [];
     }
     if (range.depth > MAX_NESTING) {
-      const reason = `a statement nests quotes, substitutions or subshells more than ${MAX_NESTING} deep, which the shell parser cannot read`;
+      const reason =
+        `a statement nests quotes, substitutions or subshells more than ${MAX_NESTING} deep, ` +
+        'which the shell parser cannot read';
       shortfalls.note(reason, { start: range.start, end: range.start });
       return [];
     }
