@@ -52,10 +52,7 @@ export class AddressSet {
     const b = other.intervals;
     const merged: [bigint, bigint][] = [];
     for (let i = 0, j = 0; i < a.length || j < b.length; ) {
-      const [low, high] = j >= b.length || (i < a.length && a[i][0] <= b[j][0]) ? a[i++] : b[j++];
-      const last = merged[merged.length - 1];
-      if (last && low <= last[1] + 1n) last[1] = high > last[1] ? high : last[1];
-      else merged.push([low, high]);
+      appendMerging(merged, j >= b.length || (i < a.length && a[i][0] <= b[j][0]) ? a[i++] : b[j++]);
     }
     return new AddressSet(merged);
   }
@@ -66,11 +63,7 @@ export class AddressSet {
     for (const set of sets) for (const interval of set.intervals) all.push(interval);
     all.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const merged: [bigint, bigint][] = [];
-    for (const [low, high] of all) {
-      const last = merged[merged.length - 1];
-      if (last && low <= last[1] + 1n) last[1] = high > last[1] ? high : last[1];
-      else merged.push([low, high]);
-    }
+    for (const interval of all) appendMerging(merged, interval);
     return new AddressSet(merged);
   }
 
@@ -223,6 +216,13 @@ function cidrText(start: bigint, prefix: number): string {
   const groups = Array.from({ length: 8 }, (_, index) => ((start >> BigInt(112 - 16 * index)) & 0xffffn).toString(16));
   const address = groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
   return prefix === 128 ? address : `${address}/${prefix}`;
+}
+
+/** Adds an interval that starts at or after the last one's start, joined to it where they touch or overlap. */
+function appendMerging(merged: [bigint, bigint][], [low, high]: readonly [bigint, bigint]): void {
+  const last = merged[merged.length - 1];
+  if (last && low <= last[1] + 1n) last[1] = high > last[1] ? high : last[1];
+  else merged.push([low, high]);
 }
 
 const IPV4 = AddressSet.ofNetwork('0.0.0.0/0')!;

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { ReportedFile, ReportedMention } from '../cli/reportedFile';
+import { WIDE } from '../scan/ruleset/portIntervals';
 
 /** The custom request the Ports view reads the inventory through, a page at a time. */
 export const WORKSPACE_PORTS_REQUEST = 'portLens/workspacePorts';
@@ -121,9 +122,6 @@ interface Decision {
   mention: ReportedMention;
 }
 
-/** Ranges wider than this are kept in one list rather than port by port. */
-const WIDE_RANGE = 64;
-
 /** The workspace's decisions by port, each list in path order, and the wide ranges apart. */
 class DecisionIndex {
   private readonly byPort = new Map<number, Decision[]>();
@@ -137,7 +135,7 @@ class DecisionIndex {
       for (const mention of file.mentions) {
         if (mention.role !== 'allow' && mention.role !== 'deny') continue;
         const last = mention.endPort ?? mention.port;
-        if (last - mention.port >= WIDE_RANGE) {
+        if (last - mention.port + 1 > WIDE) {
           this.wide.push({ file, mention });
           continue;
         }
